@@ -1,0 +1,133 @@
+"""Merge records: one summary per text, one paper per work.
+
+A summary scraped from two listing pages is one summary that remembers both
+files. Summaries of the same paper (same arXiv id, or same title once case and
+punctuation are ignored) become one paper. A summary with no paper metadata
+stays unattached rather than being given invented metadata.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..records import PaperMeta, SummaryRecord
+from ..render import links as scholarly
+from .model import Paper, Summary
+from .slugs import SlugSet
+
+
+def merge_summaries(records: list[SummaryRecord]) -> list[Summary]:
+    by_id: dict[str, SummaryRecord] = {}
+    for rec in records:
+        cur = by_id.get(rec.id)
+        by_id[rec.id] = rec if cur is None else _merge_record(cur, rec)
+    return [Summary(record=by_id[k]) for k in sorted(by_id)]
+
+
+def _merge_record(a: SummaryRecord, b: SummaryRecord) -> SummaryRecord:
+    """Keep the first record's text; take anything it lacks from the second."""
+    paper = a.paper if not a.paper.is_empty() else b.paper
+    merged = replace(a, paper=paper, origins=sorted(set(a.origins) | set(b.origins)))
+    for name in ("source_url", "contributor", "collection", "date", "presenter", "presented_on", "revision"):
+        if getattr(merged, name) is None and getattr(b, name) is not None:
+            setattr(merged, name, getattr(b, name))
+    if b.comments is not None:
+        merged.comments = max(merged.comments or 0, b.comments)
+    merged.aliases = sorted(set(a.aliases) | set(b.aliases))
+    return merged
+
+
+def title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+
+
+def paper_keys(meta: PaperMeta) -> list[str]:
+    keys = []
+    for url in meta.links.values():
+        aid = scholarly.arxiv_id(url)
+        if aid:
+            keys.append("arxiv:" + aid)
+    if meta.title:
+        keys.append("title:" + title_key(meta.title))
+    return keys
+
+
+def group_papers(summaries: list[Summary]) -> list[Paper]:
+    """Union summaries that share an arXiv id or a normalised title."""
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owned = [s for s in summaries if not s.record.paper.is_empty()]
+    for s in owned:
+        keys = paper_keys(s.record.paper)
+        for k in keys[1:]:
+            parent[find(k)] = find(keys[0])
+    groups: dict[str, list[Summary]] = {}
+    for s in owned:
+        groups.setdefault(find(paper_keys(s.record.paper)[0]), []).append(s)
+
+    papers = []
+    for members in groups.values():
+        meta = combine_meta([m.record.paper for m in members])
+        papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=_summary_order)))
+    papers.sort(key=lambda p: (title_key(p.title), p.summaries[0].id))
+    slugs = SlugSet()
+    for paper in papers:
+        paper.id = slugs.take(paper.title)
+        for s in paper.summaries:
+            s.paper = paper
+    return papers
+
+
+def _summary_order(s: Summary) -> tuple:
+    # Newest first; undated summaries after dated ones, then by id for stability.
+    return (s.sort_date == "", _neg(s.sort_date), s.id)
+
+
+def _neg(date: str) -> tuple:
+    return tuple(-ord(c) for c in date)
+
+
+def combine_meta(metas: list[PaperMeta]) -> PaperMeta:
+    """The fullest metadata wins field by field; links and keywords are united."""
+    ranked = sorted(metas, key=lambda m: -_richness(m))
+    out = PaperMeta()
+    for m in ranked:
+        for name in ("title", "venue", "source", "abstract", "first_published"):
+            if not getattr(out, name) and getattr(m, name):
+                setattr(out, name, getattr(m, name))
+        if not out.authors and m.authors:
+            out.authors = list(m.authors)
+        if out.year is None and m.year is not None:
+            out.year = m.year
+        for kw in m.keywords:
+            if kw not in out.keywords:
+                out.keywords.append(kw)
+        for kind, url in sorted(m.links.items()):
+            out.links.setdefault(kind, url)
+    return out
+
+
+def _richness(m: PaperMeta) -> int:
+    return sum(bool(x) for x in (m.title, m.authors, m.venue, m.year, m.keywords, m.abstract, m.links))
+
+
+def resolve_year(meta: PaperMeta) -> str | None:
+    """Fill meta.year from the paper's own sources; say which one gave it."""
+    if meta.year is not None:
+        return "venue"
+    for url in meta.links.values():
+        aid = scholarly.arxiv_id(url)
+        year = scholarly.arxiv_year(aid) if aid else None
+        if year:
+            meta.year = year
+            return "arXiv id"
+    if meta.first_published and re.match(r"\d{4}", meta.first_published):
+        meta.year = int(meta.first_published[:4])
+        return "first published"
+    return None

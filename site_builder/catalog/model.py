@@ -1,0 +1,111 @@
+"""The content model the site is made of: papers, summaries and taxonomies."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import Collection, PaperMeta, SummaryRecord
+
+
+@dataclass
+class Summary:
+    """One summary, merged from every input file it appeared in."""
+
+    record: SummaryRecord
+    paper: "Paper | None" = None
+    # Filled by the render stage:
+    html: str = ""
+    text: str = ""
+    derived_title: str = ""
+    figures: list[str] = field(default_factory=list)
+    found_links: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def url(self) -> str:
+        if self.paper is not None:
+            return f"{self.paper.url}#{self.id}"
+        return f"/summaries/{self.id}/"
+
+    @property
+    def display_title(self) -> str:
+        if self.paper is not None:
+            return self.paper.title
+        return self.record.title or self.derived_title or "Untitled summary"
+
+    @property
+    def sort_date(self) -> str:
+        return self.record.date or ""
+
+
+@dataclass
+class Paper:
+    id: str
+    meta: PaperMeta
+    summaries: list[Summary] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    # Which source gave the year: "venue", "arXiv id" or "first published".
+    year_source: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/papers/{self.id}/"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def year(self) -> int | None:
+        return self.meta.year
+
+    @property
+    def newest_date(self) -> str:
+        return max((s.sort_date for s in self.summaries), default="")
+
+    @property
+    def collections(self) -> list[str]:
+        return sorted({s.record.collection for s in self.summaries if s.record.collection})
+
+
+@dataclass
+class Term:
+    """One value of a taxonomy (a topic, a year, a venue, an author, a collection)."""
+
+    key: str  # slug used in the URL
+    name: str
+    papers: list[Paper] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)  # unidentified summaries listed here too
+    description: str = ""
+    source_url: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.papers) + len(self.summaries)
+
+
+@dataclass
+class Taxonomy:
+    key: str  # "topics", "years", ...
+    singular: str
+    plural: str
+    terms: list[Term] = field(default_factory=list)
+
+    def url(self, term: Term | None = None) -> str:
+        return f"/{self.key}/" if term is None else f"/{self.key}/{term.key}/"
+
+
+@dataclass
+class Catalog:
+    papers: list[Paper]
+    summaries: list[Summary]
+    taxonomies: dict[str, Taxonomy]
+    collections: list[Collection]
+    aliases: dict[str, str] = field(default_factory=dict)  # old wiki title -> site path
+
+    @property
+    def unidentified(self) -> list[Summary]:
+        return [s for s in self.summaries if s.paper is None]

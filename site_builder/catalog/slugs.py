@@ -1,0 +1,29 @@
+"""URL slugs: ASCII, lower case, hyphens; unique within one namespace."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def slugify(text: str, max_len: int = 80) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_len:
+        slug = slug[:max_len].rsplit("-", 1)[0]
+    return slug or "untitled"
+
+
+class SlugSet:
+    """Hands out unique slugs; callers must ask in a deterministic order."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def take(self, text: str) -> str:
+        base = slugify(text)
+        slug, n = base, 2
+        while slug in self._used:
+            slug = f"{base}-{n}"
+            n += 1
+        self._used.add(slug)
+        return slug

@@ -1,0 +1,33 @@
+"""Command line entry point: one sub-command per module in site_builder/commands."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .commands import build, import_records
+
+COMMANDS = {
+    "build": (build, "build the static site from a content folder"),
+    "import": (import_records, "turn scraped files into Markdown records with front matter"),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="site-builder", description="Static site generator for research-paper summaries.")
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

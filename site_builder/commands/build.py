@@ -1,0 +1,63 @@
+"""`site-builder build`: read the content folder and write the static site."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..pipeline import BuildReport, build
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
+    p.add_argument("--output", type=Path, default=Path("_site"), help="folder to write the site to (default: ./_site)")
+    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
+    p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
+    p.add_argument("--strict", action="store_true", help="exit non-zero when there are warnings")
+    p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+
+def load(args: argparse.Namespace):
+    config_path = args.config if args.config is not None else Path("site.yaml")
+    config = load_config(config_path, required=args.config is not None)
+    if args.base_url:
+        config = replace(config, base_url=args.base_url)
+    site_root = config_path.resolve().parent if config_path.exists() else Path.cwd()
+    return config, site_root
+
+
+def summary_lines(report: BuildReport, output: Path) -> list[str]:
+    return [
+        f"Built {output} in {report.seconds:.2f} s",
+        f"  files read     {report.files_read}",
+        f"  records        {report.records}",
+        f"  summaries      {report.summaries}",
+        f"  papers         {report.papers}",
+        f"  pages written  {report.pages} ({report.files_written} files in all)",
+        f"  warnings       {report.warnings}",
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config, site_root = load(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = build(args.content, args.output, config, site_root)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for d in report.diagnostics:
+        print(d, file=sys.stderr)
+    for w in report.render_warnings:
+        print(f"{w}", file=sys.stderr)
+    if not args.quiet:
+        print("\n".join(summary_lines(report, args.output)))
+    if args.strict and report.warnings:
+        print(f"error: {report.warnings} warnings and --strict is set", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,39 @@
+"""`site-builder import`: scraped files -> one Markdown record per summary."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalog.merge import merge_summaries
+from ..catalog.slugs import slugify
+from ..readers import read_file
+from ..readers.markdown_records import dump
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="SCRAPE_FILE", help="scraped input files")
+    p.add_argument("--to", type=Path, required=True, dest="to", help="folder to write the Markdown records into")
+
+
+def file_name(record) -> str:
+    title = record.paper.title or record.title or " ".join(record.body.split()[:8])
+    return f"{slugify(title, 60)}-{record.id}.md"
+
+
+def run(args: argparse.Namespace) -> int:
+    records = []
+    for path in args.files:
+        if not path.is_file():
+            print(f"error: {path}: no such file", file=sys.stderr)
+            return 2
+        result = read_file(path)
+        for d in result.diagnostics:
+            print(d, file=sys.stderr)
+        records += result.records
+    args.to.mkdir(parents=True, exist_ok=True)
+    merged = merge_summaries(records)
+    for s in merged:
+        (args.to / file_name(s.record)).write_text(dump(s.record), encoding="utf-8")
+    print(f"Wrote {len(merged)} records ({len(records)} read from {len(args.files)} files) to {args.to}")
+    return 0

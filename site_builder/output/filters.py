@@ -1,0 +1,41 @@
+"""Jinja filters and helpers the templates use; formatting only, no data changes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..catalog import Catalog, Paper
+from ..catalog.slugs import slugify
+from ..config import SiteConfig
+from ..readers.names import last_first
+from ..render.plaintext import excerpt
+
+LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "doi": "DOI", "openreview": "OpenReview", "paper": "Paper", "code": "Code"}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def format_date(value: str | None) -> str:
+    """ISO date or datetime -> `7 April 2018`; anything else as it is."""
+    if not value:
+        return ""
+    try:
+        d = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def install(env, catalog: Catalog, config: SiteConfig) -> None:
+    names = {c.key: c.name for c in catalog.collections}
+
+    def author(name: str) -> str:
+        return last_first(name) if config.author_names == "last-first" else name
+
+    def paper_links(paper: Paper) -> list[tuple[str, str]]:
+        out = [(LINK_LABELS.get(k, k.title()), v) for k, v in sorted(paper.meta.links.items(), key=lambda kv: list(LINK_LABELS).index(kv[0]) if kv[0] in LINK_LABELS else 99)]
+        for s in paper.summaries:
+            if s.record.source == "statwiki" and s.record.source_url:
+                out.append(("statwiki page", s.record.source_url))
+        return out
+
+    env.filters.update(slug=slugify, author=author, excerpt=excerpt, date=format_date)
+    env.globals.update(collection_name=lambda key: names.get(key, key), paper_links=paper_links)

@@ -1,0 +1,102 @@
+"""Which pages the site has: one Page per output HTML file, with its template and data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Catalog, Paper, Summary, Taxonomy, Term
+from ..config import SiteConfig
+from ..render.plaintext import excerpt
+
+Crumb = tuple[str, str]  # (name, site path)
+
+
+@dataclass
+class Page:
+    path: str  # site path of the page, e.g. "/papers/x/"; "/404.html" for files
+    template: str
+    title: str
+    description: str = ""
+    crumbs: list[Crumb] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        """Output file relative to the site root (clean URLs: dir/index.html)."""
+        rel = self.path.lstrip("/")
+        return rel if rel.endswith(".html") else rel + "index.html"
+
+
+def paginate(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _paged(base: Page, items: list, size: int) -> list[Page]:
+    """`base` split into pages of `size` items: /x/, /x/page/2/, ..."""
+    chunks = paginate(items, size)
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        path = base.path if n == 1 else f"{base.path}page/{n}/"
+        data = dict(base.data, items=chunk, pager=_pager(base.path, n, len(chunks)))
+        title = base.title if n == 1 else f"{base.title} (page {n})"
+        pages.append(Page(path, base.template, title, base.description, base.crumbs, data))
+    return pages
+
+
+def _pager(base: str, n: int, total: int) -> dict[str, Any]:
+    def at(k: int) -> str:
+        return base if k == 1 else f"{base}page/{k}/"
+
+    return {
+        "number": n,
+        "total": total,
+        "prev": at(n - 1) if n > 1 else None,
+        "next": at(n + 1) if n < total else None,
+        "pages": [(k, at(k)) for k in range(1, total + 1)],
+    }
+
+
+def listing_items(term: Term) -> list[Paper | Summary]:
+    return [*term.papers, *term.summaries]
+
+
+def paper_description(paper: Paper) -> str:
+    first = paper.summaries[0].text if paper.summaries else ""
+    return excerpt(paper.meta.abstract or first, 160)
+
+
+def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
+    home = ("Home", "/")
+    pages: list[Page] = []
+    newest = sorted(
+        catalog.summaries, key=lambda s: (s.sort_date == "", tuple(-ord(c) for c in s.sort_date), s.id)
+    )
+    pages.append(Page("/", "home.html", config.title, config.description, [], {
+        "recent": newest[: config.home_recent],
+    }))
+    everything: list[Paper | Summary] = sorted(
+        [*catalog.papers, *catalog.unidentified], key=lambda x: x.title.lower() if isinstance(x, Paper) else x.display_title.lower()
+    )
+    pages += _paged(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site, A to Z.",
+                         [home], {"heading": "All papers"}), everything, config.page_size)
+    for paper in catalog.papers:
+        pages.append(Page(paper.url, "paper.html", paper.title, paper_description(paper),
+                          [home, ("Papers", "/papers/")], {"paper": paper}))
+    for s in catalog.unidentified:
+        pages.append(Page(s.url, "summary.html", s.display_title, excerpt(s.text, 160),
+                          [home, ("Papers", "/papers/")], {"summary": s}))
+    for tax in catalog.taxonomies.values():
+        pages += taxonomy_pages(tax, config, home)
+    pages.append(Page("/about/", "about.html", "About", f"About {config.title}", [home], {}))
+    pages.append(Page("/404.html", "404.html", "Page not found", "", [home], {}))
+    return pages
+
+
+def taxonomy_pages(tax: Taxonomy, config: SiteConfig, home: Crumb) -> list[Page]:
+    pages = [Page(tax.url(), "taxonomy.html", tax.plural, f"Papers by {tax.singular.lower()}.", [home],
+                  {"taxonomy": tax})]
+    for term in tax.terms:
+        base = Page(tax.url(term), "term.html", f"{term.name}", f"{term.count} papers in {tax.singular.lower()} {term.name}.",
+                    [home, (tax.plural, tax.url())], {"taxonomy": tax, "term": term})
+        pages += _paged(base, listing_items(term), config.page_size)
+    return pages

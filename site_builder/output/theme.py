@@ -1,0 +1,43 @@
+"""The theme: Jinja templates and static files, the site's own overriding ours by name."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def theme_dir(kind: str) -> Path:
+    """Where the default theme's `templates` or `static` folder is.
+
+    An installed wheel carries it inside the package (site_builder/_theme); a
+    source checkout or editable install uses the repository's top-level folders.
+    """
+    bundled = _PACKAGE / "_theme" / kind
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent / kind
+
+
+def template_dirs(site_root: Path) -> list[Path]:
+    own = site_root / "templates"
+    return [d for d in (own, theme_dir("templates")) if d.is_dir()]
+
+
+def static_dirs(site_root: Path) -> list[Path]:
+    """Theme first, then the site's own: later folders win when names collide."""
+    own = site_root / "static"
+    return [d for d in (theme_dir("static"), own) if d.is_dir()]
+
+
+def make_environment(site_root: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_root)]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env

@@ -1,0 +1,195 @@
+"""Reader for statwiki (MediaWiki) Atom "user contributions" feeds, flattened to text.
+
+Each entry is: the revision URL (`index.php?title=T&diff=N`), the page title, a
+timestamp, `<p>user: comment</p> <hr /> <div>` + the HTML-escaped wikitext (with
+`<br />` for newlines) + `</div>`, then the author's name. A page appears once per
+revision; the newest revision is the page. Inside the escaped wikitext a raw `&`
+is always `&amp;`, so an unescaped `&diff=` can only start a new entry.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from ..records import MARKUP_WIKITEXT, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
+from ..render import links as scholarly
+from . import course_table
+
+_ENTRY = re.compile(r"(?P<url>https?://\S+?/index\.php\?title=(?P<page>\S+?)&diff=(?P<rev>\d+))\s")
+_HEAD = re.compile(
+    r"^(?P<title>.*?)\s+(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s+<p>(?P<user>[^:<]*):?\s*(?P<comment>.*?)</p>\s*<hr\s*/?>\s*<div>",
+    re.S,
+)
+_REDIRECT = re.compile(r"^\s*#REDIRECT\s*\[\[([^\]|]+)", re.I)
+_NON_ARTICLE = re.compile(r"^(File|Image|User|User talk|Talk|Category|Template|MediaWiki|Help|Special)( talk)?:", re.I)
+COURSE_KEY = re.compile(r"^(?P<subject>[a-z]{2,8})(?P<number>\d{3,4})(?P<term>[wfs])(?P<yy>\d{2})$", re.I)
+_COURSE_PREFIX = re.compile(r"^(?P<key>[a-z]{2,8}\d{3,4}[wfs]\d{2})/(?P<rest>.+)$", re.I)
+_COURSE_SUFFIX = re.compile(r"^(?P<rest>.+?)\s+(?P<code>[A-Z]{2,8}\d{3,4})$")
+TERMS = {"w": "Winter", "f": "Fall", "s": "Spring"}
+
+
+def looks_like(text: str) -> bool:
+    return bool(_ENTRY.search(text)) and "<hr />" in text and "<div>" in text
+
+
+@dataclass
+class Revision:
+    entry: int  # position in the file, for messages
+    page: str  # page title as MediaWiki writes it (spaces, with namespace/prefix)
+    url: str
+    revision: int
+    timestamp: str
+    user: str
+    comment: str
+    wikitext: str
+
+
+def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
+    starts = list(_ENTRY.finditer(text))
+    revisions = []
+    for n, m in enumerate(starts):
+        end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
+        chunk = text[m.end():end]
+        head = _HEAD.match(chunk)
+        if not head:
+            result.diagnostics.append(
+                Diagnostic(name, "feed entry without title, timestamp or content; skipped", entry=n + 1,
+                           column=m.start() + 1)
+            )
+            continue
+        body_end = chunk.find("</div>", head.end())
+        if body_end < 0:
+            result.diagnostics.append(
+                Diagnostic(name, "feed entry cut off before its end (no </div>); skipped", entry=n + 1,
+                           column=m.start() + 1)
+            )
+            continue
+        escaped = chunk[head.end():body_end]
+        wikitext = html.unescape(re.sub(r"<br\s*/?>\s?", "\n", escaped))
+        title = html.unescape(head.group("title")).strip() or unquote(m.group("page")).replace("_", " ")
+        revisions.append(
+            Revision(
+                entry=n + 1,
+                page=title,
+                url=html.unescape(m.group("url")),
+                revision=int(m.group("rev")),
+                timestamp=head.group("ts"),
+                user=html.unescape(head.group("user")).strip(),
+                comment=html.unescape(head.group("comment")).strip(),
+                wikitext=wikitext.strip("\n"),
+            )
+        )
+    return revisions
+
+
+def newest_by_page(revisions: list[Revision]) -> dict[str, Revision]:
+    """The newest revision of each page, whatever order the feed lists them in."""
+    newest: dict[str, Revision] = {}
+    for rev in revisions:
+        cur = newest.get(rev.page)
+        if cur is None or (rev.timestamp, rev.revision) > (cur.timestamp, cur.revision):
+            newest[rev.page] = rev
+    return newest
+
+
+def course_name(key: str) -> str:
+    m = COURSE_KEY.match(key)
+    if not m:
+        return key
+    term = TERMS[m.group("term").lower()]
+    return f"{m.group('subject').upper()} {m.group('number')}, {term} 20{m.group('yy')}"
+
+
+def split_title(page: str, course_keys: list[str]) -> tuple[str, str | None]:
+    """`stat946w18/Title` or `Title STAT946` -> ("Title", course key)."""
+    m = _COURSE_PREFIX.match(page)
+    if m:
+        return m.group("rest").strip(), m.group("key").lower()
+    m = _COURSE_SUFFIX.match(page)
+    if m:
+        code = m.group("code").lower()
+        key = next((k for k in sorted(course_keys) if k.startswith(code)), code)
+        return m.group("rest").strip(), key
+    return page.strip(), None
+
+
+def page_url(wiki_index: str, page: str) -> str:
+    return f"{wiki_index}?title={page.replace(' ', '_')}"
+
+
+def read(text: str, name: str) -> ReadResult:
+    result = ReadResult()
+    revisions = parse_revisions(text, name, result)
+    pages = newest_by_page(revisions)
+    course_pages = {p: r for p, r in pages.items() if COURSE_KEY.match(p)}
+    course_keys = sorted(p.lower() for p in course_pages)
+    redirects: dict[str, str] = {}
+    articles: list[Revision] = []
+    for page in sorted(pages):
+        rev = pages[page]
+        if _NON_ARTICLE.match(page) or page in course_pages:
+            continue
+        target = _REDIRECT.match(rev.wikitext)
+        if target:
+            redirects[page] = target.group(1).strip().replace("_", " ")
+        elif rev.wikitext.strip():
+            articles.append(rev)
+
+    tables = {
+        key: course_table.parse(course_pages[p].wikitext, key)
+        for p, key in ((p, p.lower()) for p in course_pages)
+    }
+    for key in course_keys:
+        page = next(p for p in course_pages if p.lower() == key)
+        result.collections.append(
+            Collection(key=key, name=course_name(key), source_url=page_url(_index(course_pages[page].url), page))
+        )
+
+    for rev in articles:
+        title, course = split_title(rev.page, course_keys)
+        wiki_index = _index(rev.url)
+        record = SummaryRecord(
+            id="sw-" + hashlib.sha1(rev.page.encode("utf-8")).hexdigest()[:12],
+            source="statwiki",
+            markup=MARKUP_WIKITEXT,
+            body=rev.wikitext,
+            origins=[name],
+            paper=PaperMeta(title=title),
+            source_url=page_url(wiki_index, rev.page),
+            contributor=rev.user or None,
+            collection=course,
+            date=rev.timestamp,
+            title=title,
+            revision=rev.revision,
+            aliases=sorted(old for old, new in redirects.items() if new == rev.page),
+        )
+        for key, rows in sorted(tables.items()):
+            row = course_table.match(rows, title, rev.page)
+            if row:
+                _enrich(record, row, key)
+                break
+        result.records.append(record)
+    return result
+
+
+def _index(revision_url: str) -> str:
+    return revision_url.split("?", 1)[0]
+
+
+def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
+    """Add what the course's presentation table says about this summary's paper."""
+    record.collection = record.collection or course
+    record.presenter = row.presenter or None
+    record.presented_on = row.date
+    if row.paper_url:
+        kind = scholarly.classify(row.paper_url) or "paper"
+        record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)
+        if kind == "arxiv" and row.paper_url.endswith(".pdf"):
+            record.paper.links["pdf"] = row.paper_url
+    # A corrected spelling in the table beats a typo in the page title, but an
+    # all-caps table title does not beat a properly cased page title.
+    if row.title and not row.exact and not row.title.isupper():
+        record.paper.title = row.title.rstrip(".")

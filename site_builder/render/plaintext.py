@@ -1,0 +1,104 @@
+"""Rendered HTML to readable plain text, with TeX turned into Unicode.
+
+Used wherever HTML cannot go: <title>, meta descriptions, feed summaries, the
+search index and the JSON `text` field. Math comes out as readable text
+("α + β²"), not TeX soup, thanks to pylatexenc.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote", "figure", "figcaption", "table", "br", "dd", "dt", "hr"}
+_SKIP = {"script", "style", "template"}
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def math_to_text(tex: str) -> str:
+    """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises."""
+    tex = re.sub(r"^\\[\[(]|\\[\])]$", "", tex.strip())
+    tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^}]*\})?", "", tex)
+    try:
+        text = _converter().latex_to_text(tex)
+    except Exception:  # pylatexenc is lenient, but math from the web can be anything
+        text = tex
+    return " ".join(text.split())
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._math: list[str] | None = None
+        self._math_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip += 1
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if self._math is not None:
+            self._math_depth += 1
+        elif "math" in classes:
+            self._math, self._math_depth = [], 1
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if self._math is not None:
+            self._math_depth -= 1
+            if self._math_depth == 0:
+                self.parts.append(" " + math_to_text("".join(self._math)) + " ")
+                self._math = None
+            return
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._math is not None:
+            self._math.append(data)
+        else:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    text = "\n".join(line for line in lines if line)
+    return re.sub(r" +([,.;:!?)])", r"\1", text)
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """The first `limit` characters, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
+    return cut + "…"
+
+
+def derive_title(text: str, limit: int = 90) -> str:
+    """A title for a summary whose paper is not known: its first heading or sentence."""
+    first = next((ln for ln in text.splitlines() if ln.strip()), "").lstrip("• ").strip()
+    sentence = re.split(r"(?<=[.!?:])\s", first, maxsplit=1)[0].rstrip(".:")
+    return excerpt(sentence, limit)
