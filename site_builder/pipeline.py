@@ -10,7 +10,7 @@ from .config import SiteConfig
 from .output.site import write_site
 from .readers import input_files, read_file
 from .records import Collection, Diagnostic, SummaryRecord
-from .render import render_catalog
+from .render.summaries import render_catalog
 
 
 @dataclass
@@ -52,7 +52,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path) -> B
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config)
-    stats = write_site(catalog, config, site_root, output)
+    stats = write_site(catalog, config, site_root, output, content)
     report.summaries = len(catalog.summaries)
     report.papers = len(catalog.papers)
     report.pages = stats.pages

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..config import ConfigError, load_config
+from ..output.assets import AssetError
 from ..pipeline import BuildReport, build
 
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         report = build(args.content, args.output, config, site_root)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for d in report.diagnostics:

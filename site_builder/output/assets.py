@@ -44,6 +44,20 @@ def static_files(site_root: Path) -> dict[str, Path]:
     return files
 
 
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".ico"}
+
+
+def content_assets(content: Path | None) -> dict[str, Path]:
+    """Images and other files kept beside the inputs, published at the same path."""
+    if content is None or not content.is_dir():
+        return {}
+    return {
+        p.relative_to(content).as_posix(): p
+        for p in sorted(content.rglob("*"))
+        if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES and not p.name.startswith(".")
+    }
+
+
 def mathjax_files(site_root: Path, config: SiteConfig) -> dict[str, Path]:
     if not config.mathjax.self_host:
         return {}

@@ -17,7 +17,7 @@ from ..catalog import Catalog
 from ..config import SiteConfig
 from .api import api_files
 from .filters import install as install_filters
-from .assets import mathjax_files, mathjax_urls, pygments_css, static_files
+from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
 from .theme import make_environment
 
@@ -64,10 +64,10 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path) -> dict[
     return out
 
 
-def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path) -> WriteStats:
+def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None) -> WriteStats:
     html = render_pages(catalog, config, site_root)
     texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css()}
-    copies = {**static_files(site_root), **mathjax_files(site_root, config)}
+    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
     copies = {k: v for k, v in copies.items() if k not in texts}
 
     output = output.resolve()

@@ -189,7 +189,14 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)
         if kind == "arxiv" and row.paper_url.endswith(".pdf"):
             record.paper.links["pdf"] = row.paper_url
-    # A corrected spelling in the table beats a typo in the page title, but an
-    # all-caps table title does not beat a properly cased page title.
-    if row.title and not row.exact and not row.title.isupper():
+    # When the two titles differ beyond case and punctuation, one of them has a typo
+    # or a variant spelling; trust the one typed with more care (more capitalised
+    # words, not all caps).
+    if row.title and not row.exact and _care(row.title) > _care(record.paper.title):
         record.paper.title = row.title.rstrip(".")
+
+
+def _care(title: str) -> int:
+    if title.isupper():
+        return 0
+    return sum(1 for w in title.split() if w[:1].isupper())

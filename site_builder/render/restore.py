@@ -1,0 +1,621 @@
+"""Rebuild the line structure of ShortScience summaries whose newlines were lost.
+
+The scrape turned every summary into one long line, so ``#### Heading text * item``
+no longer means anything to a Markdown parser. ``restore_markdown`` puts the line
+breaks back. It works in three steps:
+
+1. **Protect.** Fenced code, inline code, ``$$…$$``, ``\\begin{env}…\\end{env}``,
+   inline ``$…$`` (same rule as the renderer: no space inside the dollars, no digit
+   before the opening or after the closing one), Markdown links and images, bare
+   URLs and ``\\cite{…}`` are swapped for placeholders, so a ``*``, ``-``, ``#``,
+   ``1.`` or ``|`` inside them is never read as structure.
+2. **Restructure** the placeholder text with these rules:
+
+   - *Blocks.* Fenced code, display math, amsmath environments, tables, images
+     with an image URL (``.png``/``.jpg``/``.jpeg``/``.gif``/…, i.imgur.com, imgur
+     pages) and ``![alt](url) *caption*`` figures get their own block. Math and
+     code inside a list item stay in the item (indented); figures and tables end
+     the list. Punctuation right after display math moves into the math.
+   - *Headings.* ``##``–``######`` followed by a space start a heading anywhere;
+     ``#`` only at the start of a block or after ``.:?!)``. The heading text runs
+     to the next block or list marker, but stops earlier
+
+     a. after the first ``?``, ``:``, ``.`` or ``!`` that is followed by a capital,
+        digit or other sentence start (``What is BN? Normalize…``), and then
+     b. before a capitalised sentence opener (The, This, We, …) that is followed
+        by a lowercase word (``Evaluation The learning rate…``), or else, when the
+        heading would be longer than eight words, before its first capitalised
+        word after the first (``Methodology Mask RCNN retains…``).
+
+     A ``**bold**`` opening also ends a heading.
+   - *Bullets.* ``* `` (preceded by a space or the start) is always an item unless
+     it sits between two numbers (``3 * 4``); ``** `` is a second-level item.
+     ``- `` is an item only at the start of a block, after ``:``, or, inside a
+     dash list, when the item text does not start in lowercase — so a dash in
+     prose ("Batch Norm - which…") stays prose. ``*emphasis*`` is never a marker.
+   - *Ordered lists.* ``1.``/``1)`` starts a list at the start of a block or after
+     ``.:?!)``; ``n.`` continues a list whose last item was ``n-1``.
+   - *Quotes.* ``> `` at the start of a block or after ``.:?!``; the quote runs to
+     the end of its first sentence or the next block, whichever comes first.
+   - *Rules.* A run of four or more dashes is a horizontal rule.
+   - *Tables.* A GFM delimiter row (``|---|---|``) with a header row of the same
+     width before it becomes a table; the rows after it are cut every n+1 pipes.
+3. **Restore** the placeholders. Python in fences gets its newlines back when the
+   code splits into statements that compile; otherwise the code stays on one line.
+
+Scrape residue (empty ``![]()``, a trailing `` |``) is removed first. Text that
+already contains newlines is taken to be structured and returned as it is, which
+also makes ``restore_markdown`` idempotent.
+"""
+from __future__ import annotations
+
+import io
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .html import is_image_url
+
+OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: cannot occur in scraped text
+BLOCK_KINDS = {"code", "math", "env", "figure", "table"}
+NESTABLE_KINDS = {"code", "math", "env"}  # may stay inside a list item
+
+_EMPTY_IMAGE = re.compile(r"!\[\]\(\s*\)")
+_URL_CHARS = r"[^\s<>\"'\[\]" + OPEN + CLOSE + r"]"
+_LINK_DEST = r"\((?:[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+_PROTECT = re.compile(
+    r"(?P<fence>```(?P<fbody>.*?)```)"
+    r"|(?P<icode>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))"
+    r"|(?<!\\)\$\$(?P<dmath>.+?)(?<!\\)\$\$"
+    r"|(?P<env>\\begin\{(?P<envname>(?:equation|align|alignat|flalign|gather|multline|eqnarray)\*?)\}"
+    r".*?\\end\{(?P=envname)\})"
+    r"|(?P<imath>(?<![\\\d$])\$(?![\s$])(?:\\.|[^$\\])+?(?<!\s)\$(?!\d))"
+    r"|(?P<image>!\[(?P<alt>[^\[\]]{0,300})\](?P<dest>" + _LINK_DEST + r"))"
+    r"(?:\s+(?P<caption>\*(?![\s*])[^*]{1,600}?(?<!\s)\*(?!\*)))?"
+    r"|(?P<link>\[[^\[\]]{0,300}\]" + _LINK_DEST + r")"
+    r"|(?P<autolink><https?://[^>\s]+>)"
+    r"|(?P<url>https?://" + _URL_CHARS + r"+)"
+    r"|(?P<cite>\\cite[pt]?\*?\{[^}]*\})",
+    re.S,
+)
+
+
+@dataclass
+class _Span:
+    kind: str
+    markdown: str
+    indent: str = ""  # list-item indentation for block spans nested in an item
+
+
+@dataclass
+class _Protected:
+    text: str
+    spans: list[_Span] = field(default_factory=list)
+
+    def add(self, kind: str, markdown: str) -> str:
+        self.spans.append(_Span(kind, markdown))
+        return f"{OPEN}{len(self.spans) - 1}{CLOSE}"
+
+    def span_at(self, placeholder: str) -> _Span:
+        return self.spans[int(placeholder[1:-1])]
+
+
+def restore_markdown(flat: str) -> str:
+    """Markdown with its line structure rebuilt from a summary flattened to one line."""
+    text = flat.strip()
+    if "\n" in text:
+        return text
+    text = _strip_residue(text)
+    protected = _protect(text)
+    protected.text = _rebuild_tables(protected)
+    body = _Restructurer(protected).run()
+    return _tidy(_unprotect(body, protected))
+
+
+# --- residue -------------------------------------------------------------------------
+
+
+def _strip_residue(text: str) -> str:
+    text = _EMPTY_IMAGE.sub("", text).rstrip()
+    if text.endswith(" |") or text == "|":
+        text = text[:-1].rstrip()  # the scraper appends one " |" to every summary
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
+# --- protection ----------------------------------------------------------------------
+
+
+def _protect(text: str) -> _Protected:
+    protected = _Protected("")
+    out: list[str] = []
+    pos = 0
+    for m in _PROTECT.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        if m.group("fence") is not None:
+            out.append(protected.add("code", _fence(m.group("fbody"))))
+        elif m.group("icode") is not None:
+            out.append(protected.add("inline", m.group(0)))
+        elif m.group("dmath") is not None:
+            out.append(protected.add("math", m.group("dmath").strip()))
+        elif m.group("env") is not None:
+            out.append(protected.add("env", m.group("env")))
+        elif m.group("image") is not None:
+            out.append(_protect_image(protected, m))
+        elif m.group("url") is not None:
+            url, rest = _trim_url(m.group("url"))
+            kind = "figure" if _is_image_link(url) else "inline"
+            out.append(protected.add(kind, url) + rest)
+        else:
+            out.append(protected.add("inline", m.group(0)))
+    out.append(text[pos:])
+    protected.text = "".join(out)
+    return protected
+
+
+def _protect_image(protected: _Protected, m: re.Match) -> str:
+    image, caption = m.group("image"), m.group("caption")
+    url = (m.group("dest")[1:-1].split() or [""])[0]
+    if caption:
+        return protected.add("figure", f"{image}\n{caption}")
+    return protected.add("figure" if _is_image_link(url) else "inline", image)
+
+
+def _is_image_link(url: str) -> bool:
+    return is_image_url(url) or re.match(r"https?://(?:www\.)?imgur\.com/", url) is not None
+
+
+def _trim_url(url: str) -> tuple[str, str]:
+    """Split trailing punctuation (and an unbalanced ")") off a bare URL."""
+    rest = ""
+    while url and url[-1] in ".,;:!?)":
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        rest = url[-1] + rest
+        url = url[:-1]
+    return url, rest
+
+
+def _fence(body: str) -> str:
+    lang, code = _fence_language(body)
+    if lang.lower() in ("python", "py", "python3"):
+        code = _reflow_python(code)
+    return f"```{lang}\n{code}\n```"
+
+
+def _fence_language(body: str) -> tuple[str, str]:
+    """The info word glued to the opening fence, if it names a language."""
+    m = re.match(r"([A-Za-z][\w+#.-]*)(?=\s|$)", body)
+    if not m:
+        return "", body.strip()
+    rest = body[m.end() :].lstrip()
+    if rest[:1] in ("=", "(", "[", ".", ":", ",") or rest[:2] in ("+=", "-="):
+        return "", body.strip()  # "```c = 3```": the word is code, not a language
+    try:
+        get_lexer_by_name(m.group(1))
+    except ClassNotFound:
+        return "", body.strip()
+    return m.group(1), rest.strip()
+
+
+# --- python reflow -------------------------------------------------------------------
+
+_INFIX_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "as", "from", "import", "async"}
+
+
+def _reflow_python(code: str) -> str:
+    """Python statements on their own lines, or the code unchanged when unsure.
+
+    A statement boundary is where a name follows a complete value at bracket depth
+    0 (``x = 1 y = 2``), or after a block header's ``:``. Code with a block header
+    is only reflowed when it is a single ``def``/``class`` ending in ``return``
+    (everything else would need guessing where the block ends). The result must
+    compile.
+    """
+    if "\n" in code:
+        return code
+    statements = _split_statements(code)
+    if statements is None or len(statements) < 2:
+        return code
+    headers = [i for i, s in enumerate(statements) if s.endswith(":")]
+    if not headers:
+        lines = statements
+    elif headers == [0] and re.match(r"(def|class)\s", statements[0]) and statements[-1].startswith("return"):
+        lines = [statements[0]] + ["    " + s for s in statements[1:]]
+    else:
+        return code
+    result = "\n".join(lines)
+    try:
+        compile(result, "<summary code>", "exec")
+    except (SyntaxError, ValueError):
+        return code
+    return result
+
+
+def _split_statements(code: str) -> list[str] | None:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    cuts: list[int] = []
+    depth = 0
+    prev: tokenize.TokenInfo | None = None
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT:
+            return None  # a comment swallows the rest of the flattened line
+        if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if depth == 0 and prev is not None:
+            if prev.type == tokenize.OP and prev.string == ":":
+                cuts.append(tok.start[1])
+            elif tok.type == tokenize.NAME and tok.string not in _INFIX_KEYWORDS and _ends_value(prev):
+                cuts.append(tok.start[1])
+        if tok.type == tokenize.OP and tok.string in "([{":
+            depth += 1
+        elif tok.type == tokenize.OP and tok.string in ")]}":
+            depth = max(0, depth - 1)
+        prev = tok
+    bounds = [0] + cuts + [len(code)]
+    return [code[a:b].strip() for a, b in zip(bounds, bounds[1:]) if code[a:b].strip()]
+
+
+def _ends_value(tok: tokenize.TokenInfo) -> bool:
+    if tok.type == tokenize.NAME:
+        return not keyword.iskeyword(tok.string) or tok.string in ("True", "False", "None")
+    if tok.type in (tokenize.NUMBER, tokenize.STRING):
+        return True
+    return tok.type == tokenize.OP and tok.string in ")]}"
+
+
+# --- tables --------------------------------------------------------------------------
+
+_DELIMITER_ROW = re.compile(r"\|(?:[ ]*:?-+:?[ ]*\|)+")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _rebuild_tables(protected: _Protected) -> str:
+    text = protected.text
+    search_from = 0
+    while m := _DELIMITER_ROW.search(text, search_from):
+        width = len(_PIPE.findall(m.group(0))) - 1
+        header_start = _header_start(text, m.start(), width)
+        if header_start is None:
+            search_from = m.end()
+            continue
+        rows = [text[header_start : m.start()].strip(), m.group(0)]
+        end = _collect_rows(text, m.end(), width, rows)
+        table = "\n".join(_escape_cell_pipes(row, protected) for row in rows)
+        placeholder = protected.add("table", table)
+        text = f"{text[:header_start]} {placeholder} {text[end:]}"
+        search_from = header_start + len(placeholder) + 2
+    return text
+
+
+def _header_start(text: str, delimiter_start: int, width: int) -> int | None:
+    before = text[:delimiter_start].rstrip()
+    if not before.endswith("|"):
+        return None
+    pipes = [p.start() for p in _PIPE.finditer(before)]
+    if len(pipes) < width + 1:
+        return None
+    start = pipes[-(width + 1)]
+    return start if start == 0 or before[start - 1].isspace() else None
+
+
+def _collect_rows(text: str, pos: int, width: int, rows: list[str]) -> int:
+    while True:
+        start = pos + len(text[pos:]) - len(text[pos:].lstrip(" "))
+        if start >= len(text) or text[start] != "|":
+            return pos
+        pipes = [p.start() for p in _PIPE.finditer(text, start + 1)]
+        if len(pipes) >= width:
+            end = pipes[width - 1] + 1
+            if end < len(text) and not text[end].isspace():
+                return pos
+        elif len(pipes) == width - 1:
+            end = len(text)  # last row lost its closing pipe with the scrape residue
+        else:
+            return pos
+        rows.append(text[start:end].strip())
+        pos = end
+
+
+def _escape_cell_pipes(row: str, protected: _Protected) -> str:
+    """Pipes inside inline code/math in a cell must be escaped or they split the cell."""
+    for ph in re.findall(f"{OPEN}\\d+{CLOSE}", row):
+        span = protected.span_at(ph)
+        span.markdown = re.sub(r"(?<!\\)\|", r"\\|", span.markdown)
+    return row
+
+
+# --- restructuring -------------------------------------------------------------------
+
+_MARKER = re.compile(
+    rf"(?P<ph>{OPEN}\d+{CLOSE})"
+    r"|(?<!\S)(?:"
+    r"(?P<hr>-{4,})(?!\S)"
+    r"|(?P<hashes>\#{1,6})(?=[ ]\S)"
+    r"|(?P<sub>\*{2,3})(?=[ ]\S)"
+    r"|(?P<bullet>[*-])(?=[ ]\S)"
+    r"|(?P<num>\d{1,3})(?P<delim>[.)])(?=[ ]\S)"
+    r"|(?P<quote>>)(?=[ ]\S)"
+    r"|(?P<bold>\*\*)(?=[^\s*])"
+    r")"
+)
+_SENTENCE_END = re.compile(rf"(?<=\S)[.!?:](?=[ ]+(?:[A-Z0-9\"'(\[*_`]|{OPEN}))")
+_RUN_IN_BOLD = re.compile(r"\*\*([A-Z][^*]{0,60}?)(?<!\s)\*\*(?= +[A-Z])")
+_ABBREVIATIONS = {"e.g", "i.e", "vs", "al", "etc", "fig", "eq", "cf", "approx", "resp", "sec", "no"}
+_SENTENCE_OPENERS = {
+    "The", "This", "These", "That", "Those", "We", "It", "In", "Our", "They", "Their",
+    "There", "Here", "A", "An", "To", "For", "As", "When", "While", "Since", "Given",
+    "Although", "However", "First", "Firstly", "Then", "One", "Each", "Using", "By",
+    "If", "Most", "Some", "Both", "All", "Instead", "Unlike", "I", "You",
+}
+_LONG_HEADING_WORDS = 8
+
+
+class _Restructurer:
+    """Walks the placeholder text once, emitting Markdown with line breaks."""
+
+    def __init__(self, protected: _Protected):
+        self.p = protected
+        self.text = protected.text
+        self.out: list[str] = []
+        self.block_start = True  # nothing but whitespace since the last block ended
+        self.list_kind: str | None = None  # "*", "-" or "ol" while inside a list
+        self.item_indent = ""  # content indentation of the current list item
+        self.level1_indent = ""
+        self.ol_next = 0
+        self.last_char = ""
+        self.at_line_start = True
+
+    def run(self) -> str:
+        pos = 0
+        while m := _MARKER.search(self.text, pos):
+            self._emit_text(self.text[pos : m.start()])
+            pos = self._handle(m)
+        self._emit_text(self.text[pos:])
+        return "".join(self.out)
+
+    # markers ------------------------------------------------------------------
+
+    def _handle(self, m: re.Match) -> int:
+        if m.group("ph"):
+            return self._placeholder(m)
+        if m.group("hr"):
+            self._break_block()
+            self._emit_raw(m.group("hr") + "\n\n")
+            return m.end()
+        if m.group("hashes") and self._heading_allowed(m):
+            return self._heading(m)
+        if m.group("sub"):
+            return self._item(m, "*", nested=True)
+        if m.group("bullet") == "*" and not self._between_numbers(m):
+            return self._item(m, "*")
+        if m.group("bullet") == "-" and self._dash_item_allowed(m):
+            return self._item(m, "-")
+        if m.group("num") and self._ordered_allowed(m):
+            return self._ordered(m)
+        if m.group("quote") and (self.block_start or self.last_char in ".:?!"):
+            return self._quote(m)
+        if m.group("bold") and self._run_in_heading(m):
+            self._break_block()
+        self._emit_text(m.group(0))
+        return m.end()
+
+    def _placeholder(self, m: re.Match) -> int:
+        span = self.p.span_at(m.group(0))
+        if span.kind not in BLOCK_KINDS:
+            self._emit_text(m.group(0))
+            return m.end()
+        end = m.end()
+        if span.kind == "math":  # "…, $$x$$. Next" : the full stop belongs to the math
+            punct = re.match(r"\s*([.,;:])(?=\s|$)", self.text[end:])
+            if punct:
+                span.markdown += punct.group(1)
+                end += punct.end()
+        if self.list_kind and span.kind in NESTABLE_KINDS:
+            span.indent = self.item_indent
+            self._emit_raw(f"\n\n{self.item_indent}{m.group(0)}\n\n{self.item_indent}")
+            self.last_char = CLOSE
+            return end
+        self._break_block()
+        self._emit_raw(m.group(0) + "\n\n")
+        return end
+
+    def _heading_allowed(self, m: re.Match) -> bool:
+        return len(m.group("hashes")) > 1 or self.block_start or self.last_char in ".:?!)"
+
+    def _heading(self, m: re.Match) -> int:
+        start = m.end() + 1
+        end = _heading_end(self.text, start, self.p)
+        self._break_block()
+        self._emit_raw(f"{m.group('hashes')} {self.text[start:end].strip()}\n\n")
+        return end
+
+    def _quote(self, m: re.Match) -> int:
+        start = m.end() + 1
+        hard = _next_hard_marker(self.text, start, self.p)
+        sentence = _first_sentence_end(self.text[start:hard])
+        end = start + sentence if sentence is not None else hard
+        self._break_block()
+        self._emit_raw(f"> {self.text[start:end].strip()}\n\n")
+        return end
+
+    def _run_in_heading(self, m: re.Match) -> bool:
+        """``… segmentation **RoIAlign** RoIPool first…``: a bold label opens a paragraph."""
+        if self.list_kind or self.block_start:
+            return False
+        label = _RUN_IN_BOLD.match(self.text, m.start())
+        return label is not None and len(label.group(1).split()) <= 4
+
+    def _between_numbers(self, m: re.Match) -> bool:
+        before = self.text[: m.start()].rstrip().rsplit(" ", 1)[-1]
+        after = self.text[m.end() :].lstrip().split(" ", 1)[0]
+        return _is_number(before) and _is_number(after)
+
+    def _dash_item_allowed(self, m: re.Match) -> bool:
+        if self.block_start or self.last_char == ":":
+            return True
+        return self.list_kind == "-" and not self.text[m.end() + 1 : m.end() + 2].islower()
+
+    def _ordered_allowed(self, m: re.Match) -> bool:
+        n = int(m.group("num"))
+        if n == self.ol_next and self.ol_next > 1:
+            return True
+        return n == 1 and (self.block_start or self.last_char in ".:?!)")
+
+    def _item(self, m: re.Match, marker: str, nested: bool = False) -> int:
+        if nested and self.list_kind:
+            indent = self.level1_indent + "  " * (len(m.group("sub")) - 2)
+            self._emit_raw(f"\n{indent}{marker} ")
+            self.item_indent = indent + "  "
+        else:
+            if self.list_kind not in (marker,):
+                self._break_block(keep_numbering=True)
+            else:
+                self._emit_raw("\n")
+            self._emit_raw(f"{marker} ")
+            self.list_kind = marker
+            self.item_indent = self.level1_indent = "  "
+        self.block_start = False
+        return m.end() + 1
+
+    def _ordered(self, m: re.Match) -> int:
+        n = int(m.group("num"))
+        label = f"{n}{m.group('delim')} "
+        if self.list_kind == "ol":
+            self._emit_raw("\n")
+        else:
+            self._break_block(keep_numbering=True)
+        self._emit_raw(label)
+        self.list_kind, self.ol_next = "ol", n + 1
+        self.item_indent = self.level1_indent = " " * len(label)
+        self.block_start = False
+        return m.end() + 1
+
+    # output -------------------------------------------------------------------
+
+    def _break_block(self, keep_numbering: bool = False) -> None:
+        self._emit_raw("\n\n")
+        self.list_kind = None
+        self.item_indent = self.level1_indent = ""
+        if not keep_numbering:
+            self.ol_next = 0
+        self.block_start = True
+
+    def _emit_raw(self, s: str) -> None:
+        """Structure we add: after it, the next text starts a line (or an item)."""
+        self.out.append(s)
+        self.at_line_start = True
+
+    def _emit_text(self, s: str) -> None:
+        if self.at_line_start:
+            s = _escape_line_start(s.lstrip())
+        if not s:
+            return
+        self.out.append(s)
+        if not s.strip():
+            return
+        self.block_start = self.at_line_start = False
+        self.last_char = s.rstrip()[-1]
+
+
+def _escape_line_start(s: str) -> str:
+    """Text that lands at the start of a line must not turn into structure by accident."""
+    m = re.match(r"(\d{1,9})([.)])(?=\s|$)", s)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{s[m.end():]}"
+    if re.match(r"(?:[*+>#-]|={2,})(?=\s|$)", s):
+        return "\\" + s
+    return s
+
+
+def _is_number(word: str) -> bool:
+    return re.fullmatch(r"[\d.,]+", word) is not None and any(c.isdigit() for c in word)
+
+
+def _next_hard_marker(text: str, start: int, protected: _Protected) -> int:
+    """Where the next block or list begins; headings and quotes end there at the latest."""
+    for m in _MARKER.finditer(text, start):
+        if m.group("ph"):
+            if protected.span_at(m.group(0)).kind in BLOCK_KINDS:
+                return m.start()
+            continue
+        if m.group("hr") or m.group("hashes") or m.group("sub") or m.group("bold"):
+            return m.start()
+        if m.group("bullet") == "*":
+            return m.start()
+        if m.group("bullet") == "-" and not text[m.end() + 1 : m.end() + 2].islower():
+            return m.start()
+        if m.group("num") and int(m.group("num")) == 1:
+            return m.start()
+    return len(text)
+
+
+def _first_sentence_end(segment: str) -> int | None:
+    for m in _SENTENCE_END.finditer(segment):
+        word = re.split(r"[\s(]", segment[: m.start()])[-1].lower()
+        if m.group(0) == "." and (word in _ABBREVIATIONS or len(word) == 1):
+            continue
+        return m.end()
+    return None
+
+
+def _heading_end(text: str, start: int, protected: _Protected) -> int:
+    hard = _next_hard_marker(text, start, protected)
+    segment = text[start:hard]
+    sentence = _first_sentence_end(segment)
+    head = segment[:sentence] if sentence is not None else segment
+    split = _title_split(head)
+    if split is not None:
+        return start + split
+    return start + len(head)
+
+
+def _title_split(head: str) -> int | None:
+    """Where the body text starts inside a heading candidate, or None."""
+    words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", head)]
+    for i in range(1, len(words) - 1):
+        word, following = words[i][1], words[i + 1][1]
+        if word in _SENTENCE_OPENERS and following[:1].islower():
+            return words[i][0]
+    if len(words) > _LONG_HEADING_WORDS:
+        for pos, word in words[1:]:
+            if word[:1].isupper():
+                return pos
+    return None
+
+
+# --- restoring -----------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
+
+
+def _unprotect(text: str, protected: _Protected) -> str:
+    def replace(m: re.Match) -> str:
+        span = protected.spans[int(m.group(1))]
+        body = _unprotect(_span_markdown(span), protected)
+        return body.replace("\n", "\n" + span.indent) if span.indent else body
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def _span_markdown(span: _Span) -> str:
+    if span.kind == "math":
+        return f"$$\n{span.markdown}\n$$"
+    return span.markdown
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line if line.strip() else "")
+    return "\n".join(out).strip("\n")

@@ -1,0 +1,1 @@
+"""Pieces of the MediaWiki wikitext renderer; the entry point is render.wikitext."""

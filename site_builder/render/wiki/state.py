@@ -1,0 +1,96 @@
+"""What one rendering run accumulates, and the private-use characters it marks text with.
+
+Protected regions (math, nowiki, refs, ...) are swapped for placeholders before any
+wiki rule runs, so no rule can touch them. Block-level HTML produced inside inline
+text is wrapped in block markers so paragraphs can be split around it later. All of
+these are Unicode private-use characters, removed from the source before anything
+else so an author cannot forge them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..html import LinkContext
+from ..links import canonical, classify
+
+PLACEHOLDER = "\ue000{}\ue001"
+PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+BLOCK_START, BLOCK_END = "\ue010", "\ue011"
+REFLIST = "\ue030"  # where <references /> stands until all notes are known
+PRIVATE_USE_RE = re.compile("[\ue000-\ue0ff]")
+
+
+@dataclass
+class Slot:
+    """One protected region of the source."""
+
+    kind: str  # math | nowiki | pre | code | gallery | ref | reflist
+    body: str = ""
+    mode: str = "auto"  # math: inline | display | auto (decided by position)
+    name: str | None = None  # ref name
+    lang: str = ""  # code language
+    inline: bool = False  # code: <syntaxhighlight inline>
+
+
+@dataclass
+class State:
+    ctx: LinkContext
+    slots: list[Slot] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    figures: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    numbered_links: int = 0
+    notes: object = None  # refs.Footnotes, set by the entry point
+
+    def protect(self, slot: Slot) -> str:
+        self.slots.append(slot)
+        return PLACEHOLDER.format(len(self.slots) - 1)
+
+    def slot_of(self, text: str) -> Slot | None:
+        """The slot if text is exactly one placeholder (surrounding space allowed)."""
+        m = PLACEHOLDER_RE.fullmatch(text.strip())
+        return self.slots[int(m.group(1))] if m else None
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def add_link(self, url: str) -> None:
+        kind = classify(url)
+        if kind:
+            found = self.links.setdefault(kind, [])
+            url = canonical(kind, url)
+            if url not in found:
+                found.append(url)
+
+    def add_figure(self, url: str) -> None:
+        if url not in self.figures:
+            self.figures.append(url)
+
+    def unique_id(self, text: str) -> str:
+        base = slugify(text) or "section"
+        candidate, n = base, 1
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.ids.add(candidate)
+        return candidate
+
+
+def slugify(text: str) -> str:
+    """Heading id; also applied to [[#Anchor]] targets so they meet.
+
+    Underscores become hyphens, so slugs never collide with the cite_note-N ids.
+    """
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+
+
+def block(html: str) -> str:
+    """Mark finished block-level HTML that sits inside inline text."""
+    return BLOCK_START + strip_block_marks(html) + BLOCK_END
+
+
+def strip_block_marks(html: str) -> str:
+    return html.replace(BLOCK_START, "").replace(BLOCK_END, "")
