@@ -67,27 +67,32 @@ def _closest(key: str, known: list[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def _build(cls: type, data: Any, where: str) -> Any:
-    """Make dataclass `cls` from a mapping, checking keys and value types."""
+def _build(cls: type, data: Any, file: str, prefix: str = "") -> Any:
+    """Make dataclass `cls` from a mapping, checking keys and value types.
+
+    Errors read `site.yaml: unknown key 'mathjax.selfhost' (did you mean ...)`.
+    """
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
+        raise ConfigError(f"{file}: '{prefix.rstrip('.') or 'top level'}' must be a mapping, got {type(data).__name__}")
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}'{_closest(str(key), list(known))}")
-        values[key] = _convert(known[key], value, f"{where}.{key}")
+            hint = _closest(str(key), list(known)).replace("'", f"'{prefix}", 1) if _closest(str(key), list(known)) else ""
+            raise ConfigError(f"{file}: unknown key '{prefix}{key}'{hint}")
+        values[key] = _convert(known[key], value, file, f"{prefix}{key}")
     return cls(**values)
 
 
-def _convert(f: Any, value: Any, where: str) -> Any:
+def _convert(f: Any, value: Any, file: str, key: str) -> Any:
+    where = f"{file}: '{key}'"
     default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
     if f.name == "topics":
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list of {{topic, match}} rules")
-        return [_build(TopicRule, item, f"{where}[{i}]") for i, item in enumerate(value)]
+        return [_build(TopicRule, item, file, f"{key}[{i}].") for i, item in enumerate(value)]
     if f.name == "mathjax":
-        return _build(MathJaxConfig, value or {}, where)
+        return _build(MathJaxConfig, value or {}, file, f"{key}.")
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")

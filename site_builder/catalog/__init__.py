@@ -7,6 +7,7 @@ from .merge import group_papers, merge_summaries, resolve_year
 from .model import Catalog, Paper, Summary, Taxonomy, Term
 from .slugs import slugify
 from .topics import paper_topics
+from ..readers.names import last_first
 
 __all__ = ["build_catalog", "Catalog", "Paper", "Summary", "Taxonomy", "Term"]
 
@@ -74,8 +75,10 @@ def build_taxonomies(catalog: Catalog) -> dict[str, Taxonomy]:
 
     # Years newest first with "unknown" last; the rest alphabetically.
     years.terms = sorted(by["years"].values(), key=lambda t: (t.key == YEAR_UNKNOWN, -int(t.key) if t.key.isdigit() else 0))
-    for tax, store in ((topics, by["topics"]), (venues, by["venues"]), (authors, by["authors"]), (colls, by["collections"])):
-        tax.terms = sorted(store.values(), key=lambda t: (t.name.lower(), t.key))
+    for tax, store in ((topics, by["topics"]), (venues, by["venues"]), (colls, by["collections"])):
+        tax.terms = sorted(store.values(), key=lambda t: (slugify(t.name), t.key))
+    # Authors A to Z by family name, as a library index would list them.
+    authors.terms = sorted(by["authors"].values(), key=lambda t: (slugify(last_first(t.name)), t.key))
     for tax in (years, topics, venues, authors, colls):
         for term in tax.terms:
             term.papers.sort(key=lambda p: (-(p.year or 0), p.title.lower(), p.id))

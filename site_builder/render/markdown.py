@@ -1,0 +1,344 @@
+"""Markdown summaries to HTML with markdown-it-py.
+
+CommonMark plus tables, strikethrough, linkify, ``$``/``$$`` math, amsmath
+environments, footnotes and heading anchors. Raw HTML is off (it shows as text),
+every href/src goes through ``safe_url``, math goes through ``math_inline`` /
+``math_display`` so MathJax finds it, and a paragraph holding only an image (or an
+image URL), optionally followed by an emphasised caption, becomes a ``<figure>``.
+
+The parser is built once; everything that depends on the page being rendered (the
+LinkContext and the RenderedMarkup being filled) travels in markdown-it's ``env``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+from urllib.parse import quote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .html import (
+    LinkContext,
+    RenderedMarkup,
+    figure,
+    is_external,
+    is_image_url,
+    link,
+    math_display,
+    math_inline,
+    safe_url,
+)
+from .links import canonical, classify, shortscience_bibtex_key
+from .restore import restore_markdown
+
+COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
+_CITE = re.compile(r"\\cite[pt]?\*?\{([^}]*)\}")
+_IMGUR_PAGE = re.compile(r"https?://(?:www\.|m\.)?imgur\.com/([A-Za-z0-9]{5,})/?$")
+_FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
+
+
+def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
+    """HTML for one Markdown summary, with the links, figures and headings found in it."""
+    result = RenderedMarkup(html="")
+    env = {"ctx": ctx or LinkContext(), "result": result, "open_links": []}
+    result.html = _parser().render(text, env)
+    return result
+
+
+def render_flat_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
+    """Like render_markdown, for ShortScience text whose newlines were lost."""
+    return render_markdown(restore_markdown(text), ctx)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
+    md.validateLink = _validate_link  # per-instance hook markdown-it provides for this
+    # no space inside the dollars and no digit around them: "$5 and $10" stays text
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
+    amsmath_plugin(md)
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=1, max_level=6, slug_func=_slug)
+    md.inline.ruler.before("escape", "cite", _cite_rule)
+    md.core.ruler.before("text_join", "dollar_balance", _dollar_balance_rule)
+    md.core.ruler.push("figures", _figure_rule)
+    for name, rule in _RENDER_RULES.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+def _validate_link(url: str) -> bool:
+    return safe_url(url) is not None
+
+
+def _slug(title: str) -> str:
+    slug = re.sub(r"[^\w\- ]", "", title.lower()).strip()
+    return re.sub(r"[\s]+", "-", slug) or "section"
+
+
+# --- parse rules ---------------------------------------------------------------------
+
+
+def _cite_rule(state: StateInline, silent: bool) -> bool:
+    """``\\cite{key1,key2}`` outside math: a citation token."""
+    if state.src[state.pos] != "\\":
+        return False
+    m = _CITE.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("cite", "", 0)
+        token.meta = {"keys": _cite_keys(m.group(1))}
+    state.pos = m.end()
+    return True
+
+
+def _dollar_balance_rule(state: StateCore) -> None:
+    """Warn when an odd number of unescaped ``$`` is left in the text (not in math or code)."""
+    count = sum(
+        child.content.count("$")
+        for token in state.tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "text"
+    )
+    if count % 2:
+        state.env["result"].warnings.append("unbalanced $ in text")
+
+
+def _figure_rule(state: StateCore) -> None:
+    """Replace paragraphs that hold only an image (plus an optional caption) by a figure token."""
+    tokens = state.tokens
+    i = 0
+    while i + 2 < len(tokens):
+        if tokens[i].type == "paragraph_open" and tokens[i + 2].type == "paragraph_close":
+            fig = _as_figure(tokens[i + 1].children or [])
+            if fig is not None:
+                fig.map = tokens[i].map
+                tokens[i : i + 3] = [fig]
+        i += 1
+
+
+def _as_figure(children: list[Token]) -> Token | None:
+    items = [t for t in children if not (t.type == "softbreak" or (t.type == "text" and not t.content.strip()))]
+    image = _leading_image(items)
+    if image is None:
+        return None
+    src, alt, href, used = image
+    rest = items[used:]
+    caption: list[Token] = []
+    if rest:
+        if not (rest[0].type == "em_open" and rest[-1].type == "em_close" and _single_em(rest)):
+            return None
+        caption = rest[1:-1]
+    token = Token("figure", "figure", 0)
+    token.meta = {"src": src, "alt": alt, "href": href}
+    token.children = caption
+    return token
+
+
+def _leading_image(items: list[Token]) -> tuple[str, str, str | None, int] | None:
+    """(src, alt, href, tokens used) for an image, a linked image or an image URL."""
+    if not items:
+        return None
+    first = items[0]
+    if first.type == "image":
+        return first.attrGet("src") or "", _plain(first.children), None, 1
+    if first.type != "link_open" or len(items) < 3 or items[2].type != "link_close":
+        return None
+    href, inner = str(first.attrGet("href") or ""), items[1]
+    if inner.type == "image":
+        return inner.attrGet("src") or "", _plain(inner.children), href, 3
+    if first.markup == "linkify" or (inner.type == "text" and inner.content == href):
+        if is_image_url(href):
+            return href, "", None, 3
+        page = _IMGUR_PAGE.match(href)
+        if page:  # an imgur page: its image is served from i.imgur.com
+            return f"https://i.imgur.com/{page.group(1)}.png", "", href, 3
+    return None
+
+
+def _single_em(tokens: list[Token]) -> bool:
+    depth = 0
+    for n, token in enumerate(tokens):
+        depth += {"em_open": 1, "em_close": -1}.get(token.type, 0)
+        if depth == 0 and n != len(tokens) - 1:
+            return False
+    return True
+
+
+def _plain(children: list[Token] | None) -> str:
+    return "".join(t.content for t in children or [] if t.type in ("text", "code_inline", "math_inline"))
+
+
+# --- render rules --------------------------------------------------------------------
+
+
+def _render_math_inline(self, tokens, idx, options, env) -> str:
+    tex, keys = _without_cites(tokens[idx].content)
+    return math_inline(tex) + _cites_after_math(keys, env)
+
+
+def _render_math_inline_double(self, tokens, idx, options, env) -> str:
+    # $$…$$ inside a paragraph: a block <div> cannot sit in <p>, so display style inline
+    tex, keys = _without_cites(tokens[idx].content)
+    return math_inline("\\displaystyle " + tex.strip()) + _cites_after_math(keys, env)
+
+
+def _render_math_block(self, tokens, idx, options, env) -> str:
+    tex, keys = _without_cites(tokens[idx].content)
+    cites = f'<p class="math-cites">{_cites_after_math(keys, env).strip()}</p>' if keys else ""
+    return math_display(tex) + cites + "\n"
+
+
+def _render_cite(self, tokens, idx, options, env) -> str:
+    return _cite_links(tokens[idx].meta["keys"], env["ctx"])
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = _resolve_bibtex_link(str(token.attrGet("href") or ""), env["ctx"])
+    safe = safe_url(href)
+    env["open_links"].append(safe is not None)
+    if safe is None:
+        env["result"].warnings.append(f"unsafe link removed: {href[:80]}")
+        return ""
+    _collect_link(safe, env["result"])
+    token.attrSet("href", safe)
+    if is_external(safe):
+        token.attrSet("rel", "noopener")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_link_close(self, tokens, idx, options, env) -> str:
+    opened = env["open_links"].pop() if env["open_links"] else True
+    return self.renderToken(tokens, idx, options, env) if opened else ""
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = safe_url(str(token.attrGet("src") or ""))
+    if src is None:
+        return escape(alt)
+    env["result"].figures.append(src)
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(str(title))}"' if title else ""
+    return f'<img src="{escape(src)}" alt="{escape(alt)}"{title_attr} loading="lazy">'
+
+
+def _render_figure(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src, alt, href = token.meta["src"], token.meta["alt"], token.meta["href"]
+    caption = self.renderInline(token.children or [], options, env) if token.children else ""
+    if safe_url(src) is not None:
+        env["result"].figures.append(src)
+    return figure(src, caption, alt=alt, href=href) + "\n"
+
+
+def _render_fence(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    lang = token.info.strip().split()[0] if token.info.strip() else ""
+    lexer = _lexer(lang)
+    if lexer is None:
+        return f"<pre><code>{escape(token.content)}</code></pre>\n"
+    html = highlight(token.content, lexer, _FORMATTER)
+    return html.replace('<div class="highlight">', f'<div class="highlight" data-lang="{escape(lang)}">', 1)
+
+
+def _render_code_block(self, tokens, idx, options, env) -> str:
+    return f"<pre><code>{escape(tokens[idx].content)}</code></pre>\n"
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:
+    return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    env["result"].headings.append(_plain(tokens[idx + 1].children).strip())
+    return self.renderToken(tokens, idx, options, env)
+
+
+_RENDER_RULES = {
+    "math_inline": _render_math_inline,
+    "math_inline_double": _render_math_inline_double,
+    "math_block": _render_math_block,
+    "math_block_label": _render_math_block,
+    "amsmath": _render_math_block,
+    "cite": _render_cite,
+    "link_open": _render_link_open,
+    "link_close": _render_link_close,
+    "image": _render_image,
+    "figure": _render_figure,
+    "fence": _render_fence,
+    "code_block": _render_code_block,
+    "table_open": _render_table_open,
+    "table_close": _render_table_close,
+    "heading_open": _render_heading_open,
+}
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _lexer(lang: str):
+    if not lang:
+        return None
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return None
+
+
+def _cite_keys(raw: str) -> list[str]:
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+def _cite_links(keys: list[str], ctx: LinkContext) -> str:
+    links = []
+    for key in keys:
+        target = ctx.resolve_bibtex_key(key) or f"{ctx.shortscience_base}paper?bibtexKey={quote(key, safe='/:')}"
+        links.append(link(target, f"<cite>{escape(key)}</cite>"))
+    return ", ".join(links)
+
+
+def _without_cites(tex: str) -> tuple[str, list[str]]:
+    """TeX with its ``\\cite{…}`` removed (MathJax cannot typeset them) and their keys."""
+    keys = [key for m in _CITE.finditer(tex) for key in _cite_keys(m.group(1))]
+    return (_CITE.sub("", tex), keys) if keys else (tex, [])
+
+
+def _cites_after_math(keys: list[str], env) -> str:
+    return f" ({_cite_links(keys, env['ctx'])})" if keys else ""
+
+
+def _resolve_bibtex_link(href: str, ctx: LinkContext) -> str:
+    key = shortscience_bibtex_key(href)
+    return (ctx.resolve_bibtex_key(key) or href) if key else href
+
+
+def _collect_link(url: str, result: RenderedMarkup) -> None:
+    kind = classify(url)
+    if kind in COLLECTED_LINK_KINDS:
+        found = result.links.setdefault(kind, [])
+        url = canonical(kind, url)
+        if url not in found:
+            found.append(url)

@@ -1,0 +1,35 @@
+import pytest
+
+from site_builder.config import ConfigError, load_config
+
+
+def test_missing_file_gives_defaults(tmp_path):
+    config = load_config(tmp_path / "site.yaml")
+    assert config.title and config.base_url.startswith("http")
+    assert config.mathjax.url.startswith("https://")
+
+
+def test_values_are_read(tmp_path):
+    p = tmp_path / "site.yaml"
+    p.write_text("title: T\nbase_url: https://ex.org/sub\npage_size: 10\nmathjax: {self_host: true}\n"
+                 "topics: [{topic: GANs, match: [adversarial]}]\n", encoding="utf-8")
+    config = load_config(p)
+    assert (config.title, config.page_size, config.mathjax.self_host) == ("T", 10, True)
+    assert config.root_url == "https://ex.org/sub/"
+    assert config.topics[0].topic == "GANs"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("base_ulr: x\n", ["base_ulr", "base_url"]),
+    ("mathjax: {selfhost: true}\n", ["mathjax.selfhost", "self_host"]),
+    ("page_size: many\n", ["page_size", "whole number"]),
+    ("topics: [{topic: X, matches: [y]}]\n", ["topics[0]", "matches"]),
+    ("title: [unclosed\n", ["invalid YAML", ":1:"]),
+])
+def test_mistakes_name_the_key(tmp_path, text, words):
+    p = tmp_path / "site.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    for w in words:
+        assert w in str(err.value)
