@@ -123,7 +123,7 @@ def _strip_residue(text: str) -> str:
     text = _EMPTY_IMAGE.sub("", text).rstrip()
     if text.endswith(" |") or text == "|":
         text = text[:-1].rstrip()  # the scraper appends one " |" to every summary
-    return re.sub(r"[ \t]{2,}", " ", text)
+    return text
 
 
 # --- protection ----------------------------------------------------------------------
@@ -433,6 +433,9 @@ class _Restructurer:
     def _heading(self, m: re.Match) -> int:
         start = m.end() + 1
         end = _heading_end(self.text, start, self.p)
+        if not self.text[start:end].strip():  # "## * item": nothing to title
+            self._emit_text(m.group(0))
+            return m.end()
         self._break_block()
         self._emit_raw(f"{m.group('hashes')} {self.text[start:end].strip()}\n\n")
         return end
@@ -539,14 +542,17 @@ def _is_number(word: str) -> bool:
     return re.fullmatch(r"[\d.,]+", word) is not None and any(c.isdigit() for c in word)
 
 
-def _next_hard_marker(text: str, start: int, protected: _Protected) -> int:
-    """Where the next block or list begins; headings and quotes end there at the latest."""
+def _next_hard_marker(text: str, start: int, protected: _Protected, bold: bool = False) -> int:
+    """Where the next block or list begins; headings and quotes end there at the latest.
+
+    With ``bold``, a ``**bold**`` opening counts too (a heading does not continue into one).
+    """
     for m in _MARKER.finditer(text, start):
         if m.group("ph"):
             if protected.span_at(m.group(0)).kind in BLOCK_KINDS:
                 return m.start()
             continue
-        if m.group("hr") or m.group("hashes") or m.group("sub") or m.group("bold"):
+        if m.group("hr") or m.group("hashes") or m.group("sub") or (bold and m.group("bold")):
             return m.start()
         if m.group("bullet") == "*":
             return m.start()
@@ -567,7 +573,7 @@ def _first_sentence_end(segment: str) -> int | None:
 
 
 def _heading_end(text: str, start: int, protected: _Protected) -> int:
-    hard = _next_hard_marker(text, start, protected)
+    hard = _next_hard_marker(text, start, protected, bold=True)
     segment = text[start:hard]
     sentence = _first_sentence_end(segment)
     head = segment[:sentence] if sentence is not None else segment

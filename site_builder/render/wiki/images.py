@@ -9,7 +9,7 @@ from mwparserfromhell.nodes import Text
 from ..html import figure, link, safe_url
 from . import inline
 from .filepath import file_page_url, wiki_image_url
-from .quotes import finish_flow
+from .quotes import do_quotes, finish_flow
 from .state import State, block
 
 # Options that size, place or frame an image; none of them is a caption.
@@ -99,6 +99,6 @@ def render_gallery(state: State, body: str) -> str:
         name = re.sub(r"^(?:file|image)\s*:", "", name.strip(), flags=re.I).strip()
         if not name:
             continue
-        options = mwparserfromhell.parse(rest, skip_style_tags=True) if rest else None
+        options = mwparserfromhell.parse(do_quotes(rest), skip_style_tags=True) if rest else None
         figures.append(render_file_link(state, name, options, marked=False))
     return block('<div class="gallery">' + "".join(figures) + "</div>")

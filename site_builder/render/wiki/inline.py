@@ -48,7 +48,7 @@ _STRAY_TAG = re.compile(
     re.I,
 )
 _BR = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.I)
-_TEXT_TOKENS = re.compile(f"({PLACEHOLDER_RE.pattern}|{_BR.pattern}|{_STRAY_TAG.pattern})", re.I)
+_TEXT_TOKENS = re.compile(f"(\ue000\\d+\ue001|{_BR.pattern}|{_STRAY_TAG.pattern})", re.I)
 _URL_LIKE = re.compile(r"^(?:https?:|ftp:|mailto:|//)", re.I)
 _LINK_TRAIL = re.compile(r"^[a-z]+")
 

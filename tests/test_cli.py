@@ -1,0 +1,56 @@
+"""The command line, run as a user runs it."""
+import json
+import subprocess
+import sys
+
+from tests.conftest import CONTENT, ROOT, SEEDS
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_build_prints_a_summary_and_exits_zero(tmp_path):
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text("title: CLI test\n", encoding="utf-8")
+    result = run("build", "--content", str(CONTENT), "--output", str(tmp_path / "out"), "--config", str(cfg),
+                 "--base-url", "https://example.org/notes/")
+    assert result.returncode == 0, result.stderr
+    for word in ["files read", "records", "papers", "pages written", "warnings"]:
+        assert word in result.stdout
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/notes/papers/"' in home  # links follow the base URL's path
+    assert '<link rel="canonical" href="https://example.org/notes/">' in home
+
+
+def test_bad_config_is_a_clear_error(tmp_path):
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text("titel: x\n", encoding="utf-8")
+    result = run("build", "--content", str(CONTENT), "--output", str(tmp_path / "out"), "--config", str(cfg))
+    assert result.returncode == 2
+    assert "unknown key 'titel'" in result.stderr and "title" in result.stderr
+
+
+def test_missing_content_folder(tmp_path):
+    result = run("build", "--content", str(tmp_path / "nope"), "--output", str(tmp_path / "out"))
+    assert result.returncode == 2 and "content folder not found" in result.stderr
+
+
+def test_import_then_build_gives_the_same_data(tmp_path):
+    sources = sorted((CONTENT / "shortscience").glob("*.txt")) + sorted((CONTENT / "statwiki").glob("*.txt"))
+    if SEEDS.is_dir():
+        sources += sorted(SEEDS.glob("*.txt"))
+    direct = tmp_path / "direct"
+    for src in sources:
+        (direct / src.name).parent.mkdir(parents=True, exist_ok=True)
+        (direct / src.name).write_bytes(src.read_bytes())
+    result = run("import", *map(str, sources), "--to", str(tmp_path / "records"))
+    assert result.returncode == 0, result.stderr
+    assert all(p.read_text(encoding="utf-8").startswith("---\n") for p in (tmp_path / "records").glob("*.md"))
+    for folder in ("direct", "records"):
+        r = run("build", "--content", str(tmp_path / folder), "--output", str(tmp_path / f"out-{folder}"), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    for name in ("papers.json", "summaries.json"):
+        a = json.loads((tmp_path / "out-direct" / "api" / name).read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "out-records" / "api" / name).read_text(encoding="utf-8"))
+        assert a == b
