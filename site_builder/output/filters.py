@@ -10,6 +10,7 @@ from ..readers.names import last_first
 from ..render.plaintext import excerpt
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "doi": "DOI", "openreview": "OpenReview", "paper": "Paper", "code": "Code"}
+SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
@@ -37,5 +38,10 @@ def install(env, catalog: Catalog, config: SiteConfig) -> None:
                 out.append(("statwiki page", s.record.source_url))
         return out
 
+    def summary_heading(s) -> str:
+        where = SOURCE_NAMES.get(s.record.source, "")
+        who = f" by {s.record.contributor}" if s.record.contributor else ""
+        return f"Summary{who}" + (f" from {where}" if where else "")
+
     env.filters.update(slug=slugify, author=author, excerpt=excerpt, date=format_date)
-    env.globals.update(collection_name=lambda key: names.get(key, key), paper_links=paper_links)
+    env.globals.update(summary_heading=summary_heading, collection_name=lambda key: names.get(key, key), paper_links=paper_links)

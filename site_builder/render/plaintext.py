@@ -97,7 +97,7 @@ def excerpt(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
-def derive_title(text: str, limit: int = 90) -> str:
+def derive_title(text: str, limit: int = 72) -> str:
     """A title for a summary whose paper is not known: its first heading or sentence."""
     first = next((ln for ln in text.splitlines() if ln.strip()), "").lstrip("• ").strip()
     sentence = re.split(r"(?<=[.!?:])\s", first, maxsplit=1)[0].rstrip(".:")

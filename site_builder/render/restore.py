@@ -7,8 +7,8 @@ breaks back. It works in three steps:
 1. **Protect.** Fenced code, inline code, ``$$…$$``, ``\\begin{env}…\\end{env}``,
    inline ``$…$`` (same rule as the renderer: no space inside the dollars, no digit
    before the opening or after the closing one), Markdown links and images, bare
-   URLs and ``\\cite{…}`` are swapped for placeholders, so a ``*``, ``-``, ``#``,
-   ``1.`` or ``|`` inside them is never read as structure.
+   URLs and ``\\cite{…}`` (left for the renderer) are swapped for placeholders,
+   so a ``*``, ``-``, ``#``, ``1.`` or ``|`` inside them is never read as structure.
 2. **Restructure** the placeholder text with these rules:
 
    - *Blocks.* Fenced code, display math, amsmath environments, tables, images
@@ -29,7 +29,8 @@ breaks back. It works in three steps:
 
      A ``**bold**`` opening also ends a heading.
    - *Bullets.* ``* `` (preceded by a space or the start) is always an item unless
-     it sits between two numbers (``3 * 4``); ``** `` is a second-level item.
+     it sits between two numbers (``3 * 4``); ``** `` (``*** ``) is a second-
+     (third-) level item; there is no other way to see nesting in flat text.
      ``- `` is an item only at the start of a block, after ``:``, or, inside a
      dash list, when the item text does not start in lowercase — so a dash in
      prose ("Batch Norm - which…") stays prose. ``*emphasis*`` is never a marker.
@@ -60,11 +61,11 @@ from pygments.util import ClassNotFound
 
 from .html import is_image_url
 
-OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: cannot occur in scraped text
+OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters, removed from the input first
 BLOCK_KINDS = {"code", "math", "env", "figure", "table"}
 NESTABLE_KINDS = {"code", "math", "env"}  # may stay inside a list item
 
-_EMPTY_IMAGE = re.compile(r"!\[\]\(\s*\)")
+_EMPTY_IMAGE = re.compile(r" ?!\[\]\(\s*\)")
 _URL_CHARS = r"[^\s<>\"'\[\]" + OPEN + CLOSE + r"]"
 _LINK_DEST = r"\((?:[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
 _PROTECT = re.compile(
@@ -109,7 +110,7 @@ def restore_markdown(flat: str) -> str:
     text = flat.strip()
     if "\n" in text:
         return text
-    text = _strip_residue(text)
+    text = _strip_residue(text.replace(OPEN, "").replace(CLOSE, ""))
     protected = _protect(text)
     protected.text = _rebuild_tables(protected)
     body = _Restructurer(protected).run()

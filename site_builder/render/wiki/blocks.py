@@ -82,9 +82,8 @@ def render_blocks(state: State, text: str, *, first_line_plain: bool = False) ->
 
 def render_fragment(state: State, text: str) -> str:
     """A table cell or caption: inline if one line, else blocks with paragraphs."""
-    text = text.strip("\n")
     if "\n" not in text.strip():
-        return finish_flow(render_inline(state, text))
+        return finish_flow(render_inline(state, text.strip()))
     return "\n".join(render_blocks(state, text, first_line_plain=True))
 
 

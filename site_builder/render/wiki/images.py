@@ -6,7 +6,7 @@ import re
 import mwparserfromhell
 from mwparserfromhell.nodes import Text
 
-from ..html import figure, link, safe_url
+from ..html import figure, safe_url
 from . import inline
 from .filepath import file_page_url, wiki_image_url
 from .quotes import do_quotes, finish_flow
@@ -85,7 +85,7 @@ def _split_options(options):
 
 def media_link(state: State, name: str, text_html: str) -> str:
     """[[Media:x.png]] links straight to the file."""
-    return link(image_url(state, name), text_html)
+    return inline.anchor(image_url(state, name), text_html)
 
 
 def render_gallery(state: State, body: str) -> str:

@@ -20,7 +20,7 @@ from . import images, slots
 from .filepath import normalize_title, wiki_page_url
 from .protect import template_warning
 from .quotes import do_quotes, finish_flow, strip_sentinels
-from .state import BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PRIVATE_USE_RE, State, block, slugify
+from .state import BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PRIVATE_USE_RE, State, block, edge, slugify
 
 # Tags kept as themselves (or a plain equivalent), attributes always dropped.
 INLINE_TAGS = {
@@ -120,8 +120,20 @@ def wrap(open_tag: str, close_tag: str, inner: str) -> str:
         if piece.startswith(BLOCK_START):
             out.append(piece)
         elif piece:
-            out.append(open_tag + piece + close_tag)
+            out.append(edge(open_tag) + piece + edge(close_tag))
     return "".join(out)
+
+
+_TEXT_SLOT = "\ue0ff"
+
+
+def anchor(url: str, text_html: str) -> str:
+    """html.link around raw inline HTML (which may still hold marks)."""
+    html = link(url, _TEXT_SLOT)
+    if html == _TEXT_SLOT:  # unsafe URL: the text alone
+        return text_html
+    open_tag, close_tag = html.split(_TEXT_SLOT)
+    return wrap(open_tag, close_tag, text_html)
 
 
 def render_tag(state: State, node: Tag) -> str:
@@ -180,7 +192,7 @@ def render_wikilink(state: State, node: Wikilink, trail: str = "") -> str:
     if ns == "media":
         name = title.split(":", 1)[1]
         return images.media_link(state, name, text_html)
-    return link(page_href(state, title), text_html)
+    return anchor(page_href(state, title), text_html)
 
 
 def page_href(state: State, title: str) -> str:
@@ -207,4 +219,4 @@ def render_external(state: State, url: str, label, brackets: bool) -> str:
     else:
         text_html = escape(url, quote=False)
     state.add_link(url)
-    return link(url, text_html)
+    return anchor(url, text_html)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
-from .state import BLOCK_END, BLOCK_START
+from .state import BLOCK_END, BLOCK_START, EDGE_END, EDGE_START
 
 B_OPEN, B_CLOSE, I_OPEN, I_CLOSE = "\ue020", "\ue021", "\ue022", "\ue023"
 _TAGS = {B_OPEN: "<b>", B_CLOSE: "</b>", I_OPEN: "<i>", I_CLOSE: "</i>"}
 _APOSTROPHES = re.compile(r"(''+)")
-_TOKENS = re.compile(f"({BLOCK_START}.*?{BLOCK_END}|[{B_OPEN}{B_CLOSE}{I_OPEN}{I_CLOSE}])", re.S)
+_TOKENS = re.compile(
+    f"({BLOCK_START}.*?{BLOCK_END}|{EDGE_START}.*?{EDGE_END}|[{B_OPEN}{B_CLOSE}{I_OPEN}{I_CLOSE}])", re.S
+)
 _EMPTY_PAIR = re.compile(r"<(b|i)>(\s*)</\1>")
 
 
@@ -134,8 +136,9 @@ def strip_sentinels(text: str) -> str:
 def finish(raw: str) -> list[tuple[bool, str]]:
     """Inline HTML with sentinels and block marks -> [(is_block, html), ...].
 
-    Bold/italic still open at a block element are closed before it and reopened
-    after it, so every piece is well nested on its own.
+    Bold/italic still open at a block element, or at the start or end tag of an
+    inline element, are closed before it and reopened after it, so the result is
+    well nested whatever the apostrophes did ("''a [[x|b'' c]]").
     """
     pieces: list[tuple[bool, str]] = []
     current: list[str] = []
@@ -153,6 +156,10 @@ def finish(raw: str) -> list[tuple[bool, str]]:
             pieces.append((False, "".join(current)))
             pieces.append((True, token[1:-1]))
             current = [_TAGS[t] for t in open_tags]
+        elif token[0] == EDGE_START:
+            close_all()
+            current.append(token[1:-1])
+            current.extend(_TAGS[t] for t in open_tags)
         elif token in (B_OPEN, I_OPEN):
             open_tags.append(token)
             current.append(_TAGS[token])

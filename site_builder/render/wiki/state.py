@@ -17,6 +17,7 @@ from ..links import canonical, classify
 PLACEHOLDER = "\ue000{}\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 BLOCK_START, BLOCK_END = "\ue010", "\ue011"
+EDGE_START, EDGE_END = "\ue012", "\ue013"  # around an inline element's <tag> or </tag>
 REFLIST = "\ue030"  # where <references /> stands until all notes are known
 PRIVATE_USE_RE = re.compile("[\ue000-\ue0ff]")
 
@@ -90,6 +91,12 @@ def slugify(text: str) -> str:
 def block(html: str) -> str:
     """Mark finished block-level HTML that sits inside inline text."""
     return BLOCK_START + strip_block_marks(html) + BLOCK_END
+
+
+def edge(tag_html: str) -> str:
+    """Mark an inline element's opening or closing tag, so open bold/italic can be
+    closed before it and reopened after it (keeping the nesting well formed)."""
+    return EDGE_START + tag_html + EDGE_END
 
 
 def strip_block_marks(html: str) -> str:
