@@ -17,7 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
     p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
     p.add_argument("--strict", action="store_true", help="exit non-zero when there are warnings")
-    p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
 
 
 def load(args: argparse.Namespace):

@@ -9,6 +9,7 @@ written by the author reaches the output.
 from __future__ import annotations
 
 import re
+from html import escape
 
 from .html import LinkContext, RenderedMarkup, link
 from .wiki.blocks import render_blocks
@@ -32,7 +33,7 @@ def render_wikitext(source: str, ctx: LinkContext | None = None) -> RenderedMark
     redirect = _REDIRECT.match(text)
     if redirect:
         target = redirect.group(1).strip()
-        html = f"<p>Redirects to {link(page_href(state, target), _escape(target))}</p>"
+        html = f"<p>Redirects to {link(page_href(state, target), escape(target, quote=False))}</p>"
         return RenderedMarkup(html=html)
 
     text = protect(state, text)
@@ -55,9 +56,3 @@ def _place_footnotes(state: State, html: str) -> str:
         html = html.replace(REFLIST, notes, 1)
         return html.replace(REFLIST, "")
     return html + ("\n" + notes if notes else "")
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)

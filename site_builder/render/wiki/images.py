@@ -19,7 +19,9 @@ _LAYOUT = re.compile(
     r"upright(?:\s*=?\s*[\d.]*)?)$",
     re.I,
 )
-_KEYED = re.compile(r"^(alt|link|page|class|lang|thumb|thumbnail|upright|start|end|loop|muted)\s*=(.*)$", re.I | re.S)
+_KEYED = re.compile(
+    r"^(alt|link|page|class|lang|thumb|thumbnail|upright|start|end|loop|muted)\s*=(.*)$", re.I | re.S
+)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
 
 

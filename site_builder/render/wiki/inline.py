@@ -178,7 +178,9 @@ def render_wikilink(state: State, node: Wikilink, trail: str = "") -> str:
     ns = title.split(":", 1)[0].strip().lower() if ":" in title else ""
     if _URL_LIKE.match(title):  # [[http://x|text]]: an external link in the wrong brackets
         url, _, words = title.partition(" ")
-        label = node.text if node.text is not None else (mwparserfromhell.parse(words) if words.strip() else None)
+        label = node.text
+        if label is None and words.strip():
+            label = mwparserfromhell.parse(words, skip_style_tags=True)
         return render_external(state, url, label, True)
     if ns in ("file", "image") and not colon:
         return images.render_file_link(state, title.split(":", 1)[1], node.text)
