@@ -51,7 +51,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path) -> B
     records, collections = read_inputs(content, report)
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
-    report.render_warnings = render_catalog(catalog, config)
+    report.render_warnings = render_catalog(catalog, config, site_root)
     stats = write_site(catalog, config, site_root, output, content)
     report.summaries = len(catalog.summaries)
     report.papers = len(catalog.papers)

@@ -38,10 +38,21 @@ def install(env, catalog: Catalog, config: SiteConfig) -> None:
                 out.append(("statwiki page", s.record.source_url))
         return out
 
+    def mentioned_links(paper: Paper) -> list[tuple[str, str]]:
+        """Scholarly links the summaries cite (other papers or this one), minus the paper's own."""
+        own = set(paper.meta.links.values())
+        seen: dict[str, str] = {}
+        for s in paper.summaries:
+            for kind, urls in s.found_links.items():
+                for u in urls:
+                    if u not in own:
+                        seen.setdefault(u, LINK_LABELS.get(kind, kind))
+        return [(label, u) for u, label in sorted(seen.items())]
+
     def summary_heading(s) -> str:
         where = SOURCE_NAMES.get(s.record.source, "")
         who = f" by {s.record.contributor}" if s.record.contributor else ""
         return f"Summary{who}" + (f" from {where}" if where else "")
 
     env.filters.update(slug=slugify, author=author, excerpt=excerpt, date=format_date)
-    env.globals.update(summary_heading=summary_heading, collection_name=lambda key: names.get(key, key), paper_links=paper_links)
+    env.globals.update(mentioned_links=mentioned_links, summary_heading=summary_heading, collection_name=lambda key: names.get(key, key), paper_links=paper_links)

@@ -5,6 +5,9 @@ render.html so math, figures and links look the same whatever the source.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Callable
 
 from ..catalog import Catalog
@@ -12,6 +15,7 @@ from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
 from . import links as scholarly
+from . import mathcheck
 from .html import LinkContext, RenderedMarkup
 from .plaintext import derive_title, html_to_text
 
@@ -62,7 +66,7 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
     )
 
 
-def render_catalog(catalog: Catalog, config: SiteConfig) -> list[str]:
+def render_catalog(catalog: Catalog, config: SiteConfig, site_root: Path | None = None) -> list[str]:
     """Render every summary in place; returns the warnings, prefixed by origin."""
     renderers = _renderers()
     ctx = link_context(catalog, config)
@@ -74,10 +78,32 @@ def render_catalog(catalog: Catalog, config: SiteConfig) -> list[str]:
             render = renderers[MARKUP_MARKDOWN]
         out = render(s.record.body, ctx)
         s.html = out.html
-        s.text = html_to_text(out.html)
-        s.derived_title = derive_title(s.text)
+        s.warnings = list(out.warnings)
         s.figures = list(out.figures)
         s.found_links = {k: sorted(set(v)) for k, v in sorted(out.links.items())}
-        s.warnings = list(out.warnings)
-        warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in out.warnings)
+    warnings += check_math(catalog, config, site_root)
+    for s in catalog.summaries:
+        s.text = html_to_text(s.html)
+        s.derived_title = derive_title(s.text)
+        warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
+
+
+def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None) -> list[str]:
+    """Let MathJax itself judge every formula; failing ones become readable TeX."""
+    roots = [(site_root or Path.cwd()) / config.mathjax.npm_root, Path.cwd()]
+    npm_root = mathcheck.find_mathjax(roots)
+    if npm_root is None or not shutil.which("node"):
+        return ["math not checked: node or the npm package mathjax is missing (npm install mathjax@4)"]
+    per_summary = {s.id: mathcheck.formulas(s.html) for s in catalog.summaries}
+    try:
+        cache = (site_root or Path.cwd()) / ".site-builder-cache" / "mathcheck.json"
+        errors = mathcheck.check([f for fs in per_summary.values() for f in fs], npm_root, cache)
+    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        return [f"math not checked: {exc}"]
+    for s in catalog.summaries:
+        bad = [(f, errors[f]) for f in per_summary[s.id] if f in errors]
+        if bad:
+            s.html = mathcheck.replace_failed(s.html, errors)
+            s.warnings += [f"formula MathJax cannot typeset ({err}), shown as TeX: {tex[:80]}" for (tex, _), err in bad]
+    return []

@@ -9,7 +9,7 @@ written by the author reaches the output.
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 
 from .html import LinkContext, RenderedMarkup, link
 from .wiki.blocks import render_blocks
@@ -32,7 +32,7 @@ def render_wikitext(source: str, ctx: LinkContext | None = None) -> RenderedMark
 
     redirect = _REDIRECT.match(text)
     if redirect:
-        target = redirect.group(1).strip()
+        target = unescape(redirect.group(1)).strip()
         html = f"<p>Redirects to {link(page_href(state, target), escape(target, quote=False))}</p>"
         return RenderedMarkup(html=html)
 

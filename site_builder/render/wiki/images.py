@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Text
@@ -43,7 +44,7 @@ def render_file_link(state: State, name: str, options, *, marked: bool = True) -
             continue
         keyed = _KEYED.match(source)
         if keyed:
-            key, value = keyed.group(1).lower(), keyed.group(2).strip()
+            key, value = keyed.group(1).lower(), unescape(keyed.group(2)).strip()
             if key == "alt":
                 alt = value
             elif key == "link":

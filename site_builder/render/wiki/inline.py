@@ -8,7 +8,8 @@ bold/italic sentinels and block marks; callers finish it with quotes.finish*.
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
+from urllib.parse import parse_qs, urlsplit
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -172,7 +173,7 @@ def _is_page_link(node: Wikilink) -> bool:
 
 
 def render_wikilink(state: State, node: Wikilink, trail: str = "") -> str:
-    raw_title = strip_sentinels(PRIVATE_USE_RE.sub("", str(node.title))).strip()
+    raw_title = unescape(strip_sentinels(PRIVATE_USE_RE.sub("", str(node.title)))).strip()
     colon = raw_title.startswith(":")
     title = raw_title.lstrip(":").strip()
     ns = title.split(":", 1)[0].strip().lower() if ":" in title else ""
@@ -189,7 +190,7 @@ def render_wikilink(state: State, node: Wikilink, trail: str = "") -> str:
     if node.text is not None and str(node.text).strip():
         text_html = render_nodes(state, node.text.nodes).strip()
     else:
-        text_html = render_text(state, str(node.title).strip().lstrip(":"))
+        text_html = render_text(state, unescape(str(node.title)).strip().lstrip(":"))
     text_html += escape(trail)
     if ns == "media":
         name = title.split(":", 1)[1]
@@ -221,4 +222,19 @@ def render_external(state: State, url: str, label, brackets: bool) -> str:
     else:
         text_html = escape(url, quote=False)
     state.add_link(url)
-    return anchor(url, text_html)
+    return anchor(_local_page(state, url) or url, text_html)
+
+
+def _local_page(state: State, url: str) -> str | None:
+    """A full URL of a page on our own wiki, when we publish that page too."""
+    base = urlsplit(state.ctx.wiki_base)
+    parts = urlsplit(url)
+    if not base.netloc or parts.netloc.lower() != base.netloc.lower():
+        return None
+    title = parse_qs(parts.query).get("title", [None])[0]
+    if not title or parts.path != base.path + "index.php" or "diff" in parse_qs(parts.query):
+        return None
+    local = state.ctx.resolve_wiki_page(normalize_title(title))
+    if not local:
+        return None
+    return local + ("#" + slugify(parts.fragment) if parts.fragment else "")

@@ -1,0 +1,42 @@
+"""Formulas are judged by MathJax itself at build time (needs node + npm mathjax)."""
+import shutil
+
+import pytest
+
+from site_builder.render import mathcheck
+from site_builder.render.html import math_display, math_inline
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def npm_root():
+    root = mathcheck.find_mathjax([ROOT])
+    if root is None or not shutil.which("node"):
+        pytest.skip("node or node_modules/mathjax missing (npm install)")
+    return root
+
+
+def test_formulas_are_found_in_rendered_html():
+    html = "<p>a " + math_inline("x < y") + "</p>" + math_display(r"\begin{align} a &= b \end{align}")
+    assert mathcheck.formulas(html) == [("x < y", False), (r"\begin{align} a &= b \end{align}", True)]
+
+
+def test_macros_used_by_summaries_typeset(npm_root, tmp_path):
+    good = [(r"\mathbb{E}[x] \mathcal{N} \text{var} \operatorname{KL} \lfloor u \rfloor", False),
+            (r"\begin{align*} a &= b \nonumber \\ c &= d \tag{2} \label{eq:c} \end{align*}", True),
+            (r"\pmb{x} + \cite{journals/corr/1608.06993}", False)]
+    assert mathcheck.check(good, npm_root, tmp_path / "c.json") == {}
+
+
+def test_broken_formula_is_a_warning_and_shown_as_tex(npm_root, tmp_path):
+    bad = (r"\frac{a}{b} + \undefinedmacro{x}", False)
+    unclosed = (r"x^{2", True)
+    errors = mathcheck.check([bad, unclosed, ("y", False)], npm_root, tmp_path / "c.json")
+    assert set(errors) == {bad, unclosed}
+    assert "undefinedmacro" in errors[bad]
+    html = "<p>" + math_inline(bad[0]) + "</p>" + math_display(unclosed[0])
+    out = mathcheck.replace_failed(html, errors)
+    assert 'class="math' not in out  # MathJax will not touch them
+    assert '<code class="math-error"' in out and r"\undefinedmacro{x}" in out
+    # The verdicts are cached: a second check needs no Node run for known formulas.
+    assert mathcheck.check([bad], npm_root, tmp_path / "c.json") == {bad: errors[bad]}
