@@ -61,14 +61,26 @@ def link(url: str, text_html: str, *, title: str | None = None) -> str:
     return f"<a{attrs}>{text_html}</a>"
 
 
+# MathJax's \href and \url make live links; a TeX link may not smuggle in javascript:.
+_TEX_HREF = re.compile(r"\\(href|url)\s*\{([^{}]*)\}")
+
+
+def defuse_tex(tex: str) -> str:
+    """TeX with every \\href/\\url to an unsafe URL pointed at `#` instead."""
+    def fix(m: re.Match) -> str:
+        return m.group(0) if safe_url(m.group(2)) else f"\\{m.group(1)}{{#}}"
+
+    return _TEX_HREF.sub(fix, tex)
+
+
 def math_inline(tex: str) -> str:
     """Inline math for MathJax, which is configured to typeset only .math elements."""
-    return f'<span class="math inline">\\({escape(tex.strip(), quote=False)}\\)</span>'
+    return f'<span class="math inline">\\({escape(defuse_tex(tex.strip()), quote=False)}\\)</span>'
 
 
 def math_display(tex: str) -> str:
     """Display math; environments (align, equation...) are passed through unwrapped."""
-    tex = tex.strip()
+    tex = defuse_tex(tex.strip())
     if re.match(r"\\begin\{[a-zA-Z*]+\}", tex) and re.search(r"\\end\{[a-zA-Z*]+\}\s*$", tex):
         body = tex
     else:

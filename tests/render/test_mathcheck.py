@@ -36,7 +36,7 @@ def test_broken_formula_is_a_warning_and_shown_as_tex(npm_root, tmp_path):
     assert "undefinedmacro" in errors[bad]
     html = "<p>" + math_inline(bad[0]) + "</p>" + math_display(unclosed[0])
     out = mathcheck.replace_failed(html, errors)
-    assert 'class="math' not in out  # MathJax will not touch them
+    assert 'class="math inline' not in out and 'class="math display' not in out  # MathJax skips them
     assert '<code class="math-error"' in out and r"\undefinedmacro{x}" in out
     # The verdicts are cached: a second check needs no Node run for known formulas.
     assert mathcheck.check([bad], npm_root, tmp_path / "c.json") == {bad: errors[bad]}

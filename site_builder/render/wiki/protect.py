@@ -12,7 +12,7 @@ import re
 
 import mwparserfromhell
 
-from ..html import safe_url
+from ..html import defuse_tex, safe_url
 from .state import Slot, State
 
 _VERBATIM = re.compile(
@@ -32,8 +32,6 @@ _MAGIC_WORDS = re.compile(
     r"HIDDENCAT|NOCONTENTCONVERT|NOCC|NOTITLECONVERT|NOTC|INDEX|NOINDEX|STATICREDIRECT|"
     r"DISAMBIG|EXPECTUNUSEDCATEGORY)__"
 )
-# MathJax's \href and \url make live links; a TeX link may not smuggle in javascript:.
-_TEX_HREF = re.compile(r"\\(href|url)\s*\{([^{}]*)\}")
 
 
 def protect(state: State, text: str) -> str:
@@ -59,13 +57,6 @@ def _math_slot(tex: str, attrs: str | None, mode: str = "auto") -> Slot:
     if display in ("block", "inline"):
         mode = "display" if display == "block" else "inline"
     return Slot("math", body=defuse_tex(tex), mode=mode)
-
-
-def defuse_tex(tex: str) -> str:
-    def fix(m: re.Match) -> str:
-        return m.group(0) if safe_url(m.group(2)) else f"\\{m.group(1)}{{#}}"
-
-    return _TEX_HREF.sub(fix, tex)
 
 
 def _protect_verbatim(state: State, text: str) -> str:
