@@ -1,6 +1,6 @@
 """Render every summary of the catalog to safe HTML and to plain text.
 
-One renderer per markup (see RENDERERS); they share the building blocks in
+One renderer per markup (see _renderers); they share the building blocks in
 render.html so math, figures and links look the same whatever the source.
 """
 from __future__ import annotations
