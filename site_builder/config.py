@@ -56,6 +56,10 @@ class SiteConfig:
     mathjax: MathJaxConfig = field(default_factory=MathJaxConfig)
     # Collection display names by key, e.g. {"stat946w18": "STAT 946 (Winter 2018)"}
     collections: dict[str, str] = field(default_factory=dict)
+    # Index the built site with Pagefind and add the search page. Off for benchmarks.
+    search: bool = True
+    # Atom feed entries (site-wide and per topic).
+    feed_entries: int = 20
 
     @property
     def root_url(self) -> str:
