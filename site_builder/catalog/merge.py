@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..records import PaperMeta, SummaryRecord
 from ..render import links as scholarly
 from .model import Paper, Summary
-from .slugs import SlugSet
+from .slugs import LISTING_SLUGS, SlugSet
 
 
 def merge_summaries(records: list[SummaryRecord]) -> list[Summary]:
@@ -76,7 +76,7 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
         meta = combine_meta([m.record.paper for m in members])
         papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=_summary_order)))
     papers.sort(key=lambda p: (title_key(p.title), p.summaries[0].id))
-    slugs = SlugSet()
+    slugs = SlugSet(reserved=LISTING_SLUGS)
     for paper in papers:
         paper.id = slugs.take(paper.title)
         for s in paper.summaries:

@@ -13,11 +13,15 @@ def slugify(text: str, max_len: int = 80) -> str:
     return slug or "untitled"
 
 
+# Sub-paths of listing pages (/papers/page/2/, /papers/by-year/): never a paper's slug.
+LISTING_SLUGS = frozenset({"page", "by-year", "a-z"})
+
+
 class SlugSet:
     """Hands out unique slugs; callers must ask in a deterministic order."""
 
-    def __init__(self) -> None:
-        self._used: set[str] = set()
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self._used: set[str] = set(reserved)
 
     def take(self, text: str) -> str:
         base = slugify(text)

@@ -19,6 +19,9 @@ class Page:
     description: str = ""
     crumbs: list[Crumb] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # False for pages that repeat another page's content (other sort orders):
+    # kept out of the sitemap and marked noindex.
+    indexable: bool = True
 
     @property
     def file(self) -> str:
@@ -39,7 +42,44 @@ def _paged(base: Page, items: list, size: int) -> list[Page]:
         path = base.path if n == 1 else f"{base.path}page/{n}/"
         data = dict(base.data, items=chunk, pager=_pager(base.path, n, len(chunks)))
         title = base.title if n == 1 else f"{base.title} (page {n})"
-        pages.append(Page(path, base.template, title, base.description, base.crumbs, data))
+        pages.append(Page(path, base.template, title, base.description, base.crumbs, data, base.indexable))
+    return pages
+
+
+def _item_date(x: Paper | Summary) -> str:
+    return x.newest_date if isinstance(x, Paper) else x.sort_date
+
+
+def _item_title(x: Paper | Summary) -> str:
+    return (x.title if isinstance(x, Paper) else x.display_title).lower()
+
+
+def _item_year(x: Paper | Summary) -> int | None:
+    return x.year if isinstance(x, Paper) else None
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+# Listing orders: (sub-path, label, sort key). The first is the listing's own URL.
+SORTS: list[tuple[str, str, Any]] = [
+    ("", "Newest", lambda x: (_item_date(x) == "", _desc(_item_date(x)), _item_title(x), x.id)),
+    ("by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
+    ("a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
+]
+
+
+def sorted_listing(base: Page, items: list, size: int, sorts: list = SORTS) -> list[Page]:
+    """`base` in every order of `sorts`, each paginated; orders other than the first are noindex."""
+    if len(items) < 2:
+        sorts = sorts[:1]
+    choices = [(label, base.path + sub) for sub, label, _ in sorts] if len(sorts) > 1 else []
+    pages = []
+    for i, (sub, label, key) in enumerate(sorts):
+        variant = Page(base.path + sub, base.template, base.title, base.description, base.crumbs,
+                       dict(base.data, sorts=choices, sort_label=label), indexable=i == 0)
+        pages += _paged(variant, sorted(items, key=key), size)
     return pages
 
 
@@ -74,11 +114,9 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     pages.append(Page("/", "home.html", config.title, config.description, [], {
         "recent": newest[: config.home_recent],
     }))
-    everything: list[Paper | Summary] = sorted(
-        [*catalog.papers, *catalog.unidentified], key=lambda x: x.title.lower() if isinstance(x, Paper) else x.display_title.lower()
-    )
-    pages += _paged(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site, A to Z.",
-                         [home], {"heading": "All papers"}), everything, config.page_size)
+    everything: list[Paper | Summary] = [*catalog.papers, *catalog.unidentified]
+    pages += sorted_listing(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site.",
+                                 [home], {"heading": "All papers"}), everything, config.page_size)
     for paper in catalog.papers:
         pages.append(Page(paper.url, "paper.html", paper.title, paper_description(paper),
                           [home, ("Papers", "/papers/")], {"paper": paper}))
@@ -88,6 +126,8 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     for tax in catalog.taxonomies.values():
         pages += taxonomy_pages(tax, config, home)
     pages.append(Page("/about/", "about.html", "About", f"About {config.title}", [home], {}))
+    if config.search:  # the Pagefind UI; its index is written by output/search.py
+        pages.append(Page("/search/", "search.html", "Search", f"Search {config.title}", [home], {}))
     pages.append(Page("/404.html", "404.html", "Page not found", "", [home], {}))
     return pages
 
@@ -98,5 +138,7 @@ def taxonomy_pages(tax: Taxonomy, config: SiteConfig, home: Crumb) -> list[Page]
     for term in tax.terms:
         base = Page(tax.url(term), "term.html", f"{term.name}", f"{term.count} papers in {tax.singular.lower()} {term.name}.",
                     [home, (tax.plural, tax.url())], {"taxonomy": tax, "term": term})
-        pages += _paged(base, listing_items(term), config.page_size)
+        # A year's papers all share the year, so "by year" adds nothing there.
+        sorts = [o for o in SORTS if o[0] != "by-year/"] if tax.key == "years" else SORTS
+        pages += sorted_listing(base, listing_items(term), config.page_size, sorts)
     return pages

@@ -13,12 +13,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..cache import BuildCache
 from ..catalog import Catalog
+from ..parallel import Progress, map_indexed
 from ..config import SiteConfig
+from . import seo
 from .api import api_files
+from .feeds import feed_files
+from .sitemap import sitemap_files
 from .filters import install as install_filters
 from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
+from .search import index_search
+from .staging import fill_staging, record_outputs
 from .theme import make_environment
 
 
@@ -26,6 +33,7 @@ from .theme import make_environment
 class WriteStats:
     pages: int
     files: int
+    written: int = 0  # files whose bytes changed; the rest were hard-linked from the previous output
 
 
 def url_helpers(config: SiteConfig):
@@ -43,7 +51,8 @@ def url_helpers(config: SiteConfig):
     return url, canonical
 
 
-def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path) -> dict[str, str]:
+def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
+                 jobs: int = 1, progress: Progress | None = None) -> dict[str, str]:
     """Output file -> HTML for every page of the site."""
     env = make_environment(site_root)
     url, canonical = url_helpers(config)
@@ -57,16 +66,24 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path) -> dict[
         generator=f"site-builder {__version__}",
     )
     install_filters(env, catalog, config)
-    out: dict[str, str] = {}
-    for page in build_pages(catalog, config):
-        template = env.get_template(page.template)
-        out[page.file] = template.render(page=page, **page.data)
-    return out
+    seo.install(env, catalog, config, canonical)
+    pages = pages if pages is not None else build_pages(catalog, config)
+
+    def render(i: int) -> str:
+        page = pages[i]
+        return env.get_template(page.template).render(page=page, **page.data)
+
+    # Forked workers share env and catalog; results come back in page order.
+    return {page.file: html for page, html in zip(pages, map_indexed(render, len(pages), jobs, progress))}
 
 
-def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None) -> WriteStats:
-    html = render_pages(catalog, config, site_root)
-    texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css()}
+def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
+               cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None) -> WriteStats:
+    pages = build_pages(catalog, config)
+    html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress)
+    canonical = url_helpers(config)[1]
+    texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css(),
+             **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}
     copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
     copies = {k: v for k, v in copies.items() if k not in texts}
 
@@ -76,19 +93,14 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        for rel in sorted(texts):
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(texts[rel], encoding="utf-8")
-        for rel in sorted(copies):
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(copies[rel], dest)
+        fill = fill_staging(staging, output, texts, copies, cache)  # unchanged files: hard links
+        index_search(staging, config)  # after every page is written, before the swap
         swap_into_place(staging, output)
+        record_outputs(output, cache)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteStats(pages=len(html), files=len(texts) + len(copies))
+    return WriteStats(pages=len(html), files=len(texts) + len(copies), written=fill.written)
 
 
 def swap_into_place(staging: Path, output: Path) -> None:

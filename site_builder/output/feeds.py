@@ -1,0 +1,148 @@
+"""Atom feeds: the newest summaries of the whole site, and of each topic.
+
+Entries carry the paper title, the contributor, the date, a plain-text excerpt
+(math as readable text) and the link. Built with ElementTree so every value is
+escaped by the XML library, never by hand.
+
+Atom requires a date on every entry. ShortScience summaries carry none, so an
+undated summary falls back to its paper's first-published date, then to 1 January
+of the paper's year, then to the newest date in the catalog. Dated summaries
+always come first.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Callable
+
+from ..catalog import Catalog, Summary
+from ..config import SiteConfig
+from ..render.plaintext import excerpt
+
+ATOM = "http://www.w3.org/2005/Atom"
+EPOCH = "1970-01-01T00:00:00Z"
+FEED_TYPE = "application/atom+xml"
+
+
+def atom_datetime(value: str | None) -> str | None:
+    """ISO date or datetime -> RFC 3339 as Atom wants it (UTC assumed when no zone)."""
+    if not value:
+        return None
+    v = str(value).strip()
+    if len(v) == 10:
+        return f"{v}T00:00:00Z"
+    if v.endswith("Z") or "+" in v[10:] or v[10:].count("-"):
+        return v
+    return v + "Z"
+
+
+def entry_date(s: Summary, fallback: str) -> tuple[bool, str]:
+    """(dated, RFC 3339 date) of a summary, using the fallbacks in the module doc."""
+    own = atom_datetime(s.record.date)
+    if own:
+        return True, own
+    if s.paper is not None:
+        meta = s.paper.meta
+        if meta.first_published:
+            return False, atom_datetime(meta.first_published) or fallback
+        if meta.year:
+            return False, f"{meta.year:04d}-01-01T00:00:00Z"
+    return False, fallback
+
+
+def newest_first(summaries: list[Summary], fallback: str) -> list[tuple[str, Summary]]:
+    dated = [(entry_date(s, fallback), s) for s in summaries]
+    dated.sort(key=lambda x: (not x[0][0], _desc(x[0][1]), x[1].id))
+    return [(d[1], s) for d, s in dated]
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def catalog_newest(catalog: Catalog) -> str:
+    dates = [atom_datetime(s.record.date) for s in catalog.summaries if s.record.date]
+    return max((d for d in dates if d), default=EPOCH)
+
+
+def render_feed(
+    *,
+    title: str,
+    feed_url: str,
+    page_url: str,
+    feed_id: str,
+    summaries: list[Summary],
+    config: SiteConfig,
+    canonical: Callable[[str], str],
+    fallback: str,
+) -> str:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    entries = newest_first(summaries, fallback)[: config.feed_entries]
+    _sub(feed, "title", title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    _sub(feed, "id", feed_id)
+    _sub(feed, "updated", max((d for d, _ in entries), default=fallback))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type=FEED_TYPE, href=feed_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page_url)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", config.author or config.title)
+    _sub(feed, "generator", "site-builder")
+    for date, s in entries:
+        feed.append(_entry(s, date, canonical))
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _entry(s: Summary, date: str, canonical: Callable[[str], str]) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    title = s.display_title
+    who = s.record.contributor
+    _sub(entry, "title", f"{title} — summary by {who}" if who else title)
+    link = canonical(s.url)
+    _sub(entry, "id", link)
+    _sub(entry, "updated", date)
+    ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
+    author = ET.SubElement(entry, f"{{{ATOM}}}author")
+    _sub(author, "name", who or s.record.source)
+    if s.paper is not None:
+        for topic in s.paper.topics:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=topic)
+    _sub(entry, "summary", excerpt(s.text, 400))
+    return entry
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    el.text = _xml_safe(text)
+    return el
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot hold at all (scraped text has control bytes)."""
+    return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c >= "\U00010000")
+
+
+def feed_path(topic_key: str | None = None) -> str:
+    return "/feed.xml" if topic_key is None else f"/topics/{topic_key}/feed.xml"
+
+
+def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str]) -> dict[str, str]:
+    """Output file -> Atom XML: the site feed and one per topic."""
+    fallback = catalog_newest(catalog)
+    out = {
+        feed_path().lstrip("/"): render_feed(
+            title=config.title, feed_url=canonical(feed_path()), page_url=canonical("/"),
+            feed_id=canonical(feed_path()), summaries=catalog.summaries, config=config,
+            canonical=canonical, fallback=fallback,
+        )
+    }
+    topics = catalog.taxonomies.get("topics")
+    for term in topics.terms if topics else []:
+        summaries = [s for p in term.papers for s in p.summaries] + list(term.summaries)
+        path = feed_path(term.key)
+        out[path.lstrip("/")] = render_feed(
+            title=f"{config.title}: {term.name}", feed_url=canonical(path), page_url=canonical(topics.url(term)),
+            feed_id=canonical(path), summaries=summaries, config=config, canonical=canonical, fallback=fallback,
+        )
+    return out

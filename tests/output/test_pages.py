@@ -1,0 +1,56 @@
+"""Listing pages: sort orders and pagination."""
+from __future__ import annotations
+
+from site_builder.catalog import Catalog, Paper, Summary
+from site_builder.catalog.slugs import LISTING_SLUGS, SlugSet
+from site_builder.config import SiteConfig
+from site_builder.output.pages import build_pages
+from site_builder.records import PaperMeta, SummaryRecord
+
+
+def make_catalog(n):
+    papers = []
+    for i in range(n):
+        p = Paper(id=f"p{i:02d}", meta=PaperMeta(title=f"Title {chr(ord('z') - i)}", year=2000 + i % 5))
+        s = Summary(record=SummaryRecord(id=f"s{i:02d}", source="markdown", markup="markdown", body="", date=f"2020-01-{i + 1:02d}" if i % 3 else None), paper=p)
+        p.summaries.append(s)
+        papers.append(p)
+    return Catalog(papers=papers, summaries=[p.summaries[0] for p in papers], taxonomies={}, collections=[])
+
+
+def listing(pages, path):
+    return [p for p in pages if p.path == path][0]
+
+
+def test_three_orders_each_paginated():
+    pages = build_pages(make_catalog(12), SiteConfig(page_size=5, search=False))
+    paths = {p.path for p in pages}
+    for base in ("/papers/", "/papers/by-year/", "/papers/a-z/"):
+        assert {base, base + "page/2/", base + "page/3/"} <= paths and base + "page/4/" not in paths
+    newest = listing(pages, "/papers/").data["items"]
+    dates = [p.newest_date for p in newest]
+    assert dates == ["2020-01-12", "2020-01-11", "2020-01-09", "2020-01-08", "2020-01-06"]
+    years = [p.year for p in listing(pages, "/papers/by-year/").data["items"]]
+    assert years == sorted(years, reverse=True)
+    titles = [p.title for p in listing(pages, "/papers/a-z/").data["items"]]
+    assert titles == ["Title o", "Title p", "Title q", "Title r", "Title s"]
+    assert listing(pages, "/papers/").indexable and not listing(pages, "/papers/a-z/page/2/").indexable
+    assert listing(pages, "/papers/page/2/").data["pager"]["prev"] == "/papers/"
+    assert listing(pages, "/papers/by-year/").data["sorts"] == [("Newest", "/papers/"), ("By year", "/papers/by-year/"), ("A to Z", "/papers/a-z/")]
+
+
+def test_undated_entries_sort_after_dated_ones():
+    items = [listing(p, "/papers/") for p in [build_pages(make_catalog(6), SiteConfig(page_size=50, search=False))]][0].data["items"]
+    assert [bool(p.newest_date) for p in items] == [True, True, True, True, False, False]
+
+
+def test_listing_words_are_never_paper_slugs():
+    slugs = SlugSet(reserved=LISTING_SLUGS)
+    assert [slugs.take(t) for t in ("Page", "A-Z", "By Year", "Page")] == ["page-2", "a-z-2", "by-year-2", "page-3"]
+
+
+def test_sort_links_on_the_built_listing(sample_site):
+    out, _ = sample_site
+    html = (out / "papers" / "by-year" / "index.html").read_text(encoding="utf-8")
+    assert '<nav class="sort-nav" aria-label="Sort order">' in html
+    assert '<a href="/papers/by-year/" aria-current="true">By year</a>' in html
