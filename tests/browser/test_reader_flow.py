@@ -1,0 +1,48 @@
+"""What a reader does on a paper page: copy the BibTeX, find the topic feed, follow related links."""
+from __future__ import annotations
+
+import feedparser
+import pytest
+
+from tests.browser.conftest import stand_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_copy_bibtex_subscribe_to_topic_and_follow_related(browser, sample_site, served):
+    root, _ = sample_site
+    base = served(root)
+    ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    ctx.route("**/*", stand_in)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/papers/layer-normalization/")
+
+    # Copy the BibTeX entry with the button; the clipboard holds exactly the entry.
+    button = page.get_by_role("button", name="Copy BibTeX")
+    assert button.is_visible()
+    button.click()
+    page.get_by_role("status").filter(has_text="Copied").wait_for(timeout=5000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("@misc{layer2016,\n  title") and "{{Layer Normalization}}" in copied
+    assert copied == page.locator("pre.bibtex").inner_text()
+
+    # The topic chip leads to the topic page, which advertises its own Atom feed.
+    page.get_by_role("link", name="Normalization", exact=True).first.click()
+    page.wait_for_url(f"{base}/topics/normalization/")
+    href = page.locator('link[rel="alternate"][type="application/atom+xml"][title$="Normalization"]').get_attribute("href")
+    response = page.request.get(base + href)
+    assert response.ok
+    assert response.headers["content-type"].split(";")[0] in ("application/atom+xml", "application/xml", "text/xml")
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo and feed.entries
+    assert any(e.title.startswith("Layer Normalization") for e in feed.entries)
+
+    # A related summary is one click away.
+    page.goto(f"{base}/papers/layer-normalization/")
+    page.locator(".related-list a").first.click()
+    page.wait_for_load_state()
+    assert page.url != f"{base}/papers/layer-normalization/"
+    assert errors == []
+    ctx.close()
