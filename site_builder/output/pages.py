@@ -127,7 +127,7 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
         pages += taxonomy_pages(tax, config, home)
     pages.append(Page("/about/", "about.html", "About", f"About {config.title}", [home], {}))
     if config.search:  # the Pagefind UI; its index is written by output/search.py
-        pages.append(Page("/search/", "search.html", "Search", f"Search {config.title}", [home], {}))
+        pages.append(Page("/search/", "search.html", "Search", f"Search {config.title}", [home], {}, indexable=False))
     pages.append(Page("/404.html", "404.html", "Page not found", "", [home], {}))
     return pages
 
