@@ -5,11 +5,13 @@ import argparse
 import sys
 
 from . import __version__
-from .commands import build, import_records
+from .commands import build, deploy, import_records, serve
 
 COMMANDS = {
     "build": (build, "build the static site from a content folder"),
     "import": (import_records, "turn scraped files into Markdown records with front matter"),
+    "serve": (serve, "build, serve on this machine, rebuild and reload pages on every edit"),
+    "deploy": (deploy, "build, then publish the site to a folder or a gh-pages branch"),
 }
 
 

@@ -46,7 +46,7 @@ class SiteConfig:
     author: str = ""
     # "first-last" shows "Kaiming He"; "last-first" shows "He, Kaiming".
     author_names: str = "first-last"
-    wiki_base: str = "http://wiki.math.uwaterloo.ca/statwiki/"
+    wiki_base: str = "https://wiki.math.uwaterloo.ca/statwiki/"
     shortscience_base: str = "https://www.shortscience.org/"
     home_recent: int = 12
     page_size: int = 50
@@ -60,6 +60,10 @@ class SiteConfig:
     search: bool = True
     # Atom feed entries (site-wide and per topic).
     feed_entries: int = 20
+    # Custom domain for `deploy --to gh-pages`: written to the branch as the CNAME file.
+    cname: str = ""
+    # Largest input file read, in megabytes; a bigger one is reported and skipped.
+    max_input_mb: int = 50
 
     @property
     def root_url(self) -> str:

@@ -1,0 +1,94 @@
+"""`site-builder deploy`: build, then publish to a folder or to a gh-pages branch."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..config import ConfigError
+from ..deploy import folder, ghpages
+from . import build as build_command
+from .build import load
+
+BRANCH_TARGET = "gh-pages"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--to", required=True, metavar="DIR|gh-pages",
+                   help="a folder to sync the site into, or the word gh-pages to commit it to a branch and push")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.add_argument("--no-build", action="store_true", help="deploy the output folder as it is")
+    p.add_argument("--remote", default="origin", help="gh-pages: remote to push to (default: origin)")
+    p.add_argument("--branch", default="gh-pages", help="gh-pages: branch to commit to (default: gh-pages)")
+    p.add_argument("--message", default=None, help="gh-pages: commit message")
+    p.add_argument("--force", action="store_true", help="gh-pages: replace the branch's history instead of adding to it")
+    p.add_argument("--allow-dirty", action="store_true", help="gh-pages: deploy even with uncommitted changes to the site's inputs")
+    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
+    p.add_argument("--output", type=Path, default=Path("_site"), help="folder the site is built in (default: ./_site)")
+    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
+    p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
+    p.add_argument("--strict", action="store_true", help="do not deploy when the build has warnings")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings, errors and the result")
+
+
+def build_args(args: argparse.Namespace) -> argparse.Namespace:
+    """`build`'s own defaults (whatever options it grows), with the ones deploy shares filled in."""
+    parser = argparse.ArgumentParser()
+    build_command.add_arguments(parser)
+    defaults = parser.parse_args([])
+    for name in ("content", "output", "config", "base_url", "strict", "quiet"):
+        setattr(defaults, name, getattr(args, name))
+    return defaults
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.no_build:
+        status = build_command.run(build_args(args))
+        if status:
+            print("error: build failed; nothing deployed", file=sys.stderr)
+            return status
+    elif not (args.output / "index.html").is_file():
+        print(f"error: {args.output} holds no built site; run `site-builder build` or drop --no-build", file=sys.stderr)
+        return 2
+    try:
+        config, site_root = load(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    inputs = [args.content, args.config or Path("site.yaml"), site_root / "templates", site_root / "static"]
+    try:
+        if args.to == BRANCH_TARGET:
+            return to_branch(args, config, inputs)
+        return to_folder(args, site_root, inputs)
+    except (folder.FolderDeployError, ghpages.GhPagesError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def show(changes, dry_run: bool) -> None:
+    if dry_run:
+        for line in changes.lines():
+            print(line)
+
+
+def to_folder(args: argparse.Namespace, site_root: Path, inputs: list[Path]) -> int:
+    target = Path(args.to)
+    changes = folder.deploy(args.output, target, keep=[site_root, *inputs], dry_run=args.dry_run)
+    show(changes, args.dry_run)
+    print(f"{'would update' if args.dry_run else 'deployed to'} {target}: {changes.summary()}")
+    return 0
+
+
+def to_branch(args: argparse.Namespace, config, inputs: list[Path]) -> int:
+    result = ghpages.publish(args.output, Path.cwd(), remote=args.remote, branch=args.branch, message=args.message,
+                             cname=config.cname, force=args.force, dry_run=args.dry_run, inputs=inputs,
+                             allow_dirty=args.allow_dirty)
+    show(result.changes, args.dry_run)
+    where = f"{args.remote}/{args.branch}"
+    if args.dry_run:
+        print(f"would commit to {where}: {result.changes.summary()}")
+    elif result.commit is None:
+        print(f"{where} is already up to date")
+    else:
+        print(f"pushed {result.commit[:12]} to {where}: {result.changes.summary()}")
+    return 0

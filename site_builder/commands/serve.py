@@ -1,0 +1,63 @@
+"""`site-builder serve`: build, serve on loopback, rebuild on edits, reload open pages."""
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from ..pipeline import build
+from ..server import DevServer
+from ..server.app import is_loopback
+from .build import load
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
+    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
+    p.add_argument("--output", type=Path, default=None,
+                   help="folder to build into (default: a temporary folder, removed on exit)")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # `kill` stops the server as cleanly as Ctrl-C
+
+
+def run(args: argparse.Namespace) -> int:
+    temp = None if args.output else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
+    output = args.output or temp / "site"
+    try:
+        server = DevServer(args.host, args.port, output)
+    except OSError as exc:
+        if temp:
+            shutil.rmtree(temp, ignore_errors=True)
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    # Links are built for the address served, whatever base_url the config has for the public site.
+    where = argparse.Namespace(config=args.config, base_url=server.url)
+    config_path = (args.config if args.config is not None else Path("site.yaml")).resolve()
+
+    def build_once():
+        config, site_root = load(where)
+        return build(args.content, output, config, site_root)
+
+    if not is_loopback(args.host):
+        print(f"warning: listening on {args.host}: other machines on the network can read the site", file=sys.stderr)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.start(build_once, args.content, config_path.parent, config_path)
+        print(f"Serving {output} at {server.url} (Ctrl-C to stop)", flush=True)
+        server.wait()
+    except KeyboardInterrupt:  # during the first build; wait() handles the rest
+        print("\nstopping", flush=True)
+    finally:
+        server.stop()
+        if temp:
+            shutil.rmtree(temp, ignore_errors=True)
+    return 0

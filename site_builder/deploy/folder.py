@@ -1,0 +1,105 @@
+"""Deploy into a directory, e.g. a web server's document root.
+
+The new tree is assembled in a staging folder beside the target (unchanged files
+hard-linked from the current target, new and changed ones copied from the build),
+then swapped with the target in one step with renameat2(RENAME_EXCHANGE), so a
+reader sees either the whole old site or the whole new one. Where the kernel or
+file system lacks that call, two renames are used (the target is missing for an
+instant, but never half old, half new).
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+from .changes import Changes, compare, site_files
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+class FolderDeployError(Exception):
+    pass
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
+
+
+def plan(site: Path, target: Path) -> Changes:
+    new, old = site_files(site), site_files(target)
+    # Fingerprint = "same bytes as the deployed file?", so compare() sees changed files as different.
+    return compare({p: (p in old and _same(new[p], old[p])) for p in new}, {p: True for p in old})
+
+
+def check_target(site: Path, target: Path, keep: list[Path]) -> None:
+    """Refuse targets where deleting "files that are gone" would delete the user's own files."""
+    site_r, target_r = site.resolve(), target.resolve()
+    if target_r.exists() and not target_r.is_dir():
+        raise FolderDeployError(f"{target}: exists and is not a directory")
+    if target_r == site_r or site_r in target_r.parents or target_r in site_r.parents:
+        raise FolderDeployError(f"{target}: must not be the built site folder, inside it, or around it")
+    for path in [Path.home(), Path.cwd(), *keep]:
+        path = path.resolve()
+        if target_r == path or target_r in path.parents:
+            raise FolderDeployError(f"{target}: holds {path}; deploying would delete it. Choose a folder of its own")
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the system cannot (then the caller falls back)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = False) -> Changes:
+    check_target(site, target, list(keep))
+    changes = plan(site, target)
+    if dry_run:
+        return changes
+    target = target.resolve()
+    staging = target.with_name(f".{target.name}.deploy-staging")
+    if staging.exists():
+        shutil.rmtree(staging)  # left over from an interrupted deploy
+    staging.mkdir(parents=True)
+    try:
+        if target.is_dir():
+            shutil.copymode(target, staging)
+        for rel in changes.unchanged:
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(target / rel, dest)
+            except OSError:  # another file system or no hard links: copy instead
+                shutil.copy2(target / rel, dest)
+        for rel in changes.added + changes.changed:
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(site / rel, dest)
+        swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+    return changes
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if exchange(staging, target):
+        return
+    old = target.with_name(f".{target.name}.deploy-old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)

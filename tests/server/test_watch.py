@@ -1,0 +1,54 @@
+"""Debouncing: a burst of changes is one batch; a change after a quiet moment is the next."""
+from __future__ import annotations
+
+import threading
+import time
+
+from watchfiles import Change
+
+from site_builder.server.watch import ChangeQueue
+
+
+def collect(queue: ChangeQueue) -> tuple[threading.Thread, list]:
+    batches: list = []
+    reader = threading.Thread(target=lambda: [batches.append(b) for b in iter(queue.next_batch, None)])
+    reader.start()
+    return reader, batches
+
+
+def test_a_burst_is_one_batch_and_later_changes_the_next(tmp_path):
+    queue = ChangeQueue(quiet=0.1)
+    reader, batches = collect(queue)
+    for name in ["a.md", "b.md", "a.md", "c.md"]:
+        queue.add([(Change.modified, str(tmp_path / name))])
+        time.sleep(0.02)  # closer together than `quiet`
+    time.sleep(0.3)
+    queue.add([(Change.deleted, str(tmp_path / "d.md"))])
+    time.sleep(0.3)
+    queue.close()
+    reader.join(timeout=2)
+    assert batches == [{str(tmp_path / n) for n in ["a.md", "b.md", "c.md"]}, {str(tmp_path / "d.md")}]
+
+
+def test_temporary_files_of_a_save_do_not_count(tmp_path):
+    """sed -i and many editors write a temporary file and rename it over the real one."""
+    real = tmp_path / "note.md"
+    real.write_text("saved")
+    queue = ChangeQueue(quiet=0.05)
+    reader, batches = collect(queue)
+    queue.add([(Change.added, str(tmp_path / "sedX1")), (Change.modified, str(tmp_path / "sedX1")),
+               (Change.deleted, str(tmp_path / "sedX1")), (Change.added, str(real))])
+    time.sleep(0.2)
+    queue.close()
+    reader.join(timeout=2)
+    assert batches == [{str(real)}]
+
+
+def test_close_wakes_a_waiting_reader():
+    queue = ChangeQueue()
+    result = []
+    reader = threading.Thread(target=lambda: result.append(queue.next_batch()))
+    reader.start()
+    queue.close()
+    reader.join(timeout=2)
+    assert result == [None]
