@@ -120,7 +120,7 @@ class LinkContext:
                                 bibtex key (e.g. "journals/corr/1608.06993"), or None.
     """
 
-    wiki_base: str = "http://wiki.math.uwaterloo.ca/statwiki/"
+    wiki_base: str = "https://wiki.math.uwaterloo.ca/statwiki/"
     shortscience_base: str = "https://www.shortscience.org/"
     resolve_wiki_page: Callable[[str], str | None] = lambda title: None
     resolve_bibtex_key: Callable[[str], str | None] = lambda key: None

@@ -172,13 +172,21 @@ def test_definition_lists():
     )
 
 
+def test_term_without_definition_still_makes_a_valid_dl():
+    assert out(";Bold line") == "<dl><dt>Bold line</dt><dd></dd></dl>"
+    assert out(";a\n;b\n:c") == "<dl><dt>a</dt><dt>b</dt><dd>c</dd></dl>"
+
+
 def test_definition_colon_inside_url_is_not_a_split():
     assert "<dt>see <a" in out(";see http://x.org/a")
 
 
-def test_colon_indent_is_dd_and_colon_math_is_display():
+def test_colon_indent_is_an_indent_block_and_colon_math_is_display():
+    # a <dl> without terms is invalid HTML, so bare ":" indentation is a <div>
+    assert out(":a\n:b") == '<div class="indent"><div>a</div><div>b</div></div>'
     r = dom(out(":indented\n::<math>a+b</math>"))
-    assert [n.tag for n in r.find_all()][:3] == ["dl", "dd", "dl"]
+    assert [(n.tag, n.attrs.get("class")) for n in r.find_all()][:3] == [
+        ("div", "indent"), ("div", None), ("div", "indent")]
     assert len(r.find_all("div", "display")) == 1
     assert r.find_all("div", "display")[0].text() == r"\[a+b\]"
 

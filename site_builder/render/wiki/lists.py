@@ -1,14 +1,34 @@
-"""Runs of lines starting with * # ; : -> nested <ul>/<ol>/<dl>, as MediaWiki nests them."""
+"""Runs of lines starting with * # ; : -> nested <ul>/<ol>/<dl>, as MediaWiki nests them.
+
+One difference from MediaWiki: ":" lines that follow no ";" term are plain
+indentation, so they become <div class="indent"> rather than a <dl> without
+terms, which HTML does not allow.
+"""
 from __future__ import annotations
 
 import re
 from typing import Callable
 
 _PREFIX = re.compile(r"^[*#:;]+")
-_LIST_OPEN = {"*": "<ul>", "#": "<ol>", ";": "<dl>", ":": "<dl>"}
-_LIST_CLOSE = {"*": "</ul>", "#": "</ol>", ";": "</dl>", ":": "</dl>"}
+_LIST_OPEN = {"*": "<ul>", "#": "<ol>", ";": "<dl>", ":": '<div class="indent">'}
+_LIST_CLOSE = {"*": "</ul>", "#": "</ol>", ";": "</dl>", ":": "</div>"}
 _ITEM_OPEN = {"*": "<li>", "#": "<li>", ";": "<dt>", ":": "<dd>"}
 _ITEM_CLOSE = {"*": "</li>", "#": "</li>", ";": "</dt>", ":": "</dd>"}
+
+
+def _item_open(lst: str, item: str) -> str:
+    return "<div>" if lst == ":" else _ITEM_OPEN[item]
+
+
+def _item_close(lst: str, item: str) -> str:
+    return "</div>" if lst == ":" else _ITEM_CLOSE[item]
+
+
+def _close(lst: str, item: str) -> list[str]:
+    """Close the open item and its list; a <dl> may not end on a term, so a term
+    nobody defined (";Bold line" is a common MediaWiki idiom) gets an empty <dd>."""
+    tail = ["<dd></dd>"] if lst == ";" and item == ";" else []
+    return [_item_close(lst, item), *tail, _LIST_CLOSE[lst]]
 
 
 def is_list_line(line: str) -> bool:
@@ -16,7 +36,7 @@ def is_list_line(line: str) -> bool:
 
 
 def _same_list(a: str, b: str) -> bool:
-    return a == b or (a in ";:" and b in ";:")  # a term and its definitions share a <dl>
+    return a == b or (a == ";" and b == ":")  # a term and its definitions share a <dl>
 
 
 def render_list(lines: list[str], render_item: Callable[[str, str], str]) -> str:
@@ -30,13 +50,12 @@ def render_list(lines: list[str], render_item: Callable[[str, str], str]) -> str
         while common < min(len(stack), len(prefix)) and _same_list(stack[common][0], prefix[common]):
             common += 1
         while len(stack) > common:
-            lst, item = stack.pop()
-            out += [_ITEM_CLOSE[item], _LIST_CLOSE[lst]]
+            out += _close(*stack.pop())
         if common == len(prefix):  # another item at the same depth
-            out += [_ITEM_CLOSE[stack[-1][1]], _ITEM_OPEN[prefix[-1]]]
+            out += [_item_close(*stack[-1]), _item_open(stack[-1][0], prefix[-1])]
             stack[-1][1] = prefix[-1]
         for ch in prefix[common:]:  # deeper: new lists inside the open item
-            out += [_LIST_OPEN[ch], _ITEM_OPEN[ch]]
+            out += [_LIST_OPEN[ch], _item_open(ch, ch)]
             stack.append([ch, ch])
         if prefix[-1] == ";":
             term, definition = split_term(content)
@@ -48,8 +67,7 @@ def render_list(lines: list[str], render_item: Callable[[str, str], str]) -> str
         else:
             out.append(render_item(content, prefix[-1]))
     while stack:
-        lst, item = stack.pop()
-        out += [_ITEM_CLOSE[item], _LIST_CLOSE[lst]]
+        out += _close(*stack.pop())
     return "".join(out)
 
 

@@ -1,0 +1,114 @@
+"""Lighthouse scores of the sample site's home page and one paper page.
+
+Usage: python docs/lighthouse.py [--keep DIR]
+
+Builds the sample site into a temporary folder (with the local server as its
+base URL, so canonical links point where Lighthouse looks), serves it with
+Python's http.server on a free port, runs npm's `lighthouse` against Debian's
+chromium (CHROME_PATH) and prints a table. `--keep DIR` also saves each JSON
+report there. Lighthouse is not a project dependency: install it only to run
+this, e.g. `npm install --no-save lighthouse` (or set LIGHTHOUSE to its binary).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [  # the second paper hot-links a figure from statwiki: offline, that request fails
+    ("home", "/"),
+    ("paper", "/papers/dropout-a-simple-way-to-prevent-neural-networks-from-overfitting/"),
+    ("paper, wiki figure", "/papers/layer-normalization/"),
+]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lighthouse_command() -> list[str]:
+    if os.environ.get("LIGHTHOUSE"):
+        return [os.environ["LIGHTHOUSE"]]
+    return ["npx", "--no-install", "lighthouse"]
+
+
+def run_lighthouse(url: str, env: dict[str, str]) -> dict:
+    cmd = [*lighthouse_command(), url, f"--chrome-flags={CHROME_FLAGS}",
+           f"--only-categories={','.join(CATEGORIES)}", "--output=json", "--quiet"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise SystemExit(f"lighthouse failed on {url}:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def failing_audits(report: dict) -> list[str]:
+    """Audits below a perfect score in the categories other than performance."""
+    out = []
+    for cat in CATEGORIES[1:]:
+        for ref in report["categories"][cat]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                out.append(f"  {cat}: {ref['id']} ({audit['title']})")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="save the JSON reports in this folder")
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("chromium is not installed", file=sys.stderr)
+        return 1
+    env = {**os.environ, "CHROME_PATH": chromium}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        subprocess.run([sys.executable, "-m", "site_builder", "build", "--output", str(site),
+                        "--base-url", base, "--quiet"], cwd=ROOT, check=True)
+        handler = functools.partial(QuietHandler, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        rows, notes = [], []
+        try:
+            for name, path in PAGES:
+                report = run_lighthouse(base + path.lstrip("/"), env)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / f"{len(rows) + 1}-{name.split(',')[0]}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+                rows.append((name, path, [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]))
+                notes += [f"{name}:", *failing_audits(report)] if failing_audits(report) else []
+        finally:
+            server.shutdown()
+    print(f"| page | {' | '.join(CATEGORIES)} |")
+    print(f"| --- | {' | '.join('---:' for _ in CATEGORIES)} |")
+    for name, path, scores in rows:
+        print(f"| {name} (`{path}`) | {' | '.join(str(s) for s in scores)} |")
+    if notes:
+        print("\nAudits not passed (accessibility, best practices, SEO):")
+        print("\n".join(notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
