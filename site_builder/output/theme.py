@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -41,3 +50,26 @@ def make_environment(site_root: Path) -> Environment:
         keep_trailing_newline=True,
     )
     return env
+
+
+def template_error_message(exc: TemplateError) -> str:
+    """One line naming the template that failed, the file (and line) that refers to it, and why.
+
+    Jinja rewrites tracebacks so that frames of compiled templates carry the template's
+    file name and line; the innermost such frame is the file that made the reference.
+    """
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")) and Path(filename).is_file():
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
+    if isinstance(exc, TemplateNotFound):
+        names = ", ".join(f"'{n}'" for n in getattr(exc, "templates", None) or [exc.name])
+        referrer = f"{where}: " if where else ""
+        return f"{referrer}template {names} not found in the site's templates/ folder or the default theme"
+    return f"{where + ': ' if where else ''}template error: {exc}"
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..output.assets import ASSET_SUFFIXES
 from ..records import Diagnostic, ReadResult
 from . import markdown_records, shortscience, statwiki
 
@@ -16,7 +17,6 @@ READERS = (
     ("statwiki", statwiki),
     ("shortscience", shortscience),
 )
-INPUT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".atom", ""}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -35,13 +35,22 @@ def read_text(text: str, name: str) -> ReadResult:
 
 
 def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read one input file; every problem is a diagnostic naming the file, never an exception."""
     name = name or path.name
-    size = path.stat().st_size
-    if size > max_bytes:
-        return ReadResult(diagnostics=[Diagnostic(name, f"file is {size} bytes, over the {max_bytes}-byte input limit; skipped", level="error")])
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        return ReadResult(diagnostics=[Diagnostic(name, "binary file (NUL bytes); skipped")])
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return ReadResult(diagnostics=[Diagnostic(
+                name, f"file is {_size(size)}, over the {_size(max_bytes)} input limit (max_input_mb); skipped",
+                level="error")])
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(diagnostics=[Diagnostic(name, f"cannot be read: {exc.strerror or exc}; skipped", level="error")])
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return ReadResult(diagnostics=[Diagnostic(
+            name, f"binary file (NUL byte at byte offset {nul}), not a text input; skipped",
+            line=data.count(b"\n", 0, nul) + 1, column=nul - (data.rfind(b"\n", 0, nul) + 1) + 1)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,15 +61,29 @@ def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_M
         result.diagnostics.insert(0, Diagnostic(name, f"invalid UTF-8 (byte offset {exc.start}); bad bytes replaced", line=line, column=col))
         return result
     if not text.strip():
-        return ReadResult(diagnostics=[Diagnostic(name, "empty file; skipped")])
-    return read_text(text, name)
+        what = "empty file (0 bytes)" if not data else f"empty file ({len(data)} bytes of whitespace only)"
+        return ReadResult(diagnostics=[Diagnostic(name, f"{what}; skipped")])
+    try:
+        return read_text(text, name)
+    except (Exception, RecursionError) as exc:  # a reader bug must not cost the other files
+        return ReadResult(diagnostics=[Diagnostic(
+            name, f"could not be read ({type(exc).__name__}: {exc}); skipped. This is a site-builder bug, please report it",
+            level="error")])
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB ({n:,} bytes)" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
 def input_files(content_dir: Path) -> list[Path]:
-    """Every input file below the content folder, in a stable order."""
+    """Every input file below the content folder, in a stable order.
+
+    Everything that is not a published asset (image, stylesheet...) counts as input,
+    whatever its name: a file we cannot classify is then reported, not silently skipped.
+    """
     files = [
         p for p in content_dir.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-        and p.suffix.lower() in INPUT_SUFFIXES
+        and p.suffix.lower() not in ASSET_SUFFIXES
     ]
     return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())

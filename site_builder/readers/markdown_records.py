@@ -24,8 +24,11 @@ from typing import Any
 import yaml
 
 from ..records import MARKUP_MARKDOWN, SOURCES, Diagnostic, PaperMeta, ReadResult, SummaryRecord
+from ..render.html import safe_url
+from .limits import oversized
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
 # In front matter `title` is the paper's title and `source` the summary's source
 # (shortscience/statwiki/markdown); the summary's own title is `summary_title` and
 # where the paper metadata came from is `metadata_source`.
@@ -35,7 +38,8 @@ KNOWN = PAPER_KEYS | RECORD_KEYS
 
 
 def looks_like(text: str) -> bool:
-    return bool(_FRONT.match(text))
+    # An opening `---` alone is enough: front matter never closed is reported, not unknown.
+    return bool(_OPENING.match(text))
 
 
 def _iso(value: Any) -> Any:
@@ -56,10 +60,15 @@ def read(text: str, name: str) -> ReadResult:
     result = ReadResult()
     m = _FRONT.match(text)
     if not m:
-        result.diagnostics.append(Diagnostic(name, "no YAML front matter (--- ... ---) at the top", line=1))
+        message = ("front matter opened by '---' on line 1 is never closed by a '---' line; skipped"
+                   if _OPENING.match(text) else "no YAML front matter (--- ... ---) at the top")
+        result.diagnostics.append(Diagnostic(name, message, line=1, level="error"))
         return result
     try:
         data = yaml.safe_load(m.group("yaml")) or {}
+    except RecursionError:  # pathologically nested flow collections
+        result.diagnostics.append(Diagnostic(name, "front matter is nested too deeply to read", line=2, level="error"))
+        return result
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         result.diagnostics.append(
@@ -73,7 +82,16 @@ def read(text: str, name: str) -> ReadResult:
     unknown = sorted(str(k) for k in data if k not in KNOWN)
     for key in unknown:
         result.diagnostics.append(Diagnostic(name, f"unknown front matter key '{key}' ignored", line=2))
+    data = _checked_types(data, name, result)
     body = text[m.end():].strip("\n")
+    body_line = text.count("\n", 0, m.end()) + 1
+    too_big = oversized(body, name, what="the body", line=body_line)
+    if too_big:
+        result.diagnostics.append(too_big)
+        return result
+    if not body.strip():  # found by fuzzing: it made an empty, untitled summary page
+        result.diagnostics.append(Diagnostic(name, "no summary text after the front matter; skipped", line=body_line))
+        return result
     paper = PaperMeta(
         title=str(data.get("title") or ""),
         authors=_list(data.get("authors")),
@@ -83,7 +101,7 @@ def read(text: str, name: str) -> ReadResult:
         keywords=_list(data.get("keywords")),
         first_published=_iso(data.get("first_published")),
         abstract=str(data.get("abstract") or "").strip(),
-        links={str(k): str(v) for k, v in (data.get("links") or {}).items()},
+        links=_safe_links(data.get("links") or {}, name, result),
     )
     source = str(data.get("source") or "markdown")
     if source not in SOURCES:
@@ -97,7 +115,7 @@ def read(text: str, name: str) -> ReadResult:
         body=body,
         origins=_list(data.get("origins")) or [name],
         paper=paper,
-        source_url=data.get("source_url"),
+        source_url=_safe_links({"source_url": data["source_url"]}, name, result).get("source_url") if "source_url" in data else None,
         contributor=data.get("contributor"),
         collection=data.get("collection"),
         date=_iso(data.get("date")),
@@ -110,6 +128,55 @@ def read(text: str, name: str) -> ReadResult:
     )
     result.records.append(record)
     return result
+
+
+# What each key must hold; a value of another shape is reported and dropped, because
+# everything downstream (templates, JSON, catalog) relies on these shapes.
+_SCALAR = (str, int, float, dt.date)
+_LIST = (list, str)
+_SHAPES: dict[str, tuple[type, ...]] = {
+    "title": _SCALAR, "venue": _SCALAR, "year": (int, str), "metadata_source": _SCALAR,
+    "first_published": _SCALAR, "abstract": _SCALAR, "id": _SCALAR, "source": (str,), "markup": (str,),
+    "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
+    "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
+    "revision": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
+    "aliases": _LIST,
+}
+
+
+def _safe_links(links: dict, name: str, result: ReadResult) -> dict[str, str]:
+    """Links with a script-capable URL (javascript:, data:...) dropped and reported:
+    the JSON export hands them to other programs, which may not check."""
+    out: dict[str, str] = {}
+    for key, url in links.items():
+        if url is None:
+            continue
+        if safe_url(str(url)) is None:
+            result.diagnostics.append(Diagnostic(name, f"front matter link '{key}' has an unsafe URL ({str(url)[:60]!r}); dropped", line=2))
+            continue
+        out[str(key)] = str(url)
+    return out
+
+
+def _checked_types(data: dict, name: str, result: ReadResult) -> dict:
+    """`data` without values of the wrong shape (each reported); scalars become text."""
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        shape = _SHAPES.get(str(key))
+        if value is None or shape is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, shape) or (
+            isinstance(value, list) and not all(isinstance(v, _SCALAR) and not isinstance(v, bool) for v in value)
+        ) or (isinstance(value, dict) and not all(isinstance(v, (str, type(None))) for v in value.values())):
+            result.diagnostics.append(Diagnostic(
+                name, f"front matter key '{key}' has a {type(value).__name__} value, which it cannot hold; ignored", line=2))
+            continue
+        if isinstance(value, float):
+            value = str(value)
+        if isinstance(value, (int, dt.date)) and shape is _SCALAR:
+            value = value if key in ("date", "first_published", "presented_on") else str(value)
+        clean[str(key)] = value
+    return clean
 
 
 def dump(record: SummaryRecord) -> str:

@@ -19,6 +19,7 @@ from ..records import (
     ReadResult,
     SummaryRecord,
 )
+from .limits import oversized
 from .names import parse_authors
 
 LINK_LINE = "[link]"
@@ -55,10 +56,13 @@ def read(text: str, name: str) -> ReadResult:
         end = link_rows[n + 1] if n + 1 < len(link_rows) else len(lines)
         body_lines, comments, consumed = _take_summary(lines, row + 1, end)
         body = clean_summary("\n".join(body_lines))
+        too_big = oversized(body, name, what=f"the summary after the [link] on line {row + 1}", line=row + 2)
         if not body:
             result.diagnostics.append(
                 Diagnostic(name, "[link] line with no summary text after it", line=row + 1)
             )
+        elif too_big:
+            result.diagnostics.append(too_big)
         else:
             result.records.append(
                 SummaryRecord(
@@ -107,7 +111,7 @@ def _parse_metadata(block: list[str], name: str, offset: int, result: ReadResult
     """Paper metadata from the lines before a `[link]`; empty when the page lost it."""
     rows = [(offset + i, ln.strip()) for i, ln in enumerate(block)]
     rows = [(i, ln) for i, ln in rows if ln and not _FURNITURE.match(ln)]
-    venue_at = next((k for k, (_, ln) in enumerate(rows) if _VENUE_LINE.match(ln)), None)
+    venue_at = _last_paper(rows, name, result)
     if venue_at is None:
         return PaperMeta()
     if venue_at < 2:
@@ -145,3 +149,25 @@ def _parse_metadata(block: list[str], name: str, offset: int, result: ReadResult
     # The scrape keeps the abstract's hard line breaks; they are not paragraph breaks.
     meta.abstract = " ".join(abstract).strip()
     return meta
+
+
+def _last_paper(rows: list[tuple[int, str]], name: str, result: ReadResult) -> int | None:
+    """Index in `rows` of the venue line of the paper the next summary belongs to.
+
+    A paper's block names its venue twice, each time right after the authors line.
+    A venue line after a different authors line starts another paper: the one before
+    it lost its `[link]` and summary, which is reported; the last paper wins.
+    """
+    venues = [k for k, (_, ln) in enumerate(rows) if _VENUE_LINE.match(ln)]
+    if not venues:
+        return None
+    current = venues[0]
+    for k in venues[1:]:
+        if k >= 1 and current >= 1 and rows[k - 1][1] == rows[current - 1][1]:
+            continue  # the block's repeated authors + venue lines
+        first = rows[current - 2] if current >= 2 else rows[current]
+        result.diagnostics.append(Diagnostic(
+            name, f"paper metadata block for '{first[1][:80]}' has no [link] summary after it; skipped",
+            line=first[0] + 1))
+        current = k
+    return current

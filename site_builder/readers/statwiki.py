@@ -20,9 +20,13 @@ from . import course_table
 
 _ENTRY = re.compile(r"(?P<url>https?://\S+?/index\.php\?title=(?P<page>\S+?)&diff=(?P<rev>\d+))\s")
 _HEAD = re.compile(
-    r"^(?P<title>.*?)\s+(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s+<p>(?P<user>[^:<]*):?\s*(?P<comment>.*?)</p>\s*<hr\s*/?>\s*<div>",
+    r"^(?P<title>.*?)\s*(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s+<p>(?P<user>[^:<]*):?\s*(?P<comment>.*?)</p>\s*<hr\s*/?>\s*<div>",
     re.S,
 )
+# The same head without the timestamp, to tell "no timestamp" from "not an entry at all".
+_HEAD_NO_TS = re.compile(r"^(?P<title>[^<]*?)\s*<p>[^<]*</p>\s*<hr\s*/?>\s*<div>", re.S)
+# A feed cut in the middle of an entry's URL: nothing after it matches _ENTRY.
+_CUT_URL = re.compile(r"https?://\S*(?:/index\.php\?\S*)?\Z")
 _REDIRECT = re.compile(r"^\s*#REDIRECT\s*\[\[([^\]|]+)", re.I)
 _NON_ARTICLE = re.compile(r"^(File|Image|User|User talk|Talk|Category|Template|MediaWiki|Help|Special)( talk)?:", re.I)
 COURSE_KEY = re.compile(r"^(?P<subject>[a-z]{2,8})(?P<number>\d{3,4})(?P<term>[wfs])(?P<yy>\d{2})$", re.I)
@@ -53,23 +57,35 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
     for n, m in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
         chunk = text[m.end():end]
+
+        def report(problem: str) -> None:
+            line, column = position(text, m.start())
+            result.diagnostics.append(Diagnostic(
+                name, f"feed entry {n + 1} (at character {m.start()}, revision {m.group('rev')}): {problem}; skipped",
+                line=line, column=column, entry=n + 1))
+
         head = _HEAD.match(chunk)
         if not head:
-            result.diagnostics.append(
-                Diagnostic(name, "feed entry without title, timestamp or content; skipped", entry=n + 1,
-                           column=m.start() + 1)
-            )
+            if _HEAD_NO_TS.match(chunk):
+                report("no timestamp (YYYY-MM-DDTHH:MM:SSZ) after the title")
+            elif "<div>" not in chunk:
+                report("cut off or malformed: no '<p>user: comment</p> <hr /> <div>' head before its text")
+            else:
+                report("malformed head: expected 'title timestamp <p>user: comment</p> <hr /> <div>'")
             continue
         body_end = chunk.find("</div>", head.end())
         if body_end < 0:
-            result.diagnostics.append(
-                Diagnostic(name, "feed entry cut off before its end (no </div>); skipped", entry=n + 1,
-                           column=m.start() + 1)
-            )
+            report(f"cut off after {len(chunk) - head.end()} characters of text (no closing </div>)")
             continue
         escaped = chunk[head.end():body_end]
         wikitext = html.unescape(re.sub(r"<br\s*/?>\s?", "\n", escaped))
-        title = html.unescape(head.group("title")).strip() or unquote(m.group("page")).replace("_", " ")
+        title = html.unescape(head.group("title")).strip()
+        if not title:
+            title = unquote(m.group("page")).replace("_", " ")
+            line, column = position(text, m.start())
+            result.diagnostics.append(Diagnostic(
+                name, f"feed entry {n + 1} (at character {m.start()}) has no title; using '{title}' from its URL",
+                line=line, column=column, entry=n + 1))
         revisions.append(
             Revision(
                 entry=n + 1,
@@ -82,7 +98,20 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
                 wikitext=wikitext.strip("\n"),
             )
         )
+    tail_from = starts[-1].end() if starts else 0
+    cut = _CUT_URL.search(text.rstrip(), tail_from)
+    if cut and "index.php" in cut.group(0):
+        line, column = position(text, cut.start())
+        result.diagnostics.append(Diagnostic(
+            name, f"feed entry {len(starts) + 1} (at character {cut.start()}): cut off inside its revision URL; skipped",
+            line=line, column=column, entry=len(starts) + 1))
     return revisions
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset (a feed is often one long line)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def newest_by_page(revisions: list[Revision]) -> dict[str, Revision]:

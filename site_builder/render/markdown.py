@@ -59,7 +59,13 @@ def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup
 
 def render_flat_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
     """Like render_markdown, for ShortScience text whose newlines were lost."""
-    return render_markdown(restore_markdown(text), ctx)
+    result = render_markdown(restore_markdown(text), ctx)
+    fences = [m.start() for m in re.finditer("```", text)]
+    if len(fences) % 2 and not any("code fence" in w for w in result.warnings):
+        at = fences[-1]
+        near = " ".join(text[at:at + 40].split())
+        result.warnings.append(f'code fence ``` at character {at + 1} of the summary is never closed; shown as text: "{near}"')
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +81,7 @@ def _parser() -> MarkdownIt:
     anchors_plugin(md, min_level=1, max_level=6, slug_func=_slug)
     md.inline.ruler.before("escape", "cite", _cite_rule)
     md.core.ruler.before("text_join", "dollar_balance", _dollar_balance_rule)
+    md.core.ruler.push("structure", _structure_rule)
     md.core.ruler.push("figures", _figure_rule)
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
@@ -108,16 +115,37 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _dollar_balance_rule(state: StateCore) -> None:
-    """Warn when an odd number of unescaped ``$`` is left in the text (not in math or code)."""
-    count = sum(
-        child.content.count("$")
-        for token in state.tokens
-        if token.type == "inline"
-        for child in token.children or []
-        if child.type == "text"
-    )
-    if count % 2:
-        state.env["result"].warnings.append("unbalanced $ in text")
+    """Warn for each paragraph left with an odd number of unescaped ``$`` (math never spans paragraphs)."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        texts = [child.content for child in token.children or [] if child.type == "text"]
+        if sum(t.count("$") for t in texts) % 2:
+            where = f"line {token.map[0] + 1}" if token.map else "text"
+            last = next(t for t in reversed(texts) if "$" in t)
+            at = last.rfind("$")
+            near = " ".join(last[max(0, at - 30):at + 30].split())
+            state.env["result"].warnings.append(f'unbalanced $ in text ({where} of the summary, near "{near}")')
+
+
+def _structure_rule(state: StateCore) -> None:
+    """Warn about structure markdown-it accepts silently: an unclosed fence runs to
+    the end of the summary, and blocks nested past maxNesting are cut off."""
+    lines = state.src.split("\n")
+    limit = state.md.options.maxNesting
+    for token in state.tokens:
+        if token.type == "fence" and token.map:
+            last = lines[token.map[1] - 1].strip() if token.map[1] - 1 < len(lines) else ""
+            closed = token.map[1] - 1 > token.map[0] and last.startswith(token.markup) and not last.strip(token.markup[0])
+            if not closed:
+                state.env["result"].warnings.append(
+                    f"code fence {token.markup} opened at line {token.map[0] + 1} of the summary is never closed; "
+                    "it runs to the end")
+        if token.nesting == 1 and token.level >= limit - 1:
+            line = f"line {token.map[0] + 1}" if token.map else "somewhere"
+            state.env["result"].warnings.append(
+                f"blocks nested more than {limit} levels deep at {line} of the summary; the deeper part is not shown")
+            break
 
 
 def _figure_rule(state: StateCore) -> None:

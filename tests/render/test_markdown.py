@@ -189,7 +189,7 @@ def test_align_environment_renders_as_display_math():
 
 
 def test_unbalanced_dollar_warns():
-    assert render_markdown("A stray $ sign.").warnings == ["unbalanced $ in text"]
+    assert render_markdown("A stray $ sign.").warnings == ['unbalanced $ in text (line 1 of the summary, near "A stray $ sign.")']
     assert render_markdown("Escaped \\$ and `$` are fine.").warnings == []
 
 

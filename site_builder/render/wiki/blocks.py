@@ -51,7 +51,9 @@ def render_blocks(state: State, text: str, *, first_line_plain: bool = False) ->
                 flush()
                 end, closed = tables.table_end(lines, i)
                 if not closed:
-                    state.warn("table not closed by |}; closed at the end of its section")
+                    opening = " ".join(line.split())[:60]
+                    state.warn(f"table opened at line {i + 1} ('{opening}') is not closed by |}}; "
+                               "closed at the end of its section")
                 html = tables.render_table(
                     lines[i:end], lambda t: render_fragment(state, t),
                     lambda t: "\n".join(render_blocks(state, t)))
