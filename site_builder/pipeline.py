@@ -1,16 +1,21 @@
 """The one-way pipeline: read -> catalog -> render -> write. Commands call this."""
 from __future__ import annotations
 
+import os
+import pickle
+import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .catalog import Catalog, build_catalog
+from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
-from .output.site import write_site
-from .readers import input_files, read_file
-from .records import Collection, Diagnostic, SummaryRecord
-from .render.summaries import render_catalog
+from .readers import DEFAULT_MAX_BYTES, input_files, read_file
+from .records import Collection, Diagnostic, ReadResult, SummaryRecord
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 
 @dataclass
@@ -24,6 +29,8 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     render_warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
+    pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
     catalog: Catalog | None = None
 
     @property
@@ -31,13 +38,15 @@ class BuildReport:
         return len(self.diagnostics) + len(self.render_warnings)
 
 
-def read_inputs(content: Path, report: BuildReport) -> tuple[list[SummaryRecord], list[Collection]]:
+def read_inputs(content: Path, report: BuildReport, max_bytes: int = DEFAULT_MAX_BYTES,
+                cache: BuildCache | None = None) -> tuple[list[SummaryRecord], list[Collection]]:
     records: list[SummaryRecord] = []
     collections: list[Collection] = []
     if not content.is_dir():
         raise FileNotFoundError(f"content folder not found: {content}")
     for path in input_files(content):
-        result = read_file(path, path.relative_to(content).as_posix())
+        rel = path.relative_to(content).as_posix()
+        result = read_cached(path, rel, max_bytes, cache) if cache is not None else read_file(path, rel, max_bytes=max_bytes)
         report.files_read += 1
         records += result.records
         collections += result.collections
@@ -45,18 +54,81 @@ def read_inputs(content: Path, report: BuildReport) -> tuple[list[SummaryRecord]
     return records, collections
 
 
-def build(content: Path, output: Path, config: SiteConfig, site_root: Path) -> BuildReport:
+def read_cached(path: Path, rel: str, max_bytes: int, cache: BuildCache) -> ReadResult:
+    """read_file, or what it gave for the same bytes last time (a fresh copy: the catalog mutates records)."""
+    st = os.stat(path)
+    h, _ = cache.file_hash(path, rel, st)
+    old = cache.old["reads"].get(rel)
+    if old is not None and old[1] == h and old[2] == max_bytes:
+        cache.put("reads", rel, (stat_key(st), h, max_bytes, old[3]))
+        return pickle.loads(old[3])
+    result = read_file(path, rel, max_bytes=max_bytes)
+    cache.put("reads", rel, (stat_key(st), h, max_bytes, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+    return result
+
+
+class BuildProgress:
+    """Hook for a progress display: `stage(name, total)` returns a callback(n_done) or None."""
+
+    def stage(self, name: str, total: int | None):
+        return None
+
+
+def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, use_cache: bool = True,
+          jobs: int = 1, progress: BuildProgress | None = None, skip_unchanged: bool = False) -> BuildReport:
+    """Build the site. `use_cache=False` (--clean) ignores the cache (and refills it).
+
+    `skip_unchanged=True` returns at once, with the last report and no catalog,
+    when nothing the build reads has changed since the last build and the output
+    is exactly as that build left it.
+    """
     started = time.perf_counter()
     report = BuildReport()
-    records, collections = read_inputs(content, report)
+    cache = BuildCache.open(site_root, enabled=use_cache)
+    inputs = input_state(content, output, config, site_root, cache)  # before reading: an edit during the build is seen next time
+    if (skip_unchanged and inputs is not None and cache.last_state == (inputs, output_state(output))
+            and cache.last_report):
+        return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
+    cache.load_tables()
+    # Imported here, after the "nothing changed" check: they are most of the start-up time.
+    from .catalog import build_catalog
+    from .output.site import write_site
+    from .render.summaries import render_catalog
+
+    step = progress or BuildProgress()
+    records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache)
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
-    report.render_warnings = render_catalog(catalog, config, site_root)
-    stats = write_site(catalog, config, site_root, output, content)
+    report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
+                                            progress=step.stage("summaries", len(catalog.summaries)))
+    stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
+                       progress=step.stage("pages", None))
+    report.files_changed = stats.written
+    report.pages_rendered = cache.page_stats[1]
     report.summaries = len(catalog.summaries)
     report.papers = len(catalog.papers)
     report.pages = stats.pages
     report.files_written = stats.files
-    report.catalog = catalog
     report.seconds = time.perf_counter() - started
+    cache.save((inputs, output_state(output)) if inputs else None, replace(report, catalog=None))
+    report.catalog = catalog
     return report
+
+
+def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
+    """Digest of everything a build reads; None if a file is too new to trust its stat."""
+    from .output.theme import static_dirs, template_dirs
+
+    package_json = site_root / config.mathjax.npm_root / "node_modules" / "mathjax" / "package.json"
+    files = tree_state([content, *template_dirs(site_root), *static_dirs(site_root)])
+    if package_json.is_file():
+        files.append((str(package_json), *stat_key(os.stat(package_json))))
+    if any(mtime >= cache.started_ns - 2_000_000_000 for _, _, mtime, _ in files):
+        return None  # modified moments ago: could change again within the clock's resolution
+    return digest(cache.salt, repr(config), str(content.resolve()), str(output.resolve()),
+                  str(shutil.which("node")), repr(files))
+
+
+def output_state(output: Path) -> str:
+    """Digest of the published files as they are now: a hand edit or deletion forces a build."""
+    return digest(repr(tree_state([output])))

@@ -6,9 +6,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from ..config import ConfigError, load_config
 from ..output.assets import AssetError
+from ..output.theme import template_error_message
+from ..parallel import default_jobs
 from ..pipeline import BuildReport, build
+from .progress import progress_display
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -18,6 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
     p.add_argument("--strict", action="store_true", help="exit non-zero when there are warnings")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="processes for rendering (default: the number of cores; 1 = serial)")
+    p.add_argument("--clean", action="store_true", help="ignore the build cache and build everything again")
 
 
 def load(args: argparse.Namespace):
@@ -36,7 +44,8 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
         f"  records        {report.records}",
         f"  summaries      {report.summaries}",
         f"  papers         {report.papers}",
-        f"  pages written  {report.pages} ({report.files_written} files in all)",
+        f"  pages written  {report.pages} ({report.files_written} files in all, {report.files_changed} changed,"
+        f" {report.pages_rendered} pages rendered)",
         f"  warnings       {report.warnings}",
     ]
 
@@ -48,9 +57,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        report = build(args.content, args.output, config, site_root)
+        jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
+        with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+            report = build(args.content, args.output, config, site_root, use_cache=not args.clean, jobs=jobs,
+                           progress=progress, skip_unchanged=not args.clean)
     except (FileNotFoundError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except TemplateError as exc:  # a broken theme override: nothing was written
+        print(f"error: {template_error_message(exc)}; the previous output was left as it was", file=sys.stderr)
         return 2
     for d in report.diagnostics:
         print(d, file=sys.stderr)

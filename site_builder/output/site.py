@@ -26,7 +26,8 @@ from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, s
 from .pages import Page, build_pages
 from .search import index_search
 from .staging import fill_staging, record_outputs
-from .theme import make_environment
+from .pagecache import Published, render_cached
+from .theme import make_environment, template_dirs
 
 
 @dataclass
@@ -52,8 +53,13 @@ def url_helpers(config: SiteConfig):
 
 
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
-                 jobs: int = 1, progress: Progress | None = None) -> dict[str, str]:
-    """Output file -> HTML for every page of the site."""
+                 jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
+                 output: Path | None = None) -> dict[str, str | Published]:
+    """Output file -> HTML for every page of the site.
+
+    With a cache and the output folder, a page whose recorded reads are unchanged
+    is not rendered: its value is `Published` (the file already in `output` is reused).
+    """
     env = make_environment(site_root)
     url, canonical = url_helpers(config)
     env.globals.update(
@@ -68,6 +74,9 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     install_filters(env, catalog, config)
     seo.install(env, catalog, config, canonical)
     pages = pages if pages is not None else build_pages(catalog, config)
+    if cache is not None and output is not None:
+        return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
+                             map_indexed)
 
     def render(i: int) -> str:
         page = pages[i]
@@ -80,7 +89,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None) -> WriteStats:
     pages = build_pages(catalog, config)
-    html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress)
+    html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
+                        output=output.resolve())
     canonical = url_helpers(config)[1]
     texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css(),
              **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}

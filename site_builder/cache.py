@@ -1,0 +1,183 @@
+"""The build cache: what an unchanged input would give again, kept between builds.
+
+Two pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
+"nothing changed" digest and the last report, read first) and `build.pickle`:
+  reads    input file -> (stat, content hash, size limit, pickled ReadResult)
+  renders  hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
+  texts    hash(final HTML) -> (plain text, derived title)
+  outputs  output file -> (content hash, size, mtime, inode) as last written
+  pages, page_steps  what each page read while rendering (output/pagecache.py)
+
+Every entry is only valid under the same `salt`: a hash of the package's own
+source files and version, so a new site_builder (or an edited one) starts cold.
+Config and templates are part of the keys that depend on them (renders, state).
+Correctness rules:
+* a file's bytes are hashed unless its size, mtime and inode match the cached
+  ones *and* it was last modified before the cached build started (an edit in
+  the same clock tick as a build is re-hashed, as git does for "racy" files);
+* a rendered summary records every question it asked the rest of the site (wiki
+  titles, bibtex keys -> our pages) and is reused only if the answers are the same;
+* entries not used by a build are dropped when it saves, so the file stays small.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".site-builder-cache"
+FILE_NAME = "build.pickle"
+STATE_NAME = "state.pickle"
+TABLES = ("reads", "renders", "texts", "outputs")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        b = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def code_salt() -> str:
+    """Version + the bytes of every module of this package: new code, cold cache."""
+    files = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".mjs"} and "__pycache__" not in p.parts)
+    return digest(__version__, *(f"{p.relative_to(_PACKAGE).as_posix()}\0".encode() + p.read_bytes() for p in files))
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass
+class BuildCache:
+    """Loaded once per build; `save()` keeps only what this build used."""
+
+    path: Path | None
+    salt: str
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+    started_ns: int = field(default_factory=time.time_ns)
+    hits: dict[str, int] = field(default_factory=dict)
+    pending_outputs: dict[str, str] = field(default_factory=dict)  # output file -> hash, until the swap
+    page_stats: tuple[int, int] = (0, 0)  # pages reused, pages rendered
+    last: dict[str, Any] = field(default_factory=dict)  # the small state file: last state and report
+    enabled: bool = True
+
+    @classmethod
+    def open(cls, site_root: Path, *, enabled: bool = True) -> "BuildCache":
+        """The site's cache; `enabled=False` (--clean) starts empty but still saves.
+
+        Only the small state file is read here (enough for the "nothing changed"
+        check); `load_tables()` reads the big one when the build goes ahead.
+        """
+        cache = cls(site_root / CACHE_DIR / FILE_NAME, code_salt(), enabled=enabled)
+        data = _load(cache.path.with_name(STATE_NAME)) if enabled else {}
+        if data.get("salt") == cache.salt:
+            cache.last = data
+        for table in TABLES:
+            cache.old.setdefault(table, {})
+            cache.new[table] = {}
+        return cache
+
+    def load_tables(self) -> None:
+        assert self.path is not None
+        data = _load(self.path) if self.enabled else {}
+        if data.get("salt") == self.salt:
+            self.old = data
+        for table in TABLES:
+            self.old.setdefault(table, {})
+
+    @classmethod
+    def memory(cls) -> "BuildCache":
+        """A cache that starts empty and is never written (tests, library use)."""
+        cache = cls(None, code_salt())
+        for table in TABLES:
+            cache.old[table] = {}
+            cache.new[table] = {}
+        return cache
+
+    # -- generic tables --------------------------------------------------
+    def get(self, table: str, key: str) -> Any:
+        value = self.old[table].get(key)
+        if value is None:
+            value = self.new[table].get(key)
+        if value is not None:
+            self.hits[table] = self.hits.get(table, 0) + 1
+            self.new[table][key] = value
+        return value
+
+    def put(self, table: str, key: str, value: Any) -> None:
+        self.new[table][key] = value
+
+    # -- input files -----------------------------------------------------
+    def trusted_stat(self, old_stat: tuple[int, int, int] | None, st: os.stat_result) -> bool:
+        """Same size, mtime and inode, and not modified while the cached build ran."""
+        prev_start = self.old.get("started_ns", 0)
+        return old_stat == stat_key(st) and st.st_mtime_ns < prev_start
+
+    def file_hash(self, path: Path, rel: str, st: os.stat_result) -> tuple[str, bytes | None]:
+        """Content hash of an input, reading it only when its stat does not vouch for it."""
+        old = self.old["reads"].get(rel)
+        if old is not None and self.trusted_stat(old[0], st):
+            return old[1], None
+        data = path.read_bytes()
+        return digest(data), data
+
+    # -- the "nothing changed" shortcut ----------------------------------
+    @property
+    def last_state(self) -> tuple[str, str] | None:
+        return self.last.get("state")
+
+    @property
+    def last_report(self) -> Any:
+        return self.last.get("report")
+
+    def save(self, state: tuple[str, str] | None = None, report: dict[str, Any] | None = None) -> None:
+        if self.path is None:
+            return
+        data = {"salt": self.salt, "started_ns": self.started_ns, **self.new}
+        data.setdefault("pages", {})
+        data.setdefault("page_steps", [])
+        data.setdefault("page_steps_compacted", 0)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Tables first, state last: a state file never vouches for tables that were not written.
+        _dump(self.path, data)
+        _dump(self.path.with_name(STATE_NAME), {"salt": self.salt, "state": state, "report": report})
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = pickle.loads(path.read_bytes())
+    except Exception:  # missing, damaged or foreign: only a cold build
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)  # never a half-written file, even if killed
+
+
+def tree_state(folders: list[Path]) -> list[tuple[str, int, int, int]]:
+    """(path, size, mtime, inode) of every file below `folders`, in a stable order."""
+    out: list[tuple[str, int, int, int]] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                st = os.stat(full)
+                out.append((full, st.st_size, st.st_mtime_ns, st.st_ino))
+    return out

@@ -1,0 +1,446 @@
+"""Per-page output cache with recorded dependencies ("verifying traces").
+
+While a page is rendered, every value the template reads from the catalog is
+recorded as a step: `paper.title`, `entry.summaries[0]`, `catalog.papers`, a
+call such as `paper_links(paper)` or `tax.url(term)`, each with a digest of the
+value it gave. On the next build a page is reused (its published file hard-
+linked, not re-rendered) only if
+  * its base is the same: template files, config, code, the page's own fields
+    and data (by identity for catalog objects), and the plain globals; and
+  * every step it recorded gives a value with the same digest in the new catalog.
+So an edited summary re-renders exactly the pages that read something that
+changed (its paper page, the listings whose excerpt or count changed, pages
+whose related list changed, ...), whatever the templates or helpers look at.
+
+What keeps it sound:
+* catalog objects (papers, summaries, records, metadata, terms, taxonomies, the
+  catalog) are tracked by a stable identity (e.g. ("P", paper id)); every
+  attribute or item read from one goes through Jinja's getattr/getitem, which
+  are hooked here;
+* Python code called from a template (globals, methods of catalog objects,
+  filters given catalog objects) is recorded as a call and re-run to verify it;
+  built-in methods of str/list/dict and Jinja's own helpers are pure;
+* reading an attribute of any object this module does not know, printing a
+  catalog object, or a value it cannot digest makes the page uncacheable (it is
+  simply rendered every time) instead of risking a stale page.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import types
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import Environment
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.tests import TESTS as DEFAULT_TESTS
+from jinja2.runtime import Context, LoopContext, Macro, Namespace, Undefined
+from markupsafe import Markup
+
+from .. import config as config_module
+from ..catalog import Catalog
+from .pages import Page
+
+# Our filters that are pure functions of their (plain) arguments and the config.
+PURE_FILTERS = {"slug", "excerpt", "date", "author"}
+# Jinja filters that read attributes through environment.getattr/getitem (so are tracked) or only count.
+ATTR_SAFE_FILTERS = {"length", "count", "first", "last", "sort", "map", "select", "reject", "selectattr",
+                     "rejectattr", "groupby", "join", "list", "batch", "slice", "unique", "min", "max", "sum",
+                     "attr", "default", "d", "reverse", "dictsort", "items"}
+# Globals that are pure functions of their arguments and the config.
+PURE_GLOBALS = {"url", "canonical", "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
+_PLAIN = (str, int, float, bool, type(None))
+_JINJA_RUNTIME = (LoopContext, Macro, Namespace, Undefined)
+
+
+class Untrackable(Exception):
+    pass
+
+
+def _h(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def identities(catalog: Catalog) -> dict[tuple, Any]:
+    """Stable identity -> object, for everything a template can reach in the catalog."""
+    out: dict[tuple, Any] = {("C",): catalog}
+    for p in catalog.papers:
+        out[("P", p.id)] = p
+        out[("PM", p.id)] = p.meta
+    for s in catalog.summaries:
+        out[("S", s.id)] = s
+        out[("R", s.id)] = s.record
+        out[("RM", s.id)] = s.record.paper
+    for tax in catalog.taxonomies.values():
+        out[("X", tax.key)] = tax
+        for term in tax.terms:
+            out[("T", tax.key, term.key)] = term
+    for c in catalog.collections:
+        out[("K", c.key)] = c
+    return out
+
+
+@dataclass
+class World:
+    """One build's catalog as the tracker sees it: identities and value digests."""
+
+    objects: dict[tuple, Any]
+    env: Environment
+    filters: dict[str, Callable]  # the unwrapped filters
+    tests: dict[str, Callable] = field(default_factory=dict)  # the unwrapped tests
+    config: Any = None  # in every page's base digest, so pictured by name only
+    pages: dict[str, Page] = field(default_factory=dict)  # path -> page (a page's own fields are in its base)
+    keys: dict[int, tuple] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.keys = {id(o): k for k, o in self.objects.items()}
+
+    def v(self, x: Any) -> Any:
+        """A plain, comparable picture of a value: catalog objects by identity, containers deeply."""
+        if isinstance(x, _PLAIN):
+            return x if type(x) in (str, int, float, bool, type(None)) else ("markup", str(x))
+        key = self.keys.get(id(x))
+        if key is not None:
+            return ("ref", key)
+        if isinstance(x, types.MethodType) and id(x.__self__) in self.keys:
+            return ("method", self.keys[id(x.__self__)], x.__func__.__qualname__)
+        if isinstance(x, (list, tuple)):
+            return (type(x).__name__, tuple(self.v(e) for e in x))
+        if isinstance(x, dict):
+            return ("dict", tuple((self.v(k), self.v(val)) for k, val in x.items()))
+        if isinstance(x, (set, frozenset)):
+            return ("set", tuple(sorted(repr(self.v(e)) for e in x)))
+        if isinstance(x, Undefined):
+            return ("undefined",)
+        if isinstance(x, Page) and self.pages.get(x.path) is x:
+            return ("page", x.path)
+        if x is self.config:
+            return ("config",)
+        raise Untrackable(type(x).__name__)
+
+    def resolve(self, picture: Any) -> Any:
+        """The object a picture stands for in this build (inverse of v for arguments)."""
+        if isinstance(picture, tuple) and picture:
+            tag = picture[0]
+            if tag == "ref":
+                return self.objects[picture[1]]
+            if tag == "list":
+                return [self.resolve(e) for e in picture[1]]
+            if tag == "tuple":
+                return tuple(self.resolve(e) for e in picture[1])
+            if tag == "dict":
+                return {self.resolve(k): self.resolve(v) for k, v in picture[1]}
+            if tag == "markup":
+                return Markup(picture[1])
+            if tag == "page":
+                return self.pages[picture[1]]
+            if tag == "config":
+                return self.config
+            raise Untrackable(tag)
+        return picture
+
+    def function(self, ref: tuple) -> Callable:
+        kind = ref[0]
+        if kind == "global":
+            return self.env.globals[ref[1]]
+        if kind == "filter":
+            return self.filters[ref[1]]
+        if kind == "test":
+            return self.tests[ref[1]]
+        if kind == "method":
+            return getattr(self.objects[ref[1]], ref[2])
+        raise Untrackable(kind)
+
+    def evaluate(self, step: tuple) -> str:
+        """The digest the step gives in this build (raises when it cannot be evaluated)."""
+        if step[0] == "get":
+            _, key, kind, name = step
+            obj = self.objects[key]
+            value = Environment.getattr(self.env, obj, name) if kind == "a" else Environment.getitem(self.env, obj, name)
+            return _h(self.v(value))
+        _, ref, args, kwargs = step
+        result = self.function(ref)(*self.resolve(args), **self.resolve(kwargs))
+        return _h(self.v(result))
+
+
+class Recorder:
+    """Hooks an environment so rendering a page records its steps."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.steps: dict[tuple, tuple[tuple, str]] = {}  # step -> (step, digest), for this build
+        self.page: set[tuple] | None = None
+        self.uncacheable = False
+        env = world.env
+        recorder = self
+        global_names = {id(f): name for name, f in env.globals.items() if callable(f)}
+
+        def getattr_(obj: Any, attribute: str) -> Any:
+            value = Environment.getattr(env, obj, attribute)
+            recorder.note_get(obj, "a", attribute, value)
+            return value
+
+        def getitem(obj: Any, argument: Any) -> Any:
+            value = Environment.getitem(env, obj, argument)
+            recorder.note_get(obj, "i", argument, value)
+            return value
+
+        class TrackingContext(Context):
+            def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+                result = Context.call(__self, __obj, *args, **kwargs)
+                ref = recorder.callable_ref(__obj, global_names)
+                if ref is not None:
+                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
+                    recorder.note_call(ref, args, plain, result)
+                return result
+
+        def wrap_filter(name: str, fn: Callable) -> Callable:
+            def tracked(*args: Any, **kwargs: Any) -> Any:
+                result = fn(*args, **kwargs)
+                recorder.note_filter(name, fn, args, kwargs, result)
+                return result
+            for attr in ("jinja_pass_arg",):  # keep pass_context / pass_environment markers
+                if hasattr(fn, attr):
+                    setattr(tracked, attr, getattr(fn, attr))
+            return tracked
+
+        def wrap_test(name: str, fn: Callable) -> Callable:
+            def tracked(*args: Any, **kwargs: Any) -> Any:
+                result = fn(*args, **kwargs)
+                recorder.note_call(("test", name), args, kwargs, result)
+                return result
+            if hasattr(fn, "jinja_pass_arg"):
+                tracked.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
+            return tracked
+
+        previous_finalize = env.finalize
+
+        def finalize(value: Any) -> Any:
+            if id(value) in world.keys:  # printing a catalog object reads all of it
+                recorder.uncacheable = True
+            return previous_finalize(value) if previous_finalize else value
+
+        env.getattr = getattr_  # type: ignore[method-assign]
+        env.getitem = getitem  # type: ignore[method-assign]
+        env.context_class = TrackingContext
+        env.finalize = finalize
+        env.filters = {name: wrap_filter(name, fn) for name, fn in world.filters.items()}
+        # Jinja's own tests look at types and values only; any other test is Python code that may
+        # read a catalog object, so it is recorded and re-run like a filter.
+        env.tests = {name: fn if DEFAULT_TESTS.get(name) is fn else wrap_test(name, fn)
+                     for name, fn in world.tests.items()}
+        env.cache = {}  # compiled templates must see the new finalize
+
+    # -- recording -------------------------------------------------------
+    def note_get(self, obj: Any, kind: str, name: Any, value: Any) -> None:
+        if self.page is None:
+            return
+        key = self.world.keys.get(id(obj))
+        if key is None:
+            if not self._transparent(obj):
+                self.uncacheable = True
+            return
+        if not isinstance(name, _PLAIN):
+            self.uncacheable = True
+            return
+        self._add(("get", key, kind, name), value)
+
+    def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
+        if self.page is None:
+            return
+        try:
+            step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)))
+        except Untrackable:
+            self.uncacheable = True
+            return
+        self._add(step, result)
+
+    def note_filter(self, name: str, fn: Callable, args: tuple, kwargs: dict, result: Any) -> None:
+        if self.page is None:
+            return
+        if getattr(fn, "jinja_pass_arg", None) is not None:
+            args = args[1:]  # the context / environment argument
+        if DEFAULT_FILTERS.get(name) is fn:  # Jinja's own (`length` is the builtin len)
+            touches = any(id(a) in self.world.keys for a in (*args, *kwargs.values()))
+            if not touches or name in ATTR_SAFE_FILTERS:
+                return  # pure, or reads attributes through the hooked getattr
+        elif name in PURE_FILTERS and not any(id(a) in self.world.keys for a in (*args, *kwargs.values())):
+            return
+        self.note_call(("filter", name), args, kwargs, result)
+
+    def callable_ref(self, fn: Any, global_names: dict[int, str]) -> tuple | None:
+        if isinstance(fn, Macro):
+            return None  # template code: its reads are recorded as it runs
+        owner = getattr(fn, "__self__", None)
+        if isinstance(fn, (types.BuiltinMethodType, types.MethodWrapperType)) and isinstance(
+                owner, (str, list, tuple, dict, int, float)):
+            return None  # str.lower(), dict.items(): a function of a value already recorded
+        if isinstance(owner, _JINJA_RUNTIME):
+            return None  # loop.cycle() and the like
+        name = global_names.get(id(fn))
+        if name is not None:
+            return None if name in PURE_GLOBALS else ("global", name)
+        if owner is not None and id(owner) in self.world.keys and isinstance(fn, types.MethodType):
+            return ("method", self.world.keys[id(owner)], fn.__name__)
+        self.uncacheable = True
+        return None
+
+    def _add(self, step: tuple, value: Any) -> None:
+        assert self.page is not None
+        entry = self.steps.get(step)
+        if entry is None:
+            try:
+                digest = _h(self.world.v(value))
+            except Untrackable:
+                self.uncacheable = True
+                return
+            # One (step, digest) object per step, shared by every page that reads it: results
+            # pickled back from a worker then share it too, instead of a copy per page.
+            entry = self.steps[step] = (step, digest)
+        self.page.add(entry[0])
+
+    def _transparent(self, obj: Any) -> bool:
+        """Objects whose content is in the page's base digest, or Jinja's own helpers."""
+        return isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, *_JINJA_RUNTIME)) or (
+            type(obj).__module__ == config_module.__name__)
+
+    def render(self, page: Page) -> tuple[str, frozenset[tuple] | None]:
+        """HTML of the page and its steps (None when it must not be cached)."""
+        self.page, self.uncacheable = set(), False
+        try:
+            html = self.world.env.get_template(page.template).render(page=page, **page.data)
+        finally:
+            steps, self.page = self.page, None
+        return html, (None if self.uncacheable else frozenset(steps))
+
+
+def base_digest(page: Page, world: World, context: str) -> str | None:
+    """Everything about a page that is not read through the hooks: None if it cannot be pictured."""
+    try:  # every field, so a field added to Page later is covered too
+        own = [(f.name, world.v(getattr(page, f.name))) for f in fields(page)]
+    except Untrackable:
+        return None
+    return _h((context, own))
+
+
+def context_digest(env: Environment, world: World, config: Any, template_dirs: list[Path], salt: str) -> str | None:
+    """Config, templates, code and the plain globals: when any changes, every page is rendered again."""
+    templates = []
+    for folder in template_dirs:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                templates.append((p.relative_to(folder).as_posix(), _h(p.read_bytes())))
+    plain = {}
+    for name, value in sorted(env.globals.items()):
+        if callable(value):  # functions are recorded when called
+            continue
+        if type(value).__module__ == config_module.__name__:
+            plain[name] = repr(value)
+            continue
+        try:
+            plain[name] = world.v(value)
+        except Untrackable:
+            return None
+    return _h((salt, repr(config), templates, plain))
+
+
+def _unchanged_file(where: str, published: dict[str, tuple]) -> bool:
+    """The published file is still exactly what the cache says was written there."""
+    entry = published.get(where)
+    if entry is None:
+        return False
+    try:
+        st = os.stat(where)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1]
+
+
+class Published:
+    """A page whose published file is reused as it is (hard-linked by fill_staging)."""
+
+    __slots__ = ("hash",)
+
+    def __init__(self, h: str):
+        self.hash = h
+
+
+def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config: Any, template_dirs: list[Path],
+                  output: Path, cache: Any, jobs: int, progress: Callable[[int], None] | None,
+                  map_indexed: Callable) -> dict[str, "str | Published"]:
+    """Render the pages whose recorded reads changed; reuse the published file of the others."""
+    world = World(identities(catalog), env, dict(env.filters), dict(env.tests), config, {p.path: p for p in pages})
+    context = context_digest(env, world, config, template_dirs, cache.salt)
+    old_pages: dict[str, tuple] = cache.old.get("pages", {})
+    old_steps: list[tuple[tuple, str]] = cache.old.get("page_steps", [])
+    published = cache.old["outputs"]
+    valid: dict[int, bool] = {}
+
+    def still_valid(ids: frozenset[int]) -> bool:
+        for i in ids:
+            ok = valid.get(i)
+            if ok is None:
+                step, digest = old_steps[i]
+                try:
+                    ok = world.evaluate(step) == digest
+                except Exception:  # gone, or no longer computable: it changed
+                    ok = False
+                valid[i] = ok
+            if not ok:
+                return False
+        return True
+
+    out: dict[str, str | Published] = {}
+    bases: dict[str, str | None] = {}
+    keep: dict[str, frozenset[int]] = {}
+    todo: list[Page] = []
+    for page in pages:
+        where = str(output / page.file)
+        base = bases[where] = base_digest(page, world, context) if context else None
+        old = old_pages.get(where)
+        if (base is not None and old is not None and old[0] == base and _unchanged_file(where, published)
+                and still_valid(old[1])):
+            out[page.file] = Published(published[where][0])
+            keep[where] = old[1]
+        else:
+            out[page.file] = ""  # keeps page order; filled below
+            todo.append(page)
+    if progress and len(pages) > len(todo):
+        progress(len(pages) - len(todo))
+
+    recorder = Recorder(world)
+
+    def render(i: int) -> tuple[str, list[tuple[tuple, str]] | None]:
+        html, steps = recorder.render(todo[i])
+        return html, None if steps is None else [recorder.steps[st] for st in steps]
+
+    # The new step table. Usually append-only: reused pages keep their step numbers (renumbering a
+    # million steps costs seconds), rendered pages add theirs. Steps no page uses any more pile up,
+    # so when the table has doubled since it was last compacted, it is rebuilt from the live pages.
+    results = map_indexed(render, len(todo), jobs, progress)
+    compact = len(old_steps) > 2 * cache.old.get("page_steps_compacted", 0) or not keep
+    table: list[tuple[tuple, str]] = [] if compact else list(old_steps)
+    ids: dict[tuple, int] = {}
+
+    def number(step: tuple, digest: str) -> int:
+        i = ids.get(step)
+        if i is None:
+            i = ids[step] = len(table)
+            table.append((step, digest))
+        return i
+
+    new_pages: dict[str, tuple] = {}
+    for where, old_ids in keep.items():
+        new_pages[where] = (bases[where], frozenset(number(*old_steps[i]) for i in old_ids) if compact else old_ids)
+    for page, (html, steps) in zip(todo, results):
+        out[page.file] = html
+        where = str(output / page.file)
+        if steps is not None and bases[where] is not None:
+            new_pages[where] = (bases[where], frozenset(number(st, d) for st, d in steps))
+    cache.new["pages"] = new_pages
+    cache.new["page_steps"] = table
+    cache.new["page_steps_compacted"] = len(table) if compact else cache.old.get("page_steps_compacted", 0)
+    cache.page_stats = (len(pages) - len(todo), len(todo))
+    return out

@@ -1,0 +1,119 @@
+"""Fill the staging folder cheaply: unchanged files are hard links to the current output.
+
+The staging folder is still a complete new site that replaces the output by a
+rename (so a killed build leaves the old site intact), but a file whose bytes
+are the same as the one already published is linked (os.link), not rewritten.
+A linked file is never opened for writing: changed files are new files, so the
+published site is never modified in place. A file is taken as unchanged only if
+the cache says it wrote those exact bytes there and the published file still has
+the size, mtime and inode it had then (so a hand-edited output is rewritten).
+Only files of the new site are linked; anything else (deleted pages, files a
+later step such as the search index makes) is simply not carried over.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import BuildCache, digest, stat_key
+from .pagecache import Published
+
+
+@dataclass
+class FillStats:
+    written: int = 0
+    linked: int = 0
+
+
+class _Dirs:
+    """mkdir each folder once (pathlib's mkdir per file was a visible cost)."""
+
+    def __init__(self, root: Path):
+        self.root, self.made = root, {""}
+
+    def ensure(self, rel: str) -> None:
+        parent = rel.rpartition("/")[0]
+        if parent not in self.made:
+            os.makedirs(self.root / parent, exist_ok=True)
+            self.made.add(parent)
+
+
+def fill_staging(staging: Path, output: Path, texts: dict[str, str | Published], copies: dict[str, Path],
+                 cache: BuildCache | None) -> FillStats:
+    """Write `texts` and copy `copies` into the (empty) staging folder; record hashes in the cache."""
+    stats = FillStats()
+    dirs = _Dirs(staging)
+    published = cache.old["outputs"] if cache is not None else {}
+    hashes: dict[str, str] = {}
+
+    def link_if_unchanged(rel: str, h: str, dest: Path) -> bool:
+        old = published.get(str(output / rel))
+        if old is None or old[0] != h:
+            return False
+        try:
+            if stat_key(os.stat(output / rel)) != old[1]:
+                return False
+            os.link(output / rel, dest)
+        except OSError:  # gone, or a file system without hard links: write it
+            return False
+        return True
+
+    for rel in sorted(texts):
+        value = texts[rel]
+        dirs.ensure(rel)
+        dest = staging / rel
+        if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
+            hashes[rel] = value.hash
+            if not link_if_unchanged(rel, value.hash, dest):
+                raise RuntimeError(f"{output / rel} changed while the site was being built; build again")
+            stats.linked += 1
+            continue
+        data = value.encode("utf-8")
+        h = hashes[rel] = digest(data)
+        if link_if_unchanged(rel, h, dest):
+            stats.linked += 1
+            continue
+        with open(dest, "wb") as f:
+            f.write(data)
+        stats.written += 1
+    for rel in sorted(copies):
+        src = copies[rel]
+        h = hashes[rel] = _source_hash(src, cache)
+        dirs.ensure(rel)
+        dest = staging / rel
+        if link_if_unchanged(rel, h, dest):
+            stats.linked += 1
+            continue
+        shutil.copyfile(src, dest)
+        stats.written += 1
+    if cache is not None:
+        cache.pending_outputs = hashes  # recorded with their final stat after the swap
+    return stats
+
+
+def _source_hash(src: Path, cache: BuildCache | None) -> str:
+    """A copied file's hash, from the cache when its stat vouches for it."""
+    st = os.stat(src)
+    key = f"copy:{src}"
+    if cache is not None:
+        old = cache.old["reads"].get(key)
+        if old is not None and cache.trusted_stat(old[0], st):
+            cache.put("reads", key, old)
+            return old[1]
+    h = digest(src.read_bytes())
+    if cache is not None:
+        cache.put("reads", key, (stat_key(st), h))
+    return h
+
+
+def record_outputs(output: Path, cache: BuildCache | None) -> None:
+    """After the swap: remember what each published file is, to link it next time."""
+    if cache is None:
+        return
+    for rel, h in cache.pending_outputs.items():
+        try:
+            cache.put("outputs", str(output / rel), (h, stat_key(os.stat(output / rel))))
+        except OSError:
+            pass

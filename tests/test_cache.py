@@ -1,0 +1,264 @@
+"""The build cache never serves stale output: every cached build equals a clean one."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.cache import CACHE_DIR, FILE_NAME
+from site_builder.config import SiteConfig
+from site_builder.pipeline import build
+
+from .conftest import CONTENT, ROOT
+
+RECORD = """---
+title: "{title}"
+authors: [Ana Berg]
+year: 2020
+keywords: [cs.LG]
+links: {{arxiv: "https://arxiv.org/abs/{arxiv}"}}
+date: 2024-01-0{day}
+---
+{body}
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def config() -> SiteConfig:
+    c = SiteConfig()
+    c.search = False  # the Pagefind index is not what is tested here, and it is slow
+    c.mathjax.self_host = False
+    return c
+
+
+@pytest.fixture(scope="module")
+def warm_math(tmp_path_factory) -> Path:
+    """One build's MathJax verdicts, so each test's fresh site root does not start Node cold."""
+    root = tmp_path_factory.mktemp("math")
+    shutil.copytree(CONTENT, root / "content")
+    build(root / "content", root / "out", config(), root)
+    return root / CACHE_DIR / "mathcheck.json"
+
+
+@pytest.fixture
+def site(tmp_path: Path, warm_math: Path) -> Path:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (tmp_path / CACHE_DIR).mkdir()
+    if warm_math.is_file():
+        shutil.copy(warm_math, tmp_path / CACHE_DIR / "mathcheck.json")
+    return tmp_path
+
+
+def make(site: Path, out: str = "out", cfg: SiteConfig | None = None, **kw):
+    return build(site / "content", site / out, cfg or config(), site, **kw)
+
+
+def clean_copy(site: Path, cfg: SiteConfig | None = None) -> dict[str, bytes]:
+    """What a build without any cache gives for the same inputs (its own site root, so no cache is shared)."""
+    other = site.parent / (site.name + "-clean")
+    shutil.rmtree(other, ignore_errors=True)
+    shutil.copytree(site / "content", other / "content")
+    if (site / "templates").is_dir():
+        shutil.copytree(site / "templates", other / "templates")
+    (other / CACHE_DIR).mkdir()
+    if (site / CACHE_DIR / "mathcheck.json").is_file():  # MathJax verdicts only, to spare Node
+        shutil.copy(site / CACHE_DIR / "mathcheck.json", other / CACHE_DIR / "mathcheck.json")
+    build(other / "content", other / "out", cfg or config(), other, use_cache=False)
+    return tree(other / "out")
+
+
+def test_unchanged_rebuild_rewrites_nothing(site: Path):
+    make(site)
+    before = {rel: os.stat(site / "out" / rel).st_ino for rel in tree(site / "out")}
+    report = make(site)
+    assert report.files_changed == 0 and report.pages_rendered == 0
+    after = {rel: os.stat(site / "out" / rel).st_ino for rel in tree(site / "out")}
+    assert after == before  # the very same files, hard-linked into the new output
+
+
+def test_edit_one_record_changes_exactly_what_depends_on_it(site: Path):
+    make(site)
+    old = tree(site / "out")
+    record = site / "content" / "summaries" / "adam-notes.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("A second, shorter summary", "An edited summary"),
+                      encoding="utf-8")
+    report = make(site)
+    new = tree(site / "out")
+    assert new == clean_copy(site)
+    changed = {rel for rel in new if old.get(rel) != new[rel]}
+    assert any(rel.startswith("papers/adam") for rel in changed)
+    assert report.files_changed == len(changed)  # nothing else was rewritten
+    assert 0 < report.pages_rendered < report.pages / 2  # the page cache did its part
+    assert not any(rel.startswith("papers/dropout") for rel in changed)
+
+
+def test_published_files_are_never_modified_in_place(site: Path):
+    """Atomicity: a reader holding the old output sees old bytes while a build replaces it."""
+    make(site)
+    held = site / "held.html"
+    page = next((site / "out" / "papers").glob("adam*/index.html"))
+    os.link(page, held)
+    old_bytes = held.read_bytes()
+    record = site / "content" / "summaries" / "adam-notes.md"
+    record.write_text(record.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    make(site)
+    assert held.read_bytes() == old_bytes
+    assert page.read_bytes() != old_bytes
+
+
+def test_template_change_rerenders(site: Path):
+    make(site)
+    theme = ROOT / "templates" / "about.html"
+    (site / "templates").mkdir()
+    (site / "templates" / "about.html").write_text(
+        theme.read_text(encoding="utf-8").replace("<h1>", "<h1 data-edited>", 1), encoding="utf-8")
+    make(site)
+    assert "data-edited" in (site / "out" / "about" / "index.html").read_text(encoding="utf-8")
+    assert tree(site / "out") == clean_copy(site)
+
+
+def test_config_change_rerenders(site: Path):
+    make(site)
+    cfg = config()
+    cfg.title = "A New Title"
+    report = make(site, cfg=cfg)
+    assert report.files_changed > 0
+    assert tree(site / "out") == clean_copy(site, cfg)
+
+
+def test_link_answers_are_rechecked(site: Path):
+    """A cached render that linked to another paper's page is redone when that paper goes away."""
+    folder = site / "content" / "summaries"
+    (folder / "citing.md").write_text(RECORD.format(
+        title="Citing Paper", arxiv="2001.00001", day=1,
+        body="Builds on \\cite{journals/corr/2002.00002} directly."), encoding="utf-8")
+    (folder / "cited.md").write_text(RECORD.format(
+        title="Cited Paper", arxiv="2002.00002", day=2, body="The cited one."), encoding="utf-8")
+    make(site)
+    citing = site / "out" / "papers" / "citing-paper" / "index.html"
+    assert "/papers/cited-paper/" in citing.read_text(encoding="utf-8")
+    (folder / "cited.md").unlink()
+    make(site)
+    assert "/papers/cited-paper/" not in citing.read_text(encoding="utf-8")
+    assert tree(site / "out") == clean_copy(site)
+
+
+def test_clean_ignores_a_poisoned_cache(site: Path):
+    make(site)
+    store = site / CACHE_DIR / FILE_NAME
+    data = pickle.loads(store.read_bytes())
+    for entry in data["renders"].values():
+        entry["html"] = "<p>STALE</p>"
+    store.write_bytes(pickle.dumps(data))
+    make(site, use_cache=False)
+    assert not any(b"STALE" in body for body in tree(site / "out").values())
+    # ...and the poisoned entries really would have been used: the cache is live without --clean.
+    store.write_bytes(pickle.dumps(data))
+    make(site)
+    assert any(b"STALE" in body for body in tree(site / "out").values())
+
+
+def test_skip_unchanged_and_damaged_output(site: Path):
+    first = make(site, skip_unchanged=True)
+    assert first.catalog is not None
+    # Inputs written moments ago are not trusted by stat alone; age them.
+    old = os.stat(site / "content").st_mtime_ns - 3600 * 10**9
+    for p in (site / "content").rglob("*"):
+        os.utime(p, ns=(old, old))
+    make(site, skip_unchanged=True)
+    again = make(site, skip_unchanged=True)
+    assert again.catalog is None and again.pages == first.pages
+    (site / "out" / "about" / "index.html").unlink()
+    rebuilt = make(site, skip_unchanged=True)
+    assert rebuilt.catalog is not None
+    assert (site / "out" / "about" / "index.html").is_file()
+
+
+def test_corrupt_cache_is_a_cold_build(site: Path):
+    make(site)
+    (site / CACHE_DIR / FILE_NAME).write_bytes(b"not a pickle")
+    make(site)
+    assert tree(site / "out") == clean_copy(site)
+
+
+def test_retitled_moved_and_deleted_records_match_a_clean_build(site: Path):
+    """Edits that move a paper between listings, years and authors, and one that removes a paper."""
+    make(site)
+    record = site / "content" / "summaries" / "dropout.md"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("title: \"Dropout:", "title: \"Aardvark Dropout:").replace("year: 2014", "year: 2021")
+    record.write_text(text.replace("Geoffrey Hinton", "Ana Berg"), encoding="utf-8")
+    make(site)
+    assert tree(site / "out") == clean_copy(site)
+    (site / "content" / "summaries" / "adam-notes.md").unlink()
+    make(site)  # every page shows the number of papers, so every page is rendered again here
+    assert tree(site / "out") == clean_copy(site)
+
+
+def test_unchanged_inputs_are_not_parsed_again(site: Path, monkeypatch):
+    make(site)
+    import site_builder.pipeline as pipeline
+
+    def parse(path, *args, **kwargs):
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(pipeline, "read_file", parse)
+    report = make(site)
+    assert report.records > 0 and report.files_changed == 0
+
+
+def test_cli_flags(site: Path, capsys):
+    from site_builder.cli import main
+
+    (site / "site.yaml").write_text("search: false\n", encoding="utf-8")
+    args = ["build", "--content", str(site / "content"), "--output", str(site / "out"),
+            "--config", str(site / "site.yaml")]
+    assert main([*args, "--jobs", "2"]) == 0
+    first = capsys.readouterr().out
+    assert "changed" in first and "pages rendered" in first
+    assert main([*args, "--clean", "--quiet", "--jobs", "1"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(args) == 0
+    assert ", 0 changed, 0 pages rendered" in capsys.readouterr().out
+
+
+def _recorder(template: str, **globals_):
+    from jinja2 import DictLoader, Environment
+
+    from site_builder.catalog import Catalog, Paper
+    from site_builder.output.pagecache import Recorder, World, identities
+    from site_builder.output.pages import Page
+    from site_builder.records import PaperMeta
+
+    catalog = Catalog(papers=[Paper("p", PaperMeta(title="A", venue="Old venue"))], summaries=[], taxonomies={},
+                      collections=[])
+    env = Environment(loader=DictLoader({"t.html": template}))
+    env.globals.update(globals_)
+    page = Page("/x/", "t.html", "x", data={"p": catalog.papers[0]})
+    world = World(identities(catalog), env, dict(env.filters), dict(env.tests), pages={page.path: page})
+    return catalog, world, Recorder(world), page
+
+
+def test_python_helpers_called_by_templates_are_rerun_to_verify():
+    """A helper reads the paper in Python, out of the hooks' sight: its call is recorded and re-run."""
+    catalog, world, recorder, page = _recorder("{{ venue_of(p) }}", venue_of=lambda paper: paper.meta.venue)
+    html, steps = recorder.render(page)
+    assert html == "Old venue" and steps
+    recorded = [recorder.steps[s] for s in steps]
+    assert all(world.evaluate(step) == d for step, d in recorded)
+    catalog.papers[0].meta.venue = "New venue"
+    assert not all(world.evaluate(step) == d for step, d in recorded)
+
+
+def test_reading_an_unknown_object_makes_a_page_uncacheable():
+    from types import SimpleNamespace
+
+    _, _, recorder, page = _recorder("{{ thing.x }} {{ p }}", thing=SimpleNamespace(x=1))
+    html, steps = recorder.render(page)
+    assert html.startswith("1 ") and steps is None
