@@ -62,23 +62,33 @@ def _desc(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text)
 
 
-# Listing orders: (sub-path, label, sort key). The first is the listing's own URL.
-SORTS: list[tuple[str, str, Any]] = [
-    ("", "Newest", lambda x: (_item_date(x) == "", _desc(_item_date(x)), _item_title(x), x.id)),
-    ("by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
-    ("a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
+# Listing orders: (name, sub-path, label, sort key). The first is the listing's own URL.
+SORTS: list[tuple[str, str, str, Any]] = [
+    ("newest", "", "Newest", lambda x: (_item_date(x) == "", _desc(_item_date(x)), _item_title(x), x.id)),
+    ("year", "by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
+    ("title", "a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
 ]
 
 
 def sorted_listing(base: Page, items: list, size: int, sorts: list = SORTS) -> list[Page]:
-    """`base` in every order of `sorts`, each paginated; orders other than the first are noindex."""
+    """`base` sorted newest first, with the other orders of `sorts` on offer.
+
+    A listing that fits on one page is re-sorted in the browser (site.js), so
+    it needs no extra pages. A longer one gets a page series per order under
+    `by-year/` and `a-z/`; those repeat the listing, so they are noindex.
+    """
     if len(items) < 2:
         sorts = sorts[:1]
-    choices = [(label, base.path + sub) for sub, label, _ in sorts] if len(sorts) > 1 else []
+    if len(items) <= size:
+        choices = [(label, name) for name, _, label, _ in sorts] if len(sorts) > 1 else []
+        data = dict(base.data, sorts=choices, sort_label=sorts[0][2], client_sort=True)
+        return _paged(Page(base.path, base.template, base.title, base.description, base.crumbs, data, base.indexable),
+                      sorted(items, key=sorts[0][3]), size)
+    choices = [(label, base.path + sub) for _, sub, label, _ in sorts]
     pages = []
-    for i, (sub, label, key) in enumerate(sorts):
+    for i, (_, sub, label, key) in enumerate(sorts):
         variant = Page(base.path + sub, base.template, base.title, base.description, base.crumbs,
-                       dict(base.data, sorts=choices, sort_label=label), indexable=i == 0)
+                       dict(base.data, sorts=choices, sort_label=label, client_sort=False), indexable=i == 0)
         pages += _paged(variant, sorted(items, key=key), size)
     return pages
 
@@ -139,6 +149,6 @@ def taxonomy_pages(tax: Taxonomy, config: SiteConfig, home: Crumb) -> list[Page]
         base = Page(tax.url(term), "term.html", f"{term.name}", f"{term.count} papers in {tax.singular.lower()} {term.name}.",
                     [home, (tax.plural, tax.url())], {"taxonomy": tax, "term": term})
         # A year's papers all share the year, so "by year" adds nothing there.
-        sorts = [o for o in SORTS if o[0] != "by-year/"] if tax.key == "years" else SORTS
+        sorts = [o for o in SORTS if o[0] != "year"] if tax.key == "years" else SORTS
         pages += sorted_listing(base, listing_items(term), config.page_size, sorts)
     return pages

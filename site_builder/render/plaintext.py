@@ -21,6 +21,7 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
+@lru_cache(maxsize=65536)  # formulas repeat a lot across summaries; pylatexenc is slow
 def math_to_text(tex: str) -> str:
     """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises."""
     tex = re.sub(r"^\\[\[(]|\\[\])]$", "", tex.strip())
@@ -90,7 +91,10 @@ def html_to_text(fragment: str) -> str:
 
 def excerpt(text: str, limit: int = 200) -> str:
     """The first `limit` characters, cut at a word boundary."""
-    flat = " ".join(text.split())
+    head = text[: limit * 2 + 64]  # listings ask for excerpts of long texts many times
+    flat = " ".join(head.split())
+    if len(flat) <= limit and len(head) < len(text):
+        flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:-")

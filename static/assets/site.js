@@ -60,3 +60,28 @@
     });
   });
 })();
+
+// Listings that fit on one page re-sort here instead of having a page per order.
+// Orders match the server's (output/pages.py SORTS); ties keep the newest-first order.
+(function () {
+  var compare = {
+    newest: function (a, b) { return (a.date === "") - (b.date === "") || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0); },
+    year: function (a, b) { return (a.year === "") - (b.year === "") || (Number(b.year) - Number(a.year)) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0); },
+    title: function (a, b) { return a.title < b.title ? -1 : a.title > b.title ? 1 : 0; }
+  };
+  document.querySelectorAll("[data-client-sort]").forEach(function (nav) {
+    var list = nav.parentNode.querySelector("ul.entries");
+    if (!list) return;
+    var rows = Array.prototype.map.call(list.children, function (li, i) {
+      return { li: li, i: i, date: li.getAttribute("data-date") || "", year: li.getAttribute("data-year") || "", title: li.getAttribute("data-title") || "" };
+    });
+    nav.hidden = false;
+    nav.querySelectorAll("button[data-sort]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var by = compare[button.getAttribute("data-sort")];
+        rows.slice().sort(function (a, b) { return by(a, b) || a.i - b.i; }).forEach(function (row) { list.appendChild(row.li); });
+        nav.querySelectorAll("button[data-sort]").forEach(function (other) { other.setAttribute("aria-pressed", other === button ? "true" : "false"); });
+      });
+    });
+  });
+})();

@@ -44,5 +44,17 @@ def test_copy_bibtex_subscribe_to_topic_and_follow_related(browser, sample_site,
     page.locator(".related-list a").first.click()
     page.wait_for_load_state()
     assert page.url != f"{base}/papers/layer-normalization/"
+
+    # Listings re-sort in place.
+    page.goto(f"{base}/papers/")
+    titles = page.locator("ul.entries > li .entry-title")
+    page.get_by_role("button", name="A to Z").click()
+    az = [t.lower() for t in titles.all_inner_texts()]
+    assert az == sorted(az)
+    page.get_by_role("button", name="By year").click()
+    years = page.locator("ul.entries > li").evaluate_all("els => els.map(e => e.dataset.year)")
+    known = [int(y) for y in years if y]
+    assert known == sorted(known, reverse=True) and years[-1] == ""
+    assert page.get_by_role("button", name="By year").get_attribute("aria-pressed") == "true"
     assert errors == []
     ctx.close()

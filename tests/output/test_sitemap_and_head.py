@@ -55,7 +55,6 @@ def test_sitemap_lists_every_indexable_page_with_lastmod(sample_site):
              for p in out.rglob("*.html") if p.name != "404.html" and "/assets/" not in p.as_posix()}
     indexable = {p for p in pages if "noindex" not in head(out / (p.removeprefix("http://localhost:8000/") + "index.html")).meta.get("robots", "")}
     assert set(locs) == indexable
-    assert "http://localhost:8000/papers/a-z/" not in locs  # other sort orders repeat /papers/
     assert locs["http://localhost:8000/papers/layer-normalization/"] == "2024-02-20"
     assert all(v is None or len(v) == 10 for v in locs.values())
 
@@ -82,11 +81,19 @@ def test_paper_page_head(sample_site):
     assert data["review"][0]["author"]["name"] == "JPark"
 
 
-def test_listing_head_and_noindex_for_other_orders(sample_site):
-    out, _ = sample_site
+def test_listing_head_and_noindex_for_other_orders(tmp_path):
+    from site_builder.config import SiteConfig
+    from site_builder.pipeline import build
+    from tests.conftest import CONTENT, ROOT
+
+    out = tmp_path / "site"
+    build(CONTENT, out, SiteConfig(page_size=2, search=False), ROOT)  # long enough to need pages per order
     main = head(out / "papers" / "index.html")
     assert main.meta["og:type"] == "website" and "robots" not in main.meta
     assert head(out / "papers" / "a-z" / "index.html").meta["robots"] == "noindex, follow"
+    assert head(out / "papers" / "a-z" / "page" / "2" / "index.html").meta["robots"] == "noindex, follow"
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "/papers/page/2/" in sitemap and "/papers/a-z/" not in sitemap
 
 
 def _paper(title, authors=(), contributor="x"):
