@@ -1,7 +1,6 @@
 """Shared fixtures: the seeds folder (optional) and built sites."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

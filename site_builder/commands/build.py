@@ -13,16 +13,14 @@ from ..output.assets import AssetError
 from ..output.theme import template_error_message
 from ..parallel import default_jobs
 from ..pipeline import BuildReport, build
+from .options import add_input_options, add_output_options
 from .progress import progress_display
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
-    p.add_argument("--output", type=Path, default=Path("_site"), help="folder to write the site to (default: ./_site)")
-    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
-    p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
-    p.add_argument("--strict", action="store_true", help="exit non-zero when there are warnings")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    add_input_options(p)
+    add_output_options(p, output_help="folder to write the site to (default: ./_site)",
+                       strict_help="exit non-zero when there are warnings", quiet_help="print only warnings and errors")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="processes for rendering (default: the number of cores; 1 = serial)")
     p.add_argument("--clean", action="store_true", help="ignore the build cache and build everything again")

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import ConfigError
 from ..deploy import folder, ghpages
 from . import build as build_command
+from .options import add_input_options, add_output_options
 from .build import load
 
 BRANCH_TARGET = "gh-pages"
@@ -23,12 +24,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--message", default=None, help="gh-pages: commit message")
     p.add_argument("--force", action="store_true", help="gh-pages: replace the branch's history instead of adding to it")
     p.add_argument("--allow-dirty", action="store_true", help="gh-pages: deploy even with uncommitted changes to the site's inputs")
-    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
-    p.add_argument("--output", type=Path, default=Path("_site"), help="folder the site is built in (default: ./_site)")
-    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
-    p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
-    p.add_argument("--strict", action="store_true", help="do not deploy when the build has warnings")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings, errors and the result")
+    add_input_options(p)
+    add_output_options(p, output_help="folder the site is built in (default: ./_site)",
+                       strict_help="do not deploy when the build has warnings",
+                       quiet_help="print only warnings, errors and the result")
 
 
 def build_args(args: argparse.Namespace) -> argparse.Namespace:

@@ -13,13 +13,13 @@ from ..pipeline import build
 from ..server import DevServer
 from ..server.app import is_loopback
 from .build import load
+from .options import add_input_options
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
-    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
+    add_input_options(p)
     p.add_argument("--output", type=Path, default=None,
                    help="folder to build into (default: a temporary folder, removed on exit)")
 
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     def build_once():
         config, site_root = load(where)
-        return build(args.content, output, config, site_root)
+        # The build cache makes a rebuild redo only what the edit affects.
+        return build(args.content, output, config, site_root, skip_unchanged=True)
 
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}: other machines on the network can read the site", file=sys.stderr)

@@ -12,7 +12,7 @@ import re
 
 import mwparserfromhell
 
-from ..html import defuse_tex, safe_url
+from ..html import defuse_tex
 from .state import Slot, State
 
 _VERBATIM = re.compile(

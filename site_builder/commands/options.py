@@ -1,0 +1,19 @@
+"""Options several commands share, defined once so their names and help agree."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """What to build from: --content and --config."""
+    p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")
+    p.add_argument("--config", type=Path, default=None, help="site config file (default: ./site.yaml if present)")
+
+
+def add_output_options(p: argparse.ArgumentParser, *, output_help: str, strict_help: str, quiet_help: str) -> None:
+    """Where and how strictly to build: --output, --base-url, --strict, --quiet."""
+    p.add_argument("--output", type=Path, default=Path("_site"), help=output_help)
+    p.add_argument("--base-url", default=None, help="public URL of the site, overriding base_url in the config")
+    p.add_argument("--strict", action="store_true", help=strict_help)
+    p.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
