@@ -9,17 +9,14 @@ instant, but never half old, half new).
 """
 from __future__ import annotations
 
-import ctypes
-import errno
 import filecmp
 import os
 import shutil
 from pathlib import Path
 
+from ..output.swap import swap_in
 from .changes import Changes, compare, site_files
 
-RENAME_EXCHANGE = 2
-AT_FDCWD = -100
 
 
 class FolderDeployError(Exception):
@@ -49,19 +46,6 @@ def check_target(site: Path, target: Path, keep: list[Path]) -> None:
             raise FolderDeployError(f"{target}: holds {path}; deploying would delete it. Choose a folder of its own")
 
 
-def exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths; False when the system cannot (then the caller falls back)."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
 def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = False) -> Changes:
     check_target(site, target, list(keep))
     changes = plan(site, target)
@@ -86,20 +70,9 @@ def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = F
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(site / rel, dest)
-        swap_in(staging, target)
+        swap_in(staging, target, old_suffix="deploy-old")
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
     return changes
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    if not target.exists():
-        os.rename(staging, target)
-        return
-    if exchange(staging, target):
-        return
-    old = target.with_name(f".{target.name}.deploy-old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(target, old)
-    os.rename(staging, target)
-    shutil.rmtree(old, ignore_errors=True)

@@ -6,7 +6,6 @@ killed build leaves the previous site as it was.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from .filters import install as install_filters
 from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
 from .search import index_search
+from .swap import swap_in
 from .staging import fill_staging, record_outputs
 from .pagecache import Published, render_cached
 from .theme import make_environment, template_dirs
@@ -114,12 +114,5 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with renames only (no half-written state)."""
-    old = output.with_name(f".{output.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if output.exists():
-        os.replace(output, old)
-    os.replace(staging, output)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    """Replace `output` by `staging` in one atomic step (see output/swap.py)."""
+    swap_in(staging, output)
