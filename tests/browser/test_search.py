@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import feedparser
 import pytest
 
 from site_builder.config import SiteConfig
@@ -27,7 +28,7 @@ def result_count(page) -> int:
 
 
 def open_context(browser):
-    ctx = browser.new_context()
+    ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     ctx.route("**/*", stand_in)  # no network: other hosts get a stand-in
     page = ctx.new_page()
     errors: list[str] = []
@@ -70,6 +71,21 @@ def test_search_filter_by_year_and_open_a_paper(browser, request, served):
     page.wait_for_url(re.compile(re.escape(base) + r"/(papers|summaries)/[^/]+/$"))
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator(f'.chips a[href="/years/{year}/"]').count() == 1
+
+    # Copy its BibTeX entry.
+    page.get_by_role("button", name="Copy BibTeX").click()
+    page.get_by_role("status").filter(has_text="Copied").wait_for(timeout=5000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("@") and copied == page.locator("pre.bibtex").inner_text()
+
+    # Subscribe to one of its topics: the page advertises the topic's Atom feed.
+    feeds = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    hrefs = [feeds.nth(i).get_attribute("href") for i in range(feeds.count())]
+    topic_feeds = [h for h in hrefs if h.startswith("/topics/")]
+    assert "/feed.xml" in hrefs and topic_feeds
+    response = page.request.get(base + topic_feeds[0])
+    feed = feedparser.parse(response.body())
+    assert response.ok and not feed.bozo and feed.entries
     assert not errors, errors
     ctx.close()
 
