@@ -1,4 +1,4 @@
-"""Full-text search: index the written site with Pagefind (its Python API).
+"""Full-text search: index the written site with Pagefind (the binary of its PyPI package).
 
 Which text is indexed is decided by the templates, not here: paper and summary
 pages carry a hidden `data-pagefind-body` block (`templates/_search.html`) with
@@ -14,22 +14,21 @@ byte-identical output.
 """
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
+import re
+import subprocess
 from pathlib import Path
 
 import cbor2
-from pagefind.index import IndexConfig
-from pagefind.service import PagefindService
+from pagefind.service import get_executable
 
 from ..config import SiteConfig
 
 BUNDLE_DIR = "pagefind"
-# How long the Pagefind process may take to exit after its input is closed.
-EXIT_TIMEOUT = 60.0
+# Seconds Pagefind may take before the build gives up on it.
+TIMEOUT = 600.0
 
 
 class SearchIndexError(Exception):
@@ -39,62 +38,38 @@ class SearchIndexError(Exception):
 def index_search(staging: Path, config: SiteConfig) -> int:
     """Index the HTML under `staging` and write the bundle to `staging/pagefind/`.
 
-    Returns how many HTML files Pagefind read; does nothing when search is off.
+    Returns how many pages Pagefind indexed; does nothing when search is off.
     """
     if not config.search:
         return 0
     site = staging.resolve()
-    pages = _run(_index(site, IndexConfig(force_language=config.language)))
+    pages = _run_pagefind(site, config.language)
     stabilise_filters(site / BUNDLE_DIR)
     return pages
 
 
-def _run(coroutine):
-    """asyncio.run, also when called from code that already runs an event loop
-    (a dev server, Playwright's sync API), where asyncio.run refuses: then in a thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+def _run_pagefind(site: Path, language: str) -> int:
+    """Run the Pagefind binary of the `pagefind` package over `site`; returns the page count.
 
-
-async def _index(site: Path, index_config: IndexConfig) -> int:
-    service = await PagefindService().launch()
-    try:
-        index = await service.create_index(index_config)
-        result = await index.add_directory(str(site))
-        await index.write_files(str(site / BUNDLE_DIR))
-    except Exception as exc:
-        await service.close()
-        raise SearchIndexError(f"Pagefind failed to index {site}: {exc}") from exc
-    await _finish(service)
-    return int(result["page_count"])
-
-
-async def _finish(service: PagefindService) -> None:
-    """Let Pagefind exit by itself instead of killing it.
-
-    Pagefind writes files through tokio without flushing and answers WriteFiles
-    before the bytes reach the disk; the API's `close()` then terminates the
-    process, which truncated a bundle file in about one run in six. Closing its
-    stdin makes it return from its main loop, and the runtime finishes pending
-    writes before the process exits.
+    The binary runs as a command, not through the package's service API: in
+    service mode the process can end before its pending file writes finish, and
+    a bundle file then comes out empty or cut short (seen about once in ten
+    builds). As a command it returns only when every file is written.
     """
-    backend = service._backend  # the API offers no graceful shutdown
-    assert backend.stdin is not None
-    backend.stdin.close()
+    exe = get_executable()
+    if exe is None:
+        raise SearchIndexError("the Pagefind binary is missing: pip install 'pagefind[extended]'")
+    cmd = [str(exe), "--site", str(site), "--output-subdir", BUNDLE_DIR, "--force-language", language]
     try:
-        code = await asyncio.wait_for(backend.wait(), EXIT_TIMEOUT)
-    except asyncio.TimeoutError:
-        backend.kill()
-        await backend.wait()
-        raise SearchIndexError(f"Pagefind did not exit within {EXIT_TIMEOUT:.0f} s after writing the index") from None
-    finally:
-        service._poll_task.cancel()
-    if code != 0:
-        raise SearchIndexError(f"Pagefind exited with status {code} while writing the index")
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"Pagefind failed to index {site}: {exc}") from exc
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed to index {site} (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+    found = re.search(r"Indexed (\d+) pages?", done.stdout)
+    if not found:
+        raise SearchIndexError(f"Pagefind gave no page count: {done.stdout.strip()[-300:]}")
+    return int(found.group(1))
 
 
 # Pagefind's index files: gzip of this marker followed by CBOR.

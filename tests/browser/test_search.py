@@ -27,6 +27,12 @@ def result_count(page) -> int:
     return int(match.group(1))
 
 
+def wait_for_results(page) -> None:
+    """Results are in and loaded: Pagefind shows placeholders (".pagefind-ui__loading") first."""
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__loading')", timeout=15000)
+
+
 def open_context(browser):
     ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     ctx.route("**/*", stand_in)  # no network: other hosts get a stand-in
@@ -48,7 +54,7 @@ def test_search_filter_by_year_and_open_a_paper(browser, request, served):
     page.get_by_role("searchbox", name="Search the summaries").fill("normalization")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/search/?q=normalization")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    wait_for_results(page)
     before = result_count(page)
     assert before > 1
     for result in page.locator(".pagefind-ui__result").all():
@@ -59,6 +65,7 @@ def test_search_filter_by_year_and_open_a_paper(browser, request, served):
     # Narrow to one year: fewer results, all from that year.
     page.locator(".pagefind-ui__filter-block", has_text="Year").locator("label", has_text=year).click()
     page.wait_for_function("(n) => !document.querySelector('.pagefind-ui__message').textContent.startsWith(n + ' result')", arg=before)
+    wait_for_results(page)
     after = result_count(page)
     assert 0 < after < before
     tags = page.locator(".pagefind-ui__result-tag").all_inner_texts()
@@ -101,7 +108,7 @@ def test_a_word_inside_a_formula_is_found_and_shown_without_tex(browser, served,
 
     # ?q= in the address runs the search (what the header form submits).
     page.goto(f"{base}/search/?q=zcawhiten")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    wait_for_results(page)
     assert result_count(page) == 1
     assert page.locator(".pagefind-ui__result-title").inner_text().strip() == "Whitening Layers for Deep Networks"
     excerpt = page.locator(".pagefind-ui__result-excerpt")
@@ -111,7 +118,7 @@ def test_a_word_inside_a_formula_is_found_and_shown_without_tex(browser, served,
 
     # Scraped markup in an excerpt stays text.
     page.goto(f"{base}/search/?q=onerror")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    wait_for_results(page)
     assert "<img" in page.locator(".pagefind-ui__result-excerpt").inner_text()
     assert page.locator(".pagefind-ui__results img").count() == 0
     assert not errors, errors
