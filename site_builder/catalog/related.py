@@ -10,18 +10,18 @@ result is the same on every build.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
 from .model import Catalog, Paper, Summary
 
 Entry = Paper | Summary
 
 TERMS_KEPT = 30      # strongest terms per entry (its vector)
-QUERY_TERMS = 12     # of those, the ones used to look for neighbours
-CHAMPIONS = 40       # entries kept per term in the inverted index
+QUERY_TERMS = 10     # of those, the ones used to look for neighbours
+CHAMPIONS = 32       # entries kept per term in the inverted index
 TOPIC_WEIGHT = 3.0   # a shared topic counts like a word used a few times in both
 MIN_SCORE = 0.05     # below this, "related" would be noise
 STOPWORDS = frozenset("""
@@ -37,44 +37,33 @@ result results work new also first second two three based given show different e
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 
 
-@lru_cache(maxsize=None)
-def text_terms(text: str) -> tuple[tuple[str, int], ...]:
-    """Word counts of a text (cached: serve rebuilds reuse unchanged summaries)."""
-    counts = Counter(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
-    return tuple(sorted(counts.items()))
-
-
-def entry_counts(entry: Entry) -> Counter:
-    counts: Counter = Counter()
+def entry_terms(entry: Entry) -> Counter:
+    """Word counts of everything an entry says, plus its topics."""
     if isinstance(entry, Paper):
-        texts = [entry.title, " ".join(entry.meta.keywords)] + [s.text for s in entry.summaries]
+        text = " ".join([entry.title, " ".join(entry.meta.keywords), *(s.text for s in entry.summaries)])
+    else:
+        text = entry.display_title + " " + entry.text
+    counts = Counter(_WORD.findall(text.lower()))
+    for word in STOPWORDS & counts.keys():
+        del counts[word]
+    if isinstance(entry, Paper):
         for topic in entry.topics:
             counts["topic:" + topic] += 1
-    else:
-        texts = [entry.display_title, entry.text]
-    for text in texts:
-        counts.update(dict(text_terms(text)))
     return counts
 
 
 def _vectors(entries: list[Entry]) -> list[dict[str, float]]:
-    counts = [entry_counts(e) for e in entries]
+    counts = [entry_terms(e) for e in entries]
     df: Counter = Counter()
     for c in counts:
         df.update(c.keys())
     n = len(entries)
+    # A term no other entry has cannot make two entries similar; one in every entry says nothing.
+    idf = {t: math.log(n / d) * (TOPIC_WEIGHT if t.startswith("topic:") else 1.0) for t, d in df.items() if 2 <= d < n}
     vectors = []
     for c in counts:
-        weights = {}
-        for term, tf in c.items():
-            if df[term] < 2:  # a term no other entry has cannot make two entries similar
-                continue
-            w = (1 + math.log(tf)) * math.log(n / df[term])
-            if term.startswith("topic:"):
-                w *= TOPIC_WEIGHT
-            if w > 0:
-                weights[term] = w
-        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_KEPT]
+        weights = [(term, (1 + math.log(tf)) * idf[term]) for term, tf in c.items() if term in idf]
+        top = heapq.nsmallest(TERMS_KEPT, weights, key=lambda kv: (-kv[1], kv[0]))
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         vectors.append({t: w / norm for t, w in top})
     return vectors
@@ -100,6 +89,6 @@ def related_entries(catalog: Catalog, k: int = 5) -> dict[str, list[Entry]]:
             for j, wj in postings[term]:
                 if j != i:
                     scores[j] = scores.get(j, 0.0) + w * wj
-        best = sorted(((round(s, 9), j) for j, s in scores.items() if s >= MIN_SCORE), key=lambda x: (-x[0], x[1]))
-        out[entries[i].url] = [entries[j] for _, j in best[:k]]
+        best = heapq.nsmallest(k, ((-round(s, 9), j) for j, s in scores.items() if s >= MIN_SCORE))
+        out[entries[i].url] = [entries[j] for _, j in best]
     return out

@@ -68,8 +68,16 @@ def entry_type(venue: str) -> str:
     return "inproceedings"
 
 
+# Text made only of these needs no escaping; most titles and names are, and
+# pylatexenc is slow enough to matter on a site of thousands of papers.
+_PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?'()/+=*@-]*")
+
+
 def _tex(text: str) -> str:
-    return unicode_to_latex(" ".join(text.split()), non_ascii_only=False, unknown_char_warning=False)
+    text = " ".join(text.split())
+    if _PLAIN.fullmatch(text):
+        return text
+    return unicode_to_latex(text, non_ascii_only=False, unknown_char_warning=False)
 
 
 def bibtex_entry(paper: Paper, key: str) -> str:

@@ -18,7 +18,7 @@ from .pages import Page
 
 def script_json(data: Any) -> str:
     """JSON safe inside <script>: no `</script>`, `<!--` or `&` can close or confuse it."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
