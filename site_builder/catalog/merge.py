@@ -13,6 +13,7 @@ from dataclasses import replace
 from ..records import PaperMeta, SummaryRecord
 from ..render import links as scholarly
 from .model import Paper, Summary
+from .order import newest_summary_first
 from .slugs import LISTING_SLUGS, SlugSet
 
 
@@ -74,7 +75,7 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
     papers = []
     for members in groups.values():
         meta = combine_meta([m.record.paper for m in members])
-        papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=_summary_order)))
+        papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=newest_summary_first)))
     papers.sort(key=lambda p: (title_key(p.title), p.summaries[0].id))
     slugs = SlugSet(reserved=LISTING_SLUGS)
     for paper in papers:
@@ -82,15 +83,6 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
         for s in paper.summaries:
             s.paper = paper
     return papers
-
-
-def _summary_order(s: Summary) -> tuple:
-    # Newest first; undated summaries after dated ones, then by id for stability.
-    return (s.sort_date == "", _neg(s.sort_date), s.id)
-
-
-def _neg(date: str) -> tuple:
-    return tuple(-ord(c) for c in date)
 
 
 def combine_meta(metas: list[PaperMeta]) -> PaperMeta:

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from ..catalog import Catalog, Summary
+from ..catalog.order import descending
 from ..config import SiteConfig
 from ..render.plaintext import excerpt
 
@@ -51,12 +52,8 @@ def entry_date(s: Summary, fallback: str) -> tuple[bool, str]:
 
 def newest_first(summaries: list[Summary], fallback: str) -> list[tuple[str, Summary]]:
     dated = [(entry_date(s, fallback), s) for s in summaries]
-    dated.sort(key=lambda x: (not x[0][0], _desc(x[0][1]), x[1].id))
+    dated.sort(key=lambda x: (not x[0][0], descending(x[0][1]), x[1].id))
     return [(d[1], s) for d, s in dated]
-
-
-def _desc(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
 
 
 def catalog_newest(catalog: Catalog) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Catalog, Paper, Summary, Taxonomy, Term
+from ..catalog.order import descending, newest_summary_first
 from ..config import SiteConfig
 from ..render.plaintext import excerpt
 
@@ -58,13 +59,9 @@ def _item_year(x: Paper | Summary) -> int | None:
     return x.year if isinstance(x, Paper) else None
 
 
-def _desc(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
-
-
 # Listing orders: (name, sub-path, label, sort key). The first is the listing's own URL.
 SORTS: list[tuple[str, str, str, Any]] = [
-    ("newest", "", "Newest", lambda x: (_item_date(x) == "", _desc(_item_date(x)), _item_title(x), x.id)),
+    ("newest", "", "Newest", lambda x: (_item_date(x) == "", descending(_item_date(x)), _item_title(x), x.id)),
     ("year", "by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
     ("title", "a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
 ]
@@ -118,9 +115,7 @@ def paper_description(paper: Paper) -> str:
 def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     home = ("Home", "/")
     pages: list[Page] = []
-    newest = sorted(
-        catalog.summaries, key=lambda s: (s.sort_date == "", tuple(-ord(c) for c in s.sort_date), s.id)
-    )
+    newest = sorted(catalog.summaries, key=newest_summary_first)
     pages.append(Page("/", "home.html", config.title, config.description, [], {
         "recent": newest[: config.home_recent],
     }))
