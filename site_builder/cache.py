@@ -96,6 +96,16 @@ class BuildCache:
         for table in TABLES:
             self.old.setdefault(table, {})
 
+    def successor(self) -> "BuildCache":
+        """The cache the next build of this process starts from: this build's tables, kept in memory."""
+        nxt = BuildCache(self.path, self.salt, enabled=self.enabled)
+        nxt.old = {**self.new, "started_ns": self.started_ns}
+        nxt.last = self.last
+        for table in TABLES:
+            nxt.old.setdefault(table, {})
+            nxt.new[table] = {}
+        return nxt
+
     @classmethod
     def memory(cls) -> "BuildCache":
         """A cache that starts empty and is never written (tests, library use)."""

@@ -75,21 +75,27 @@ class BuildProgress:
 
 
 def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, use_cache: bool = True,
-          jobs: int = 1, progress: BuildProgress | None = None, skip_unchanged: bool = False) -> BuildReport:
+          jobs: int = 1, progress: BuildProgress | None = None, skip_unchanged: bool = False,
+          cache: BuildCache | None = None, keep: dict | None = None) -> BuildReport:
     """Build the site. `use_cache=False` (--clean) ignores the cache (and refills it).
 
     `skip_unchanged=True` returns at once, with the last report and no catalog,
     when nothing the build reads has changed since the last build and the output
     is exactly as that build left it.
+    `cache`: a cache already in memory (a long-running session's), instead of the
+    site's cache files. `keep`, when given, receives what an incremental rebuild
+    needs: the cache, the environment, pages, related entries (see incremental/).
     """
     started = time.perf_counter()
     report = BuildReport()
-    cache = BuildCache.open(site_root, enabled=use_cache)
+    loaded = cache is not None
+    cache = cache if loaded else BuildCache.open(site_root, enabled=use_cache)
     inputs = input_state(content, output, config, site_root, cache)  # before reading: an edit during the build is seen next time
-    if (skip_unchanged and inputs is not None and cache.last_state == (inputs, output_state(output))
-            and cache.last_report):
+    if (skip_unchanged and not loaded and keep is None and inputs is not None
+            and cache.last_state == (inputs, output_state(output)) and cache.last_report):
         return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
-    cache.load_tables()
+    if not loaded:
+        cache.load_tables()
     # Imported here, after the "nothing changed" check: they are most of the start-up time.
     from .catalog import build_catalog
     from .output.site import write_site
@@ -101,8 +107,13 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)))
+    related = None
+    if keep is not None:
+        from .catalog.related import related_entries
+        related = related_entries(catalog)
+        keep.update(cache=cache, related=related)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
-                       progress=step.stage("pages", None))
+                       progress=step.stage("pages", None), related=related, keep=keep)
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
     report.summaries = len(catalog.summaries)

@@ -369,8 +369,11 @@ class Published:
 
 def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config: Any, template_dirs: list[Path],
                   output: Path, cache: Any, jobs: int, progress: Callable[[int], None] | None,
-                  map_indexed: Callable) -> dict[str, "str | Published"]:
-    """Render the pages whose recorded reads changed; reuse the published file of the others."""
+                  map_indexed: Callable, kept: dict | None = None) -> dict[str, "str | Published"]:
+    """Render the pages whose recorded reads changed; reuse the published file of the others.
+
+    `kept`, when given, receives the world, recorder and context digest (incremental rebuilds).
+    """
     world = World(identities(catalog), env, dict(env.filters), dict(env.tests), config, {p.path: p for p in pages})
     context = context_digest(env, world, config, template_dirs, cache.salt)
     old_pages: dict[str, tuple] = cache.old.get("pages", {})
@@ -443,4 +446,6 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     cache.new["page_steps"] = table
     cache.new["page_steps_compacted"] = len(table) if compact else cache.old.get("page_steps_compacted", 0)
     cache.page_stats = (len(pages) - len(todo), len(todo))
+    if kept is not None:
+        kept.update(world=world, recorder=recorder, context=context)
     return out

@@ -112,8 +112,22 @@ def paper_description(paper: Paper) -> str:
     return excerpt(paper.meta.abstract or first, 160)
 
 
+HOME: Crumb = ("Home", "/")
+
+
+def paper_page(paper: Paper) -> Page:
+    return Page(paper.url, "paper.html", paper.title, paper_description(paper), [HOME, ("Papers", "/papers/")],
+                {"paper": paper})
+
+
+def summary_page(s: Summary) -> Page:
+    """The page of a summary whose paper is unknown."""
+    return Page(s.url, "summary.html", s.display_title, excerpt(s.text, 160), [HOME, ("Papers", "/papers/")],
+                {"summary": s})
+
+
 def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
-    home = ("Home", "/")
+    home = HOME
     pages: list[Page] = []
     newest = sorted(catalog.summaries, key=newest_summary_first)
     pages.append(Page("/", "home.html", config.title, config.description, [], {
@@ -122,12 +136,8 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     everything: list[Paper | Summary] = [*catalog.papers, *catalog.unidentified]
     pages += sorted_listing(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site.",
                                  [home], {"heading": "All papers"}), everything, config.page_size)
-    for paper in catalog.papers:
-        pages.append(Page(paper.url, "paper.html", paper.title, paper_description(paper),
-                          [home, ("Papers", "/papers/")], {"paper": paper}))
-    for s in catalog.unidentified:
-        pages.append(Page(s.url, "summary.html", s.display_title, excerpt(s.text, 160),
-                          [home, ("Papers", "/papers/")], {"summary": s}))
+    pages += [paper_page(paper) for paper in catalog.papers]
+    pages += [summary_page(s) for s in catalog.unidentified]
     for tax in catalog.taxonomies.values():
         pages += taxonomy_pages(tax, config, home)
     pages.append(Page("/about/", "about.html", "About", f"About {config.title}", [home], {}))

@@ -35,20 +35,21 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site; the message says why."""
 
 
-def index_search(staging: Path, config: SiteConfig) -> int:
-    """Index the HTML under `staging` and write the bundle to `staging/pagefind/`.
+def index_search(staging: Path, config: SiteConfig, bundle: Path | None = None) -> int:
+    """Index the HTML under `staging` and write the bundle to `staging/pagefind/` (or to `bundle`).
 
     Returns how many pages Pagefind indexed; does nothing when search is off.
     """
     if not config.search:
         return 0
     site = staging.resolve()
-    pages = _run_pagefind(site, config.language)
-    stabilise_filters(site / BUNDLE_DIR)
+    bundle = bundle.resolve() if bundle is not None else site / BUNDLE_DIR
+    pages = _run_pagefind(site, config.language, bundle)
+    stabilise_filters(bundle)
     return pages
 
 
-def _run_pagefind(site: Path, language: str) -> int:
+def _run_pagefind(site: Path, language: str, bundle: Path) -> int:
     """Run the Pagefind binary of the `pagefind` package over `site`; returns the page count.
 
     The binary runs as a command, not through the package's service API: in
@@ -59,7 +60,7 @@ def _run_pagefind(site: Path, language: str) -> int:
     exe = get_executable()
     if exe is None:
         raise SearchIndexError("the Pagefind binary is missing: pip install 'pagefind[extended]'")
-    cmd = [str(exe), "--site", str(site), "--output-subdir", BUNDLE_DIR, "--force-language", language]
+    cmd = [str(exe), "--site", str(site), "--output-path", str(bundle), "--force-language", language]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

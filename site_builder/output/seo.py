@@ -80,9 +80,11 @@ def scholarly_article(paper: Paper, canonical: Callable[[str], str], image: str 
     return data
 
 
-def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str]) -> None:
+def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str],
+            related: dict[str, list] | None = None) -> None:
+    """`related`: entry URL -> related entries, when the caller keeps it up to date itself."""
     keys = citation_keys(catalog.papers)
-    related = related_entries(catalog)
+    related = related if related is not None else related_entries(catalog)
     topics = catalog.taxonomies.get("topics")
     topic_names = {t.name: t for t in topics.terms} if topics else {}
 

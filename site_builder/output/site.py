@@ -54,11 +54,13 @@ def url_helpers(config: SiteConfig):
 
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
-                 output: Path | None = None) -> dict[str, str | Published]:
+                 output: Path | None = None, related: dict[str, list] | None = None,
+                 keep: dict | None = None) -> dict[str, str | Published]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
     is not rendered: its value is `Published` (the file already in `output` is reused).
+    `keep`, when given, receives the environment and page list (for incremental rebuilds).
     """
     env = make_environment(site_root)
     url, canonical = url_helpers(config)
@@ -72,11 +74,13 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         generator=f"site-builder {__version__}",
     )
     install_filters(env, catalog, config)
-    seo.install(env, catalog, config, canonical)
+    seo.install(env, catalog, config, canonical, related)
     pages = pages if pages is not None else build_pages(catalog, config)
+    if keep is not None:
+        keep.update(env=env, pages=pages)
     if cache is not None and output is not None:
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
-                             map_indexed)
+                             map_indexed, keep)
 
     def render(i: int) -> str:
         page = pages[i]
@@ -87,10 +91,11 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
 
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
-               cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None) -> WriteStats:
+               cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
+               related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
     pages = build_pages(catalog, config)
     html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                        output=output.resolve())
+                        output=output.resolve(), related=related, keep=keep)
     canonical = url_helpers(config)[1]
     texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css(),
              **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}

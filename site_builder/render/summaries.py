@@ -74,30 +74,32 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
 def render_catalog(
     catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
+    only: list[Summary] | None = None,
 ) -> list[str]:
-    """Render every summary in place; returns the warnings, prefixed by origin.
+    """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
 
     With a cache, a summary whose body, markup and link settings are unchanged
     (and whose link look-ups still get the same answers) is not rendered again;
     the rest are rendered on `jobs` cores. The result is the same either way.
     """
+    summaries = catalog.summaries if only is None else only
     renderers = _renderers()
     ctx = link_context(catalog, config)
     cache = cache or BuildCache.memory()
     warnings: list[str] = []
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
     settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))])
-    keys = [digest(s.record.markup, s.record.body, settings) for s in catalog.summaries]
+    keys = [digest(s.record.markup, s.record.body, settings) for s in summaries]
     results: list[dict | None] = []
     for key in keys:
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
     todo = [i for i, r in enumerate(results) if r is None]
-    fresh = map_indexed(lambda k: _render_one(catalog.summaries[todo[k]], ctx, renderers), len(todo), jobs, progress)
+    fresh = map_indexed(lambda k: _render_one(summaries[todo[k]], ctx, renderers), len(todo), jobs, progress)
     for i, out in zip(todo, fresh):
         results[i] = out
         cache.put("renders", keys[i], out)
-    for s, out in zip(catalog.summaries, results):
+    for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:
             warnings.append(f"{s.record.origins[0]}: unknown markup '{s.record.markup}', shown as plain text")
@@ -105,9 +107,9 @@ def render_catalog(
         s.warnings = list(out["warnings"])
         s.figures = list(out["figures"])
         s.found_links = {k: list(v) for k, v in out["links"].items()}
-    warnings += check_math(catalog, config, site_root)
-    _plain_text(catalog, cache, jobs)
-    for s in catalog.summaries:
+    warnings += check_math(catalog, config, site_root, summaries)
+    _plain_text(summaries, cache, jobs)
+    for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
 
@@ -141,36 +143,38 @@ def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) ->
     return all(resolvers[kind](q) == answer for kind, q, answer in asked)
 
 
-def _plain_text(catalog: Catalog, cache: BuildCache, jobs: int) -> None:
+def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int) -> None:
     """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel)."""
-    keys = [digest(s.html) for s in catalog.summaries]
+    keys = [digest(s.html) for s in summaries]
     found = [cache.get("texts", k) for k in keys]
     todo = [i for i, v in enumerate(found) if v is None]
 
     def one(k: int) -> tuple[str, str]:
-        text = html_to_text(catalog.summaries[todo[k]].html)
+        text = html_to_text(summaries[todo[k]].html)
         return text, derive_title(text)
 
     for i, value in zip(todo, map_indexed(one, len(todo), jobs)):
         found[i] = value
         cache.put("texts", keys[i], value)
-    for s, (text, title) in zip(catalog.summaries, found):
+    for s, (text, title) in zip(summaries, found):
         s.text, s.derived_title = text, title
 
 
-def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None) -> list[str]:
-    """Let MathJax itself judge every formula; failing ones become readable TeX."""
+def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,
+               summaries: list[Summary] | None = None) -> list[str]:
+    """Let MathJax itself judge every formula (of `summaries`, default all); failing ones become readable TeX."""
+    summaries = catalog.summaries if summaries is None else summaries
     roots = [(site_root or Path.cwd()) / config.mathjax.npm_root, Path.cwd()]
     npm_root = mathcheck.find_mathjax(roots)
     if npm_root is None or not shutil.which("node"):
         return ["math not checked: node or the npm package mathjax is missing (npm install mathjax@4)"]
-    per_summary = {s.id: mathcheck.formulas(s.html) for s in catalog.summaries}
+    per_summary = {s.id: mathcheck.formulas(s.html) for s in summaries}
     try:
         cache = (site_root or Path.cwd()) / ".site-builder-cache" / "mathcheck.json"
         errors = mathcheck.check([f for fs in per_summary.values() for f in fs], npm_root, cache)
     except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
         return [f"math not checked: {exc}"]
-    for s in catalog.summaries:
+    for s in summaries:
         bad = [(f, errors[f]) for f in per_summary[s.id] if f in errors]
         if bad:
             s.html = mathcheck.replace_failed(s.html, errors)
