@@ -16,6 +16,7 @@ class Summary:
     html: str = ""
     text: str = ""
     derived_title: str = ""
+    teaser: str = ""  # the opening of `text` that listings show (kept apart so a later edit leaves listings alone)
     figures: list[str] = field(default_factory=list)
     found_links: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -9,7 +9,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..pipeline import build
+from ..incremental import Session
+from ..parallel import default_jobs
 from ..server import DevServer
 from ..server.app import is_loopback
 from .build import load
@@ -42,10 +43,15 @@ def run(args: argparse.Namespace) -> int:
     where = argparse.Namespace(config=args.config, base_url=server.url)
     config_path = (args.config if args.config is not None else Path("site.yaml")).resolve()
 
+    session: list[Session] = []
+
     def build_once():
         config, site_root = load(where)
-        # The build cache makes a rebuild redo only what the edit affects.
-        return build(args.content, output, config, site_root, skip_unchanged=True)
+        if not session:
+            session.append(Session(args.content, output, site_root, jobs=default_jobs()))
+        # A text edit re-renders only what it affects (incremental/); anything else is a full
+        # build that uses the build cache.
+        return session[0].build(config)
 
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}: other machines on the network can read the site", file=sys.stderr)

@@ -225,10 +225,7 @@ class Session:
                 files[page.file] = data
         deps.index_steps()
 
-        canonical = kept["env"].globals["canonical"]
-        from ..output.api import api_files
-        from ..output.feeds import feed_files
-        for rel, text in {**feed_files(catalog, config, canonical), **api_files(catalog)}.items():
+        for rel, text in self._feeds_and_api(st, config, edited).items():
             data = text.encode("utf-8")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
@@ -236,6 +233,35 @@ class Session:
         if config.search and files:
             _reindex(self.output, config)
         return len(todo), len(files)
+
+
+    @staticmethod
+    def _feeds_and_api(st: _State, config: SiteConfig, edited: list[Summary]) -> dict[str, str]:
+        """The feeds that show an edited summary, and the JSON export of summaries.
+
+        Which summaries a feed shows depends on dates and topics only, and the
+        export has one line per summary: both are worked out once per session and
+        then only the edited parts are redone.
+        """
+        from ..output.api import join_lines, record_line, summary_json
+        from ..output.feeds import catalog_newest, feed_entries, feed_sources, feed_xml
+
+        catalog, canonical = st.catalog, st.kept["env"].globals["canonical"]
+        if "feeds" not in st.kept:
+            fallback = catalog_newest(catalog)
+            st.kept["feeds"] = [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
+            st.kept["fallback"] = fallback
+            st.kept["api"] = {s.id: record_line(summary_json(s)) for s in sorted(catalog.summaries, key=lambda s: s.id)}
+        ids = {s.id for s in edited}
+        out = {}
+        for source, entries in st.kept["feeds"]:
+            if any(s.id in ids for _, s in entries):
+                out[source.path.lstrip("/")] = feed_xml(source, config, canonical, st.kept["fallback"], entries)
+        lines = st.kept["api"]
+        for s in edited:
+            lines[s.id] = record_line(summary_json(s))
+        out["api/summaries.json"] = join_lines(list(lines.values()))
+        return out
 
 
 def _theme_state(site_root: Path, config: SiteConfig) -> list:

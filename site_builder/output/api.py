@@ -43,11 +43,18 @@ def summary_json(s: Summary) -> dict[str, Any]:
     }
 
 
-def dumps(records: list[Any]) -> str:
+def record_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def join_lines(lines: list[str]) -> str:
     """A JSON array with one record per line: easy to diff and grep, and written by
     json's C encoder (which `indent=` would switch off; it matters at 10,000 records)."""
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
-    return f"[\n{lines}\n]\n" if records else "[]\n"
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def dumps(records: list[Any]) -> str:
+    return join_lines([record_line(r) for r in records])
 
 
 def api_files(catalog: Catalog) -> dict[str, str]:

@@ -12,6 +12,7 @@ always come first.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from typing import Callable
 
 from ..catalog import Catalog, Summary
@@ -56,6 +57,11 @@ def newest_first(summaries: list[Summary], fallback: str) -> list[tuple[str, Sum
     return [(d[1], s) for d, s in dated]
 
 
+def feed_entries(summaries: list[Summary], fallback: str, config: SiteConfig) -> list[tuple[str, Summary]]:
+    """(date, summary) of the entries a feed of `summaries` shows, newest first."""
+    return newest_first(summaries, fallback)[: config.feed_entries]
+
+
 def catalog_newest(catalog: Catalog) -> str:
     dates = [atom_datetime(s.record.date) for s in catalog.summaries if s.record.date]
     return max((d for d in dates if d), default=EPOCH)
@@ -71,10 +77,13 @@ def render_feed(
     config: SiteConfig,
     canonical: Callable[[str], str],
     fallback: str,
+    entries: list[tuple[str, Summary]] | None = None,
 ) -> str:
+    """The Atom XML of a feed of `summaries`' newest (or of `entries`, already chosen by `feed_entries`)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    entries = newest_first(summaries, fallback)[: config.feed_entries]
+    if entries is None:
+        entries = feed_entries(summaries, fallback, config)
     _sub(feed, "title", title)
     if config.description:
         _sub(feed, "subtitle", config.description)
@@ -124,22 +133,32 @@ def feed_path(topic_key: str | None = None) -> str:
     return "/feed.xml" if topic_key is None else f"/topics/{topic_key}/feed.xml"
 
 
-def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str]) -> dict[str, str]:
-    """Output file -> Atom XML: the site feed and one per topic."""
-    fallback = catalog_newest(catalog)
-    out = {
-        feed_path().lstrip("/"): render_feed(
-            title=config.title, feed_url=canonical(feed_path()), page_url=canonical("/"),
-            feed_id=canonical(feed_path()), summaries=catalog.summaries, config=config,
-            canonical=canonical, fallback=fallback,
-        )
-    }
+@dataclass
+class FeedSource:
+    path: str  # site path of the feed
+    title: str
+    page: str  # site path of the page the feed follows
+    summaries: list[Summary]
+
+
+def feed_sources(catalog: Catalog, config: SiteConfig) -> list[FeedSource]:
+    """The site feed and one per topic, with the summaries each draws from."""
+    out = [FeedSource(feed_path(), config.title, "/", catalog.summaries)]
     topics = catalog.taxonomies.get("topics")
     for term in topics.terms if topics else []:
         summaries = [s for p in term.papers for s in p.summaries] + list(term.summaries)
-        path = feed_path(term.key)
-        out[path.lstrip("/")] = render_feed(
-            title=f"{config.title}: {term.name}", feed_url=canonical(path), page_url=canonical(topics.url(term)),
-            feed_id=canonical(path), summaries=summaries, config=config, canonical=canonical, fallback=fallback,
-        )
+        out.append(FeedSource(feed_path(term.key), f"{config.title}: {term.name}", topics.url(term), summaries))
     return out
+
+
+def feed_xml(source: FeedSource, config: SiteConfig, canonical: Callable[[str], str], fallback: str,
+             entries: list[tuple[str, Summary]] | None = None) -> str:
+    return render_feed(title=source.title, feed_url=canonical(source.path), page_url=canonical(source.page),
+                       feed_id=canonical(source.path), summaries=source.summaries, config=config,
+                       canonical=canonical, fallback=fallback, entries=entries)
+
+
+def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str]) -> dict[str, str]:
+    """Output file -> Atom XML: the site feed and one per topic."""
+    fallback = catalog_newest(catalog)
+    return {f.path.lstrip("/"): feed_xml(f, config, canonical, fallback) for f in feed_sources(catalog, config)}

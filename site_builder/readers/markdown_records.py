@@ -26,6 +26,7 @@ import yaml
 from ..records import MARKUP_MARKDOWN, SOURCES, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render.html import safe_url
 from .limits import oversized
+from .yamlload import safe_load
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -65,7 +66,7 @@ def read(text: str, name: str) -> ReadResult:
         result.diagnostics.append(Diagnostic(name, message, line=1, level="error"))
         return result
     try:
-        data = yaml.safe_load(m.group("yaml")) or {}
+        data = safe_load(m.group("yaml")) or {}
     except RecursionError:  # pathologically nested flow collections
         result.diagnostics.append(Diagnostic(name, "front matter is nested too deeply to read", line=2, level="error"))
         return result

@@ -26,8 +26,6 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from .html import (
     LinkContext,
@@ -40,6 +38,7 @@ from .html import (
     math_inline,
     safe_url,
 )
+from .lexers import lexer_named
 from .links import canonical, classify, shortscience_bibtex_key
 from .restore import restore_markdown
 
@@ -73,6 +72,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
+    _gate_linkify(md.linkify)
     md.validateLink = _validate_link  # per-instance hook markdown-it provides for this
     # no space inside the dollars and no digit around them: "$5 and $10" stays text
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
@@ -86,6 +86,25 @@ def _parser() -> MarkdownIt:
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
     return md
+
+
+def _gate_linkify(linkify) -> None:
+    """Skip linkify-it's slow case-insensitive regexes on text that cannot hold a link.
+
+    With fuzzy links and e-mails off only a schema ("http:", "//", ...) can match,
+    and every schema contains ":" or "//"; its `pretest` also hunts for fuzzy hosts.
+    A text without either gives False from both methods, so the output is the same.
+    """
+    assert not (linkify._opts.get("fuzzy_link") or linkify._opts.get("fuzzy_email"))
+    schemas = [name for name in linkify._compiled if name]
+    assert all(":" in name or "//" in name for name in schemas), schemas
+    test = linkify.test
+
+    def may_link(text: str) -> bool:
+        return ":" in text or "//" in text
+
+    linkify.pretest = may_link
+    linkify.test = lambda text: may_link(text) and test(text)
 
 
 def _validate_link(url: str) -> bool:
@@ -328,12 +347,7 @@ _RENDER_RULES = {
 
 
 def _lexer(lang: str):
-    if not lang:
-        return None
-    try:
-        return get_lexer_by_name(lang)
-    except ClassNotFound:
-        return None
+    return lexer_named(lang) if lang else None
 
 
 def _cite_keys(raw: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 
 from pylatexenc.latex2text import LatexNodes2Text
@@ -79,10 +80,52 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# The tags our renderers write: a name, `name="value"` or bare attributes, optional `/`.
+# Whitespace is spelled out because HTMLParser ends a tag name only at these characters.
+_NAME = r"[a-zA-Z][a-zA-Z0-9]*"
+_TAG = re.compile(
+    rf'<(?:/(?P<end>{_NAME})[ \t\n\r\f]*'
+    rf'|(?P<start>{_NAME})(?P<attrs>(?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)[ \t\n\r\f]*(?P<empty>/?))>'
+)
+_ATTR = re.compile(r'[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+
+
+def _feed_simple(parser: _TextExtractor, fragment: str) -> bool:
+    """Give the parser the events HTMLParser would, when every `<` opens a simple tag.
+
+    HTMLParser spends most of the plain-text step on generality our HTML never
+    needs. Returns False, having sent nothing, for anything else (comments, odd
+    tags, a `<` in text, script/style whose content is not parsed as HTML).
+    """
+    tags = list(_TAG.finditer(fragment))
+    if len(tags) != fragment.count("<"):
+        return False
+    if any((m.group("start") or "").lower() in HTMLParser.CDATA_CONTENT_ELEMENTS for m in tags):
+        return False
+    pos = 0
+    for m in tags:
+        if m.start() > pos:
+            parser.handle_data(unescape(fragment[pos:m.start()]))
+        pos = m.end()
+        if m.group("end") is not None:
+            parser.handle_endtag(m.group("end").lower())
+            continue
+        tag = m.group("start").lower()
+        attrs = [(a.group(1).lower(), unescape(a.group(2)) if a.group(2) else a.group(2))
+                 for a in _ATTR.finditer(m.group("attrs"))]
+        parser.handle_starttag(tag, attrs)
+        if m.group("empty"):  # <br/>: HTMLParser's handle_startendtag
+            parser.handle_endtag(tag)
+    if pos < len(fragment):
+        parser.handle_data(unescape(fragment[pos:]))
+    return True
+
+
 def html_to_text(fragment: str) -> str:
     parser = _TextExtractor()
-    parser.feed(fragment)
-    parser.close()
+    if not _feed_simple(parser, fragment):
+        parser.feed(fragment)
+        parser.close()
     text = "".join(parser.parts)
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)

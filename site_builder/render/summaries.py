@@ -22,9 +22,10 @@ from ..parallel import Progress, map_indexed
 from .html import LinkContext, RenderedMarkup
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
-from .plaintext import derive_title, html_to_text
+from .plaintext import derive_title, excerpt, html_to_text
 
 Renderer = Callable[[str, LinkContext], RenderedMarkup]
+TEASER_CHARS = 220  # of plain text under each entry of a listing
 
 
 def _renderers() -> dict[str, Renderer]:
@@ -157,7 +158,7 @@ def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int) -> None:
         found[i] = value
         cache.put("texts", keys[i], value)
     for s, (text, title) in zip(summaries, found):
-        s.text, s.derived_title = text, title
+        s.text, s.derived_title, s.teaser = text, title, excerpt(text, TEASER_CHARS)
 
 
 def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,

@@ -5,18 +5,17 @@ from html import escape
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
+from pygments.lexers import TextLexer
+
+from ..lexers import lexer_named
 
 _FORMATTER = HtmlFormatter(cssclass="highlight")  # CSS classes, no inline styles
+_TEXT = TextLexer()
 
 
 def highlight_block(code: str, lang: str) -> str:
     """<div class="highlight"><pre>...</pre></div>; unknown languages stay plain."""
-    try:
-        lexer = get_lexer_by_name(lang.strip().lower()) if lang.strip() else TextLexer()
-    except ClassNotFound:
-        lexer = TextLexer()
+    lexer = (lexer_named(lang.strip().lower()) if lang.strip() else None) or _TEXT
     return highlight(code.strip("\n"), lexer, _FORMATTER).strip()
 
 

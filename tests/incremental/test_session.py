@@ -1,0 +1,172 @@
+"""A session's incremental rebuilds give exactly the files a clean build gives."""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.cache import CACHE_DIR
+from site_builder.config import SiteConfig
+from site_builder.incremental import Session
+from site_builder.pipeline import build
+
+from ..conftest import CONTENT
+from ..test_cache import tree
+
+
+def config(search: bool = False) -> SiteConfig:
+    c = SiteConfig()
+    c.search = search
+    c.mathjax.self_host = False
+    return c
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    return tmp_path
+
+
+def clean_build(site: Path, cfg: SiteConfig) -> dict[str, bytes]:
+    """The same inputs built from nothing, in a separate site root (its own cache)."""
+    ref = site.parent / f"{site.name}-ref"
+    shutil.rmtree(ref, ignore_errors=True)
+    shutil.copytree(site / "content", ref / "content")
+    if (site / "templates").is_dir():
+        shutil.copytree(site / "templates", ref / "templates")
+    mathcheck = site / CACHE_DIR / "mathcheck.json"
+    if mathcheck.is_file():  # only MathJax's verdicts: they do not depend on the build
+        (ref / CACHE_DIR).mkdir(parents=True)
+        shutil.copy(mathcheck, ref / CACHE_DIR)
+    build(ref / "content", ref / "out", cfg, ref, use_cache=False)
+    return tree(ref / "out")
+
+
+def start(site: Path, cfg: SiteConfig) -> Session:
+    session = Session(site / "content", site / "out", site)
+    session.build(cfg)
+    assert session.last_mode == "full"
+    time.sleep(0.01)
+    return session
+
+
+def edit_text(site: Path, session: Session, rng: random.Random, source: str | None = None) -> str:
+    """Insert words into one summary's text, in whatever input format it came from; returns its id."""
+    catalog = session.state.catalog
+    candidates = [s for s in catalog.summaries if len(s.record.origins) == 1
+                  and (s.record.source == source if source else s.record.source != "shortscience")]
+    rng.shuffle(candidates)
+    for s in candidates:
+        path = site / "content" / s.record.origins[0]
+        text = path.read_text(encoding="utf-8")
+        words = [w for w in dict.fromkeys(re.findall(r"\b[a-z]{6,}\b", s.record.body)) if text.count(w) == 1]
+        if words:
+            w = rng.choice(words)
+            path.write_text(text.replace(w, f"{w} inserted {rng.choice(['regularised', 'gradient', 'wording'])}"),
+                            encoding="utf-8")
+            return s.id
+    raise AssertionError("no summary text to edit")
+
+
+# ShortScience summaries carry no id of their own: it is a hash of their text (so a summary
+# listed in two files is one summary), hence a new text is a new summary and a full build.
+@pytest.mark.parametrize("source, mode", [("markdown", "incremental"), ("statwiki", "incremental"),
+                                          ("shortscience", "full")])
+def test_text_edit_is_exact(site: Path, source: str, mode: str) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    sources = {s.record.source for s in session.state.catalog.summaries}
+    if source == "markdown":
+        source = next(s for s in sources if s not in ("shortscience", "statwiki"))
+    edit_text(site, session, random.Random(source), source)
+    report = session.build(cfg)
+    assert session.last_mode == mode
+    if mode == "incremental":
+        assert 1 <= report.pages_rendered <= 5  # the summary's own page, not every listing it is in
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_many_edits_in_a_row_stay_exact(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    rng = random.Random(7)
+    for _ in range(6):
+        edit_text(site, session, rng)
+        session.build(cfg)
+        assert session.last_mode == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_new_formula_is_checked_and_rendered(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nA new formula: $\\sum_{i=1}^{n} w_i x_i$ and a broken one: $\\frac{1}{$.\n")
+    session.build(cfg)
+    assert session.last_mode == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_search_index_is_rebuilt_with_the_edit(site: Path) -> None:
+    cfg = config(search=True)
+    session = start(site, cfg)
+    edit_text(site, session, random.Random(3), "statwiki")
+    session.build(cfg)
+    assert session.last_mode == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_nothing_changed_writes_nothing(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    before = {p: p.stat().st_mtime_ns for p in (site / "out").rglob("*") if p.is_file()}
+    report = session.build(cfg)
+    assert session.last_mode == "unchanged" and report.files_changed == 0
+    assert before == {p: p.stat().st_mtime_ns for p in (site / "out").rglob("*") if p.is_file()}
+
+
+def test_metadata_edit_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    target = next((site / "content" / "summaries").glob("*.md"))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"^title: .*$", 'title: "A renamed paper"', text, count=1, flags=re.M), encoding="utf-8")
+    session.build(cfg)
+    assert session.last_mode == "full"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_new_file_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    (site / "content" / "summaries" / "zz-new.md").write_text(
+        "---\ntitle: A paper added later\nyear: 2021\n---\nIts summary, written after the first build.\n", encoding="utf-8")
+    session.build(cfg)
+    assert session.last_mode == "full"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_template_edit_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    (site / "templates").mkdir()
+    session = start(site, cfg)
+    theme = Path(__file__).resolve().parents[2] / "templates" / "about.html"
+    (site / "templates" / "about.html").write_text(theme.read_text(encoding="utf-8") + "\n<!-- edited -->\n")
+    session.build(cfg)
+    assert session.last_mode == "full"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_config_change_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    cfg2 = config()
+    cfg2.title = "Another title"
+    session.build(cfg2)
+    assert session.last_mode == "full"
+    assert tree(site / "out") == clean_build(site, cfg2)
