@@ -166,7 +166,8 @@ class BuildCache:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        data = pickle.loads(path.read_bytes())
+        with open(path, "rb") as f:  # streamed: no second copy of a file of hundreds of MB
+            data = pickle.load(f)
     except Exception:  # missing, damaged or foreign: only a cold build
         return {}
     return data if isinstance(data, dict) else {}
@@ -174,7 +175,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _dump(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    with open(tmp, "wb") as f:  # streamed: pickle.dumps would hold the whole file in memory too
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)  # never a half-written file, even if killed
 
 

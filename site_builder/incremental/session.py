@@ -51,6 +51,7 @@ class Session:
         self.content, self.output, self.site_root, self.jobs = content, output.resolve(), site_root, jobs
         self.state: _State | None = None
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
+        self.why_full = ""  # why the last build could not be incremental
 
     def build(self, config: SiteConfig) -> BuildReport:
         started = time.perf_counter()
@@ -63,6 +64,8 @@ class Session:
                 raise
             if report is not None:
                 return report
+        if state is None or state.config != repr(config):
+            self.why_full = "first build" if state is None else "the configuration changed"
         return self._full(config)
 
     # -- full build ------------------------------------------------------------
@@ -86,11 +89,11 @@ class Session:
     def _update(self, st: _State, config: SiteConfig, started: float) -> BuildReport | None:
         """The rebuild after text-only edits; None when a full build is needed."""
         if _theme_state(self.site_root, config) != st.theme:
-            return None
+            return self._cannot("a template or static file changed")
         snapshot = changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
         if found.added or found.removed:
-            return None
+            return self._cannot("a content file was added or removed")
         reads = st.cache.new["reads"]
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
@@ -98,19 +101,19 @@ class Session:
         for rel in found.changed:
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
-                return None  # not an input we read (an image, a new kind of file)
+                return self._cannot(f"{rel} is not a text input")  # an image, say
             result = read_file(self.content / rel, rel, max_bytes=max_bytes)
             edit = text_edits(pickle.loads(entry[3]), result)
             if edit is None:
-                return None
+                return self._cannot(f"{rel}: more than summary text changed")
             edits.update(edit)
             fresh[rel] = result
         catalog = st.catalog
         by_id = {s.id: s for s in catalog.summaries} if edits else {}
         for sid in edits:
             s = by_id.get(sid)
-            if s is None or len(s.record.origins) != 1:
-                return None  # merged from several files: which text wins is the merge's business
+            if s is None or len(s.record.origins) != 1:  # merged: which text wins is the merge's business
+                return self._cannot(f"summary {sid} is merged from several files")
         if found.changed:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
         st.snapshot = snapshot
@@ -125,12 +128,16 @@ class Session:
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited)
         if [s.display_title for s in edited] != titles:
             self.state = None  # a derived title moved: page titles and A-Z orders may change
-            return None
+            return self._cannot("a summary's derived title changed")
         stats = self._write_changes(st, config, edited)
         ids = {s.id for s in edited}
         st.report.render_warnings = [w for w in st.report.render_warnings
                                      if not any(f"[{i}]" in w for i in ids)] + warnings
         return self._finish(st, started, fresh, edited, *stats, "incremental")
+
+    def _cannot(self, why: str) -> None:
+        self.why_full = why
+        return None
 
     def _finish(self, st: _State, started: float, fresh: dict[str, Any], edited: list[Summary], rendered: int,
                 written: int, mode: str) -> BuildReport:
