@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 Progress = Callable[[int], None]  # called with how many items just finished
@@ -32,25 +32,31 @@ def _run_chunk(indexes: range) -> list:
 
 
 def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> list[T]:
+    return list(imap_indexed(fn, n, jobs, progress))
+
+
+def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> Iterator[T]:
+    """map_indexed, yielding each result as soon as it (and all before it) are done.
+
+    A caller that writes results out as they come never holds all of them (the
+    pages of a large site are hundreds of MB of text).
+    """
     global _TASK
     if jobs <= 1 or n < 2 * MIN_PER_JOB or "fork" not in multiprocessing.get_all_start_methods():
-        out = []
         for i in range(n):
-            out.append(fn(i))
+            yield fn(i)
             if progress and (i % 64 == 63 or i == n - 1):
                 progress(i % 64 + 1)
-        return out
+        return
     # Small chunks keep both cores busy to the end and the progress bar moving.
     size = max(MIN_PER_JOB // 2, min(256, n // (jobs * 8) or 1))
     chunks = [range(a, min(a + size, n)) for a in range(0, n, size)]
     _TASK = fn
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = []
             for part in pool.imap(_run_chunk, chunks):
-                parts.append(part)
                 if progress:
                     progress(len(part))
+                yield from part
     finally:
         _TASK = None
-    return [x for part in parts for x in part]

@@ -359,7 +359,7 @@ def _unchanged_file(where: str, published: dict[str, tuple]) -> bool:
 
 
 class Published:
-    """A page whose published file is reused as it is (hard-linked by fill_staging)."""
+    """A page whose published file is reused as it is (hard-linked by output/staging.Stager)."""
 
     __slots__ = ("hash",)
 
@@ -369,8 +369,12 @@ class Published:
 
 def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config: Any, template_dirs: list[Path],
                   output: Path, cache: Any, jobs: int, progress: Callable[[int], None] | None,
-                  map_indexed: Callable, kept: dict | None = None) -> dict[str, "str | Published"]:
+                  map_indexed: Callable, kept: dict | None = None,
+                  sink: Callable[[str, "str | Published"], None] | None = None) -> dict[str, "str | Published | None"]:
     """Render the pages whose recorded reads changed; reuse the published file of the others.
+
+    `map_indexed` may yield results as they come (parallel.imap_indexed); with a
+    `sink`, each page is handed to it at once and its value in the result is None.
 
     `kept`, when given, receives the world, recorder and context digest (incremental rebuilds).
     """
@@ -406,6 +410,9 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         if (base is not None and old is not None and old[0] == base and _unchanged_file(where, published)
                 and still_valid(old[1])):
             out[page.file] = Published(published[where][0])
+            if sink is not None:
+                sink(page.file, out[page.file])
+                out[page.file] = None
             keep[where] = old[1]
         else:
             out[page.file] = ""  # keeps page order; filled below
@@ -438,7 +445,11 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     for where, old_ids in keep.items():
         new_pages[where] = (bases[where], frozenset(number(*old_steps[i]) for i in old_ids) if compact else old_ids)
     for page, (html, steps) in zip(todo, results):
-        out[page.file] = html
+        if sink is not None:
+            sink(page.file, html)
+            out[page.file] = None
+        else:
+            out[page.file] = html
         where = str(output / page.file)
         if steps is not None and bases[where] is not None:
             new_pages[where] = (bases[where], frozenset(number(st, d) for st, d in steps))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from .. import __version__
 from ..cache import BuildCache
 from ..catalog import Catalog
-from ..parallel import Progress, map_indexed
+from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from . import seo
 from .api import api_files
@@ -25,7 +26,7 @@ from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, s
 from .pages import Page, build_pages
 from .search import index_search
 from .swap import swap_in
-from .staging import fill_staging, record_outputs
+from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
 from .theme import make_environment, template_dirs
 
@@ -55,12 +56,14 @@ def url_helpers(config: SiteConfig):
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
-                 keep: dict | None = None) -> dict[str, str | Published]:
+                 keep: dict | None = None,
+                 sink: Callable[[str, str | Published], None] | None = None) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
     is not rendered: its value is `Published` (the file already in `output` is reused).
     `keep`, when given, receives the environment and page list (for incremental rebuilds).
+    With a `sink`, each page goes to it as soon as it is rendered (its value here is None).
     """
     env = make_environment(site_root)
     url, canonical = url_helpers(config)
@@ -80,42 +83,52 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         keep.update(env=env, pages=pages)
     if cache is not None and output is not None:
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
-                             map_indexed, keep)
+                             imap_indexed, keep, sink)
 
     def render(i: int) -> str:
         page = pages[i]
         return env.get_template(page.template).render(page=page, **page.data)
 
     # Forked workers share env and catalog; results come back in page order.
-    return {page.file: html for page, html in zip(pages, map_indexed(render, len(pages), jobs, progress))}
+    out: dict[str, str | Published | None] = {}
+    for page, html in zip(pages, imap_indexed(render, len(pages), jobs, progress)):
+        if sink is not None:
+            sink(page.file, html)
+        out[page.file] = None if sink is not None else html
+    return out
 
 
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
     pages = build_pages(catalog, config)
-    html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                        output=output.resolve(), related=related, keep=keep)
-    canonical = url_helpers(config)[1]
-    texts = {**html, **api_files(catalog), "assets/pygments.css": pygments_css(),
-             **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}
-    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
-    copies = {k: v for k, v in copies.items() if k not in texts}
-
     output = output.resolve()
     staging = output.with_name(f".{output.name}.staging")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        fill = fill_staging(staging, output, texts, copies, cache)  # unchanged files: hard links
+        stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
+        # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
+        html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
+                            output=output, related=related, keep=keep, sink=stager.text)
+        canonical = url_helpers(config)[1]
+        texts = {**api_files(catalog), "assets/pygments.css": pygments_css(),
+                 **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}
+        for rel in sorted(texts):
+            stager.text(rel, texts[rel])
+        copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
+        copies = {k: v for k, v in copies.items() if k not in texts and k not in html}
+        for rel in sorted(copies):
+            stager.copy(rel, copies[rel])
+        fill = stager.done()
         index_search(staging, config)  # after every page is written, before the swap
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteStats(pages=len(html), files=len(texts) + len(copies), written=fill.written)
+    return WriteStats(pages=len(html), files=len(html) + len(texts) + len(copies), written=fill.written)
 
 
 def swap_into_place(staging: Path, output: Path) -> None:

@@ -40,57 +40,64 @@ class _Dirs:
             self.made.add(parent)
 
 
-def fill_staging(staging: Path, output: Path, texts: dict[str, str | Published], copies: dict[str, Path],
-                 cache: BuildCache | None) -> FillStats:
-    """Write `texts` and copy `copies` into the (empty) staging folder; record hashes in the cache."""
-    stats = FillStats()
-    dirs = _Dirs(staging)
-    published = cache.old["outputs"] if cache is not None else {}
-    hashes: dict[str, str] = {}
+class Stager:
+    """Puts files into the (empty) staging folder one at a time, as they are produced.
 
-    def link_if_unchanged(rel: str, h: str, dest: Path) -> bool:
-        old = published.get(str(output / rel))
+    Pages are handed over as soon as they are rendered, so a build never holds
+    the whole site's HTML in memory; the hashes are recorded in the cache.
+    """
+
+    def __init__(self, staging: Path, output: Path, cache: BuildCache | None) -> None:
+        self.staging, self.output, self.cache = staging, output, cache
+        self.stats = FillStats()
+        self.dirs = _Dirs(staging)
+        self.published = cache.old["outputs"] if cache is not None else {}
+        self.hashes: dict[str, str] = {}
+
+    def _link_if_unchanged(self, rel: str, h: str, dest: Path) -> bool:
+        old = self.published.get(str(self.output / rel))
         if old is None or old[0] != h:
             return False
         try:
-            if stat_key(os.stat(output / rel)) != old[1]:
+            if stat_key(os.stat(self.output / rel)) != old[1]:
                 return False
-            os.link(output / rel, dest)
+            os.link(self.output / rel, dest)
         except OSError:  # gone, or a file system without hard links: write it
             return False
         return True
 
-    for rel in sorted(texts):
-        value = texts[rel]
-        dirs.ensure(rel)
-        dest = staging / rel
+    def text(self, rel: str, value: "str | Published") -> None:
+        self.dirs.ensure(rel)
+        dest = self.staging / rel
         if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
-            hashes[rel] = value.hash
-            if not link_if_unchanged(rel, value.hash, dest):
-                raise RuntimeError(f"{output / rel} changed while the site was being built; build again")
-            stats.linked += 1
-            continue
+            self.hashes[rel] = value.hash
+            if not self._link_if_unchanged(rel, value.hash, dest):
+                raise RuntimeError(f"{self.output / rel} changed while the site was being built; build again")
+            self.stats.linked += 1
+            return
         data = value.encode("utf-8")
-        h = hashes[rel] = digest(data)
-        if link_if_unchanged(rel, h, dest):
-            stats.linked += 1
-            continue
+        h = self.hashes[rel] = digest(data)
+        if self._link_if_unchanged(rel, h, dest):
+            self.stats.linked += 1
+            return
         with open(dest, "wb") as f:
             f.write(data)
-        stats.written += 1
-    for rel in sorted(copies):
-        src = copies[rel]
-        h = hashes[rel] = _source_hash(src, cache)
-        dirs.ensure(rel)
-        dest = staging / rel
-        if link_if_unchanged(rel, h, dest):
-            stats.linked += 1
-            continue
+        self.stats.written += 1
+
+    def copy(self, rel: str, src: Path) -> None:
+        h = self.hashes[rel] = _source_hash(src, self.cache)
+        self.dirs.ensure(rel)
+        dest = self.staging / rel
+        if self._link_if_unchanged(rel, h, dest):
+            self.stats.linked += 1
+            return
         shutil.copyfile(src, dest)
-        stats.written += 1
-    if cache is not None:
-        cache.pending_outputs = hashes  # recorded with their final stat after the swap
-    return stats
+        self.stats.written += 1
+
+    def done(self) -> FillStats:
+        if self.cache is not None:
+            self.cache.pending_outputs = self.hashes  # recorded with their final stat after the swap
+        return self.stats
 
 
 def _source_hash(src: Path, cache: BuildCache | None) -> str:
