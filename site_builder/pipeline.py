@@ -31,6 +31,7 @@ class BuildReport:
     seconds: float = 0.0
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
+    how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
     catalog: Catalog | None = None
 
     @property
@@ -108,10 +109,11 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)))
     related = None
-    if keep is not None:
-        from .catalog.related import related_entries
-        related = related_entries(catalog)
-        keep.update(cache=cache, related=related)
+    if keep is not None:  # an index that later edits can update, and the map templates read
+        from .catalog.related import RelatedIndex
+        index = RelatedIndex.for_catalog(catalog)
+        related = index.resolve([*catalog.papers, *catalog.unidentified])
+        keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                        progress=step.stage("pages", None), related=related, keep=keep)
     report.files_changed = stats.written

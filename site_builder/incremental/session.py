@@ -83,7 +83,7 @@ class Session:
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
                             uncacheable)
         self.last_mode = "full"
-        return report
+        return replace(report, how=f"full build: {self.why_full}")
 
     # -- incremental rebuild ---------------------------------------------------
     def _update(self, st: _State, config: SiteConfig, started: float) -> BuildReport | None:
@@ -126,9 +126,8 @@ class Session:
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited)
-        if [s.display_title for s in edited] != titles:
-            self.state = None  # a derived title moved: page titles and A-Z orders may change
-            return self._cannot("a summary's derived title changed")
+        if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
+            return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         stats = self._write_changes(st, config, edited)
         ids = {s.id for s in edited}
         st.report.render_warnings = [w for w in st.report.render_warnings
@@ -146,10 +145,9 @@ class Session:
                 d for r in fresh.values() for d in r.diagnostics]
         self.last_mode = mode
         return replace(st.report, seconds=time.perf_counter() - started, files_changed=written,
-                       pages_rendered=rendered, catalog=st.catalog)
+                       pages_rendered=rendered, catalog=st.catalog, how=mode)
 
     def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
-        from ..catalog.related import related_entries
         from ..output.pagecache import base_digest
         from ..output.pages import paper_page, summary_page
 
@@ -165,15 +163,14 @@ class Session:
             if entry not in entries:
                 entries.append(entry)
 
-        # Related entries: the map the `related` template global reads is updated in place.
+        # Related entries: the index is updated exactly, and the map the `related` template
+        # global reads is updated in place for the entries whose list changed.
         related: dict[str, list] = kept["related"]
-        new_related = related_entries(catalog)
+        index = kept["related_index"]
         owners = {e.url: e for e in (*catalog.papers, *catalog.unidentified)}
-        for url, new in new_related.items():
-            if [e.url for e in new] != [e.url for e in related.get(url, [])]:
-                changed.add(world.keys[id(owners[url])])
-        related.clear()
-        related.update(new_related)
+        for url in sorted(index.update(entries)):
+            related[url] = [owners[u] for u in index.results_for(url)]
+            changed.add(world.keys[id(owners[url])])
 
         # Pages whose own fields come from summary text (their description): new Page objects.
         where_of = {p.path: str(self.output / p.file) for p in pages}

@@ -64,6 +64,8 @@ class Rebuilder:
         self.show_new_warnings(report)
         if report.warnings:
             extra.append(plural(report.warnings, "warning"))
+        if changed is not None and report.how:
+            extra.append(report.how)
         print(f"{what} in {seconds:.2f} s{' (' + ', '.join(extra) + ')' if extra else ''}", file=self.out, flush=True)
         return None
 
