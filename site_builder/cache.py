@@ -80,7 +80,7 @@ class BuildCache:
         check); `load_tables()` reads the big one when the build goes ahead.
         """
         cache = cls(site_root / CACHE_DIR / FILE_NAME, code_salt(), enabled=enabled)
-        data = _load(cache.path.with_name(STATE_NAME)) if enabled else {}
+        data = load_pickle(cache.path.with_name(STATE_NAME)) if enabled else {}
         if data.get("salt") == cache.salt:
             cache.last = data
         for table in TABLES:
@@ -90,7 +90,7 @@ class BuildCache:
 
     def load_tables(self) -> None:
         assert self.path is not None
-        data = _load(self.path) if self.enabled else {}
+        data = load_pickle(self.path) if self.enabled else {}
         if data.get("salt") == self.salt:
             self.old = data
         for table in TABLES:
@@ -160,11 +160,11 @@ class BuildCache:
         data.setdefault("page_steps_compacted", 0)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Tables first, state last: a state file never vouches for tables that were not written.
-        _dump(self.path, data)
-        _dump(self.path.with_name(STATE_NAME), {"salt": self.salt, "state": state, "report": report})
+        dump_pickle(self.path, data)
+        dump_pickle(self.path.with_name(STATE_NAME), {"salt": self.salt, "state": state, "report": report})
 
 
-def _load(path: Path) -> dict[str, Any]:
+def load_pickle(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:  # streamed: no second copy of a file of hundreds of MB
             data = pickle.load(f)
@@ -173,7 +173,7 @@ def _load(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _dump(path: Path, data: dict[str, Any]) -> None:
+def dump_pickle(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:  # streamed: pickle.dumps would hold the whole file in memory too
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -92,9 +92,10 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     loaded = cache is not None
     cache = cache if loaded else BuildCache.open(site_root, enabled=use_cache)
     inputs = input_state(content, output, config, site_root, cache)  # before reading: an edit during the build is seen next time
-    if (skip_unchanged and not loaded and keep is None and inputs is not None
-            and cache.last_state == (inputs, output_state(output)) and cache.last_report):
-        return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
+    if skip_unchanged and not loaded and keep is None:
+        last = unchanged_report(inputs, output, cache, started)
+        if last is not None:
+            return last
     if not loaded:
         cache.load_tables()
     # Imported here, after the "nothing changed" check: they are most of the start-up time.
@@ -128,6 +129,13 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     return report
 
 
+def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float) -> BuildReport | None:
+    """The last build's report, when nothing it read has changed and its output is as it left it."""
+    if inputs is not None and cache.last_report and cache.last_state == (inputs, output_state(output)):
+        return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
+    return None
+
+
 def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
     """Digest of everything a build reads; None if a file is too new to trust its stat."""
     from .output.theme import static_dirs, template_dirs
@@ -144,4 +152,4 @@ def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path
 
 def output_state(output: Path) -> str:
     """Digest of the published files as they are now: a hand edit or deletion forces a build."""
-    return digest(repr(tree_state([output])))
+    return digest(repr(tree_state([output.resolve()])))

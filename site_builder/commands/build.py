@@ -12,6 +12,7 @@ from ..config import ConfigError, load_config
 from ..output.assets import AssetError
 from ..output.theme import template_error_message
 from ..parallel import default_jobs
+from ..incremental.persist import build_site
 from ..pipeline import BuildReport, build
 from .options import add_input_options, add_output_options
 from .progress import progress_display
@@ -45,7 +46,7 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
         f"  pages written  {report.pages} ({report.files_written} files in all, {report.files_changed} changed,"
         f" {report.pages_rendered} pages rendered)",
         f"  warnings       {report.warnings}",
-    ]
+    ] + ([f"  how            {report.how}"] if report.how else [])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
         with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-            report = build(args.content, args.output, config, site_root, use_cache=not args.clean, jobs=jobs,
-                           progress=progress, skip_unchanged=not args.clean)
+            if args.clean:
+                report = build(args.content, args.output, config, site_root, use_cache=False, jobs=jobs,
+                               progress=progress)
+            else:  # incremental when the last build's session still fits (incremental/persist.py)
+                report = build_site(args.content, args.output, config, site_root, jobs=jobs, progress=progress)
     except (FileNotFoundError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -24,7 +24,7 @@ from typing import Any
 from ..cache import BuildCache, digest, stat_key, tree_state
 from ..catalog import Catalog, Paper, Summary
 from ..config import SiteConfig
-from ..pipeline import BuildReport, build
+from ..pipeline import BuildProgress, BuildReport, build
 from ..readers import read_file
 from . import changes
 from .delta import text_edits
@@ -53,7 +53,7 @@ class Session:
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
         self.why_full = ""  # why the last build could not be incremental
 
-    def build(self, config: SiteConfig) -> BuildReport:
+    def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
         state = self.state
         if state is not None and state.config == repr(config):
@@ -66,16 +66,17 @@ class Session:
                 return report
         if state is None or state.config != repr(config):
             self.why_full = "first build" if state is None else "the configuration changed"
-        return self._full(config)
+        return self._full(config, progress)
 
     # -- full build ------------------------------------------------------------
-    def _full(self, config: SiteConfig) -> BuildReport:
+    def _full(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         snapshot = changes.take(self.content)  # before reading: an edit during the build is seen next time
         theme = _theme_state(self.site_root, config)
         cache = self.state.cache.successor() if self.state is not None else None
         self.state = None
         kept: dict[str, Any] = {}
-        report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept)
+        report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
+                       progress=progress)
         catalog = report.catalog
         assert catalog is not None
         cache = kept["cache"]

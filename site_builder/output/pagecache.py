@@ -316,6 +316,12 @@ class Recorder:
         return html, (None if self.uncacheable else frozenset(steps))
 
 
+def tracker(env: Environment, pages: list[Page], catalog: Catalog, config: Any) -> tuple[World, "Recorder"]:
+    """The world and recorder for `env` (before any hook), as render_cached makes them."""
+    world = World(identities(catalog), env, dict(env.filters), dict(env.tests), config, {p.path: p for p in pages})
+    return world, Recorder(world)
+
+
 def base_digest(page: Page, world: World, context: str) -> str | None:
     """Everything about a page that is not read through the hooks: None if it cannot be pictured."""
     try:  # every field, so a field added to Page later is covered too

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
+
 from .. import __version__
 from ..cache import BuildCache
 from ..catalog import Catalog
@@ -53,18 +55,9 @@ def url_helpers(config: SiteConfig):
     return url, canonical
 
 
-def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
-                 jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
-                 output: Path | None = None, related: dict[str, list] | None = None,
-                 keep: dict | None = None,
-                 sink: Callable[[str, str | Published], None] | None = None) -> dict[str, str | Published | None]:
-    """Output file -> HTML for every page of the site.
-
-    With a cache and the output folder, a page whose recorded reads are unchanged
-    is not rendered: its value is `Published` (the file already in `output` is reused).
-    `keep`, when given, receives the environment and page list (for incremental rebuilds).
-    With a `sink`, each page goes to it as soon as it is rendered (its value here is None).
-    """
+def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
+                     related: dict[str, list] | None = None) -> Environment:
+    """The theme's Jinja environment with everything templates may call: URLs, filters, head tags."""
     env = make_environment(site_root)
     url, canonical = url_helpers(config)
     env.globals.update(
@@ -78,6 +71,22 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     )
     install_filters(env, catalog, config)
     seo.install(env, catalog, config, canonical, related)
+    return env
+
+
+def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
+                 jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
+                 output: Path | None = None, related: dict[str, list] | None = None,
+                 keep: dict | None = None,
+                 sink: Callable[[str, str | Published], None] | None = None) -> dict[str, str | Published | None]:
+    """Output file -> HTML for every page of the site.
+
+    With a cache and the output folder, a page whose recorded reads are unchanged
+    is not rendered: its value is `Published` (the file already in `output` is reused).
+    `keep`, when given, receives the environment and page list (for incremental rebuilds).
+    With a `sink`, each page goes to it as soon as it is rendered (its value here is None).
+    """
+    env = page_environment(catalog, config, site_root, related)
     pages = pages if pages is not None else build_pages(catalog, config)
     if keep is not None:
         keep.update(env=env, pages=pages)
