@@ -59,9 +59,9 @@ class Session:
         if state is not None and state.config == repr(config):
             try:
                 report = self._update(state, config, started)
-            except Exception:
+            except Exception as exc:  # noqa: BLE001 - a full build redoes everything (and raises if it must)
                 self.state = None  # half-updated: the full build below starts from the cache on disk
-                raise
+                report = self._cannot(f"the incremental rebuild failed ({type(exc).__name__}: {exc})")
             if report is not None:
                 return report
         if state is None or state.config != repr(config):
