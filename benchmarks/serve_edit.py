@@ -6,7 +6,8 @@ CORPUS_DIR is what make_corpus.py wrote (`site/` and `hugo/`). For site-builder,
 this is the incremental Session that `site-builder serve` runs (in-process, no
 HTTP and no file watcher: just the rebuild); for Hugo, `hugo server`, whose own
 log line "Total in N ms" is taken for each rebuild. The same file gets the same
-sentence appended as in compare.py. Prints one JSON object.
+kind of sentence appended as in compare.py, and, every other edit, twelve words
+taken from another summary. Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -27,9 +28,16 @@ REPO = HERE.parent
 
 
 def edit(folder: Path, n: int) -> None:
-    target = sorted((folder / "content" / "summaries").glob("*.md"))[1]
-    with open(target, "a", encoding="utf-8") as f:
-        f.write(f"\nA sentence edited in the server, number {n}.\n")
+    """Odd edits append a sentence of words new to the summary, even ones a sentence of words
+    other summaries use (which moves their weights for related papers: the harder case)."""
+    files = sorted((folder / "content" / "summaries").glob("*.md"))
+    if n % 2:
+        words = re.findall(r"\b[a-z]{5,}\b", files[7 + n].read_text(encoding="utf-8").split("---", 2)[-1])[:12]
+        sentence = " ".join(words).capitalize() + "."
+    else:
+        sentence = f"A sentence edited in the server, number {n}."
+    with open(files[1], "a", encoding="utf-8") as f:
+        f.write(f"\n{sentence}\n")
 
 
 def ours(site: Path, edits: int, jobs: int | None) -> dict:

@@ -28,6 +28,7 @@ _COMMENTS_LINE = re.compile(r"^(\d+)\s+Comments?\s*$", re.I)
 _FIRST_PUBLISHED = re.compile(r"^\*\*First published:\*\*\s*(\d{4})/(\d{2})/(\d{2})")
 _ABSTRACT = re.compile(r"^\*\*Abstract:\*\*\s*(.*)$")
 _RESIDUE_TAIL = re.compile(r"(?:\s*!\[\]\(\))*\s*\|?\s*$")
+_RESIDUE_CHARS = "![]()|"  # with whitespace (\s is str.isspace), all _RESIDUE_TAIL can match
 _FURNITURE = re.compile(r"^(?:(?:!\[\]\(\)\s*)+\|?|\|)$")
 
 
@@ -37,7 +38,12 @@ def looks_like(text: str) -> bool:
 
 def clean_summary(text: str) -> str:
     """Strip the scrape's trailers (` ![]() |`, ` |`) from a summary body."""
-    return _RESIDUE_TAIL.sub("", text).strip()
+    # The trailer can only match in the run of whitespace and "![]()|" that ends the text:
+    # running the regex there alone spares it a failed try at every character of the body.
+    start = len(text)
+    while start and (text[start - 1] in _RESIDUE_CHARS or text[start - 1].isspace()):
+        start -= 1
+    return (text[:start] + _RESIDUE_TAIL.sub("", text[start:])).strip()
 
 
 def summary_id(body: str) -> str:

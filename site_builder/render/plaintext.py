@@ -88,6 +88,8 @@ _TAG = re.compile(
     rf'|(?P<start>{_NAME})(?P<attrs>(?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)[ \t\n\r\f]*(?P<empty>/?))>'
 )
 _ATTR = re.compile(r'[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+# Elements whose content HTMLParser (some Python versions) does not parse as tags.
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
 
 def _feed_simple(parser: _TextExtractor, fragment: str) -> bool:
@@ -95,29 +97,31 @@ def _feed_simple(parser: _TextExtractor, fragment: str) -> bool:
 
     HTMLParser spends most of the plain-text step on generality our HTML never
     needs. Returns False, having sent nothing, for anything else (comments, odd
-    tags, a `<` in text, script/style whose content is not parsed as HTML).
+    tags, a `<` in text, elements such as script whose content is not parsed as HTML).
     """
     tags = list(_TAG.finditer(fragment))
     if len(tags) != fragment.count("<"):
         return False
-    if any((m.group("start") or "").lower() in HTMLParser.CDATA_CONTENT_ELEMENTS for m in tags):
+    if any((m.group("start") or "").lower() in _RAW_TEXT for m in tags):
         return False
+    data, start, end = parser.handle_data, parser.handle_starttag, parser.handle_endtag
     pos = 0
     for m in tags:
-        if m.start() > pos:
-            parser.handle_data(unescape(fragment[pos:m.start()]))
+        at = m.start()
+        if at > pos:
+            data(unescape(fragment[pos:at]))
         pos = m.end()
-        if m.group("end") is not None:
-            parser.handle_endtag(m.group("end").lower())
+        closing, tag, attrs, empty = m.group("end", "start", "attrs", "empty")
+        if closing is not None:
+            end(closing.lower())
             continue
-        tag = m.group("start").lower()
-        attrs = [(a.group(1).lower(), unescape(a.group(2)) if a.group(2) else a.group(2))
-                 for a in _ATTR.finditer(m.group("attrs"))]
-        parser.handle_starttag(tag, attrs)
-        if m.group("empty"):  # <br/>: HTMLParser's handle_startendtag
-            parser.handle_endtag(tag)
+        tag = tag.lower()
+        start(tag, [(a.group(1).lower(), unescape(a.group(2)) if a.group(2) else a.group(2))
+                    for a in _ATTR.finditer(attrs)] if attrs else [])
+        if empty:  # <br/>: HTMLParser's handle_startendtag
+            end(tag)
     if pos < len(fragment):
-        parser.handle_data(unescape(fragment[pos:]))
+        data(unescape(fragment[pos:]))
     return True
 
 

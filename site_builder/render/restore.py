@@ -335,6 +335,7 @@ def _escape_cell_pipes(row: str, protected: _Protected) -> str:
 # --- restructuring -------------------------------------------------------------------
 
 _MARKER = re.compile(
+    rf"(?=[{OPEN}\-#*>\d])(?:"  # the first character of every alternative (as in _PROTECT)
     rf"(?P<ph>{OPEN}\d+{CLOSE})"
     r"|(?<!\S)(?:"
     r"(?P<hr>-{4,})(?!\S)"
@@ -344,7 +345,7 @@ _MARKER = re.compile(
     r"|(?P<num>\d{1,3})(?P<delim>[.)])(?=[ ]\S)"
     r"|(?P<quote>>)(?=[ ]\S)"
     r"|(?P<bold>\*\*)(?=[^\s*])"
-    r")"
+    r"))"
 )
 _SENTENCE_END = re.compile(rf"(?<=\S)[.!?:](?=[ ]+(?:[A-Z0-9\"'(\[*_`]|{OPEN}))")
 _RUN_IN_BOLD = re.compile(r"\*\*([A-Z][^*]{0,60}?)(?<!\s)\*\*(?= +[A-Z])")

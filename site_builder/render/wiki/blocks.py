@@ -14,6 +14,7 @@ from .quotes import finish_flow, finish_paragraphs
 from .state import State, strip_block_marks
 
 _RULE = re.compile(r"^-{4,}")
+_HEADINGS = [(level, re.compile(rf"^={{{level}}}(.+)={{{level}}}\s*$")) for level in range(6, 0, -1)]
 
 
 def render_blocks(state: State, text: str, *, first_line_plain: bool = False) -> list[str]:
@@ -104,8 +105,10 @@ def _display_if_alone(state: State, line: str) -> None:
 
 def parse_heading(line: str) -> tuple[int, str] | None:
     """(level, text) as MediaWiki reads "== x ==": the longest matching run of '='."""
-    for level in range(6, 0, -1):
-        m = re.match(rf"^={{{level}}}(.+)={{{level}}}\s*$", line)
+    if not line.startswith("="):  # most lines: no pattern can match
+        return None
+    for level, pattern in _HEADINGS:
+        m = pattern.match(line)
         if m:
             return level, m.group(1)
     return None

@@ -1,0 +1,73 @@
+"""The shortcuts taken for speed give exactly what the general code gives."""
+import random
+import re
+
+from site_builder.render import plaintext, restore
+from site_builder.render.markdown import render_markdown
+
+
+def _events(fragment, fast):
+    parser = plaintext._TextExtractor()
+    if fast:
+        if not plaintext._feed_simple(parser, fragment):
+            return None
+    else:
+        parser.feed(fragment)
+        parser.close()
+    return parser.parts
+
+
+PIECES = ['<p>', '</p>', '<br>', '<br/>', '<br />', '<span class="math inline">', '</span>', '\\(a&lt;b\\)',
+          '<div class="math display">', '</div>', '&amp;', '&', '&#x27;', '&copy', 'x y', '\n', '<li>', '</li>',
+          '<a href="x&amp;y" rel="noopener">', '</a>', '<img src="a" alt="" loading="lazy">', '<img src="a" alt/>',
+          '<P CLASS="Math">', '</P >', '<td>', '<em>', '</em>', '<template>', '</template>', '<pre><code>',
+          '</code></pre>', '&lt;p&gt;', '<h2 id="a">', '</h2>', '<script>', '</script>', '<!-- c -->', '<', '>',
+          '<x-y>', '<a\tb="1"\nc>', '<p\x0bclass="x">', '<a b="x"c>', '<a b ="x">', '<style>', '<?pi?>']
+
+
+def test_simple_html_gives_the_parsers_events():
+    rng = random.Random(7)
+    fast = 0
+    for _ in range(20000):
+        fragment = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 20)))
+        got = _events(fragment, fast=True)
+        if got is not None:
+            fast += 1
+            assert got == _events(fragment, fast=False), fragment
+    assert fast > 2000  # the comparison really ran
+
+
+def test_anything_unusual_goes_to_the_parser():
+    for fragment in ['<!-- x -->', 'a < b', '<script>x<p></script>', '<STYLE>p{}</STYLE>', '<textarea><b>x</b></textarea>',
+                     '<a b="x"c>', '<x-y>']:
+        assert _events(fragment, fast=True) is None
+    assert plaintext.html_to_text('<p>a<!-- x --> &amp; <span class="math inline">\\(\\alpha\\)</span></p>') == "a & α"
+
+
+def _without_lookahead(pattern: re.Pattern) -> re.Pattern:
+    """The same alternation without the leading first-character lookahead."""
+    m = re.match(r"\(\?=\[[^\]]*\]\)\(\?:", pattern.pattern)
+    assert m and pattern.pattern.endswith(")")
+    return re.compile(pattern.pattern[m.end():-1], pattern.flags)
+
+
+def test_first_character_lookaheads_change_no_match():
+    rng = random.Random(11)
+    o, c = restore.OPEN, restore.CLOSE
+    alphabet = list("`$\\!{}[]()<>h ttps:/ab*c1-#.)\n\"'٣") + [
+        "\\begin{align}", "\\end{align}", "http://x.png", "\\cite{k}", "$$", "```", "![a](u.png) *cap*",
+        "----", "**", "## ", f"{o}7{c}", "1. ", "* x", "- y", "> q"]
+    for pattern in (restore._PROTECT, restore._MARKER):
+        plain = _without_lookahead(pattern)
+        for _ in range(5000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            pos = rng.randint(0, len(text))
+            assert [(m.span(), m.groupdict()) for m in pattern.finditer(text, pos)] == \
+                   [(m.span(), m.groupdict()) for m in plain.finditer(text, pos)], text
+
+
+def test_linkify_still_finds_links_and_only_links():
+    html = render_markdown("See https://example.org/a and <https://b.org> but not model.py or www.example.com.").html
+    assert '<a href="https://example.org/a" rel="noopener">' in html
+    assert 'href="https://b.org"' in html
+    assert "model.py" in html and 'href="http://www.example.com' not in html
