@@ -19,11 +19,12 @@ pickles into the build cache.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
+from array import array
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
-from operator import itemgetter
+from operator import itemgetter, neg
 
 from .model import Catalog, Paper, Summary
 
@@ -34,6 +35,7 @@ QUERY_TERMS = 10     # of those, the ones used to look for neighbours
 CHAMPIONS = 32       # entries kept per term in the inverted index
 TOPIC_WEIGHT = 3.0   # a shared topic counts like a word used a few times in both
 MIN_SCORE = 0.05     # below this, "related" would be noise
+REDO_ALL_ABOVE = 1 / 8  # share of vectors an update changed above which it redoes every list
 STOPWORDS = frozenset("""
 about above after again against all also among and any are because been before being below between both but can
 could did does doing done down during each either else even few for from further had has have having her here
@@ -53,7 +55,6 @@ _BYTE_MAP = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <=
 # ("İ" -> "i̇", Kelvin sign -> "k"); a test checks this against the running Python's Unicode tables.
 ODD_LOWER = ("\u0130", "\u212a")
 _DIGITS = "0123456789"
-_SCORE_SLACK = 1e-8  # > how far round(s, 9) can move a score; see _top
 
 
 def _words(text: str) -> Counter:
@@ -106,66 +107,126 @@ class _TfWeights(dict):
 
 
 _TF_WEIGHT = _TfWeights()
+_ID = "I" if array("I").itemsize >= 4 else "L"  # typecode of term ids, entry indexes, counts
+_NAN = math.nan
+_SCORE_SLACK = 1e-8  # more than round(s, 9) can move a score; see _top
 
 
-def _vector(counts: dict[str, int], idf: dict[str, float]) -> dict[str, float]:
-    """The entry's TERMS_KEPT strongest terms, strongest first (ties by term), unit length."""
+def _vector(counts: dict[str, int], idf: dict[str, float]) -> tuple[dict[str, float], float]:
+    """The entry's TERMS_KEPT strongest terms, strongest first (ties by term), unit length;
+    and the raw weight of the last one when the vector is full (NaN when any term would fit)."""
     tfw, get = _TF_WEIGHT, idf.get
     keyed = sorted([(-(tfw[tf] * w), t) for t, tf in counts.items() if (w := get(t)) is not None])
     del keyed[TERMS_KEPT:]
     norm = math.sqrt(sum(w * w for w, _ in keyed)) or 1.0
-    return {t: -w / norm for w, t in keyed}
+    return {t: -w / norm for w, t in keyed}, (-keyed[-1][0] if len(keyed) == TERMS_KEPT else _NAN)
 
 
-def _top(scores: dict[int, float], k: int) -> list[int]:
-    """The k best (score rounded to 9 places, descending; then index) of those >= MIN_SCORE.
+def _top(scores: dict[int, float], k: int) -> tuple[list[int], float, float, int]:
+    """The k best (score rounded to 9 places, descending; then index) of those >= MIN_SCORE;
+    the sort key of the k-th (NaN if there are fewer) and that of the next one (NaN, 0 if none).
 
     Rounding is monotonic and moves a score by at most 5e-10, so only the scores within
-    _SCORE_SLACK of the k-th best raw score can make the cut: only those are rounded.
+    _SCORE_SLACK of the (k+1)-th best raw score can be among the first k+1: only those are
+    rounded and sorted.
     """
     ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)
     floor = MIN_SCORE
-    if len(ranked) > k:
-        floor = max(floor, ranked[k - 1][1] - _SCORE_SLACK)
+    if len(ranked) > k + 1:
+        floor = max(floor, ranked[k][1] - _SCORE_SLACK)
     best = []
     for j, s in ranked:
         if s < floor:
             break
         best.append((-round(s, 9), j))
     best.sort()
-    return [j for _, j in best[:k]]
+    nxt = best[k] if len(best) > k else (_NAN, 0)
+    del best[k:]
+    return [j for _, j in best], (best[-1][0] if len(best) == k else _NAN), *nxt
+
+
+Postings = tuple[array, array]  # (-weight, entry) sorted, as two parallel arrays
+
+
+def _find(plist: Postings, negw: float, i: int) -> int:
+    """Where (negw, i) is, or goes, in a posting list."""
+    ws, ids = plist
+    lo = bisect_left(ws, negw)
+    return bisect_left(ids, i, lo, bisect_right(ws, negw, lo))
+
+
+def _champions(plist: Postings) -> dict[int, float]:
+    return dict(zip(plist[1][:CHAMPIONS], map(neg, plist[0][:CHAMPIONS])))
+
+
+def _flat(arrays: Iterable[array], typecode: str = _ID) -> tuple[array, array]:
+    out, ends = array(typecode), array(_ID)
+    for a in arrays:
+        out.extend(a)
+        ends.append(len(out))
+    return out, ends
+
+
+def _split(flat: array, ends: array) -> list[array]:
+    out, start = [], 0
+    for end in ends:
+        out.append(flat[start:end])
+        start = end
+    return out
 
 
 class RelatedIndex:
     """Related entries of a catalog, kept so that edits can be applied exactly and cheaply.
 
-    Entries are numbered in URL order (`urls`, `position`); per entry: `counts` (its
-    terms), `vectors`, `results` (indexes of its related entries, best first). Per term:
-    `df`, `idf`, `postings` (every entry that keeps the term, as (-weight, index), sorted),
-    `champions` (the first CHAMPIONS of those, index -> weight) and `queriers` (the
-    entries that look for neighbours through the term).
+    Entries are numbered in URL order (`urls`, `position`). Per entry: its term counts
+    (`counts_for`; stored as arrays of term ids into `vocab`), `vectors` and `results`
+    (indexes of the related entries, best first). Per term: `df`, `idf`, `postings`
+    (every entry that keeps the term in its vector, by weight), `champions` (the first
+    CHAMPIONS of those, entry -> weight) and `queriers` (the entries that look for
+    neighbours through the term).
     """
 
-    def __init__(self, urls: list[str], counts: list[dict[str, int]], k: int = 5) -> None:
-        """From URLs in sorted order and their `entry_terms`; `build` is the usual way in."""
+    def __init__(self, urls: list[str], counts: Iterable[dict[str, int]], k: int = 5) -> None:
+        """From URLs in sorted order and their `entry_terms`; `build` is the usual way in.
+
+        `counts` is read once, in step with `urls`: from a generator, only one entry's
+        words are held at a time (they are kept as arrays of term ids).
+        """
         self.k = k
-        self.urls = urls
-        self.counts = counts
-        self.position = {u: i for i, u in enumerate(urls)}
+        self.urls = list(urls)
+        self.position = {u: i for i, u in enumerate(self.urls)}
+        self.vocab: list[str] = []  # term id -> term; terms no entry has any more keep their id
+        self._tid: dict[str, int] = {}
+        self._terms: list[array] = []  # per entry: its term ids ...
+        self._tfs: list[array] = []  # ... and how often it uses each
         df: Counter = Counter()
+        vocab, tid = self.vocab, self._tid
         for c in counts:
+            for t in [t for t in c if t not in tid]:
+                tid[t] = len(vocab)
+                vocab.append(t)
+            self._terms.append(array(_ID, map(tid.__getitem__, c)))
+            self._tfs.append(array(_ID, c.values()))
             df.update(c.keys())
+        n = len(self.urls)
+        if len(self._terms) != n:
+            raise ValueError("one count per URL")
         self.df: dict[str, int] = dict(df)
-        n = len(urls)
         self.idf: dict[str, float] = {t: w for t, d in df.items() if (w := _idf(t, d, n)) is not None}
-        self.vectors = [_vector(c, self.idf) for c in counts]
+        self.vectors: list[dict[str, float]] = []
+        self._cut = array("d")  # raw weight of each full vector's last term (NaN if not full)
+        for i in range(n):
+            vec, cut = _vector(self._counts(i), self.idf)
+            self.vectors.append(vec)
+            self._cut.append(cut)
+        self._holders: list[array] | None = None  # term id -> entries that have it; built when needed
         self._index_vectors()
-        self.results = [self._query(i) for i in range(n)]
+        self._query_all()
 
     @classmethod
     def build(cls, entries: Iterable[Entry], k: int = 5) -> "RelatedIndex":
         entries = sorted(entries, key=lambda e: e.url)
-        return cls([e.url for e in entries], [entry_terms(e) for e in entries], k)
+        return cls([e.url for e in entries], (entry_terms(e) for e in entries), k)
 
     @classmethod
     def for_catalog(cls, catalog: Catalog, k: int = 5) -> "RelatedIndex":
@@ -180,31 +241,51 @@ class RelatedIndex:
         return {u: [self.urls[j] for j in r] for u, r in zip(self.urls, self.results)}
 
     def resolve(self, entries: Iterable[Entry]) -> dict[str, list[Entry]]:
-        """Entry URL -> related entry objects, for the entries of the catalog at hand."""
+        """Entry URL -> related entry objects, taken from `entries` (the catalog at hand)."""
         by_url = {e.url: e for e in entries}
         if by_url.keys() != self.position.keys():
-            raise ValueError("the index was built for other entries: build it again")
+            raise ValueError("the related index was built for other entries: build it again")
         objs = [by_url[u] for u in self.urls]
         return {u: [objs[j] for j in r] for u, r in zip(self.urls, self.results)}
 
+    def counts_for(self, url: str) -> dict[str, int]:
+        return self._counts(self.position[url])
+
+    def _counts(self, i: int) -> dict[str, int]:
+        return dict(zip(map(self.vocab.__getitem__, self._terms[i]), self._tfs[i]))
+
     # -- computing -------------------------------------------------------
     def _index_vectors(self) -> None:
-        postings: dict[str, list[tuple[float, int]]] = {}
+        lists: dict[str, list[tuple[float, int]]] = {}
         queriers: dict[str, set[int]] = {}
         for i, vec in enumerate(self.vectors):
             for t, w in vec.items():
-                postings.setdefault(t, []).append((-w, i))
+                lists.setdefault(t, []).append((-w, i))
             for t in islice(vec, QUERY_TERMS):
                 queriers.setdefault(t, set()).add(i)
-        for plist in postings.values():
+        self.postings: dict[str, Postings] = {}
+        for t, plist in lists.items():
             plist.sort()
-        self.postings = postings
+            self.postings[t] = (array("d", map(itemgetter(0), plist)), array(_ID, map(itemgetter(1), plist)))
         self.queriers = queriers
-        self.champions = {t: {j: -w for w, j in plist[:CHAMPIONS]} for t, plist in postings.items()}
+        self.champions = {t: _champions(plist) for t, plist in self.postings.items()}
 
-    def _query(self, i: int) -> list[int]:
+    def _query_all(self) -> None:
+        n = len(self.urls)
+        self.results: list[list[int]] = [[]] * n
+        # Per entry, the sort key (-rounded score, index) of its list's last entry, if the list
+        # is full, and a lower bound on that of any other candidate (NaN: there is none).
+        self._kth, self._next_s, self._next_j = array("d", [_NAN]) * n, array("d", [_NAN]) * n, array(_ID, [0]) * n
+        for i in range(n):
+            self._set(i, *self._query(i))
+
+    def _set(self, i: int, result: list[int], kth: float, next_s: float, next_j: int) -> None:
+        self.results[i] = result
+        self._kth[i], self._next_s[i], self._next_j[i] = kth, next_s, next_j
+
+    def _query(self, i: int) -> tuple[list[int], float, float, int]:
         if self.k <= 0:
-            return []
+            return [], _NAN, _NAN, 0
         champions = self.champions
         scores: dict[int, float] = {}
         get = scores.get
@@ -214,68 +295,69 @@ class RelatedIndex:
         scores.pop(i, None)  # cheaper than testing j != i above
         return _top(scores, self.k)
 
-    def _score(self, qterms: list[tuple[str, float]], j: int) -> float:
-        """What _query accumulates for j, in the same order, so bit for bit the same."""
-        s = 0.0
-        champions = self.champions
-        for t, w in qterms:
-            wj = champions[t].get(j)
-            if wj is not None:
-                s = s + w * wj
-        return s
-
     # -- updating --------------------------------------------------------
     def update(self, changed: Iterable[Entry]) -> set[str]:
-        """Take the new text, title, keywords or topics of `changed` entries into account.
+        """Take the new text, title, keywords or topics of the `changed` entries into account.
 
-        The set of entries must be the one the index was built for (a new or deleted
-        entry needs `build`). Afterwards the index is exactly what `build` would give
-        on the current entries. Returns the URLs whose related list changed.
+        The entries must be those the index was built for (an added or removed entry
+        needs `build`); a summary of a known paper stands for its paper. Passing
+        unchanged entries costs only their tokenising. Afterwards the index is exactly
+        what `build` gives on the current entries. Returns the URLs whose related list
+        changed (entries or order).
         """
-        fresh: dict[int, Counter] = {}
+        fresh: dict[int, dict[str, int]] = {}
         for e in changed:
+            if isinstance(e, Summary) and e.paper is not None:
+                e = e.paper
             i = self.position.get(e.url)
             if i is None:
                 raise KeyError(f"{e.url} is not in the related index: build it again")
-            c = entry_terms(e)
-            if c != self.counts[i]:
+            c = dict(entry_terms(e))
+            if c != self._counts(i):
                 fresh[i] = c
         if not fresh:
             return set()
         reweighed = self._count(fresh)
-        # Entries whose vector may differ: the edited ones, and those holding a term whose idf moved.
-        suspects = set(fresh)
-        if reweighed:
-            for i, c in enumerate(self.counts):
-                if i not in suspects and not c.keys().isdisjoint(reweighed) and self._may_reweigh(i, reweighed):
-                    suspects.add(i)
+        suspects = set(fresh) | self._reweighed(reweighed) if reweighed else set(fresh)
         vectors: dict[int, dict[str, float]] = {}
         for i in sorted(suspects):
-            v = _vector(self.counts[i], self.idf)
-            if v != self.vectors[i]:
-                vectors[i] = v
+            vec, _ = _vector(self._counts(i), self.idf)
+            if list(vec.items()) != list(self.vectors[i].items()):  # the order says which terms query
+                vectors[i] = vec
         if not vectors:
             return set()
-        if len(vectors) * 8 > len(self.urls):  # most lists move anyway: redo the whole index
+        if len(vectors) > REDO_ALL_ABOVE * len(self.urls):  # most lists move anyway
             return self._recompute_all(vectors)
         return self._recompute_some(vectors)
 
-    def _count(self, fresh: dict[int, Counter]) -> set[str]:
-        """New counts and document frequencies; returns the terms whose idf changed."""
-        df, idf, n = self.df, self.idf, len(self.urls)
+    def _count(self, fresh: dict[int, dict[str, int]]) -> set[str]:
+        """Store new counts, update document frequencies; returns the terms whose idf changed."""
+        df, idf, n, vocab, tid, holders = self.df, self.idf, len(self.urls), self.vocab, self._tid, self._holders
         moved: set[str] = set()
         for i, c in fresh.items():
-            old = self.counts[i]
+            old = self._counts(i)
             for t in old.keys() - c.keys():
                 if df[t] == 1:
                     del df[t]
                 else:
                     df[t] -= 1
                 moved.add(t)
+                if holders is not None:
+                    h = holders[tid[t]]
+                    del h[bisect_left(h, i)]
             for t in c.keys() - old.keys():
+                if t not in tid:
+                    tid[t] = len(vocab)
+                    vocab.append(t)
+                    if holders is not None:
+                        holders.append(array(_ID))
+                t = vocab[tid[t]]
                 df[t] = df.get(t, 0) + 1
                 moved.add(t)
-            self.counts[i] = c
+                if holders is not None:
+                    insort(holders[tid[t]], i)
+            self._terms[i] = array(_ID, map(tid.__getitem__, c))
+            self._tfs[i] = array(_ID, c.values())
         reweighed = set()
         for t in moved:
             w = _idf(t, df.get(t, 0), n)
@@ -287,104 +369,226 @@ class RelatedIndex:
                     idf[t] = w
         return reweighed
 
-    def _may_reweigh(self, i: int, reweighed: set[str]) -> bool:
-        """Whether new idfs of `reweighed` terms (some of which entry i has) can change its vector."""
-        vec = self.vectors[i]
-        if not vec.keys().isdisjoint(reweighed):
-            return True  # a kept term weighs differently (or no longer counts)
-        counts, idf = self.counts[i], self.idf
-        joining = [t for t in counts.keys() & reweighed if t in idf]
-        if len(vec) < TERMS_KEPT:
-            return bool(joining)  # a vector with room keeps every term that counts
-        # A full vector changes only if a term now outranks its last one (whose weight has not moved).
-        last = next(reversed(vec))
-        cut = (-((1 + math.log(counts[last])) * idf[last]), last)
-        return any((-((1 + math.log(counts[t])) * idf[t]), t) < cut for t in joining)
+    def _holders_index(self) -> list[array]:
+        if self._holders is None:
+            holders = [array(_ID) for _ in self.vocab]
+            for i, terms in enumerate(self._terms):
+                for t in terms:
+                    holders[t].append(i)
+            self._holders = holders
+        return self._holders
+
+    def _reweighed(self, reweighed: set[str]) -> set[int]:
+        """Entries whose vector the new idf of `reweighed` terms can change (a superset).
+
+        Every entry that keeps such a term; and, as the other kept terms weigh the same,
+        those where such a term now outranks the last kept term (or where there is room).
+        """
+        holders, idf, vectors, cuts, tfw = self._holders_index(), self.idf, self.vectors, self._cut, _TF_WEIGHT
+        found: set[int] = set()
+        for t in reweighed:
+            w = idf.get(t)
+            k = self._tid[t]
+            for i in holders[k]:
+                if i in found:
+                    continue
+                vec = vectors[i]
+                if t in vec:
+                    found.add(i)
+                elif w is not None:
+                    cut = cuts[i]
+                    if cut != cut:  # NaN: the vector has room
+                        found.add(i)
+                    else:
+                        # If the last kept term is reweighed too, `cut` is stale, but then
+                        # that term, kept, adds the entry anyway.
+                        tf = self._tfs[i][self._terms[i].index(k)]
+                        if (-(tfw[tf] * w), t) < (-cut, next(reversed(vec))):
+                            found.add(i)
+        return found
 
     def _recompute_all(self, vectors: dict[int, dict[str, float]]) -> set[str]:
-        for i, v in vectors.items():
-            self.vectors[i] = v
+        for i, vec in vectors.items():
+            self.vectors[i] = vec
         self._index_vectors()
         old = self.results
-        self.results = [self._query(i) for i in range(len(self.urls))]
+        self._query_all()
         return {self.urls[i] for i, (a, b) in enumerate(zip(old, self.results)) if a != b}
 
     def _recompute_some(self, vectors: dict[int, dict[str, float]]) -> set[str]:
         postings, queriers, champions = self.postings, self.queriers, self.champions
         touched: set[str] = set()
-        for i, v in vectors.items():
+        for i, vec in vectors.items():
             old = self.vectors[i]
             for t, w in old.items():
                 plist = postings[t]
-                at = bisect_left(plist, (-w, i))
-                assert plist[at] == (-w, i)
-                del plist[at]
-            for t, w in v.items():
-                insort(postings.setdefault(t, []), (-w, i))
-            touched.update(old, v)
-            asked, asks = set(islice(old, QUERY_TERMS)), set(islice(v, QUERY_TERMS))
+                at = _find(plist, -w, i)
+                assert plist[1][at] == i and plist[0][at] == -w
+                del plist[0][at], plist[1][at]
+            for t, w in vec.items():
+                plist = postings.get(t) or postings.setdefault(t, (array("d"), array(_ID)))
+                at = _find(plist, -w, i)
+                plist[0].insert(at, -w)
+                plist[1].insert(at, i)
+            touched.update(old, vec)
+            asked, asks = set(islice(old, QUERY_TERMS)), set(islice(vec, QUERY_TERMS))
             for t in asked - asks:
                 queriers[t].discard(i)
                 if not queriers[t]:
                     del queriers[t]
             for t in asks - asked:
                 queriers.setdefault(t, set()).add(i)
-            self.vectors[i] = v
-        # Champion lists that changed, and the entries whose weight in them changed.
-        moved: dict[str, set[int]] = {}
+            self.vectors[i] = vec
+        # Changed champion lists: whose weight changed in them, and whose went up.
+        moved: dict[str, tuple[set[int], set[int]]] = {}
         for t in touched:
-            plist = postings.get(t)
-            champ = {j: -w for w, j in islice(plist, CHAMPIONS)} if plist else {}
+            plist = postings[t]
+            champ = _champions(plist) if plist[1] else {}
             before = champions.get(t, {})
             if champ != before:
-                moved[t] = {j for j, _ in before.items() ^ champ.items()}
+                moved[t] = ({j for j, _ in before.items() ^ champ.items()},
+                            {j for j, w in champ.items() if w > before.get(j, 0.0)})
             if champ:
                 champions[t] = champ
             else:
-                postings.pop(t, None)
+                del postings[t]
                 champions.pop(t, None)
-        # Entries that ask a changed champion list: which candidates' scores moved.
-        reached: dict[int, set[int]] = {}
-        for t, js in moved.items():
+        # Which other entries can see a difference. A candidate's score is a sum of
+        # products in a fixed order, and floating-point + and * are monotonic, so one
+        # whose weights only went down scores no higher than before: if it was not
+        # listed, it still is not. So an entry asking a changed champion list needs a
+        # look if a listed entry's weight changed there, or if some entry gained weight.
+        results = self.results
+        redo = set(vectors)
+        listed_moved: set[int] = set()
+        gainers: dict[int, set[int]] = {}
+        for t, (delta, gained) in moved.items():
             for i in queriers.get(t, ()):
-                if i not in vectors:
-                    reached.setdefault(i, set()).update(js)
+                if i not in redo:
+                    if not delta.isdisjoint(results[i]):
+                        listed_moved.add(i)
+                    if gained:
+                        gainers.setdefault(i, set()).update(gained)
         changed = set()
-        for i in [*vectors, *(i for i, js in reached.items() if self._may_move(i, js))]:
-            new = self._query(i)
-            if new != self.results[i]:
-                self.results[i] = new
+        if self.k > 0:
+            score = self._scorer()
+            for i in sorted(listed_moved.union(gainers)):
+                relisted = self._relist(i, i in listed_moved, gainers.get(i, ()), score)
+                if relisted is None:
+                    redo.add(i)
+                elif relisted:
+                    changed.add(self.urls[i])
+        for i in sorted(redo):
+            result = self.results[i]
+            self._set(i, *self._query(i))
+            if self.results[i] != result:
                 changed.add(self.urls[i])
         return changed
 
-    def _may_move(self, i: int, js: set[int]) -> bool:
-        """Whether new scores of candidates `js` (all else equal) can change entry i's list."""
-        js.discard(i)
-        if not js or self.k <= 0:
-            return False
+    def _scorer(self) -> Callable[[list[tuple[str, float]], int], float]:
+        """score(query terms of i, j): what _query adds up for j, in the same order, so bit for bit."""
+        champions, vectors = self.champions, self.vectors
+        weights: dict[int, dict[str, float]] = {}  # candidate -> term -> its champion weight
+
+        def score(qterms: list[tuple[str, float]], j: int) -> float:
+            wj = weights.get(j)
+            if wj is None:
+                wj = weights[j] = {t: champ[j] for t in vectors[j] if j in (champ := champions[t])}
+            s = 0.0
+            for t, w in qterms:
+                x = wj.get(t)
+                if x is not None:
+                    s = s + w * x
+            return s
+        return score
+
+    def _relist(self, i: int, listed_moved: bool, gained: Iterable[int],
+                score: Callable[[list[tuple[str, float]], int], float]) -> bool | None:
+        """Entry i's list when only the scores of its listed entries (`listed_moved`) and of
+        `gained` may have changed, those of `gained` upwards. True if it changed, False if
+        not, None if it cannot tell (an entry it does not know may now make the list)."""
         result = self.results[i]
-        if not js.isdisjoint(result):
-            return True  # a listed entry's score moved: it may drop, or swap places
         qterms = list(islice(self.vectors[i].items(), QUERY_TERMS))
-        cut = None
-        if len(result) >= self.k:
-            last = result[-1]
-            cut = (-round(self._score(qterms, last), 9), last)
-        for j in js:
-            s = self._score(qterms, j)
-            if s >= MIN_SCORE and (cut is None or (-round(s, 9), j) < cut):
-                return True
-        return False
+        outsiders = [j for j in gained if j != i and j not in result]
+        next_s = self._next_s[i]
+        bound = None if next_s != next_s else (next_s, self._next_j[i])
+        if not listed_moved:  # the list stands unless one of `outsiders` overtakes its last
+            kth = self._kth[i]
+            last = (kth, result[-1]) if kth == kth else None
+            keys = []
+            for j in outsiders:
+                s = score(qterms, j)
+                if s >= MIN_SCORE:
+                    keys.append((-round(s, 9), j))
+            if last is None and not keys or last is not None and all(key > last for key in keys):
+                if keys and (bound is None or min(keys) < bound):
+                    self._next_s[i], self._next_j[i] = min(keys)
+                return False
+        pool = []
+        for j in (*result, *outsiders):
+            s = score(qterms, j)
+            if s >= MIN_SCORE:
+                pool.append((-round(s, 9), j))
+        pool.sort()
+        k = self.k
+        # Any other candidate's key is >= bound (those keys can only have grown).
+        if bound is not None and (len(pool) < k or pool[k - 1] > bound):
+            return None
+        nxt = pool[k] if len(pool) > k else None
+        if bound is not None and (nxt is None or bound < nxt):
+            nxt = bound
+        del pool[k:]
+        self._set(i, [j for _, j in pool], pool[-1][0] if len(pool) == k else _NAN, *(nxt or (_NAN, 0)))
+        return self.results[i] != result
 
     # -- pickling --------------------------------------------------------
+    # Flat arrays instead of millions of small objects: small, and quick to save and load.
     def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["position"]
-        return state
+        tid = self._tid.__getitem__
+        vt, vw, ve = array(_ID), array("d"), array(_ID)
+        for vec in self.vectors:
+            vt.extend(map(tid, vec))
+            vw.extend(vec.values())
+            ve.append(len(vt))
+        qt = array(_ID, map(tid, self.queriers))
+        qi, qe = _flat(array(_ID, sorted(s)) for s in self.queriers.values())
+        return {
+            "k": self.k, "urls": self.urls, "vocab": self.vocab,
+            "df": array(_ID, [self.df.get(t, 0) for t in self.vocab]),
+            "idf": (array(_ID, map(tid, self.idf)), array("d", self.idf.values())),
+            "terms": _flat(self._terms), "tfs": _flat(self._tfs),
+            "holders": None if self._holders is None else _flat(self._holders),
+            "vectors": (vt, vw, ve), "cut": self._cut,
+            "postings": (array(_ID, map(tid, self.postings)), _flat((p[0] for p in self.postings.values()), "d"),
+                         _flat(p[1] for p in self.postings.values())),
+            "queriers": (qt, qi, qe),
+            "results": _flat(array(_ID, r) for r in self.results),
+            "kth": self._kth, "next_s": self._next_s, "next_j": self._next_j,
+        }
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+        self.k, self.urls, self.vocab = state["k"], state["urls"], state["vocab"]
+        vocab = self.vocab
+        term = vocab.__getitem__
         self.position = {u: i for i, u in enumerate(self.urls)}
+        self._tid = {t: i for i, t in enumerate(vocab)}
+        self.df = {t: d for t, d in zip(vocab, state["df"]) if d}
+        self.idf = dict(zip(map(term, state["idf"][0]), state["idf"][1]))
+        self._terms, self._tfs = _split(*state["terms"]), _split(*state["tfs"])
+        self._holders = None if state["holders"] is None else _split(*state["holders"])
+        vt, vw, ve = state["vectors"]
+        self.vectors, start = [], 0
+        for end in ve:
+            self.vectors.append(dict(zip(map(term, vt[start:end]), vw[start:end])))
+            start = end
+        self._cut = state["cut"]
+        pt, (pw, pe), (pi, _) = state["postings"]
+        self.postings = dict(zip(map(term, pt), zip(_split(pw, pe), _split(pi, pe))))
+        self.champions = {t: _champions(plist) for t, plist in self.postings.items()}
+        qt, qi, qe = state["queriers"]
+        self.queriers = dict(zip(map(term, qt), map(set, _split(qi, qe))))
+        self.results = [r.tolist() for r in _split(*state["results"])]
+        self._kth, self._next_s, self._next_j = state["kth"], state["next_s"], state["next_j"]
 
 
 def related_entries(catalog: Catalog, k: int = 5) -> dict[str, list[Entry]]:

@@ -55,6 +55,9 @@ _PLAIN = (str, int, float, bool, type(None))
 _JINJA_RUNTIME = (LoopContext, Macro, Namespace, Undefined)
 
 
+_TRANSPARENT: dict[type, bool] = {}
+
+
 class Untrackable(Exception):
     pass
 
@@ -271,7 +274,7 @@ class Recorder:
         self.note_call(("filter", name), args, kwargs, result)
 
     def callable_ref(self, fn: Any, global_names: dict[int, str]) -> tuple | None:
-        if isinstance(fn, Macro):
+        if type(fn) is Macro or isinstance(fn, Macro):
             return None  # template code: its reads are recorded as it runs
         owner = getattr(fn, "__self__", None)
         if isinstance(fn, (types.BuiltinMethodType, types.MethodWrapperType)) and isinstance(
@@ -303,8 +306,12 @@ class Recorder:
 
     def _transparent(self, obj: Any) -> bool:
         """Objects whose content is in the page's base digest, or Jinja's own helpers."""
-        return isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, *_JINJA_RUNTIME)) or (
-            type(obj).__module__ == config_module.__name__)
+        kind = type(obj)
+        known = _TRANSPARENT.get(kind)
+        if known is None:  # decided by type alone, so once per type (this runs for every read)
+            known = _TRANSPARENT[kind] = isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, *_JINJA_RUNTIME)) or (
+                kind.__module__ == config_module.__name__)
+        return known
 
     def render(self, page: Page) -> tuple[str, frozenset[tuple] | None]:
         """HTML of the page and its steps (None when it must not be cached)."""
