@@ -98,8 +98,45 @@ class Dependencies:
             out |= self.by_object.get(key, set())
         return {i for i in out if self.readers.get(i)}
 
+    def readers_of(self, steps: Iterable[int]) -> set[str]:
+        return set().union(*(self.readers.get(i, ()) for i in steps))
+
     def pages_showing(self, identities: Iterable[tuple]) -> set[str]:
         out: set[str] = set()
         for key in identities:
             out |= self.shown_on.get(key, set())
         return out
+
+
+class Scan:
+    """The same questions, answered by one pass over the tables instead of indexes.
+
+    Building the indexes costs more than one pass, so a process that asks once
+    (`site-builder build`) scans, and a long-running one (`serve`) indexes.
+    """
+
+    def __init__(self, table: list[tuple[tuple, str]], pages: dict[str, tuple], page_list: Iterable[tuple[str, Page]],
+                 keys: dict[int, tuple]) -> None:
+        self.table, self.pages, self.page_list, self.keys = table, pages, list(page_list), keys
+
+    def steps_of(self, identities: Iterable[tuple]) -> set[int]:
+        wanted = set(identities)
+        return {i for i, (step, _) in enumerate(self.table)
+                if (step[1] in wanted if step[0] == "get" else not wanted.isdisjoint(mentions(step)))}
+
+    def readers_of(self, steps: Iterable[int]) -> set[str]:
+        steps = set(steps)
+        return {where for where, (_, ids) in self.pages.items() if not ids.isdisjoint(steps)}
+
+    def pages_showing(self, identities: Iterable[tuple]) -> set[str]:
+        wanted = set(identities)
+        return {where for where, page in self.page_list if not wanted.isdisjoint(page_objects(page, self.keys))}
+
+    def add_page(self, where: str, ids: Iterable[int]) -> None:
+        pass  # answered from the tables, which the caller updates
+
+    def remove_page(self, where: str, ids: Iterable[int]) -> None:
+        pass
+
+    def index_steps(self) -> None:
+        pass

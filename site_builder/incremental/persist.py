@@ -72,6 +72,7 @@ def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jo
     world, recorder = tracker(env, kept["pages"], catalog, config)
     kept.update(env=env, world=world, recorder=recorder, cache=cache)
     session = Session(content, output, site_root, jobs=jobs)
+    session.one_shot = True
     session.state = _State(data["config"], data["theme"], data["snapshot"], data["report"], catalog, cache, kept,
                            data["uncacheable"])
     return session

@@ -28,7 +28,7 @@ from ..pipeline import BuildProgress, BuildReport, build
 from ..readers import read_file
 from . import changes
 from .delta import text_edits
-from .dependencies import Dependencies
+from .dependencies import Dependencies, Scan
 
 
 @dataclass
@@ -41,7 +41,7 @@ class _State:
     cache: BuildCache
     kept: dict[str, Any]
     uncacheable: set[str] = field(default_factory=set)
-    deps: Dependencies | None = None  # built at the first incremental rebuild
+    deps: Dependencies | Scan | None = None  # made at the first incremental rebuild
 
 
 class Session:
@@ -52,6 +52,7 @@ class Session:
         self.state: _State | None = None
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
         self.why_full = ""  # why the last build could not be incremental
+        self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -183,13 +184,15 @@ class Session:
                 pages[index[page.path]] = world.pages[page.path] = page
                 replaced.add(where_of[page.path])
 
-        if st.deps is None:
-            st.deps = Dependencies(cache.new["page_steps"], cache.new["pages"],
-                                   ((where_of[p.path], p) for p in pages), world.keys)
+        if st.deps is None:  # indexes pay off only over several rebuilds
+            kind = Scan if self.one_shot else Dependencies
+            st.deps = kind(cache.new["page_steps"], cache.new["pages"], ((where_of[p.path], p) for p in pages),
+                           world.keys)
         deps = st.deps
-        changed |= {("page", p.path) for p in pages if where_of[p.path] in deps.pages_showing(changed)}
+        showing = deps.pages_showing(changed)
+        changed |= {("page", p.path) for p in pages if where_of[p.path] in showing}
         table = cache.new["page_steps"]
-        stale = set()
+        moved = set()
         for i in deps.steps_of(changed):
             step, value = table[i]
             try:
@@ -197,8 +200,8 @@ class Session:
             except Exception:  # noqa: BLE001 - no longer computable: it changed
                 same = False
             if not same:
-                stale |= deps.readers[i]
-        todo = sorted(stale | replaced | st.uncacheable)
+                moved.add(i)
+        todo = sorted(deps.readers_of(moved) | replaced | st.uncacheable)
 
         by_where = {where_of[p.path]: p for p in pages}
         recorder.steps = {}  # digests recorded by an earlier rebuild may be out of date
