@@ -8,6 +8,8 @@ the two generators so machine load hits both alike:
   cold   no output, no cache (site-builder's MathJax verdicts too: Node runs)
   warm   the same build again, nothing changed
   edit   one summary edited (a sentence appended), then built
+  serve  one summary edited while the preview server runs (benchmarks/serve_edit.py:
+         site-builder's incremental session against `hugo server`)
 and prints medians, the ratio site-builder / Hugo, and the peak resident memory
 of the largest single process (site-builder's forked workers share pages with
 their parent). The Hugo comparison runs with `search: false` (Hugo builds no
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import importlib.util
 import os
 import platform
@@ -133,6 +136,15 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
         rows.append({"n": n, "scenario": scenario, "ours": ours_s, "hugo": hugo_s,
                      "hugo_cold": statistics.median(t for t, _ in times[(hugo.name, "cold")]),
                      "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
+    # The preview servers: one summary edited while `site-builder serve` / `hugo server` run.
+    served = json.loads(subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(corpus), "--edits",
+                                        str(max(3, 2 * reps))] + (["--jobs", str(jobs)] if jobs else []),
+                                       check=True, capture_output=True, text=True).stdout)
+    print(f"  N={n} serve edits: {served}", file=sys.stderr)
+    ours_serve, hugo_serve = served["site-builder"], served["hugo"]
+    rows.append({"n": n, "scenario": "serve edit", "ours": ours_serve["median_edit_s"],
+                 "hugo": hugo_serve["median_edit_s"], "hugo_cold": None, "ours_mb": ours_serve["peak_mb"],
+                 "hugo_mb": None, "detail": served})
     if search:
         (corpus / "site" / "site-search.yaml").write_text(
             (corpus / "site" / "site.yaml").read_text(encoding="utf-8").replace("search: false", "search: true"),
@@ -144,6 +156,7 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
 
 
 SCENARIOS = {"cold": "cold build", "warm": "rebuild, nothing changed", "edit": "rebuild, one summary edited",
+             "serve edit": "one summary edited in the preview server (median)",
              "cold + search": "cold build with search index"}
 
 
@@ -183,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         rows += measure(n, args.work, args.reps, args.jobs, not args.no_search)
+    (args.work / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")  # every run, for the record
     print(table(rows))
     print()
     print(machine())
