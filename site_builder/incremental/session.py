@@ -19,16 +19,17 @@ import pickle
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache import BuildCache, digest, stat_key, tree_state
-from ..catalog import Catalog, Paper, Summary
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, build
-from ..readers import read_file
 from . import changes
 from .delta import text_edits
-from .dependencies import Dependencies, Scan
+
+if TYPE_CHECKING:  # the rest is imported when a build needs it: `build` with nothing to do starts fast
+    from ..catalog import Catalog, Paper, Summary
+    from .dependencies import Dependencies, Scan
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Session:
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say
+            from ..readers import read_file
             result = read_file(self.content / rel, rel, max_bytes=max_bytes)
             edit = text_edits(pickle.loads(entry[3]), result)
             if edit is None:
@@ -150,7 +152,9 @@ class Session:
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
     def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
+        from ..catalog import Paper
         from ..output.pagecache import base_digest
+        from .dependencies import Dependencies, Scan
         from ..output.pages import paper_page, summary_page
 
         kept, catalog, cache = st.kept, st.catalog, st.cache
