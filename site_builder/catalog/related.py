@@ -321,7 +321,7 @@ class RelatedIndex:
         suspects = set(fresh) | self._reweighed(reweighed) if reweighed else set(fresh)
         vectors: dict[int, dict[str, float]] = {}
         for i in sorted(suspects):
-            vec, _ = _vector(self._counts(i), self.idf)
+            vec, self._cut[i] = _vector(self._counts(i), self.idf)
             if list(vec.items()) != list(self.vectors[i].items()):  # the order says which terms query
                 vectors[i] = vec
         if not vectors:
@@ -467,71 +467,85 @@ class RelatedIndex:
                 if i not in redo:
                     if not delta.isdisjoint(results[i]):
                         listed_moved.add(i)
-                    if gained:
-                        gainers.setdefault(i, set()).update(gained)
+                    if gained:  # shared between entries: never changed in place
+                        was = gainers.get(i)
+                        gainers[i] = gained if was is None or was is gained else was | gained
         changed = set()
         if self.k > 0:
-            score = self._scorer()
+            weights, score = self._scorer()
+            kths, next_s, next_j, vectors = self._kth, self._next_s, self._next_j, self.vectors
             for i in sorted(listed_moved.union(gainers)):
-                relisted = self._relist(i, i in listed_moved, gainers.get(i, ()), score)
+                if i not in listed_moved:
+                    # Quick look: the list stands unless a gainer overtakes its last entry
+                    # (or joins a list with room); the others may lower the bound.
+                    result, kth, low = results[i], kths[i], None
+                    for j in gainers[i]:
+                        if j == i:
+                            continue
+                        wj, s = weights(j), 0.0  # s: as score(), inlined
+                        for t, w in islice(vectors[i].items(), QUERY_TERMS):
+                            x = wj.get(t)
+                            if x is not None:
+                                s = s + w * x
+                        if s >= MIN_SCORE:
+                            key = (-round(s, 9), j)
+                            if kth != kth or key < (kth, result[-1]):
+                                break
+                            if low is None or key < low:
+                                low = key
+                    else:
+                        if low is not None and (next_s[i] != next_s[i] or low < (next_s[i], next_j[i])):
+                            next_s[i], next_j[i] = low
+                        continue
+                relisted = self._relist(i, gainers.get(i, ()), score)
                 if relisted is None:
                     redo.add(i)
                 elif relisted:
                     changed.add(self.urls[i])
         for i in sorted(redo):
-            result = self.results[i]
+            result = results[i]
             self._set(i, *self._query(i))
-            if self.results[i] != result:
+            if results[i] != result:
                 changed.add(self.urls[i])
         return changed
 
-    def _scorer(self) -> Callable[[list[tuple[str, float]], int], float]:
-        """score(query terms of i, j): what _query adds up for j, in the same order, so bit for bit."""
+    def _scorer(self) -> tuple[Callable[[int], dict[str, float]], Callable[[list[tuple[str, float]], int], float]]:
+        """weights(j): term -> j's weight in that term's champion list (cached for the update);
+        score(query terms of i, j): what _query adds up for j, in the same order, so bit for bit."""
         champions, vectors = self.champions, self.vectors
-        weights: dict[int, dict[str, float]] = {}  # candidate -> term -> its champion weight
+        cache: dict[int, dict[str, float]] = {}
+
+        def weights(j: int) -> dict[str, float]:
+            wj = cache.get(j)
+            if wj is None:
+                wj = cache[j] = {t: champ[j] for t in vectors[j] if j in (champ := champions[t])}
+            return wj
 
         def score(qterms: list[tuple[str, float]], j: int) -> float:
-            wj = weights.get(j)
-            if wj is None:
-                wj = weights[j] = {t: champ[j] for t in vectors[j] if j in (champ := champions[t])}
-            s = 0.0
+            wj, s = weights(j), 0.0
             for t, w in qterms:
                 x = wj.get(t)
                 if x is not None:
                     s = s + w * x
             return s
-        return score
+        return weights, score
 
-    def _relist(self, i: int, listed_moved: bool, gained: Iterable[int],
+    def _relist(self, i: int, gained: Iterable[int],
                 score: Callable[[list[tuple[str, float]], int], float]) -> bool | None:
-        """Entry i's list when only the scores of its listed entries (`listed_moved`) and of
-        `gained` may have changed, those of `gained` upwards. True if it changed, False if
-        not, None if it cannot tell (an entry it does not know may now make the list)."""
+        """Entry i's list when only the scores of its listed entries and of `gained` may have
+        changed, those of `gained` upwards. True if it changed, False if not, None if it
+        cannot tell (an entry it did not look at may now make the list)."""
         result = self.results[i]
         qterms = list(islice(self.vectors[i].items(), QUERY_TERMS))
-        outsiders = [j for j in gained if j != i and j not in result]
-        next_s = self._next_s[i]
-        bound = None if next_s != next_s else (next_s, self._next_j[i])
-        if not listed_moved:  # the list stands unless one of `outsiders` overtakes its last
-            kth = self._kth[i]
-            last = (kth, result[-1]) if kth == kth else None
-            keys = []
-            for j in outsiders:
-                s = score(qterms, j)
-                if s >= MIN_SCORE:
-                    keys.append((-round(s, 9), j))
-            if last is None and not keys or last is not None and all(key > last for key in keys):
-                if keys and (bound is None or min(keys) < bound):
-                    self._next_s[i], self._next_j[i] = min(keys)
-                return False
         pool = []
-        for j in (*result, *outsiders):
+        for j in {*result, *gained} - {i}:
             s = score(qterms, j)
             if s >= MIN_SCORE:
                 pool.append((-round(s, 9), j))
         pool.sort()
-        k = self.k
-        # Any other candidate's key is >= bound (those keys can only have grown).
+        k, next_s = self.k, self._next_s[i]
+        # Every other candidate's key is >= this bound (their scores did not go up).
+        bound = None if next_s != next_s else (next_s, self._next_j[i])
         if bound is not None and (len(pool) < k or pool[k - 1] > bound):
             return None
         nxt = pool[k] if len(pool) > k else None
