@@ -129,9 +129,13 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     return report
 
 
-def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float) -> BuildReport | None:
-    """The last build's report, when nothing it read has changed and its output is as it left it."""
-    if inputs is not None and cache.last_report and cache.last_state == (inputs, output_state(output)):
+def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,
+                     published: str | None = None) -> BuildReport | None:
+    """The last build's report, when nothing it read has changed and its output is as it left it.
+
+    `published`: output_state(output), when the caller has it already.
+    """
+    if inputs is not None and cache.last_report and cache.last_state == (inputs, published or output_state(output)):
         return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
     return None
 

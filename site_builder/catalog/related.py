@@ -10,11 +10,19 @@ result is the same on every build.
 
 `RelatedIndex` keeps everything the computation needs (term counts, document
 frequencies, vectors, full posting lists, champion lists, which entries query
-which term, the results), so that after an edit to a few entries it can be
-brought up to date exactly -- the same lists, in the same order, down to the
-last bit of every score -- at the cost of the entries the edit can reach
-instead of the whole catalog. It holds URLs only, no catalog objects, so it
-pickles into the build cache.
+which term, the results), so that after an edit to a few entries `update` brings
+it up to date exactly -- the same lists, in the same order, from the same bits
+of every score as `build` on the edited entries -- at the cost of what the edit
+can reach: the edited entries' vectors (and those of entries holding a term
+whose idf moved), the posting lists they are in, and the entries that ask a
+champion list that changed; of those, most are settled by scoring just the
+candidates whose weight went up. It holds URLs, not catalog objects, and pickles
+as a few flat arrays, so it can be kept in the build cache.
+
+    index = RelatedIndex.for_catalog(catalog)           # or RelatedIndex.build(entries)
+    related = index.resolve(entries)                     # URL -> related entry objects
+    changed_urls = index.update([paper_or_summary, ...])  # after their text, title,
+                                                         # keywords or topics changed
 """
 from __future__ import annotations
 
@@ -273,8 +281,9 @@ class RelatedIndex:
     def _query_all(self) -> None:
         n = len(self.urls)
         self.results: list[list[int]] = [[]] * n
-        # Per entry, the sort key (-rounded score, index) of its list's last entry, if the list
-        # is full, and a lower bound on that of any other candidate (NaN: there is none).
+        # Per entry: the rounded-score half of the sort key (-round(score, 9), index) of its
+        # list's last entry if the list is full (NaN if not); and a lower bound on the sort
+        # key of every other candidate (exact after a query; NaN: there is no other).
         self._kth, self._next_s, self._next_j = array("d", [_NAN]) * n, array("d", [_NAN]) * n, array(_ID, [0]) * n
         for i in range(n):
             self._set(i, *self._query(i))

@@ -27,10 +27,12 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     started = time.perf_counter()
     cache = BuildCache.open(site_root)
     inputs = input_state(content, output, config, site_root, cache)  # before reading, as pipeline.build does
-    last = unchanged_report(inputs, output, cache, started)
+    published = output_state(output)  # one walk of the output folder for both checks
+    last = unchanged_report(inputs, output, cache, started, published)
     if last is not None:
         return last
-    session = restore(content, output, site_root, config, jobs) or Session(content, output, site_root, jobs=jobs)
+    session = (restore(content, output, site_root, config, jobs, published)
+               or Session(content, output, site_root, jobs=jobs))
     report = session.build(config, progress)
     save(session, inputs)
     return replace(report, seconds=time.perf_counter() - started)
@@ -51,15 +53,19 @@ def save(session: Session, inputs: str | None) -> None:
     })
 
 
-def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int) -> Session | None:
-    """The session the last build saved, if it still describes this site exactly; else None."""
+def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,
+            published: str | None = None) -> Session | None:
+    """The session the last build saved, if it still describes this site exactly; else None.
+
+    `published`: output_state(output), when the caller has it already.
+    """
     from ..output.pagecache import tracker
     from ..output.site import page_environment
 
     data = load_pickle(site_root / CACHE_DIR / SESSION_NAME)
     if (not data or data.get("salt") != code_salt() or data["content"] != str(content.resolve())
             or data["output"] != str(output.resolve()) or data["config"] != repr(config)
-            or data["published"] != output_state(output)):
+            or data["published"] != (published or output_state(output))):
         return None
     cache = BuildCache.open(site_root)
     cache.load_tables()
