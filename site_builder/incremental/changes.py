@@ -23,12 +23,14 @@ class Snapshot:
 def take(folder: Path) -> Snapshot:
     taken = time.time_ns()
     stats: dict[str, tuple[int, int, int]] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
+    top = str(folder)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
+        prefix = dirpath[len(top):].lstrip(os.sep).replace(os.sep, "/")  # os.path.relpath per file is slow
+        prefix = prefix + "/" if prefix else ""
         for name in filenames:
-            full = os.path.join(dirpath, name)
-            st = os.stat(full)
-            stats[os.path.relpath(full, folder).replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            st = os.stat(os.path.join(dirpath, name))
+            stats[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino)
     snap = Snapshot(taken, stats)
     for rel, (_, mtime, _) in stats.items():
         if mtime >= taken - RACY_NS:

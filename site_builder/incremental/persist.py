@@ -19,7 +19,7 @@ from ..pipeline import BuildProgress, BuildReport, input_state, output_state, un
 from .session import Session, _State
 
 SESSION_NAME = "session.pickle"
-_NOT_KEPT = ("env", "world", "recorder", "cache")  # made again on restore (Jinja objects do not pickle)
+_NOT_KEPT = ("env", "world", "recorder", "cache", "links", "maps")  # made again (closures do not pickle)
 
 
 def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, *, jobs: int = 1,

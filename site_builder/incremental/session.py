@@ -129,7 +129,10 @@ class Session:
             s.record.body = edits[s.id]
 
         from ..render.summaries import render_catalog
-        warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited)
+        if "links" not in st.kept:  # wiki titles and arXiv ids -> pages: metadata only, so fixed in a session
+            from ..render.summaries import link_context
+            st.kept["links"] = link_context(catalog, config)
+        warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited, links=st.kept["links"])
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         stats = self._write_changes(st, config, edited)
@@ -173,19 +176,24 @@ class Session:
         # global reads is updated in place for the entries whose list changed.
         related: dict[str, list] = kept["related"]
         index = kept["related_index"]
-        owners = {e.url: e for e in (*catalog.papers, *catalog.unidentified)}
+        if "maps" not in kept:  # the page list does not change in a text-only edit: made once per session
+            kept["maps"] = (
+                {e.url: e for e in (*catalog.papers, *catalog.unidentified)},
+                {p.path: f"{self.output}/{p.file}" for p in pages},
+                {p.path: i for i, p in enumerate(pages)},
+                {f"{self.output}/{p.file}": p.path for p in pages},
+            )
+        owners, where_of, position, path_of = kept["maps"]
         for url in sorted(index.update(entries)):
             related[url] = [owners[u] for u in index.results_for(url)]
             changed.add(world.keys[id(owners[url])])
 
         # Pages whose own fields come from summary text (their description): new Page objects.
-        where_of = {p.path: str(self.output / p.file) for p in pages}
-        index = {p.path: i for i, p in enumerate(pages)}
         replaced: set[str] = set()
         for entry in entries:
             page = paper_page(entry) if isinstance(entry, Paper) else summary_page(entry)
-            if page != pages[index[page.path]]:
-                pages[index[page.path]] = world.pages[page.path] = page
+            if page != pages[position[page.path]]:
+                pages[position[page.path]] = world.pages[page.path] = page
                 replaced.add(where_of[page.path])
 
         if st.deps is None:  # indexes pay off only over several rebuilds
@@ -207,13 +215,12 @@ class Session:
                 moved.add(i)
         todo = sorted(deps.readers_of(moved) | replaced | st.uncacheable)
 
-        by_where = {where_of[p.path]: p for p in pages}
         recorder.steps = {}  # digests recorded by an earlier rebuild may be out of date
         files: dict[str, bytes] = {}
         outputs = cache.new["outputs"]
         numbered: dict[tuple, int] = {}
         for where in todo:
-            page = by_where[where]
+            page = world.pages[path_of[where]]
             html, steps = recorder.render(page)
             old = cache.new["pages"].pop(where, None)
             if old is not None:
@@ -237,43 +244,48 @@ class Session:
                 files[page.file] = data
         deps.index_steps()
 
-        for rel, text in self._feeds_and_api(st, config, edited).items():
+        feeds, api = self._feeds_and_api(st, config, edited)
+        for rel, text in feeds.items():
             data = text.encode("utf-8")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
-        _replace_files(self.output, files, outputs)
+        files.update(api)
+        _replace_files(self.output, files, outputs, unhashed=api.keys())
         if config.search and files:
             _reindex(self.output, config)
         return len(todo), len(files)
 
 
     @staticmethod
-    def _feeds_and_api(st: _State, config: SiteConfig, edited: list[Summary]) -> dict[str, str]:
+    def _feeds_and_api(st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[dict[str, str], dict[str, bytes]]:
         """The feeds that show an edited summary, and the JSON export of summaries.
 
         Which summaries a feed shows depends on dates and topics only, and the
         export has one line per summary: both are worked out once per session and
         then only the edited parts are redone.
         """
-        from ..output.api import join_lines, record_line, summary_json
+        from ..output.api import join_encoded, record_line, summary_json
         from ..output.feeds import catalog_newest, feed_entries, feed_sources, feed_xml
 
         catalog, canonical = st.catalog, st.kept["env"].globals["canonical"]
-        if "feeds" not in st.kept:
+        first = "feeds" not in st.kept  # made from the edited catalog: the export is written whole
+        if first:
             fallback = catalog_newest(catalog)
             st.kept["feeds"] = [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
             st.kept["fallback"] = fallback
-            st.kept["api"] = {s.id: record_line(summary_json(s)) for s in sorted(catalog.summaries, key=lambda s: s.id)}
+            st.kept["api"] = {s.id: record_line(summary_json(s)).encode("utf-8")
+                              for s in sorted(catalog.summaries, key=lambda s: s.id)}
         ids = {s.id for s in edited}
         out = {}
         for source, entries in st.kept["feeds"]:
             if any(s.id in ids for _, s in entries):
                 out[source.path.lstrip("/")] = feed_xml(source, config, canonical, st.kept["fallback"], entries)
-        lines = st.kept["api"]
+        lines, moved = st.kept["api"], first
         for s in edited:
-            lines[s.id] = record_line(summary_json(s))
-        out["api/summaries.json"] = join_lines(list(lines.values()))
-        return out
+            line = record_line(summary_json(s)).encode("utf-8")
+            moved = moved or line != lines[s.id]
+            lines[s.id] = line
+        return out, {"api/summaries.json": join_encoded(list(lines.values()))} if moved else {}
 
 
 def _theme_state(site_root: Path, config: SiteConfig) -> list:
@@ -295,15 +307,19 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
                                    pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple]) -> None:
-    """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes."""
+def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
+    """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
+
+    Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
+    with no hash, so the next full build writes them instead of linking them.
+    """
     for rel in sorted(files):
         dest = output / rel
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
             f.write(files[rel])
         os.replace(tmp, dest)
-        outputs[str(dest)] = (digest(files[rel]), stat_key(os.stat(dest)))
+        outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:

@@ -53,6 +53,11 @@ def join_lines(lines: list[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
+def join_encoded(lines: list[bytes]) -> bytes:
+    """join_lines(lines) as UTF-8, from lines already encoded (joining bytes is a plain copy)."""
+    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+
+
 def dumps(records: list[Any]) -> str:
     return join_lines([record_line(r) for r in records])
 

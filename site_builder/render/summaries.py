@@ -75,7 +75,7 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
 def render_catalog(
     catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
-    only: list[Summary] | None = None,
+    only: list[Summary] | None = None, links: LinkContext | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
 
@@ -85,7 +85,7 @@ def render_catalog(
     """
     summaries = catalog.summaries if only is None else only
     renderers = _renderers()
-    ctx = link_context(catalog, config)
+    ctx = links or link_context(catalog, config)  # `links`: made earlier for the same catalog
     cache = cache or BuildCache.memory()
     warnings: list[str] = []
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.

@@ -19,7 +19,8 @@ def age(folder: Path) -> None:
     """Make every input look edited long ago (a file edited moments ago is hashed, not trusted by stat)."""
     past = time.time() - 60
     for p in folder.rglob("*"):
-        os.utime(p, (past, past))
+        if p.suffix not in (".svg", ".png"):  # an asset touched is a full build (tested elsewhere)
+            os.utime(p, (past, past))
 
 
 def session_of(site: Path) -> Session:
@@ -39,7 +40,7 @@ def test_second_build_after_a_text_edit_is_incremental_and_exact(site: Path) -> 
     assert tree(site / "out") == clean_build(site, cfg)
     age(site / "content")
     again = build_site(site / "content", site / "out", cfg, site)
-    assert again.files_changed == 0
+    assert again.files_changed == 0, again.how
 
 
 def test_a_hand_edited_output_is_not_trusted(site: Path) -> None:
