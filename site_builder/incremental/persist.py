@@ -31,8 +31,10 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     last = unchanged_report(inputs, output, cache, started, published)
     if last is not None:
         return last
-    session = (restore(content, output, site_root, config, jobs, published)
-               or Session(content, output, site_root, jobs=jobs))
+    session = restore(content, output, site_root, config, jobs, published)
+    if session is None:
+        session = Session(content, output, site_root, jobs=jobs)
+        session.one_shot = True  # one build in this process: nothing to warm up for a next one
     report = session.build(config, progress)
     save(session, inputs)
     return replace(report, seconds=time.perf_counter() - started)

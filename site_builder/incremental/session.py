@@ -85,6 +85,8 @@ class Session:
         uncacheable = {str(self.output / p.file) for p in kept["pages"]} - cache.new["pages"].keys()
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
                             uncacheable)
+        if not self.one_shot:
+            self._warm_up(self.state, config)
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
 
@@ -176,14 +178,7 @@ class Session:
         # global reads is updated in place for the entries whose list changed.
         related: dict[str, list] = kept["related"]
         index = kept["related_index"]
-        if "maps" not in kept:  # the page list does not change in a text-only edit: made once per session
-            kept["maps"] = (
-                {e.url: e for e in (*catalog.papers, *catalog.unidentified)},
-                {p.path: f"{self.output}/{p.file}" for p in pages},
-                {p.path: i for i, p in enumerate(pages)},
-                {f"{self.output}/{p.file}": p.path for p in pages},
-            )
-        owners, where_of, position, path_of = kept["maps"]
+        owners, where_of, position, path_of = self._maps(st)
         for url in sorted(index.update(entries)):
             related[url] = [owners[u] for u in index.results_for(url)]
             changed.add(world.keys[id(owners[url])])
@@ -257,6 +252,42 @@ class Session:
 
 
     @staticmethod
+    def _feed_parts(st: _State, config: SiteConfig) -> None:
+        """Which summaries each feed shows, and the export's line per summary."""
+        from ..output.api import record_line, summary_json
+        from ..output.feeds import catalog_newest, feed_entries, feed_sources
+
+        catalog = st.catalog
+        fallback = catalog_newest(catalog)
+        st.kept["feeds"] = [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
+        st.kept["fallback"] = fallback
+        st.kept["api"] = {s.id: record_line(summary_json(s)).encode("utf-8")
+                          for s in sorted(catalog.summaries, key=lambda s: s.id)}
+
+    def _warm_up(self, st: _State, config: SiteConfig) -> None:
+        """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
+        from ..render.summaries import link_context
+        from .dependencies import Dependencies
+
+        self._feed_parts(st, config)
+        st.kept["links"] = link_context(st.catalog, config)
+        owners, where_of, _, _ = self._maps(st)
+        st.deps = Dependencies(st.cache.new["page_steps"], st.cache.new["pages"],
+                               ((where_of[p.path], p) for p in st.kept["pages"]), st.kept["world"].keys)
+
+    def _maps(self, st: _State) -> tuple:
+        """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
+        kept, catalog, pages = st.kept, st.catalog, st.kept["pages"]
+        if "maps" not in kept:  # the page list does not change in a text-only edit: made once per session
+            kept["maps"] = (
+                {e.url: e for e in (*catalog.papers, *catalog.unidentified)},
+                {p.path: f"{self.output}/{p.file}" for p in pages},
+                {p.path: i for i, p in enumerate(pages)},
+                {f"{self.output}/{p.file}": p.path for p in pages},
+            )
+        return kept["maps"]
+
+    @staticmethod
     def _feeds_and_api(st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[dict[str, str], dict[str, bytes]]:
         """The feeds that show an edited summary, and the JSON export of summaries.
 
@@ -265,16 +296,12 @@ class Session:
         then only the edited parts are redone.
         """
         from ..output.api import join_encoded, record_line, summary_json
-        from ..output.feeds import catalog_newest, feed_entries, feed_sources, feed_xml
+        from ..output.feeds import feed_xml
 
         catalog, canonical = st.catalog, st.kept["env"].globals["canonical"]
         first = "feeds" not in st.kept  # made from the edited catalog: the export is written whole
         if first:
-            fallback = catalog_newest(catalog)
-            st.kept["feeds"] = [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
-            st.kept["fallback"] = fallback
-            st.kept["api"] = {s.id: record_line(summary_json(s)).encode("utf-8")
-                              for s in sorted(catalog.summaries, key=lambda s: s.id)}
+            Session._feed_parts(st, config)
         ids = {s.id for s in edited}
         out = {}
         for source, entries in st.kept["feeds"]:
