@@ -140,14 +140,20 @@ def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, starte
     return None
 
 
-def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
-    """Digest of everything a build reads; None if a file is too new to trust its stat."""
+def theme_state(site_root: Path, config: SiteConfig) -> list[tuple[str, int, int, int]]:
+    """Stats of the templates, static files and installed MathJax a build uses."""
     from .output.theme import static_dirs, template_dirs
 
+    files = tree_state([*template_dirs(site_root), *static_dirs(site_root)])
     package_json = site_root / config.mathjax.npm_root / "node_modules" / "mathjax" / "package.json"
-    files = tree_state([content, *template_dirs(site_root), *static_dirs(site_root)])
     if package_json.is_file():
         files.append((str(package_json), *stat_key(os.stat(package_json))))
+    return files
+
+
+def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
+    """Digest of everything a build reads; None if a file is too new to trust its stat."""
+    files = tree_state([content]) + theme_state(site_root, config)
     if any(mtime >= cache.started_ns - 2_000_000_000 for _, _, mtime, _ in files):
         return None  # modified moments ago: could change again within the clock's resolution
     return digest(cache.salt, repr(config), str(content.resolve()), str(output.resolve()),

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cache import BuildCache, digest, stat_key, tree_state
+from ..cache import BuildCache, digest, stat_key
 from ..config import SiteConfig
-from ..pipeline import BuildProgress, BuildReport, build
+from ..pipeline import BuildProgress, BuildReport, build, theme_state
 from . import changes
 from .delta import text_edits
 
 if TYPE_CHECKING:  # the rest is imported when a build needs it: `build` with nothing to do starts fast
-    from ..catalog import Catalog, Paper, Summary
+    from ..catalog import Catalog, Summary
     from .dependencies import Dependencies, Scan
 
 
@@ -73,7 +73,7 @@ class Session:
     # -- full build ------------------------------------------------------------
     def _full(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         snapshot = changes.take(self.content)  # before reading: an edit during the build is seen next time
-        theme = _theme_state(self.site_root, config)
+        theme = theme_state(self.site_root, config)
         cache = self.state.cache.successor() if self.state is not None else None
         self.state = None
         kept: dict[str, Any] = {}
@@ -93,7 +93,7 @@ class Session:
     # -- incremental rebuild ---------------------------------------------------
     def _update(self, st: _State, config: SiteConfig, started: float) -> BuildReport | None:
         """The rebuild after text-only edits; None when a full build is needed."""
-        if _theme_state(self.site_root, config) != st.theme:
+        if theme_state(self.site_root, config) != st.theme:
             return self._cannot("a template or static file changed")
         snapshot = changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
@@ -131,10 +131,8 @@ class Session:
             s.record.body = edits[s.id]
 
         from ..render.summaries import render_catalog
-        if "links" not in st.kept:  # wiki titles and arXiv ids -> pages: metadata only, so fixed in a session
-            from ..render.summaries import link_context
-            st.kept["links"] = link_context(catalog, config)
-        warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited, links=st.kept["links"])
+        warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,
+                                  links=self._links(st, config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         stats = self._write_changes(st, config, edited)
@@ -159,10 +157,9 @@ class Session:
     def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output.pagecache import base_digest
-        from .dependencies import Dependencies, Scan
         from ..output.pages import paper_page, summary_page
 
-        kept, catalog, cache = st.kept, st.catalog, st.cache
+        kept, cache = st.kept, st.cache
         world, recorder, pages = kept["world"], kept["recorder"], kept["pages"]
         changed: set[tuple] = set()
         entries: list[Paper | Summary] = []
@@ -191,11 +188,7 @@ class Session:
                 pages[position[page.path]] = world.pages[page.path] = page
                 replaced.add(where_of[page.path])
 
-        if st.deps is None:  # indexes pay off only over several rebuilds
-            kind = Scan if self.one_shot else Dependencies
-            st.deps = kind(cache.new["page_steps"], cache.new["pages"], ((where_of[p.path], p) for p in pages),
-                           world.keys)
-        deps = st.deps
+        deps = self._deps(st)
         showing = deps.pages_showing(changed)
         changed |= {("page", p.path) for p in pages if where_of[p.path] in showing}
         table = cache.new["page_steps"]
@@ -266,14 +259,28 @@ class Session:
 
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
         """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
-        from ..render.summaries import link_context
-        from .dependencies import Dependencies
-
         self._feed_parts(st, config)
-        st.kept["links"] = link_context(st.catalog, config)
-        owners, where_of, _, _ = self._maps(st)
-        st.deps = Dependencies(st.cache.new["page_steps"], st.cache.new["pages"],
-                               ((where_of[p.path], p) for p in st.kept["pages"]), st.kept["world"].keys)
+        self._links(st, config)
+        self._deps(st)
+
+    @staticmethod
+    def _links(st: _State, config: SiteConfig):
+        """Wiki titles and arXiv ids -> pages: from metadata only, so fixed for the session."""
+        if "links" not in st.kept:
+            from ..render.summaries import link_context
+            st.kept["links"] = link_context(st.catalog, config)
+        return st.kept["links"]
+
+    def _deps(self, st: _State) -> "Dependencies | Scan":
+        """What each page read, by object: indexed for a server (pays off over many edits), scanned for one build."""
+        if st.deps is None:
+            from .dependencies import Dependencies, Scan
+
+            where_of = self._maps(st)[1]
+            kind = Scan if self.one_shot else Dependencies
+            st.deps = kind(st.cache.new["page_steps"], st.cache.new["pages"],
+                           ((where_of[p.path], p) for p in st.kept["pages"]), st.kept["world"].keys)
+        return st.deps
 
     def _maps(self, st: _State) -> tuple:
         """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
@@ -295,10 +302,10 @@ class Session:
         export has one line per summary: both are worked out once per session and
         then only the edited parts are redone.
         """
-        from ..output.api import join_encoded, record_line, summary_json
+        from ..output.api import join_lines, record_line, summary_json
         from ..output.feeds import feed_xml
 
-        catalog, canonical = st.catalog, st.kept["env"].globals["canonical"]
+        canonical = st.kept["env"].globals["canonical"]
         first = "feeds" not in st.kept  # made from the edited catalog: the export is written whole
         if first:
             Session._feed_parts(st, config)
@@ -312,17 +319,7 @@ class Session:
             line = record_line(summary_json(s)).encode("utf-8")
             moved = moved or line != lines[s.id]
             lines[s.id] = line
-        return out, {"api/summaries.json": join_encoded(list(lines.values()))} if moved else {}
-
-
-def _theme_state(site_root: Path, config: SiteConfig) -> list:
-    from ..output.theme import static_dirs, template_dirs
-
-    files = tree_state([*template_dirs(site_root), *static_dirs(site_root)])
-    package_json = site_root / config.mathjax.npm_root / "node_modules" / "mathjax" / "package.json"
-    if package_json.is_file():
-        files.append((str(package_json), *stat_key(os.stat(package_json))))
-    return files
+        return out, {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
 
 
 def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], snapshot: changes.Snapshot,

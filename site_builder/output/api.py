@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, AnyStr
 
 from ..catalog import Catalog, Paper, Summary
 
@@ -47,15 +47,17 @@ def record_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[AnyStr]) -> AnyStr:
     """A JSON array with one record per line: easy to diff and grep, and written by
-    json's C encoder (which `indent=` would switch off; it matters at 10,000 records)."""
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    json's C encoder (which `indent=` would switch off; it matters at 10,000 records).
 
-
-def join_encoded(lines: list[bytes]) -> bytes:
-    """join_lines(lines) as UTF-8, from lines already encoded (joining bytes is a plain copy)."""
-    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+    Lines may also be UTF-8 bytes (an incremental rebuild keeps them encoded:
+    joining bytes is a plain copy, joining text with any non-ASCII is not)."""
+    if not lines:
+        return "[]\n"  # type: ignore[return-value]
+    frame = ("[\n", ",\n", "\n]\n")
+    start, sep, end = frame if isinstance(lines[0], str) else (part.encode() for part in frame)
+    return start + sep.join(lines) + end
 
 
 def dumps(records: list[Any]) -> str:

@@ -6,13 +6,12 @@ import random
 import time
 from pathlib import Path
 
-from site_builder.incremental.persist import SESSION_NAME, build_site
 from site_builder.cache import CACHE_DIR
+from site_builder.incremental import Session
+from site_builder.incremental.persist import SESSION_NAME, build_site, restore
 
 from ..test_cache import tree
-from .test_session import clean_build, config, edit_text, site  # noqa: F401 (fixture)
-from site_builder.incremental import Session
-from site_builder.incremental.persist import restore
+from .test_session import clean_build, config, edit_text
 
 
 def age(folder: Path) -> None:
