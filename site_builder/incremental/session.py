@@ -156,11 +156,13 @@ class Session:
 
     def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
         from ..catalog import Paper
+        from ..output import partials
         from ..output.pagecache import base_digest
         from ..output.pages import paper_page, summary_page
 
         kept, cache = st.kept, st.cache
         world, recorder, pages = kept["world"], kept["recorder"], kept["pages"]
+        partials.forget(kept["env"])  # renderings of the catalog as it was before the edit
         changed: set[tuple] = set()
         entries: list[Paper | Summary] = []
         for s in edited:

@@ -26,6 +26,7 @@ What keeps it sound:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import types
@@ -42,6 +43,7 @@ from markupsafe import Markup
 from .. import config as config_module
 from ..catalog import Catalog
 from .pages import Page
+from .partials import Partials
 
 # Our filters that are pure functions of their (plain) arguments and the config.
 PURE_FILTERS = {"slug", "excerpt", "date", "author"}
@@ -235,6 +237,9 @@ class Recorder:
         env.tests = {name: fn if DEFAULT_TESTS.get(name) is fn else wrap_test(name, fn)
                      for name, fn in world.tests.items()}
         env.cache = {}  # compiled templates must see the new finalize
+        partials = env.globals.get("partial")
+        if isinstance(partials, Partials):  # its call is the step; what the macro reads inside is not
+            partials.quiet = self.paused
 
     # -- recording -------------------------------------------------------
     def note_get(self, obj: Any, kind: str, name: Any, value: Any) -> None:
@@ -312,6 +317,16 @@ class Recorder:
             known = _TRANSPARENT[kind] = isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, *_JINJA_RUNTIME)) or (
                 kind.__module__ == config_module.__name__)
         return known
+
+    @contextlib.contextmanager
+    def paused(self):
+        """Record nothing for a while (a partial: its call step is re-run to verify it)."""
+        page, uncacheable = self.page, self.uncacheable
+        self.page = None
+        try:
+            yield
+        finally:
+            self.page, self.uncacheable = page, uncacheable
 
     def render(self, page: Page) -> tuple[str, frozenset[tuple] | None]:
         """HTML of the page and its steps (None when it must not be cached)."""

@@ -24,6 +24,7 @@ from .api import api_files
 from .feeds import feed_files
 from .sitemap import sitemap_files
 from .filters import install as install_filters
+from . import partials
 from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
 from .search import index_search
@@ -70,6 +71,7 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
         generator=f"site-builder {__version__}",
     )
     install_filters(env, catalog, config)
+    partials.install(env)
     seo.install(env, catalog, config, canonical, related)
     return env
 
