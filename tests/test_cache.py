@@ -262,3 +262,50 @@ def test_reading_an_unknown_object_makes_a_page_uncacheable():
     _, _, recorder, page = _recorder("{{ thing.x }} {{ p }}", thing=SimpleNamespace(x=1))
     html, steps = recorder.render(page)
     assert html.startswith("1 ") and steps is None
+
+
+def test_an_object_read_is_one_step_that_covers_all_its_fields():
+    """Reading any attribute of a catalog object records the object; a change to any of its fields or
+    properties (here `title`, which reads the metadata in Python) invalidates the step."""
+    catalog, world, recorder, page = _recorder("{{ p.id }}")
+    html, steps = recorder.render(page)
+    assert html == "p" and steps == {("obj", ("P", "p"))}
+    (step, d), = [recorder.steps[s] for s in steps]
+    catalog.papers[0].meta.venue = "New venue"  # another object (the metadata), not read: still valid
+    world.forget()
+    assert world.evaluate(step) == d
+    catalog.papers[0].meta.title = "B"  # seen through the paper's `title` property: changed
+    world.forget()
+    assert world.evaluate(step) != d
+
+
+def test_a_partial_is_rendered_once_and_verified_by_its_result():
+    from jinja2 import DictLoader, Environment
+
+    from site_builder.catalog import Catalog, Paper
+    from site_builder.output import partials
+    from site_builder.output.pagecache import Recorder, World, identities
+    from site_builder.output.pages import Page
+    from site_builder.records import PaperMeta
+
+    catalog = Catalog(papers=[Paper("p", PaperMeta(title="A", venue="V"))], summaries=[], taxonomies={},
+                      collections=[])
+    env = Environment(loader=DictLoader({
+        "m.html": "{% macro card(p) %}[{{ p.title }}]{% endmacro %}",
+        "t.html": "{{ partial('m.html', 'card', p) }}{{ partial('m.html', 'card', p) }}",
+    }))
+    made = partials.install(env)
+    page = Page("/x/", "t.html", "x", data={"p": catalog.papers[0]})
+    world = World(identities(catalog), env, dict(env.filters), dict(env.tests), pages={page.path: page})
+    recorder = Recorder(world)
+    html, steps = recorder.render(page)
+    assert html == "[A][A]" and len(made.memo) == 1
+    # one call step; the macro's own reads are not the page's (the call's result is what is verified)
+    assert [s[:2] for s in steps] == [("call", ("global", "partial"))]
+    (step, d), = [recorder.steps[s] for s in steps]
+    catalog.papers[0].meta.venue = "Other venue"  # not in the card: still valid
+    partials.forget(env)
+    assert world.evaluate(step) == d
+    catalog.papers[0].meta.title = "B"
+    partials.forget(env)
+    assert world.evaluate(step) != d

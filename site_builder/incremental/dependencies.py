@@ -1,6 +1,6 @@
 """Reverse indexes over the page cache's recorded steps (output/pagecache.py).
 
-The page cache knows, per page, which steps (an attribute read, a helper call)
+The page cache knows, per page, which steps (an object read, a helper call)
 it made. Verifying all of them after a one-summary edit costs seconds at
 10,000 summaries; these indexes answer the narrower question an incremental
 rebuild asks: which steps mention the objects that changed, and which pages
@@ -15,7 +15,7 @@ from ..output.pages import Page
 
 def mentions(step: tuple) -> set[tuple]:
     """Identities of the catalog objects (and pages) a step reads or passes to a helper."""
-    if step[0] == "get":
+    if step[0] == "obj":
         return {step[1]}
     _, ref, args, kwargs = step
     out: set[tuple] = set()
@@ -122,7 +122,7 @@ class Scan:
     def steps_of(self, identities: Iterable[tuple]) -> set[int]:
         wanted = set(identities)
         return {i for i, (step, _) in enumerate(self.table)
-                if (step[1] in wanted if step[0] == "get" else not wanted.isdisjoint(mentions(step)))}
+                if (step[1] in wanted if step[0] == "obj" else not wanted.isdisjoint(mentions(step)))}
 
     def readers_of(self, steps: Iterable[int]) -> set[str]:
         steps = set(steps)

@@ -162,7 +162,8 @@ class Session:
 
         kept, cache = st.kept, st.cache
         world, recorder, pages = kept["world"], kept["recorder"], kept["pages"]
-        partials.forget(kept["env"])  # renderings of the catalog as it was before the edit
+        partials.forget(kept["env"])  # renderings and digests of the catalog as it was before the edit
+        world.forget()
         changed: set[tuple] = set()
         entries: list[Paper | Summary] = []
         for s in edited:

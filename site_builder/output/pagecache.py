@@ -1,22 +1,24 @@
 """Per-page output cache with recorded dependencies ("verifying traces").
 
-While a page is rendered, every value the template reads from the catalog is
-recorded as a step: `paper.title`, `entry.summaries[0]`, `catalog.papers`, a
-call such as `paper_links(paper)` or `tax.url(term)`, each with a digest of the
-value it gave. On the next build a page is reused (its published file hard-
-linked, not re-rendered) only if
+While a page is rendered, what the template reads from the catalog is recorded
+as steps: each catalog object it reads anything of (`("obj", ("P", id))`, with a
+digest of all of that object's fields and properties), and each call into
+Python such as `paper_links(paper)`, `tax.url(term)` or a `partial(...)`, with
+a digest of the value it gave. On the next build a page is reused (its
+published file hard-linked, not re-rendered) only if
   * its base is the same: template files, config, code, the page's own fields
     and data (by identity for catalog objects), and the plain globals; and
   * every step it recorded gives a value with the same digest in the new catalog.
-So an edited summary re-renders exactly the pages that read something that
-changed (its paper page, the listings whose excerpt or count changed, pages
-whose related list changed, ...), whatever the templates or helpers look at.
+So an edited summary re-renders exactly the pages that read an object or a
+helper result that changed (its paper page, the listings whose entry changed,
+pages whose related list changed, ...), whatever the templates or helpers look at.
 
 What keeps it sound:
 * catalog objects (papers, summaries, records, metadata, terms, taxonomies, the
   catalog) are tracked by a stable identity (e.g. ("P", paper id)); every
   attribute or item read from one goes through Jinja's getattr/getitem, which
-  are hooked here;
+  are hooked here. A read notes only the object (a set insertion: pages make
+  millions of reads), and the object's digest covers everything a read could see;
 * Python code called from a template (globals, methods of catalog objects,
   filters given catalog objects) is recorded as a call and re-run to verify it;
   built-in methods of str/list/dict and Jinja's own helpers are pure;
@@ -58,6 +60,16 @@ _JINJA_RUNTIME = (LoopContext, Macro, Namespace, Undefined)
 
 
 _TRANSPARENT: dict[type, bool] = {}
+_PROPERTIES: dict[type, list[str]] = {}
+
+
+def _properties(kind: type) -> list[str]:
+    """Names of a class's properties (computed values a template reads like fields)."""
+    names = _PROPERTIES.get(kind)
+    if names is None:
+        names = _PROPERTIES[kind] = sorted({name for klass in kind.__mro__ for name, member in vars(klass).items()
+                                            if isinstance(member, property)})
+    return names
 
 
 class Untrackable(Exception):
@@ -98,9 +110,28 @@ class World:
     config: Any = None  # in every page's base digest, so pictured by name only
     pages: dict[str, Page] = field(default_factory=dict)  # path -> page (a page's own fields are in its base)
     keys: dict[int, tuple] = field(default_factory=dict)
+    prints: dict[tuple, str] = field(default_factory=dict)  # identity -> digest of the object, this build
 
     def __post_init__(self) -> None:
         self.keys = {id(o): k for k, o in self.objects.items()}
+
+    def forget(self) -> None:
+        """Drop the object digests: the catalog was edited in place (an incremental rebuild)."""
+        self.prints.clear()
+
+    def fingerprint(self, key: tuple) -> str:
+        """Digest of everything a template can read of one catalog object: its fields and properties."""
+        known = self.prints.get(key)
+        if known is None:
+            obj = self.objects[key]
+            h = hashlib.blake2b(type(obj).__qualname__.encode(), digest_size=16)
+            members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
+            for name, value in members:
+                # Text (HTML, bodies: most of the bytes) hashed as it is, with its length; the rest pictured.
+                part = f"{len(value)}:{value}" if type(value) is str else repr(self.v(value))
+                h.update(f"\0{name}\0{part}".encode("utf-8", "surrogatepass"))
+            known = self.prints[key] = h.hexdigest()
+        return known
 
     def v(self, x: Any) -> Any:
         """A plain, comparable picture of a value: catalog objects by identity, containers deeply."""
@@ -160,11 +191,10 @@ class World:
 
     def evaluate(self, step: tuple) -> str:
         """The digest the step gives in this build (raises when it cannot be evaluated)."""
-        if step[0] == "get":
-            _, key, kind, name = step
-            obj = self.objects[key]
-            value = Environment.getattr(self.env, obj, name) if kind == "a" else Environment.getitem(self.env, obj, name)
-            return _h(self.v(value))
+        if step[0] == "obj":
+            return self.fingerprint(step[1])
+        if step[0] != "call":
+            raise Untrackable(step[0])  # a kind of step an older version recorded
         _, ref, args, kwargs = step
         result = self.function(ref)(*self.resolve(args), **self.resolve(kwargs))
         return _h(self.v(result))
@@ -181,20 +211,35 @@ class Recorder:
         env = world.env
         recorder = self
         global_names = {id(f): name for name, f in env.globals.items() if callable(f)}
+        pure_globals = {i for i, name in global_names.items() if name in PURE_GLOBALS}
+
+        keys = world.keys
 
         def getattr_(obj: Any, attribute: str) -> Any:
             value = Environment.getattr(env, obj, attribute)
-            recorder.note_get(obj, "a", attribute, value)
+            if recorder.page is not None:
+                key = keys.get(id(obj))
+                if key is not None:
+                    recorder.page.add(key)
+                elif not recorder._transparent(obj):
+                    recorder.uncacheable = True
             return value
 
         def getitem(obj: Any, argument: Any) -> Any:
             value = Environment.getitem(env, obj, argument)
-            recorder.note_get(obj, "i", argument, value)
+            if recorder.page is not None:
+                key = keys.get(id(obj))
+                if key is not None:
+                    recorder.page.add(key)
+                elif not recorder._transparent(obj):
+                    recorder.uncacheable = True
             return value
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
                 result = Context.call(__self, __obj, *args, **kwargs)
+                if recorder.page is None or id(__obj) in pure_globals:  # url() and the like: most calls
+                    return result
                 ref = recorder.callable_ref(__obj, global_names)
                 if ref is not None:
                     plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
@@ -242,19 +287,6 @@ class Recorder:
             partials.quiet = self.paused
 
     # -- recording -------------------------------------------------------
-    def note_get(self, obj: Any, kind: str, name: Any, value: Any) -> None:
-        if self.page is None:
-            return
-        key = self.world.keys.get(id(obj))
-        if key is None:
-            if not self._transparent(obj):
-                self.uncacheable = True
-            return
-        if not isinstance(name, _PLAIN):
-            self.uncacheable = True
-            return
-        self._add(("get", key, kind, name), value)
-
     def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
         if self.page is None:
             return
@@ -309,6 +341,17 @@ class Recorder:
             entry = self.steps[step] = (step, digest)
         self.page.add(entry[0])
 
+    def _object_step(self, key: tuple) -> tuple | None:
+        """The step for having read an object (None if its digest cannot be made)."""
+        step = ("obj", key)
+        entry = self.steps.get(step)
+        if entry is None:
+            try:
+                entry = self.steps[step] = (step, self.world.fingerprint(key))
+            except Untrackable:
+                return None
+        return entry[0]
+
     def _transparent(self, obj: Any) -> bool:
         """Objects whose content is in the page's base digest, or Jinja's own helpers."""
         kind = type(obj)
@@ -334,8 +377,20 @@ class Recorder:
         try:
             html = self.world.env.get_template(page.template).render(page=page, **page.data)
         finally:
-            steps, self.page = self.page, None
-        return html, (None if self.uncacheable else frozenset(steps))
+            noted, self.page = self.page, None
+        if self.uncacheable:
+            return html, None
+        # `noted` holds call steps and the identities of the objects read (kept bare while rendering: cheaper)
+        steps = set()
+        for item in noted:
+            if item[0] == "call":
+                steps.add(item)
+            else:
+                step = self._object_step(item)
+                if step is None:
+                    return html, None
+                steps.add(step)
+        return html, frozenset(steps)
 
 
 def tracker(env: Environment, pages: list[Page], catalog: Catalog, config: Any) -> tuple[World, "Recorder"]:
