@@ -34,7 +34,7 @@ import os
 import types
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import Environment
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
@@ -46,6 +46,9 @@ from .. import config as config_module
 from ..catalog import Catalog
 from .pages import Page
 from .partials import Partials
+
+if TYPE_CHECKING:
+    from .staging import Stager
 
 # Our filters that are pure functions of their (plain) arguments and the config.
 PURE_FILTERS = {"slug", "excerpt", "date", "author"}
@@ -142,8 +145,9 @@ class World:
             return ("ref", key)
         if isinstance(x, types.MethodType) and id(x.__self__) in self.keys:
             return ("method", self.keys[id(x.__self__)], x.__func__.__qualname__)
-        if isinstance(x, (list, tuple)):
-            return (type(x).__name__, tuple(self.v(e) for e in x))
+        if isinstance(x, (list, tuple)):  # mostly lists of catalog objects (a listing's items): looked up inline
+            keys = self.keys
+            return (type(x).__name__, tuple(("ref", keys[id(e)]) if id(e) in keys else self.v(e) for e in x))
         if isinstance(x, dict):
             return ("dict", tuple((self.v(k), self.v(val)) for k, val in x.items()))
         if isinstance(x, (set, frozenset)):
@@ -453,11 +457,12 @@ class Published:
 def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config: Any, template_dirs: list[Path],
                   output: Path, cache: Any, jobs: int, progress: Callable[[int], None] | None,
                   map_indexed: Callable, kept: dict | None = None,
-                  sink: Callable[[str, "str | Published"], None] | None = None) -> dict[str, "str | Published | None"]:
+                  sink: "Stager | None" = None) -> dict[str, "str | Published | None"]:
     """Render the pages whose recorded reads changed; reuse the published file of the others.
 
     `map_indexed` may yield results as they come (parallel.imap_indexed); with a
-    `sink`, each page is handed to it at once and its value in the result is None.
+    `sink` (output/staging.Stager), each page is written to it by the process that
+    rendered it, and its value in the result is None.
 
     `kept`, when given, receives the world, recorder and context digest (incremental rebuilds).
     """
@@ -488,13 +493,16 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     todo: list[Page] = []
     for page in pages:
         where = str(output / page.file)
-        base = bases[where] = base_digest(page, world, context) if context else None
         old = old_pages.get(where)
-        if (base is not None and old is not None and old[0] == base and _unchanged_file(where, published)
-                and still_valid(old[1])):
+        if old is None:  # nothing to compare with (a cold build): the worker rendering it makes its base
+            todo.append(page)
+            out[page.file] = ""
+            continue
+        base = bases[where] = base_digest(page, world, context) if context else None
+        if base is not None and old[0] == base and _unchanged_file(where, published) and still_valid(old[1]):
             out[page.file] = Published(published[where][0])
             if sink is not None:
-                sink(page.file, out[page.file])
+                sink.text(page.file, out[page.file])
                 out[page.file] = None
             keep[where] = old[1]
         else:
@@ -504,10 +512,19 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         progress(len(pages) - len(todo))
 
     recorder = Recorder(world)
+    if sink is not None:
+        sink.prepare([page.file for page in todo])
 
-    def render(i: int) -> tuple[str, list[tuple[tuple, str]] | None]:
-        html, steps = recorder.render(todo[i])
-        return html, None if steps is None else [recorder.steps[st] for st in steps]
+    def render(i: int) -> tuple[str | None, tuple[str, bool] | None, list[tuple[tuple, str]] | None, str | None]:
+        """In a worker: the page rendered (and written, with a sink), its steps and base."""
+        page = todo[i]
+        html, steps = recorder.render(page)
+        where = str(output / page.file)
+        base = bases[where] if where in bases else base_digest(page, world, context) if context else None
+        recorded = None if steps is None or base is None else [recorder.steps[st] for st in steps]
+        if sink is not None:
+            return None, sink.put(page.file, html), recorded, base
+        return html, None, recorded, base
 
     # The new step table. Usually append-only: reused pages keep their step numbers (renumbering a
     # million steps costs seconds), rendered pages add theirs. Steps no page uses any more pile up,
@@ -527,15 +544,14 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     new_pages: dict[str, tuple] = {}
     for where, old_ids in keep.items():
         new_pages[where] = (bases[where], frozenset(number(*old_steps[i]) for i in old_ids) if compact else old_ids)
-    for page, (html, steps) in zip(todo, results):
+    for page, (html, written, steps, base) in zip(todo, results):
         if sink is not None:
-            sink(page.file, html)
+            sink.note(page.file, *written)
             out[page.file] = None
         else:
             out[page.file] = html
-        where = str(output / page.file)
-        if steps is not None and bases[where] is not None:
-            new_pages[where] = (bases[where], frozenset(number(st, d) for st, d in steps))
+        if steps is not None:
+            new_pages[str(output / page.file)] = (base, frozenset(number(st, d) for st, d in steps))
     cache.new["pages"] = new_pages
     cache.new["page_steps"] = table
     cache.new["page_steps_compacted"] = len(table) if compact else cache.old.get("page_steps_compacted", 0)

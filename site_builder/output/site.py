@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -80,13 +79,13 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
                  keep: dict | None = None,
-                 sink: Callable[[str, str | Published], None] | None = None) -> dict[str, str | Published | None]:
+                 sink: Stager | None = None) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
     is not rendered: its value is `Published` (the file already in `output` is reused).
     `keep`, when given, receives the environment and page list (for incremental rebuilds).
-    With a `sink`, each page goes to it as soon as it is rendered (its value here is None).
+    With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
     """
     env = page_environment(catalog, config, site_root, related)
     pages = pages if pages is not None else build_pages(catalog, config)
@@ -96,16 +95,20 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
                              imap_indexed, keep, sink)
 
-    def render(i: int) -> str:
+    if sink is not None:
+        sink.prepare([page.file for page in pages])
+
+    def render(i: int) -> str | tuple[str, bool]:
         page = pages[i]
-        return env.get_template(page.template).render(page=page, **page.data)
+        html = env.get_template(page.template).render(page=page, **page.data)
+        return html if sink is None else sink.put(page.file, html)  # written by the worker that rendered it
 
     # Forked workers share env and catalog; results come back in page order.
     out: dict[str, str | Published | None] = {}
-    for page, html in zip(pages, imap_indexed(render, len(pages), jobs, progress)):
+    for page, result in zip(pages, imap_indexed(render, len(pages), jobs, progress)):
         if sink is not None:
-            sink(page.file, html)
-        out[page.file] = None if sink is not None else html
+            sink.note(page.file, *result)
+        out[page.file] = None if sink is not None else result
     return out
 
 
@@ -122,7 +125,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
         # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                            output=output, related=related, keep=keep, sink=stager.text)
+                            output=output, related=related, keep=keep, sink=stager)
         canonical = url_helpers(config)[1]
         texts = {**api_files(catalog), "assets/pygments.css": pygments_css(),
                  **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}

@@ -36,7 +36,11 @@ class _Dirs:
     def ensure(self, rel: str) -> None:
         parent = rel.rpartition("/")[0]
         if parent not in self.made:
-            os.makedirs(self.root / parent, exist_ok=True)
+            self.ensure(parent)  # its parent first: then one plain mkdir each, no probing
+            try:
+                os.mkdir(f"{self.root}/{parent}")
+            except FileExistsError:
+                pass
             self.made.add(parent)
 
 
@@ -66,23 +70,42 @@ class Stager:
             return False
         return True
 
-    def text(self, rel: str, value: "str | Published") -> None:
+    def prepare(self, files: list[str]) -> None:
+        """Make the folders of these files now, so that worker processes can `put` them."""
+        for rel in files:
+            self.dirs.ensure(rel)
+
+    def put(self, rel: str, text: str) -> tuple[str, bool]:
+        """Write one file (or link the published one if it has these bytes): its hash, and whether linked.
+
+        Changes nothing in this object but the file system, so forked workers call it for the
+        files they render, once `prepare` made the folders; the parent then `note`s the result.
+        """
         self.dirs.ensure(rel)
         dest = self.staging / rel
-        if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
-            self.hashes[rel] = value.hash
-            if not self._link_if_unchanged(rel, value.hash, dest):
-                raise RuntimeError(f"{self.output / rel} changed while the site was being built; build again")
-            self.stats.linked += 1
-            return
-        data = value.encode("utf-8")
-        h = self.hashes[rel] = digest(data)
+        data = text.encode("utf-8")
+        h = digest(data)
         if self._link_if_unchanged(rel, h, dest):
-            self.stats.linked += 1
-            return
+            return h, True
         with open(dest, "wb") as f:
             f.write(data)
-        self.stats.written += 1
+        return h, False
+
+    def note(self, rel: str, h: str, linked: bool) -> None:
+        self.hashes[rel] = h
+        if linked:
+            self.stats.linked += 1
+        else:
+            self.stats.written += 1
+
+    def text(self, rel: str, value: "str | Published") -> None:
+        if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
+            self.dirs.ensure(rel)
+            if not self._link_if_unchanged(rel, value.hash, self.staging / rel):
+                raise RuntimeError(f"{self.output / rel} changed while the site was being built; build again")
+            self.note(rel, value.hash, True)
+            return
+        self.note(rel, *self.put(rel, value))
 
     def copy(self, rel: str, src: Path) -> None:
         h = self.hashes[rel] = _source_hash(src, self.cache)
