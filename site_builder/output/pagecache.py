@@ -219,25 +219,18 @@ class Recorder:
 
         keys = world.keys
 
-        def getattr_(obj: Any, attribute: str) -> Any:
-            value = Environment.getattr(env, obj, attribute)
-            if recorder.page is not None:
-                key = keys.get(id(obj))
-                if key is not None:
-                    recorder.page.add(key)
-                elif not recorder._transparent(obj):
-                    recorder.uncacheable = True
-            return value
-
-        def getitem(obj: Any, argument: Any) -> Any:
-            value = Environment.getitem(env, obj, argument)
-            if recorder.page is not None:
-                key = keys.get(id(obj))
-                if key is not None:
-                    recorder.page.add(key)
-                elif not recorder._transparent(obj):
-                    recorder.uncacheable = True
-            return value
+        def noting(read: Callable[[Environment, Any, Any], Any]) -> Callable[[Any, Any], Any]:
+            """Jinja's getattr or getitem, noting the catalog object read from (or an unknown one)."""
+            def hook(obj: Any, name: Any) -> Any:
+                value = read(env, obj, name)
+                if recorder.page is not None:
+                    key = keys.get(id(obj))
+                    if key is not None:
+                        recorder.page.add(key)
+                    elif not recorder._transparent(obj):
+                        recorder.uncacheable = True
+                return value
+            return hook
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
@@ -276,8 +269,8 @@ class Recorder:
                 recorder.uncacheable = True
             return previous_finalize(value) if previous_finalize else value
 
-        env.getattr = getattr_  # type: ignore[method-assign]
-        env.getitem = getitem  # type: ignore[method-assign]
+        env.getattr = noting(Environment.getattr)  # type: ignore[method-assign]
+        env.getitem = noting(Environment.getitem)  # type: ignore[method-assign]
         env.context_class = TrackingContext
         env.finalize = finalize
         env.filters = {name: wrap_filter(name, fn) for name, fn in world.filters.items()}
@@ -494,11 +487,8 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     for page in pages:
         where = str(output / page.file)
         old = old_pages.get(where)
-        if old is None:  # nothing to compare with (a cold build): the worker rendering it makes its base
-            todo.append(page)
-            out[page.file] = ""
-            continue
-        base = bases[where] = base_digest(page, world, context) if context else None
+        # With nothing to compare with (a cold build), the worker rendering the page makes its base.
+        base = bases[where] = base_digest(page, world, context) if context and old is not None else None
         if base is not None and old[0] == base and _unchanged_file(where, published) and still_valid(old[1]):
             out[page.file] = Published(published[where][0])
             if sink is not None:
@@ -520,7 +510,7 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         page = todo[i]
         html, steps = recorder.render(page)
         where = str(output / page.file)
-        base = bases[where] if where in bases else base_digest(page, world, context) if context else None
+        base = bases[where] or (base_digest(page, world, context) if context else None)
         recorded = None if steps is None or base is None else [recorder.steps[st] for st in steps]
         if sink is not None:
             return None, sink.put(page.file, html), recorded, base
