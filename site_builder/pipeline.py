@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
+from .parallel import map_indexed
 from .readers import DEFAULT_MAX_BYTES, input_files, read_file
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
@@ -40,14 +41,33 @@ class BuildReport:
 
 
 def read_inputs(content: Path, report: BuildReport, max_bytes: int = DEFAULT_MAX_BYTES,
-                cache: BuildCache | None = None) -> tuple[list[SummaryRecord], list[Collection]]:
+                cache: BuildCache | None = None, jobs: int = 1) -> tuple[list[SummaryRecord], list[Collection]]:
+    """Every input file's records and collections, in file order; unchanged files come from the cache.
+
+    The files the cache cannot vouch for are read on `jobs` cores (each worker hands back
+    the pickled result, which the cache keeps anyway).
+    """
     records: list[SummaryRecord] = []
     collections: list[Collection] = []
     if not content.is_dir():
         raise FileNotFoundError(f"content folder not found: {content}")
-    for path in input_files(content):
-        rel = path.relative_to(content).as_posix()
-        result = read_cached(path, rel, max_bytes, cache) if cache is not None else read_file(path, rel, max_bytes=max_bytes)
+    cache = cache or BuildCache.memory()
+    files = [(path, path.relative_to(content).as_posix()) for path in input_files(content)]
+    found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
+    todo = [i for i, r in enumerate(found) if r is None]
+
+    def read(k: int) -> tuple[tuple, str, bytes]:
+        path, rel = files[todo[k]]
+        st = os.stat(path)  # before reading: an edit in between is seen next time
+        h = cache.file_hash(path, rel, st)[0]
+        result = read_file(path, rel, max_bytes=max_bytes)
+        return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+    for i, (st, h, blob) in zip(todo, map_indexed(read, len(todo), jobs)):
+        cache.put("reads", files[i][1], (st, h, max_bytes, blob))
+        found[i] = pickle.loads(blob)
+    for result in found:
+        assert result is not None
         report.files_read += 1
         records += result.records
         collections += result.collections
@@ -55,17 +75,17 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int = DEFAULT_MAX
     return records, collections
 
 
-def read_cached(path: Path, rel: str, max_bytes: int, cache: BuildCache) -> ReadResult:
-    """read_file, or what it gave for the same bytes last time (a fresh copy: the catalog mutates records)."""
+def _read_from_cache(path: Path, rel: str, max_bytes: int, cache: BuildCache) -> ReadResult | None:
+    """What read_file gave for the same bytes last time (a fresh copy: the catalog mutates records)."""
+    old = cache.old["reads"].get(rel)
+    if old is None or old[2] != max_bytes:
+        return None
     st = os.stat(path)
     h, _ = cache.file_hash(path, rel, st)
-    old = cache.old["reads"].get(rel)
-    if old is not None and old[1] == h and old[2] == max_bytes:
-        cache.put("reads", rel, (stat_key(st), h, max_bytes, old[3]))
-        return pickle.loads(old[3])
-    result = read_file(path, rel, max_bytes=max_bytes)
-    cache.put("reads", rel, (stat_key(st), h, max_bytes, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
-    return result
+    if old[1] != h:
+        return None
+    cache.put("reads", rel, (stat_key(st), h, max_bytes, old[3]))
+    return pickle.loads(old[3])
 
 
 class BuildProgress:
@@ -104,7 +124,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     from .render.summaries import render_catalog
 
     step = progress or BuildProgress()
-    records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache)
+    records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,

@@ -502,8 +502,6 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         progress(len(pages) - len(todo))
 
     recorder = Recorder(world)
-    if sink is not None:
-        sink.prepare([page.file for page in todo])
 
     def render(i: int) -> tuple[str | None, tuple[str, bool] | None, list[tuple[tuple, str]] | None, str | None]:
         """In a worker: the page rendered (and written, with a sink), its steps and base."""

@@ -95,9 +95,6 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
                              imap_indexed, keep, sink)
 
-    if sink is not None:
-        sink.prepare([page.file for page in pages])
-
     def render(i: int) -> str | tuple[str, bool]:
         page = pages[i]
         html = env.get_template(page.template).render(page=page, **page.data)

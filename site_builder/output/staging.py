@@ -28,7 +28,10 @@ class FillStats:
 
 
 class _Dirs:
-    """mkdir each folder once (pathlib's mkdir per file was a visible cost)."""
+    """mkdir each folder once (pathlib's mkdir per file was a visible cost).
+
+    Safe in several processes at once: a folder another one made is simply there.
+    """
 
     def __init__(self, root: Path):
         self.root, self.made = root, {""}
@@ -70,16 +73,12 @@ class Stager:
             return False
         return True
 
-    def prepare(self, files: list[str]) -> None:
-        """Make the folders of these files now, so that worker processes can `put` them."""
-        for rel in files:
-            self.dirs.ensure(rel)
-
     def put(self, rel: str, text: str) -> tuple[str, bool]:
         """Write one file (or link the published one if it has these bytes): its hash, and whether linked.
 
-        Changes nothing in this object but the file system, so forked workers call it for the
-        files they render, once `prepare` made the folders; the parent then `note`s the result.
+        Changes nothing in this object but the file system (and its own note of the folders it
+        made), so forked workers call it for the files they render, making folders as they go
+        (a cold build's mkdirs overlap the rendering); the parent then `note`s the result.
         """
         self.dirs.ensure(rel)
         dest = self.staging / rel
