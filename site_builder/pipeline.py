@@ -132,7 +132,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     related = None
     if keep is not None:  # an index that later edits can update, and the map templates read
         from .catalog.related import RelatedIndex
-        index = RelatedIndex.for_catalog(catalog)
+        index = RelatedIndex.for_catalog(catalog, jobs=jobs)
         related = index.resolve([*catalog.papers, *catalog.unidentified])
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,

@@ -96,20 +96,29 @@ def render_catalog(
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
     todo = [i for i, r in enumerate(results) if r is None]
-    fresh = map_indexed(lambda k: _render_one(summaries[todo[k]], ctx, renderers), len(todo), jobs, progress)
-    for i, out in zip(todo, fresh):
+    base = base_path(config.root_url)
+
+    def fresh(k: int) -> tuple[dict, tuple[str, str]]:
+        # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
+        out = _render_one(summaries[todo[k]], ctx, renderers)
+        return out, _text_and_title(under_base_path(out["html"], base))
+
+    texts: dict[int, tuple[str, str]] = {}
+    for i, (out, text) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
         results[i] = out
         cache.put("renders", keys[i], out)
+        texts[i] = text
     for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:
             warnings.append(f"{s.record.origins[0]}: unknown markup '{s.record.markup}', shown as plain text")
-        s.html = under_base_path(out["html"], base_path(config.root_url))  # site in a sub-folder
+        s.html = under_base_path(out["html"], base)  # site in a sub-folder
         s.warnings = list(out["warnings"])
         s.figures = list(out["figures"])
         s.found_links = {k: list(v) for k, v in out["links"].items()}
+    early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
     warnings += check_math(catalog, config, site_root, summaries)
-    _plain_text(summaries, cache, jobs)
+    _plain_text(summaries, cache, jobs, early)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
@@ -144,21 +153,35 @@ def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) ->
     return all(resolvers[kind](q) == answer for kind, q, answer in asked)
 
 
-def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int) -> None:
-    """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel)."""
+def _text_and_title(html: str) -> tuple[str, str]:
+    text = html_to_text(html)
+    return text, derive_title(text)
+
+
+def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
+                early: dict[int, tuple[str, str, str]] | None = None) -> None:
+    """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel).
+
+    `early`: summary index -> (HTML, text, title) worked out with the rendering; used
+    where that HTML is still the summary's (the math check replaced no formula).
+    """
+    early = early or {}
     keys = [digest(s.html) for s in summaries]
-    found = [cache.get("texts", k) for k in keys]
+    found: list[tuple[str, str] | None] = []
+    for i, (s, key) in enumerate(zip(summaries, keys)):
+        value = cache.get("texts", key)
+        if value is None and i in early and early[i][0] is s.html:
+            value = early[i][1:]
+            cache.put("texts", key, value)
+        found.append(value)
     todo = [i for i, v in enumerate(found) if v is None]
-
-    def one(k: int) -> tuple[str, str]:
-        text = html_to_text(summaries[todo[k]].html)
-        return text, derive_title(text)
-
-    for i, value in zip(todo, map_indexed(one, len(todo), jobs)):
+    for i, value in zip(todo, map_indexed(lambda k: _text_and_title(summaries[todo[k]].html), len(todo), jobs)):
         found[i] = value
         cache.put("texts", keys[i], value)
-    for s, (text, title) in zip(summaries, found):
-        s.text, s.derived_title, s.teaser = text, title, excerpt(text, TEASER_CHARS)
+    for s, value in zip(summaries, found):
+        assert value is not None
+        s.text, s.derived_title = value
+        s.teaser = excerpt(s.text, TEASER_CHARS)
 
 
 def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,

@@ -382,3 +382,22 @@ def test_sample_site_related_entries_are_the_plain_computation():
 @pytest.mark.seeds
 def test_seeds_related_entries_are_the_plain_computation():
     check_real(rendered_entries(seeds_or_skip(), SiteConfig()))
+
+
+def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
+    # Enough entries for the work to be split between forked workers (parallel.MIN_PER_JOB).
+    vocabulary = [f"term{i}" for i in range(60)]
+    entries_ = []
+    for n in range(120):
+        text = " ".join(vocabulary[(n * 7 + j * 3) % 60] for j in range(n % 11 + 3))
+        if n % 3:
+            p = Paper(id=f"p{n}", meta=PaperMeta(title=f"paper {vocabulary[n % 60]}"),
+                      topics=["Odd\0topic"] if n == 4 else TOPICS[: n % 3])
+            p.summaries.append(summary(f"s{n}", text, paper=p))
+            entries_.append(p)
+        else:
+            entries_.append(summary(f"u{n}", "" if n == 9 else text, title="the"))  # one entry with no terms
+    serial, parallel = RelatedIndex.build(entries_, jobs=1), RelatedIndex.build(entries_, jobs=2)
+    assert snapshot(parallel) == snapshot(serial)
+    assert parallel.counts_for("/papers/p4/")["topic:Odd\0topic"] == 1
+    assert any(serial.results)

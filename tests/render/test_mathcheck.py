@@ -40,3 +40,27 @@ def test_broken_formula_is_a_warning_and_shown_as_tex(npm_root, tmp_path):
     assert '<code class="math-error"' in out and r"\undefinedmacro{x}" in out
     # The verdicts are cached: a second check needs no Node run for known formulas.
     assert mathcheck.check([bad], npm_root, tmp_path / "c.json") == {bad: errors[bad]}
+
+
+def test_plain_text_is_of_the_html_after_the_math_check(npm_root, tmp_path):
+    # Workers derive each summary's plain text as they render it; where the math check then
+    # replaces a formula by its TeX, the text must be that of the new HTML.
+    from dataclasses import replace
+
+    from site_builder.catalog import build_catalog
+    from site_builder.config import SiteConfig
+    from site_builder.records import SummaryRecord
+    from site_builder.render.summaries import _text_and_title, render_catalog
+
+    bodies = [f"Note {n} on $x_{n}^2$ and more words." for n in range(40)]
+    bodies[7] = r"A broken formula $\frac{a}{b} + \undefinedmacro{x}$ here."
+    records = [SummaryRecord(id=f"m{n}", source="markdown", markup="markdown", body=body, title=f"Note {n}")
+               for n, body in enumerate(bodies)]
+    config = SiteConfig()
+    config = replace(config, mathjax=replace(config.mathjax, npm_root=str(npm_root)))
+    catalog = build_catalog(records, [], config)
+    render_catalog(catalog, config, tmp_path, jobs=2)
+    broken = next(s for s in catalog.summaries if s.id == "m7")
+    assert "math-error" in broken.html and "undefinedmacro" in broken.text
+    for s in catalog.summaries:
+        assert (s.text, s.derived_title) == _text_and_title(s.html)
