@@ -392,6 +392,10 @@ class RelatedIndex:
                     idf[t] = w
         return reweighed
 
+    def warm_up(self) -> None:
+        """Make now the term -> entries index that the first `update` moving an idf would make."""
+        self._holders_index()
+
     def _holders_index(self) -> list[array]:
         if self._holders is None:
             holders = [array(_ID) for _ in self.vocab]

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import TemplateError
+
 from ..cache import BuildCache, digest, stat_key
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, build, theme_state
@@ -262,9 +264,21 @@ class Session:
 
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
         """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
+        from ..render.lexers import preload
+
         self._feed_parts(st, config)
         self._links(st, config)
         self._deps(st)
+        env = st.kept["env"]
+        for name in env.list_templates(extensions=["html", "xml"]):  # the full build compiled them in workers
+            try:
+                env.get_template(name)
+            except TemplateError:  # a broken template no page uses: only an edit that uses it reports it
+                pass
+        index = st.kept.get("related_index")
+        if index is not None:
+            index.warm_up()
+        preload(s.record.body for s in st.catalog.summaries)
 
     @staticmethod
     def _links(st: _State, config: SiteConfig):

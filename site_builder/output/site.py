@@ -63,6 +63,9 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
     env.globals.update(
         site=config,
         catalog=catalog,
+        # Plain numbers for the footer of every page: reading `catalog.papers` there would make
+        # every page depend on the whole catalog (a digest over all of it, made again after each edit).
+        totals={"papers": len(catalog.papers), "summaries": len(catalog.summaries)},
         taxonomies=catalog.taxonomies,
         url=url,
         canonical=canonical,
