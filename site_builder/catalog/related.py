@@ -215,6 +215,7 @@ class RelatedIndex:
         queries are worked out on `jobs` cores (forked workers; the result is the same).
         """
         self.k = k
+        self.jobs = jobs  # also for an update that redoes every list (not pickled: a loaded index uses one core)
         self.urls = list(urls)
         self.position = {u: i for i, u in enumerate(self.urls)}
         self.vocab: list[str] = []  # term id -> term; terms no entry has any more keep their id
@@ -439,7 +440,7 @@ class RelatedIndex:
             self.vectors[i] = vec
         self._index_vectors()
         old = self.results
-        self._query_all()
+        self._query_all(self.jobs)
         return {self.urls[i] for i, (a, b) in enumerate(zip(old, self.results)) if a != b}
 
     def _recompute_some(self, vectors: dict[int, dict[str, float]]) -> set[str]:
@@ -609,6 +610,7 @@ class RelatedIndex:
 
     def __setstate__(self, state: dict) -> None:
         self.k, self.urls, self.vocab = state["k"], state["urls"], state["vocab"]
+        self.jobs = 1
         vocab = self.vocab
         term = vocab.__getitem__
         self.position = {u: i for i, u in enumerate(self.urls)}

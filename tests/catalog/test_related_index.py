@@ -401,3 +401,10 @@ def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
     assert snapshot(parallel) == snapshot(serial)
     assert parallel.counts_for("/papers/p4/")["topic:Odd\0topic"] == 1
     assert any(serial.results)
+    # An edit that moves a word most entries rank by: the update redoes every list, on two cores.
+    edited = [e for e in entries_ if isinstance(e, Summary)][:3]
+    for s in edited:
+        s.text += " term5 term12 term33" * 4
+    changed = parallel.update(edited)
+    assert changed and changed == serial.update(edited)
+    assert snapshot(parallel) == snapshot(serial) == snapshot(RelatedIndex.build(entries_))
