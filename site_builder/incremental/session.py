@@ -264,8 +264,6 @@ class Session:
 
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
         """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
-        from ..render.lexers import preload
-
         self._feed_parts(st, config)
         self._links(st, config)
         self._deps(st)
@@ -278,7 +276,6 @@ class Session:
         index = st.kept.get("related_index")
         if index is not None:
             index.warm_up()
-        preload(s.record.body for s in st.catalog.summaries)
 
     @staticmethod
     def _links(st: _State, config: SiteConfig):

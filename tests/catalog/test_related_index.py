@@ -29,6 +29,7 @@ from site_builder.catalog import Paper, Summary, build_catalog
 from site_builder.catalog import related as R
 from site_builder.catalog.related import RelatedIndex, entry_terms, related_entries
 from site_builder.config import SiteConfig, load_config
+from site_builder.parallel import MIN_PER_JOB
 from site_builder.records import PaperMeta, SummaryRecord
 from tests.conftest import CONTENT, ROOT, seeds_or_skip
 
@@ -397,6 +398,7 @@ def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
             entries_.append(p)
         else:
             entries_.append(summary(f"u{n}", "" if n == 9 else text, title="the"))  # one entry with no terms
+    assert len(entries_) >= 2 * MIN_PER_JOB  # otherwise jobs=2 would quietly run serially
     serial, parallel = RelatedIndex.build(entries_, jobs=1), RelatedIndex.build(entries_, jobs=2)
     assert snapshot(parallel) == snapshot(serial)
     assert parallel.counts_for("/papers/p4/")["topic:Odd\0topic"] == 1

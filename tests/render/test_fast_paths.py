@@ -72,16 +72,3 @@ def test_linkify_still_finds_links_and_only_links():
     assert 'href="https://b.org"' in html
     assert "model.py" in html and 'href="http://www.example.com' not in html
 
-
-def test_preload_looks_up_the_lexers_code_blocks_name():
-    from site_builder.render import lexers
-
-    lexers.lexer_named.cache_clear()
-    lexers.preload(["Intro\n```python\nx = 1\n```\n", '<syntaxhighlight lang="Haskell">f = id</syntaxhighlight>',
-                    "~~~ rust\nfn main() {}\n~~~", "no code here"])
-    loaded = lexers.lexer_named.cache_info().currsize
-    for name in ("python", "haskell", "rust"):
-        before = lexers.lexer_named.cache_info().hits
-        assert lexers.lexer_named(name) is not None
-        assert lexers.lexer_named.cache_info().hits == before + 1  # already there
-    assert lexers.lexer_named.cache_info().currsize == loaded
