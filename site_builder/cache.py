@@ -8,6 +8,8 @@ Two pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
   outputs  output file -> (content hash, size, mtime, inode) as last written
   pages, page_steps  what each page read while rendering (output/pagecache.py)
 
+After an incremental `site-builder build` only what it changed is written, to
+`build.delta.pickle` (see `save_delta`); loading applies it to the whole file.
 Every entry is only valid under the same `salt`: a hash of the package's own
 source files and version, so a new site_builder (or an edited one) starts cold.
 Config and templates are part of the keys that depend on them (renders, state).
@@ -21,19 +23,23 @@ Correctness rules:
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import __version__
 
 CACHE_DIR = ".site-builder-cache"
 FILE_NAME = "build.pickle"
 STATE_NAME = "state.pickle"
+DELTA_NAME = "build.delta.pickle"
+DELETED = "\0deleted"  # a key a delta removes (no table holds this string as a value)
 TABLES = ("reads", "renders", "texts", "outputs")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -71,6 +77,8 @@ class BuildCache:
     page_stats: tuple[int, int] = (0, 0)  # pages reused, pages rendered
     last: dict[str, Any] = field(default_factory=dict)  # the small state file: last state and report
     enabled: bool = True
+    delta_id: str | None = None  # the delta applied on load: a session's delta must carry the same
+    base: dict[str, Any] | None = None  # the tables as the whole file had them (load_tables(keep_base=True))
 
     @classmethod
     def open(cls, site_root: Path, *, enabled: bool = True) -> "BuildCache":
@@ -88,13 +96,29 @@ class BuildCache:
             cache.new[table] = {}
         return cache
 
-    def load_tables(self) -> None:
+    def load_tables(self, keep_base: bool = False) -> None:
+        """The whole file, and the delta an incremental build wrote on top of it.
+
+        `keep_base`: remember the whole file's tables (shallow copies), so that
+        `save_delta` can write only what changed since.
+        """
         assert self.path is not None
         data = load_pickle(self.path) if self.enabled else {}
         if data.get("salt") == self.salt:
             self.old = data
         for table in TABLES:
             self.old.setdefault(table, {})
+        if keep_base and "started_ns" in self.old:
+            self.base = {k: v.copy() for k, v in self.old.items() if isinstance(v, (dict, list))}
+        delta = load_pickle(self.path.with_name(DELTA_NAME)) if "started_ns" in self.old else {}
+        if delta.get("salt") == self.salt and delta.get("base") == self.old["started_ns"]:
+            for table, changes in delta["tables"].items():
+                apply_changes(self.old.setdefault(table, {}), changes)
+            start, steps = delta["page_steps"]
+            del self.old["page_steps"][start:]
+            self.old["page_steps"] += steps
+            self.old.update(delta["values"])
+            self.delta_id = delta["id"]
 
     def successor(self) -> "BuildCache":
         """The cache the next build of this process starts from: this build's tables, kept in memory."""
@@ -161,12 +185,65 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Tables first, state last: a state file never vouches for tables that were not written.
         dump_pickle(self.path, data)
+        self.path.with_name(DELTA_NAME).unlink(missing_ok=True)  # of the old whole file (ignored anyway)
+        self.delta_id, self.base = None, None
+        self.save_state(state, report)
+
+    def save_state(self, state: tuple[str, str] | None, report: dict[str, Any] | None) -> None:
+        assert self.path is not None
         dump_pickle(self.path.with_name(STATE_NAME), {"salt": self.salt, "state": state, "report": report})
+
+    def delta(self, delta_id: str) -> bytes | None:
+        """What changed in the tables since the whole file was loaded, pickled; None if that is unknown.
+
+        The whole file is not touched: after a one-summary edit the tables
+        differ in a few dozen entries, and rewriting hundreds of MB costs seconds.
+        Found by identity: an entry the build did not replace is the object loaded.
+        """
+        if self.path is None or self.base is None or set(self.new) - set(self.base) - {"page_steps_compacted"}:
+            return None
+        base_steps, steps = self.base.get("page_steps", []), self.new.get("page_steps", [])
+        start = next((i for i, (a, b) in enumerate(zip(base_steps, steps)) if a is not b),
+                     min(len(base_steps), len(steps)))
+        return pickle.dumps({
+            "salt": self.salt, "base": self.started_ns, "id": delta_id,
+            "tables": {t: dict_changes(self.base[t], v) for t, v in self.new.items() if isinstance(v, dict)},
+            "page_steps": (start, steps[start:]),
+            "values": {k: v for k, v in self.new.items() if not isinstance(v, (dict, list))},
+        }, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def dict_changes(base: dict, now: dict) -> dict:
+    """key -> new value (or DELETED) for every entry of `now` that is not the very object `base` has."""
+    out = {k: v for k, v in now.items() if base.get(k, DELETED) is not v}
+    out.update((k, DELETED) for k in base.keys() - now.keys())
+    return out
+
+
+def apply_changes(target: dict, changes: dict) -> None:
+    for k, v in changes.items():
+        if isinstance(v, str) and v == DELETED:
+            target.pop(k, None)
+        else:
+            target[k] = v
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: loading makes millions of objects, none of them
+    garbage yet, and each collection the allocations set off would walk them all again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_pickle(path: Path) -> dict[str, Any]:
     try:
-        with open(path, "rb") as f:  # streamed: no second copy of a file of hundreds of MB
+        with paused_collection(), open(path, "rb") as f:  # streamed: no second copy of a file of hundreds of MB
             data = pickle.load(f)
     except Exception:  # missing, damaged or foreign: only a cold build
         return {}
@@ -181,15 +258,34 @@ def dump_pickle(path: Path, data: dict[str, Any]) -> None:
 
 
 def tree_state(folders: list[Path]) -> list[tuple[str, int, int, int]]:
-    """(path, size, mtime, inode) of every file below `folders`, in a stable order."""
+    """(path, size, mtime, inode) of every file below `folders`, in a stable order.
+
+    The order of a sorted top-down `os.walk` (a folder's files, then its sub-folders
+    in name order; symlinked folders not entered), with `os.scandir` doing the work:
+    a third faster on a 12,000-file site, and this runs up to three times an edit.
+    """
     out: list[tuple[str, int, int, int]] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                st = os.stat(full)
-                out.append((full, st.st_size, st.st_mtime_ns, st.st_ino))
+        todo = [str(folder)]
+        while todo:
+            try:
+                with os.scandir(todo.pop()) as it:
+                    entries = sorted(it, key=_name)
+            except OSError:  # vanished meanwhile, as os.walk ignores it
+                continue
+            subdirs = []
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        subdirs.append(entry.path)
+                    continue
+                st = entry.stat()
+                out.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+            todo.extend(reversed(subdirs))  # popped in name order
     return out
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name

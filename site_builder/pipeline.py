@@ -180,6 +180,7 @@ def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path
                   str(shutil.which("node")), repr(files))
 
 
-def output_state(output: Path) -> str:
-    """Digest of the published files as they are now: a hand edit or deletion forces a build."""
-    return digest(repr(tree_state([output.resolve()])))
+def output_state(output: Path, files: list[tuple[str, int, int, int]] | None = None) -> str:
+    """Digest of the published files as they are now (or as `files`, their tree_state, says):
+    a hand edit or deletion forces a build."""
+    return digest(repr(tree_state([output.resolve()]) if files is None else files))

@@ -309,3 +309,22 @@ def test_a_partial_is_rendered_once_and_verified_by_its_result():
     catalog.papers[0].meta.title = "B"
     partials.forget(env)
     assert world.evaluate(step) != d
+
+
+def test_tree_state_lists_files_as_a_sorted_os_walk_does(tmp_path: Path):
+    from site_builder.cache import tree_state
+
+    for rel in ("b.txt", "a/z.txt", "a/b/c.txt", "a/b2/d.txt", "A/e.txt", "a.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel, encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "linked-folder")  # listed by neither, entered by neither
+    os.symlink(tmp_path / "b.txt", tmp_path / "linked-file")  # a file: its target's stat
+    expected = []
+    for dirpath, dirnames, filenames in os.walk(tmp_path):
+        dirnames.sort()
+        for name in sorted(filenames):
+            st = os.stat(os.path.join(dirpath, name))
+            expected.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns, st.st_ino))
+    assert tree_state([tmp_path, tmp_path / "missing"]) == expected
+    assert [os.path.relpath(p, tmp_path) for p, *_ in expected] == [
+        "a.txt", "b.txt", "linked-file", "A/e.txt", "a/z.txt", "a/b/c.txt", "a/b2/d.txt"]

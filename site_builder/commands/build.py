@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
                 report = build(args.content, args.output, config, site_root, use_cache=False, jobs=jobs,
                                progress=progress)
             else:  # incremental when the last build's session still fits (incremental/persist.py)
-                report = build_site(args.content, args.output, config, site_root, jobs=jobs, progress=progress)
+                report = build_site(args.content, args.output, config, site_root, jobs=jobs, progress=progress,
+                                    last_build=True)
     except (FileNotFoundError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

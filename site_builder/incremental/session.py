@@ -56,10 +56,13 @@ class Session:
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
         self.why_full = ""  # why the last build could not be incremental
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
+        self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
+        self.baseline: Any = None  # the session as its pickle on disk holds it, when taken up from there (journal.py)
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
         state = self.state
+        self.replaced = None
         if state is not None and state.config == repr(config):
             try:
                 report = self._update(state, config, started)
@@ -126,6 +129,7 @@ class Session:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
         st.snapshot = snapshot
         if not edits:
+            self.replaced = []
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [by_id[sid] for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
@@ -244,27 +248,15 @@ class Session:
                 files[rel] = data
         files.update(api)
         _replace_files(self.output, files, outputs, unhashed=api.keys())
+        self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if config.search and files:
             _reindex(self.output, config)
+            self.replaced = None  # a new search bundle: its files are not known here
         return len(todo), len(files)
 
 
-    @staticmethod
-    def _feed_parts(st: _State, config: SiteConfig) -> None:
-        """Which summaries each feed shows, and the export's line per summary."""
-        from ..output.api import record_line, summary_json
-        from ..output.feeds import catalog_newest, feed_entries, feed_sources
-
-        catalog = st.catalog
-        fallback = catalog_newest(catalog)
-        st.kept["feeds"] = [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
-        st.kept["fallback"] = fallback
-        st.kept["api"] = {s.id: record_line(summary_json(s)).encode("utf-8")
-                          for s in sorted(catalog.summaries, key=lambda s: s.id)}
-
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
         """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
-        self._feed_parts(st, config)
         self._links(st, config)
         self._deps(st)
         env = st.kept["env"]
@@ -313,22 +305,19 @@ class Session:
         """The feeds that show an edited summary, and the JSON export of summaries.
 
         Which summaries a feed shows depends on dates and topics only, and the
-        export has one line per summary: both are worked out once per session and
-        then only the edited parts are redone.
+        export has one line per summary: the full build keeps both (output/site.py)
+        and only the edited parts are redone.
         """
         from ..output.api import join_lines, record_line, summary_json
         from ..output.feeds import feed_xml
 
         canonical = st.kept["env"].globals["canonical"]
-        first = "feeds" not in st.kept  # made from the edited catalog: the export is written whole
-        if first:
-            Session._feed_parts(st, config)
         ids = {s.id for s in edited}
         out = {}
         for source, entries in st.kept["feeds"]:
             if any(s.id in ids for _, s in entries):
                 out[source.path.lstrip("/")] = feed_xml(source, config, canonical, st.kept["fallback"], entries)
-        lines, moved = st.kept["api"], first
+        lines, moved = st.kept["api"], False
         for s in edited:
             line = record_line(summary_json(s)).encode("utf-8")
             moved = moved or line != lines[s.id]

@@ -67,10 +67,15 @@ def dumps(records: list[Any]) -> str:
     return join_lines([record_line(r) for r in records])
 
 
-def api_files(catalog: Catalog) -> dict[str, str]:
+def summary_lines(catalog: Catalog) -> dict[str, str]:
+    """Summary id -> its line of api/summaries.json, in the file's order."""
+    return {s.id: record_line(summary_json(s)) for s in sorted(catalog.summaries, key=lambda s: s.id)}
+
+
+def api_files(catalog: Catalog, lines: dict[str, str] | None = None) -> dict[str, str]:
+    """`lines`: summary_lines(catalog), if made already."""
     papers = sorted(catalog.papers, key=lambda p: p.id)
-    summaries = sorted(catalog.summaries, key=lambda s: s.id)
     return {
         "api/papers.json": dumps([paper_json(p) for p in papers]),
-        "api/summaries.json": dumps([summary_json(s) for s in summaries]),
+        "api/summaries.json": join_lines(list((lines or summary_lines(catalog)).values())),
     }

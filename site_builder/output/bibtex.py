@@ -21,15 +21,18 @@ JOURNAL_WORDS = ("journal", "transactions", "letters", "jmlr", "review", "magazi
 ARXIV_WORDS = ("arxiv", "corr")
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def _ascii_word(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
+    plain = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", plain.lower())
 
 
 def base_key(paper: Paper) -> str:
     authors = paper.meta.authors
     family = _ascii_word(last_first(authors[0]).split(",")[0]) if authors else ""
-    words = [_ascii_word(w) for w in re.split(r"[\s\-:]+", paper.title)]
+    words = (_ascii_word(w) for w in re.split(r"[\s\-:]+", paper.title))  # lazy: only up to the first kept word
     first = next((w for w in words if w and w not in TITLE_STOPWORDS), "") or "untitled"
     year = str(paper.year or "")
     return f"{family}{year}{first}" if family else f"{first}{year}"

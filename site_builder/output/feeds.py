@@ -158,7 +158,17 @@ def feed_xml(source: FeedSource, config: SiteConfig, canonical: Callable[[str], 
                        canonical=canonical, fallback=fallback, entries=entries)
 
 
-def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str]) -> dict[str, str]:
-    """Output file -> Atom XML: the site feed and one per topic."""
+FeedParts = tuple[str, list[tuple[FeedSource, list[tuple[str, Summary]]]]]
+
+
+def feed_parts(catalog: Catalog, config: SiteConfig) -> FeedParts:
+    """The date of undated entries, and each feed with the entries it shows."""
     fallback = catalog_newest(catalog)
-    return {f.path.lstrip("/"): feed_xml(f, config, canonical, fallback) for f in feed_sources(catalog, config)}
+    return fallback, [(f, feed_entries(f.summaries, fallback, config)) for f in feed_sources(catalog, config)]
+
+
+def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str],
+               parts: FeedParts | None = None) -> dict[str, str]:
+    """Output file -> Atom XML: the site feed and one per topic (`parts`: feed_parts(), if made already)."""
+    fallback, feeds = parts or feed_parts(catalog, config)
+    return {f.path.lstrip("/"): feed_xml(f, config, canonical, fallback, entries) for f, entries in feeds}

@@ -22,7 +22,6 @@ import subprocess
 from pathlib import Path
 
 import cbor2
-from pagefind.service import get_executable
 
 from ..config import SiteConfig
 
@@ -57,6 +56,8 @@ def _run_pagefind(site: Path, language: str, bundle: Path) -> int:
     a bundle file then comes out empty or cut short (seen about once in ten
     builds). As a command it returns only when every file is written.
     """
+    from pagefind.service import get_executable  # here: importing it costs 0.1 s every build, searched or not
+
     exe = get_executable()
     if exe is None:
         raise SearchIndexError("the Pagefind binary is missing: pip install 'pagefind[extended]'")

@@ -19,8 +19,8 @@ from ..catalog import Catalog
 from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from . import seo
-from .api import api_files
-from .feeds import feed_files
+from .api import api_files, summary_lines
+from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
@@ -127,8 +127,11 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
                             output=output, related=related, keep=keep, sink=stager)
         canonical = url_helpers(config)[1]
-        texts = {**api_files(catalog), "assets/pygments.css": pygments_css(),
-                 **feed_files(catalog, config, canonical), **sitemap_files(pages, canonical)}
+        feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
+        if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
+            keep.update(fallback=feeds[0], feeds=feeds[1], api={k: v.encode("utf-8") for k, v in lines.items()})
+        texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
+                 **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
         for rel in sorted(texts):
             stager.text(rel, texts[rel])
         copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import time
 from pathlib import Path
 
-from site_builder.cache import CACHE_DIR
-from site_builder.incremental import Session
-from site_builder.incremental.persist import SESSION_NAME, build_site, restore
+import pytest
+
+from site_builder.cache import CACHE_DIR, DELTA_NAME as BUILD_DELTA, FILE_NAME, BuildCache
+from site_builder.incremental import Session, journal
+from site_builder.incremental.persist import SESSION_NAME, build_site, restore, save
+from site_builder.pipeline import input_state, output_state
 
 from ..test_cache import tree
 from .test_session import clean_build, config, edit_text
@@ -63,3 +67,85 @@ def test_another_config_is_a_full_build(site: Path) -> None:
     report = build_site(site / "content", site / "out", other, site)
     assert report.how.startswith("full build")
     assert tree(site / "out") == clean_build(site, other)
+
+
+WHOLE = (FILE_NAME, SESSION_NAME)
+DELTAS = (BUILD_DELTA, journal.DELTA_NAME)
+
+
+def stats(site: Path, names: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    return [(st.st_ino, st.st_mtime_ns, st.st_size) for st in (os.stat(site / CACHE_DIR / n) for n in names)]
+
+
+def picture(session: Session) -> dict:
+    """Everything of a session an incremental build changes, in comparable form."""
+    st = session.state
+    kept = st.kept
+    return {
+        "summaries": [(s.record, journal.summary_fields(s)) for s in st.catalog.summaries],
+        "pages": [(p.path, p.template, p.title, p.description, p.crumbs, p.indexable, sorted(p.data)) for p in kept["pages"]],
+        "related": {url: [e.url for e in entries] for url, entries in kept["related"].items()},
+        "index": pickle.dumps(kept["related_index"].__getstate__()),  # bytes: its arrays hold NaN
+        "api": kept["api"],
+        "feeds": [(f.path, [(d, s.id) for d, s in entries]) for f, entries in kept["feeds"]],
+        "tables": {k: v for k, v in st.cache.new.items()},
+        "small": (st.snapshot, st.report, st.uncacheable),
+    }
+
+
+def test_an_incremental_build_saves_only_what_it_changed(site: Path) -> None:
+    """The whole files stay as the full build wrote them; whole file + delta is the session exactly."""
+    cfg = config()
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    whole = stats(site, WHOLE)
+    for seed in (3, 4):  # the second delta includes the first one's changes
+        edit_text(site, session_of(site), random.Random(seed))
+        session = session_of(site)
+        assert session.build(cfg).how == "incremental"
+        save(session, input_state(site / "content", site / "out", cfg, site, session.state.cache))
+        assert stats(site, WHOLE) == whole and all((site / CACHE_DIR / n).is_file() for n in DELTAS)
+        assert picture(session_of(site)) == picture(session)
+    assert tree(site / "out") == clean_build(site, cfg)
+    # And through the command's own path, from whole file + delta:
+    edit_text(site, session_of(site), random.Random(5))
+    age(site / "content")  # an input edited moments ago is not vouched for by a saved state
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
+    # The output's state it saved (worked out from the walk before the build) is the output as it is.
+    assert BuildCache.open(site).last_state[1] == output_state(site / "out")
+
+
+@pytest.mark.parametrize("damage", ["lose the session delta", "lose the build delta", "garble the session delta"])
+def test_deltas_that_do_not_pair_are_a_full_build(site: Path, damage: str) -> None:
+    cfg = config()
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    edit_text(site, session_of(site), random.Random(6))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    session = session_of(site)
+    target = site / CACHE_DIR / (BUILD_DELTA if "build" in damage else journal.DELTA_NAME)
+    if damage.startswith("lose"):
+        target.unlink()
+    else:
+        target.write_bytes(b"not a pickle")
+    assert restore(site / "content", site / "out", site, cfg, 1) is None
+    edit_text(site, session, random.Random(7))
+    report = build_site(site / "content", site / "out", cfg, site)
+    assert report.how.startswith("full build")
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_a_delta_grown_too_big_is_a_whole_save(site: Path, monkeypatch) -> None:
+    cfg = config()
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    whole = stats(site, WHOLE)
+    monkeypatch.setattr(journal, "_WHOLE_SHARE", 10**9)  # any delta is "too big"
+    monkeypatch.setattr(journal, "_SMALL", 0)
+    edit_text(site, session_of(site), random.Random(8))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert stats(site, WHOLE) != whole and not any((site / CACHE_DIR / n).exists() for n in DELTAS)
+    edit_text(site, session_of(site), random.Random(9))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
