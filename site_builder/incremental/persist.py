@@ -39,9 +39,10 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         return last
     with paused_collection():
         session = restore(content, output, site_root, config, jobs, published)
-    if session is not None and last_build:
-        # It lives until the process ends: the cyclic collector need not walk its millions of objects again.
-        gc.freeze()
+        if session is not None and last_build:
+            # It lives until the process ends: the cyclic collector need not walk its millions of objects again
+            # (frozen before collection resumes, else the first collection walks them all once).
+            gc.freeze()
     if session is None:
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
