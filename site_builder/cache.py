@@ -9,7 +9,7 @@ Two pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
   pages, page_steps  what each page read while rendering (output/pagecache.py)
 
 After an incremental `site-builder build` only what it changed is written, to
-`build.delta.pickle` (see `save_delta`); loading applies it to the whole file.
+`build.delta.pickle` (see `delta`); loading applies it to the whole file.
 Every entry is only valid under the same `salt`: a hash of the package's own
 source files and version, so a new site_builder (or an edited one) starts cold.
 Config and templates are part of the keys that depend on them (renders, state).

@@ -6,6 +6,8 @@ cache. The next `build` takes it up only if it was written by the same code for
 the same folders and config, together with the build cache now on disk, and the
 output folder is still exactly as it was left; then a text-only edit takes the
 session's incremental path. Anything else is the usual full build with the cache.
+After an incremental build only what it changed is saved (journal.py): the
+whole pickles stay as the last full save wrote them, with a delta beside each.
 """
 from __future__ import annotations
 
