@@ -308,7 +308,7 @@ class Session:
         export has one line per summary: the full build keeps both (output/site.py)
         and only the edited parts are redone.
         """
-        from ..output.api import join_lines, record_line, summary_json
+        from ..output.api import join_lines, summary_line
         from ..output.feeds import feed_xml
 
         canonical = st.kept["env"].globals["canonical"]
@@ -319,7 +319,7 @@ class Session:
                 out[source.path.lstrip("/")] = feed_xml(source, config, canonical, st.kept["fallback"], entries)
         lines, moved = st.kept["api"], False
         for s in edited:
-            line = record_line(summary_json(s)).encode("utf-8")
+            line = summary_line(s)
             moved = moved or line != lines[s.id]
             lines[s.id] = line
         return out, {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}

@@ -67,13 +67,19 @@ def dumps(records: list[Any]) -> str:
     return join_lines([record_line(r) for r in records])
 
 
-def summary_lines(catalog: Catalog) -> dict[str, str]:
+def summary_line(s: Summary) -> bytes:
+    """A summary's line of api/summaries.json, UTF-8 (joining bytes is a plain copy)."""
+    return record_line(summary_json(s)).encode("utf-8")
+
+
+def summary_lines(catalog: Catalog) -> dict[str, bytes]:
     """Summary id -> its line of api/summaries.json, in the file's order."""
-    return {s.id: record_line(summary_json(s)) for s in sorted(catalog.summaries, key=lambda s: s.id)}
+    return {s.id: summary_line(s) for s in sorted(catalog.summaries, key=lambda s: s.id)}
 
 
-def api_files(catalog: Catalog, lines: dict[str, str] | None = None) -> dict[str, str]:
-    """`lines`: summary_lines(catalog), if made already."""
+def api_files(catalog: Catalog, lines: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
+    """The export's files: papers.json as text, summaries.json as UTF-8 bytes (tens of MB: encoded
+    line by line, never as one more copy). `lines`: summary_lines(catalog), if made already."""
     papers = sorted(catalog.papers, key=lambda p: p.id)
     return {
         "api/papers.json": dumps([paper_json(p) for p in papers]),

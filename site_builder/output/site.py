@@ -129,7 +129,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         canonical = url_helpers(config)[1]
         feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
         if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
-            keep.update(fallback=feeds[0], feeds=feeds[1], api={k: v.encode("utf-8") for k, v in lines.items()})
+            keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
         texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
                  **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
         for rel in sorted(texts):

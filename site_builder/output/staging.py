@@ -73,7 +73,7 @@ class Stager:
             return False
         return True
 
-    def put(self, rel: str, text: str) -> tuple[str, bool]:
+    def put(self, rel: str, text: str | bytes) -> tuple[str, bool]:
         """Write one file (or link the published one if it has these bytes): its hash, and whether linked.
 
         Changes nothing in this object but the file system (and its own note of the folders it
@@ -82,7 +82,7 @@ class Stager:
         """
         self.dirs.ensure(rel)
         dest = self.staging / rel
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         h = digest(data)
         if self._link_if_unchanged(rel, h, dest):
             return h, True
@@ -97,7 +97,7 @@ class Stager:
         else:
             self.stats.written += 1
 
-    def text(self, rel: str, value: "str | Published") -> None:
+    def text(self, rel: str, value: "str | bytes | Published") -> None:
         if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
             self.dirs.ensure(rel)
             if not self._link_if_unchanged(rel, value.hash, self.staging / rel):
