@@ -251,10 +251,17 @@ def load_pickle(path: Path) -> dict[str, Any]:
 
 
 def dump_pickle(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:  # streamed: pickle.dumps would hold the whole file in memory too
+    with atomic_file(path) as f:  # streamed: pickle.dumps would hold the whole file in memory too
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)  # never a half-written file, even if killed
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Any]:
+    """A file written beside `path` and renamed over it when done: never half-written, even if killed."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        yield f
+    os.replace(tmp, path)
 
 
 def tree_state(folders: list[Path]) -> list[tuple[str, int, int, int]]:

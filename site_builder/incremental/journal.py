@@ -24,12 +24,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cache import CACHE_DIR, FILE_NAME, apply_changes, dict_changes, load_pickle
+from ..cache import CACHE_DIR, FILE_NAME, apply_changes, atomic_file, dict_changes, load_pickle
 
 if TYPE_CHECKING:
     from ..catalog import Summary
     from .session import Session
 
+WHOLE_NAME = "session.pickle"  # the whole session (persist.py)
 DELTA_NAME = "session.delta.pickle"
 _OWN = ("pages", "related", "related_index", "api")  # kept values a delta describes part by part
 _WHOLE_SHARE = 8  # a delta over 1/8 of the whole files (and over _SMALL) is saved whole: it only grows
@@ -109,7 +110,7 @@ def save(session: Session, values: dict[str, Any], state: tuple | None, report: 
     session_delta.update(salt=st.cache.salt, token=st.cache.started_ns, id=delta_id, values=values)
     blob = pickle.dumps(session_delta, protocol=pickle.HIGHEST_PROTOCOL)
     folder = st.cache.path.parent
-    whole = sum(os.stat(folder / name).st_size for name in (FILE_NAME, "session.pickle"))
+    whole = sum(os.stat(folder / name).st_size for name in (FILE_NAME, WHOLE_NAME))
     if len(blob) + len(build_delta) > max(whole // _WHOLE_SHARE, _SMALL):
         return False
     # Build delta, session delta, then the state that vouches for both; their ids tie them together.
@@ -154,7 +155,5 @@ def _session_delta(st: Any, base: Baseline, not_kept: tuple) -> dict | None:
 
 
 def _write(path: Path, blob: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
+    with atomic_file(path) as f:
         f.write(blob)
-    os.replace(tmp, path)  # never half a delta

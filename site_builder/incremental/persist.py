@@ -24,7 +24,7 @@ from ..pipeline import BuildProgress, BuildReport, input_state, output_state, un
 from . import journal
 from .session import Session, _State
 
-SESSION_NAME = "session.pickle"
+SESSION_NAME = journal.WHOLE_NAME
 _NOT_KEPT = ("env", "world", "recorder", "cache", "links", "maps")  # made again (closures do not pickle)
 
 
