@@ -15,7 +15,7 @@ from site_builder.incremental.persist import SESSION_NAME, build_site, restore, 
 from site_builder.pipeline import input_state, output_state
 
 from ..test_cache import tree
-from .test_session import clean_build, config, edit_text
+from .test_session import add_a_file, clean_build, config, edit_text
 
 
 def age(folder: Path) -> None:
@@ -148,4 +148,21 @@ def test_a_delta_grown_too_big_is_a_whole_save(site: Path, monkeypatch) -> None:
     assert stats(site, WHOLE) != whole and not any((site / CACHE_DIR / n).exists() for n in DELTAS)
     edit_text(site, session_of(site), random.Random(9))
     assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
+def test_edits_around_a_full_build_stay_exact(site: Path) -> None:
+    """Delta, then a full build (it saves the whole and drops the deltas), then a delta on the new whole."""
+    cfg = config()
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    edit_text(site, session_of(site), random.Random(10))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    add_a_file(site)
+    assert build_site(site / "content", site / "out", cfg, site).how.startswith("full build")
+    assert not any((site / CACHE_DIR / n).exists() for n in DELTAS)
+    assert tree(site / "out") == clean_build(site, cfg)
+    edit_text(site, session_of(site), random.Random(11))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert all((site / CACHE_DIR / n).is_file() for n in DELTAS)
     assert tree(site / "out") == clean_build(site, cfg)
