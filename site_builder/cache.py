@@ -1,12 +1,15 @@
 """The build cache: what an unchanged input would give again, kept between builds.
 
-Two pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
-"nothing changed" digest and the last report, read first) and `build.pickle`:
+Pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
+"nothing changed" digest and the last report, read first), `build.pickle`:
   reads    input file -> (stat, content hash, size limit, pickled ReadResult)
-  renders  hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
-  texts    hash(final HTML) -> (plain text, derived title)
   outputs  output file -> (content hash, size, mtime, inode) as last written
   pages, page_steps  what each page read while rendering (output/pagecache.py)
+and `renders.pickle`, written with it (the same `started_ns`):
+  renders  hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
+  texts    hash(final HTML) -> (plain text, derived title)
+An incremental build renders only the summaries it edits, whose new text no entry
+holds, so it does not load `renders.pickle` (100 MB at 10,000 summaries) at all.
 
 After an incremental `site-builder build` only what it changed is written, to
 `build.delta.pickle` (see `delta`); loading applies it to the whole file.
@@ -39,6 +42,8 @@ CACHE_DIR = ".site-builder-cache"
 FILE_NAME = "build.pickle"
 STATE_NAME = "state.pickle"
 DELTA_NAME = "build.delta.pickle"
+RENDERS_NAME = "renders.pickle"
+RENDER_TABLES = ("renders", "texts")  # in RENDERS_NAME
 DELETED = "\0deleted"  # a key a delta removes (no table holds this string as a value)
 TABLES = ("reads", "renders", "texts", "outputs")
 _PACKAGE = Path(__file__).resolve().parent
@@ -79,6 +84,7 @@ class BuildCache:
     enabled: bool = True
     delta_id: str | None = None  # the delta applied on load: a session's delta must carry the same
     base: dict[str, Any] | None = None  # the tables as the whole file had them (load_tables(keep_base=True))
+    renders_left: bool = False  # renders.pickle not loaded: the render tables hold only this build's entries
 
     @classmethod
     def open(cls, site_root: Path, *, enabled: bool = True) -> "BuildCache":
@@ -96,16 +102,21 @@ class BuildCache:
             cache.new[table] = {}
         return cache
 
-    def load_tables(self, keep_base: bool = False) -> None:
-        """The whole file, and the delta an incremental build wrote on top of it.
+    def load_tables(self, keep_base: bool = False, renders: bool = True) -> None:
+        """The whole files, and the delta an incremental build wrote on top of them.
 
         `keep_base`: remember the whole file's tables (shallow copies), so that
-        `save_delta` can write only what changed since.
+        `delta` can write only what changed since. `renders=False`: leave
+        renders.pickle on disk (an incremental build; `save` loads it if it must).
         """
         assert self.path is not None
         data = load_pickle(self.path) if self.enabled else {}
         if data.get("salt") == self.salt:
             self.old = data
+            if renders:
+                self.old.update(self._render_tables())
+            else:
+                self.renders_left = True
         for table in TABLES:
             self.old.setdefault(table, {})
         if keep_base and "started_ns" in self.old:
@@ -119,6 +130,13 @@ class BuildCache:
             self.old["page_steps"] += steps
             self.old.update(delta["values"])
             self.delta_id = delta["id"]
+
+    def _render_tables(self) -> dict[str, dict]:
+        """renders.pickle's tables, if it was written with build.pickle as loaded; else empty ones."""
+        assert self.path is not None
+        data = load_pickle(self.path.with_name(RENDERS_NAME))
+        ok = data.get("salt") == self.salt and data.get("started_ns") == self.old.get("started_ns")
+        return {t: data[t] if ok else {} for t in RENDER_TABLES}
 
     def successor(self) -> "BuildCache":
         """The cache the next build of this process starts from: this build's tables, kept in memory."""
@@ -178,12 +196,19 @@ class BuildCache:
     def save(self, state: tuple[str, str] | None = None, report: dict[str, Any] | None = None) -> None:
         if self.path is None:
             return
+        if self.renders_left:  # the entries on disk, then this build's on top
+            for table, entries in self._render_tables().items():
+                entries.update(self.new[table])
+                self.new[table] = entries
+            self.renders_left = False
         data = {"salt": self.salt, "started_ns": self.started_ns, **self.new}
         data.setdefault("pages", {})
         data.setdefault("page_steps", [])
         data.setdefault("page_steps_compacted", 0)
+        rendered = {"salt": self.salt, "started_ns": self.started_ns, **{t: data.pop(t) for t in RENDER_TABLES}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Tables first, state last: a state file never vouches for tables that were not written.
+        dump_pickle(self.path.with_name(RENDERS_NAME), rendered)
         dump_pickle(self.path, data)
         self.path.with_name(DELTA_NAME).unlink(missing_ok=True)  # of the old whole file (ignored anyway)
         self.delta_id, self.base = None, None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cache import CACHE_DIR, FILE_NAME
+from site_builder.cache import CACHE_DIR, FILE_NAME, RENDERS_NAME
 from site_builder.config import SiteConfig
 from site_builder.pipeline import build
 
@@ -151,7 +151,8 @@ def test_link_answers_are_rechecked(site: Path):
 
 def test_clean_ignores_a_poisoned_cache(site: Path):
     make(site)
-    store = site / CACHE_DIR / FILE_NAME
+    tables, store = site / CACHE_DIR / FILE_NAME, site / CACHE_DIR / RENDERS_NAME
+    paired = tables.read_bytes()  # renders.pickle is used only with the build.pickle written with it
     data = pickle.loads(store.read_bytes())
     for entry in data["renders"].values():
         entry["html"] = "<p>STALE</p>"
@@ -160,6 +161,7 @@ def test_clean_ignores_a_poisoned_cache(site: Path):
     assert not any(b"STALE" in body for body in tree(site / "out").values())
     # ...and the poisoned entries really would have been used: the cache is live without --clean.
     store.write_bytes(pickle.dumps(data))
+    tables.write_bytes(paired)
     make(site)
     assert any(b"STALE" in body for body in tree(site / "out").values())
 

@@ -111,7 +111,7 @@ def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jo
     if left != (published or output_state(output)):
         return None
     cache = BuildCache.open(site_root)
-    cache.load_tables(keep_base=True)
+    cache.load_tables(keep_base=True, renders=False)  # an edited summary's new text is in no render entry
     if cache.old.get("started_ns") != data["token"] or cache.delta_id != delta.get("id"):
         return None  # the build cache was written by another build since, or the deltas do not pair
     baseline = journal.baseline(data)

@@ -166,3 +166,28 @@ def test_edits_around_a_full_build_stay_exact(site: Path) -> None:
     assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
     assert all((site / CACHE_DIR / n).is_file() for n in DELTAS)
     assert tree(site / "out") == clean_build(site, cfg)
+
+
+def render_entries(site: Path) -> int:
+    """How many rendered summaries a full build would find in the cache (whole files + delta)."""
+    cache = BuildCache.open(site)
+    cache.load_tables()
+    return len(cache.old["renders"])
+
+
+def test_render_entries_outlive_builds_that_did_not_load_them(site: Path, monkeypatch) -> None:
+    """An incremental build leaves renders.pickle unread; its entries and the new ones both stay."""
+    cfg = config()
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    summaries = len(session_of(site).state.catalog.summaries)
+    assert render_entries(site) == summaries
+    edit_text(site, session_of(site), random.Random(12))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert len(session_of(site).state.cache.old["renders"]) == 1  # taken up without renders.pickle
+    assert render_entries(site) == summaries + 1  # through the delta
+    monkeypatch.setattr(journal, "_WHOLE_SHARE", 10**9)  # the next save is whole: it must fetch them first
+    monkeypatch.setattr(journal, "_SMALL", 0)
+    edit_text(site, session_of(site), random.Random(13))
+    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    assert not (site / CACHE_DIR / BUILD_DELTA).exists() and render_entries(site) == summaries + 2
