@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import CACHE_DIR, FILE_NAME, apply_changes, atomic_file, dict_changes, load_pickle
+from ..cache import DELTA_NAME as BUILD_DELTA_NAME
 
 if TYPE_CHECKING:
     from ..catalog import Summary
@@ -114,7 +115,7 @@ def save(session: Session, values: dict[str, Any], state: tuple | None, report: 
     if len(blob) + len(build_delta) > max(whole // _WHOLE_SHARE, _SMALL):
         return False
     # Build delta, session delta, then the state that vouches for both; their ids tie them together.
-    _write(st.cache.path.with_name("build.delta.pickle"), build_delta)
+    _write(st.cache.path.with_name(BUILD_DELTA_NAME), build_delta)
     _write(folder / DELTA_NAME, blob)
     st.cache.save_state(state, report)
     return True
