@@ -60,6 +60,7 @@ ATTR_SAFE_FILTERS = {"length", "count", "first", "last", "sort", "map", "select"
 PURE_GLOBALS = {"url", "canonical", "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
 _PLAIN = (str, int, float, bool, type(None))
 _JINJA_RUNTIME = (LoopContext, Macro, Namespace, Undefined)
+_NO_KWARGS = ("dict", ())  # World.v({})
 
 
 _TRANSPARENT: dict[type, bool] = {}
@@ -219,25 +220,50 @@ class Recorder:
 
         keys = world.keys
 
-        def noting(read: Callable[[Environment, Any, Any], Any]) -> Callable[[Any, Any], Any]:
-            """Jinja's getattr or getitem, noting the catalog object read from (or an unknown one)."""
-            def hook(obj: Any, name: Any) -> Any:
-                value = read(env, obj, name)
-                if recorder.page is not None:
-                    key = keys.get(id(obj))
-                    if key is not None:
-                        recorder.page.add(key)
-                    elif not recorder._transparent(obj):
-                        recorder.uncacheable = True
-                return value
-            return hook
+        def note(obj: Any) -> None:
+            """A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown."""
+            key = keys.get(id(obj))
+            if key is not None:
+                recorder.page.add(key)
+            elif not recorder._transparent(obj):
+                recorder.uncacheable = True
+
+        def getattr_hook(obj: Any, name: str) -> Any:
+            # Environment.getattr's first try inlined, and a read from a catalog object noted inline:
+            # templates make a million attribute reads at 10,000 pages.
+            try:
+                value = getattr(obj, name)
+            except AttributeError:
+                value = Environment.getattr(env, obj, name)
+            page = recorder.page
+            if page is not None:
+                key = keys.get(id(obj))
+                if key is not None:
+                    page.add(key)
+                else:
+                    note(obj)
+            return value
+
+        def getitem_hook(obj: Any, name: Any) -> Any:
+            value = Environment.getitem(env, obj, name)
+            if recorder.page is not None:
+                note(obj)
+            return value
+
+        # The globals' refs, decided once: a template calls them hundreds of thousands of times.
+        global_refs = {i: ref for i, ref in ((id(f), self.callable_ref(f, global_names)) for f in env.globals.values()
+                                              if callable(f)) if ref is not None}
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
                 result = Context.call(__self, __obj, *args, **kwargs)
-                if recorder.page is None or id(__obj) in pure_globals:  # url() and the like: most calls
+                if recorder.page is None:
                     return result
-                ref = recorder.callable_ref(__obj, global_names)
+                ref = global_refs.get(id(__obj))
+                if ref is None:
+                    if id(__obj) in pure_globals:  # url() and the like: most calls
+                        return result
+                    ref = recorder.callable_ref(__obj, global_names)
                 if ref is not None:
                     plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
                     recorder.note_call(ref, args, plain, result)
@@ -269,8 +295,8 @@ class Recorder:
                 recorder.uncacheable = True
             return previous_finalize(value) if previous_finalize else value
 
-        env.getattr = noting(Environment.getattr)  # type: ignore[method-assign]
-        env.getitem = noting(Environment.getitem)  # type: ignore[method-assign]
+        env.getattr = getattr_hook  # type: ignore[method-assign]
+        env.getitem = getitem_hook  # type: ignore[method-assign]
         env.context_class = TrackingContext
         env.finalize = finalize
         env.filters = {name: wrap_filter(name, fn) for name, fn in world.filters.items()}
@@ -288,7 +314,7 @@ class Recorder:
         if self.page is None:
             return
         try:
-            step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)))
+            step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
         except Untrackable:
             self.uncacheable = True
             return
@@ -396,10 +422,20 @@ def tracker(env: Environment, pages: list[Page], catalog: Catalog, config: Any) 
     return world, Recorder(world)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
 def base_digest(page: Page, world: World, context: str) -> str | None:
     """Everything about a page that is not read through the hooks: None if it cannot be pictured."""
     try:  # every field, so a field added to Page later is covered too
-        own = [(f.name, world.v(getattr(page, f.name))) for f in fields(page)]
+        own = [(name, world.v(getattr(page, name))) for name in _field_names(type(page))]
     except Untrackable:
         return None
     return _h((context, own))

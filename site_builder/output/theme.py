@@ -48,6 +48,9 @@ def make_environment(site_root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment lives for one build (a template edit makes the next build a full one, with a new
+        # environment), so Jinja need not stat the template file again on every get_template.
+        auto_reload=False,
     )
     return env
 
