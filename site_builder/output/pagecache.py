@@ -33,6 +33,7 @@ import hashlib
 import os
 import types
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -64,16 +65,10 @@ _NO_KWARGS = ("dict", ())  # World.v({})
 
 
 _TRANSPARENT: dict[type, bool] = {}
-_PROPERTIES: dict[type, list[str]] = {}
-
-
+@cache
 def _properties(kind: type) -> list[str]:
     """Names of a class's properties (computed values a template reads like fields)."""
-    names = _PROPERTIES.get(kind)
-    if names is None:
-        names = _PROPERTIES[kind] = sorted({name for klass in kind.__mro__ for name, member in vars(klass).items()
-                                            if isinstance(member, property)})
-    return names
+    return sorted({name for klass in kind.__mro__ for name, member in vars(klass).items() if isinstance(member, property)})
 
 
 class Untrackable(Exception):
@@ -229,19 +224,13 @@ class Recorder:
                 recorder.uncacheable = True
 
         def getattr_hook(obj: Any, name: str) -> Any:
-            # Environment.getattr's first try inlined, and a read from a catalog object noted inline:
-            # templates make a million attribute reads at 10,000 pages.
+            # Environment.getattr's first try inlined: templates make a million attribute reads at 10,000 pages.
             try:
                 value = getattr(obj, name)
             except AttributeError:
                 value = Environment.getattr(env, obj, name)
-            page = recorder.page
-            if page is not None:
-                key = keys.get(id(obj))
-                if key is not None:
-                    page.add(key)
-                else:
-                    note(obj)
+            if recorder.page is not None:
+                note(obj)
             return value
 
         def getitem_hook(obj: Any, name: Any) -> Any:
@@ -422,14 +411,9 @@ def tracker(env: Environment, pages: list[Page], catalog: Catalog, config: Any) 
     return world, Recorder(world)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
+@cache
 def _field_names(kind: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
-    return names
+    return tuple(f.name for f in fields(kind))
 
 
 def base_digest(page: Page, world: World, context: str) -> str | None:
