@@ -8,6 +8,7 @@ for small inputs where starting processes costs more than it saves, it runs seri
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, TypeVar
@@ -52,6 +53,11 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
     size = max(MIN_PER_JOB // 2, min(256, n // (jobs * 8) or 1))
     chunks = [range(a, min(a + size, n)) for a in range(0, n, size)]
     _TASK = fn
+    # Workers share the parent's heap copy-on-write: frozen, the cyclic collector in a worker does not
+    # walk (and so copy) the catalog and environment it inherited. Left frozen if it already was
+    # (persist.build_site freezes a command-line build's session for good).
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for part in pool.imap(_run_chunk, chunks):
@@ -60,3 +66,5 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
                 yield from part
     finally:
         _TASK = None
+        if thaw:
+            gc.unfreeze()

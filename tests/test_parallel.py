@@ -42,6 +42,33 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch):
     assert tree(tmp_path / "serial") == tree(tmp_path / "forked")
 
 
+def recorded_steps(site_root: Path, output: Path) -> dict[str, tuple]:
+    """The page cache a build saved: page -> (base, its steps with digests), whatever their numbering."""
+    from site_builder.cache import CACHE_DIR, FILE_NAME, load_pickle
+
+    data = load_pickle(site_root / CACHE_DIR / FILE_NAME)
+    table = data["page_steps"]
+    return {Path(where).relative_to(output).as_posix(): (base, frozenset(table[i] for i in ids))
+            for where, (base, ids) in data["pages"].items()}
+
+
+def test_parallel_build_records_the_same_page_steps(tmp_path: Path, monkeypatch):
+    # Workers number the steps they send back each on their own; the saved cache must not show it.
+    monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)
+    config = SiteConfig()
+    config.search = False
+    config.mathjax.self_host = False
+    shutil.copytree(CONTENT, tmp_path / "content")
+    runs = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"root{jobs}"
+        root.mkdir()
+        build(tmp_path / "content", root / "site", config, root, jobs=jobs)
+        runs[jobs] = recorded_steps(root, root / "site")
+    assert len(runs[1]) > 20 and all(steps for _, steps in runs[1].values())
+    assert runs[1] == runs[2]
+
+
 def test_progress_bar_appears_only_for_long_builds(monkeypatch, capsys):
     from site_builder.commands import progress
 

@@ -522,14 +522,26 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         progress(len(pages) - len(todo))
 
     recorder = Recorder(world)
+    # Steps go back to the parent numbered per process: a step many pages read (a partial, a
+    # taxonomy's url) is sent once by each process, not pickled again with every page.
+    sent: dict[tuple, int] = {}  # in each process its own copy: step -> its number in that process
 
-    def render(i: int) -> tuple[str | None, tuple[str, bool] | None, list[tuple[tuple, str]] | None, str | None]:
+    def render(i: int) -> tuple[str | None, tuple[str, bool] | None, tuple | None, str | None]:
         """In a worker: the page rendered (and written, with a sink), its steps and base."""
         page = todo[i]
         html, steps = recorder.render(page)
         where = str(output / page.file)
         base = bases[where] or (base_digest(page, world, context) if context else None)
-        recorded = None if steps is None or base is None else [recorder.steps[st] for st in steps]
+        recorded = None
+        if steps is not None and base is not None:
+            new, local = [], []
+            for st in steps:
+                j = sent.get(st)
+                if j is None:
+                    j = sent[st] = len(sent)
+                    new.append(recorder.steps[st])
+                local.append(j)
+            recorded = (os.getpid(), new, local)
         if sink is not None:
             return None, sink.put(page.file, html), recorded, base
         return html, None, recorded, base
@@ -552,14 +564,20 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     new_pages: dict[str, tuple] = {}
     for where, old_ids in keep.items():
         new_pages[where] = (bases[where], frozenset(number(*old_steps[i]) for i in old_ids) if compact else old_ids)
-    for page, (html, written, steps, base) in zip(todo, results):
+    numbers: dict[int, list[int]] = {}  # process -> its step numbers in the new table
+    for page, (html, written, recorded, base) in zip(todo, results):
         if sink is not None:
             sink.note(page.file, *written)
             out[page.file] = None
         else:
             out[page.file] = html
-        if steps is not None:
-            new_pages[str(output / page.file)] = (base, frozenset(number(st, d) for st, d in steps))
+        if recorded is not None:
+            # A process sends a step with the first page that reads it, and results come in page
+            # order, which is the order each process rendered its pages in: defined before used.
+            pid, new, local = recorded
+            mine = numbers.setdefault(pid, [])
+            mine.extend(number(st, d) for st, d in new)
+            new_pages[str(output / page.file)] = (base, frozenset([mine[j] for j in local]))
     cache.new["pages"] = new_pages
     cache.new["page_steps"] = table
     cache.new["page_steps_compacted"] = len(table) if compact else cache.old.get("page_steps_compacted", 0)

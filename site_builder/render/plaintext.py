@@ -92,45 +92,83 @@ _ATTR = re.compile(r'[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
 
-def _feed_simple(parser: _TextExtractor, fragment: str) -> bool:
-    """Give the parser the events HTMLParser would, when every `<` opens a simple tag.
+def _text_simple(fragment: str) -> list[str] | None:
+    """The parts _TextExtractor would collect, when every `<` opens a simple tag; else None.
 
     HTMLParser spends most of the plain-text step on generality our HTML never
-    needs. Returns False, having sent nothing, for anything else (comments, odd
-    tags, a `<` in text, elements such as script whose content is not parsed as HTML).
+    needs, so the extractor's handling of each event is done inline here. None for
+    anything else (comments, odd tags, a `<` in text or in a value, elements such
+    as script whose content is not parsed as HTML): the caller uses the parser.
     """
-    tags = list(_TAG.finditer(fragment))
-    if len(tags) != fragment.count("<"):
-        return False
-    if any((m.group("start") or "").lower() in _RAW_TEXT for m in tags):
-        return False
-    data, start, end = parser.handle_data, parser.handle_starttag, parser.handle_endtag
-    pos = 0
-    for m in tags:
-        at = m.start()
-        if at > pos:
-            data(unescape(fragment[pos:at]))
-        pos = m.end()
-        closing, tag, attrs, empty = m.group("end", "start", "attrs", "empty")
-        if closing is not None:
-            end(closing.lower())
-            continue
-        tag = tag.lower()
-        start(tag, [(a.group(1).lower(), unescape(a.group(2)) if a.group(2) else a.group(2))
-                    for a in _ATTR.finditer(attrs)] if attrs else [])
-        if empty:  # <br/>: HTMLParser's handle_startendtag
-            end(tag)
-    if pos < len(fragment):
-        data(unescape(fragment[pos:]))
-    return True
+    pieces = _TAG.split(fragment)  # text, then per tag its four groups and the text after it
+    if len(pieces) // 5 != fragment.count("<"):
+        return None
+    parts: list[str] = []
+    add = parts.append
+    skip = depth = 0
+    math: list[str] | None = None
+    text = pieces[0]
+    if text:
+        add(unescape(text) if "&" in text else text)
+    groups = iter(pieces)
+    next(groups)
+    for closing, tag, attrs, empty, text in zip(groups, groups, groups, groups, groups):
+        if closing is None:  # a start tag: handle_starttag
+            tag = tag.lower()
+            if tag in _RAW_TEXT:
+                return None
+            if tag in _SKIP:
+                skip += 1
+            else:
+                if math is not None:
+                    depth += 1
+                elif attrs and "class" in attrs.lower() and "math" in _class_of(attrs).split():
+                    math, depth = [], 1
+                if tag in _BLOCKS:
+                    add("\n")
+                if tag == "li":
+                    add("• ")
+            closing = tag if empty else None  # <br/>: HTMLParser's handle_startendtag ends it at once
+        else:
+            closing = closing.lower()
+        if closing is not None:  # an end tag: handle_endtag
+            if closing in _SKIP:
+                skip = max(0, skip - 1)
+            elif math is not None:
+                depth -= 1
+                if depth == 0:
+                    add(" " + math_to_text("".join(math)) + " ")
+                    math = None
+            elif closing in _BLOCKS:
+                add("\n")
+            elif closing == "td" or closing == "th":
+                add(" ")
+        if text and not skip:  # handle_data
+            text = unescape(text) if "&" in text else text
+            if math is None:
+                add(text)
+            else:
+                math.append(text)
+    return parts
+
+
+def _class_of(attrs: str) -> str:
+    """The class attribute as HTMLParser gives it (names lowercased, the last one wins, unescaped)."""
+    value = ""
+    for a in _ATTR.finditer(attrs):
+        if a.group(1).lower() == "class":
+            value = unescape(a.group(2)) if a.group(2) else ""
+    return value
 
 
 def html_to_text(fragment: str) -> str:
-    parser = _TextExtractor()
-    if not _feed_simple(parser, fragment):
+    parts = _text_simple(fragment)
+    if parts is None:
+        parser = _TextExtractor()
         parser.feed(fragment)
         parser.close()
-    text = "".join(parser.parts)
+        parts = parser.parts
+    text = "".join(parts)
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)
     return re.sub(r" +([,.;:!?)])", r"\1", text)
