@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import __version__
 
@@ -85,6 +85,7 @@ class BuildCache:
     delta_id: str | None = None  # the delta applied on load: a session's delta must carry the same
     base: dict[str, Any] | None = None  # the tables as the whole file had them (load_tables(keep_base=True))
     renders_left: bool = False  # renders.pickle not loaded: the render tables hold only this build's entries
+    saving: int | None = None  # the process writing the files (save(background=True)), until wait_saved()
 
     @classmethod
     def open(cls, site_root: Path, *, enabled: bool = True) -> "BuildCache":
@@ -193,7 +194,10 @@ class BuildCache:
     def last_report(self) -> Any:
         return self.last.get("report")
 
-    def save(self, state: tuple[str, str] | None = None, report: dict[str, Any] | None = None) -> None:
+    def save(self, state: tuple[str, str] | None = None, report: dict[str, Any] | None = None, *,
+             background: bool = False) -> None:
+        """Write the cache. `background`: in a forked process, while this one writes the session
+        (a command-line build, which calls wait_saved() before it ends); the files are the same."""
         if self.path is None:
             return
         if self.renders_left:  # the entries on disk, then this build's on top
@@ -207,12 +211,27 @@ class BuildCache:
         data.setdefault("page_steps_compacted", 0)
         rendered = {"salt": self.salt, "started_ns": self.started_ns, **{t: data.pop(t) for t in RENDER_TABLES}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Tables first, state last: a state file never vouches for tables that were not written.
-        dump_pickle(self.path.with_name(RENDERS_NAME), rendered)
-        dump_pickle(self.path, data)
-        self.path.with_name(DELTA_NAME).unlink(missing_ok=True)  # of the old whole file (ignored anyway)
         self.delta_id, self.base = None, None
-        self.save_state(state, report)
+        path = self.path
+
+        def write() -> None:
+            # Tables first, state last: a state file never vouches for tables that were not written.
+            dump_pickle(path.with_name(RENDERS_NAME), rendered)
+            dump_pickle(path, data)
+            path.with_name(DELTA_NAME).unlink(missing_ok=True)  # of the old whole file (ignored anyway)
+            self.save_state(state, report)
+
+        if background and hasattr(os, "fork"):
+            self.wait_saved()
+            self.saving = _forked(write)
+        else:
+            write()
+
+    def wait_saved(self) -> None:
+        """Wait for a background save; raises if it failed (as a save in this process would have)."""
+        pid, self.saving = self.saving, None
+        if pid is not None and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+            raise OSError(f"writing the build cache in {self.path.parent if self.path else '?'} failed")
 
     def save_state(self, state: tuple[str, str] | None, report: dict[str, Any] | None) -> None:
         assert self.path is not None
@@ -273,6 +292,27 @@ def load_pickle(path: Path) -> dict[str, Any]:
     except Exception:  # missing, damaged or foreign: only a cold build
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _forked(write: Callable[[], None]) -> int:
+    """Run `write` in a forked child, which exits when it is done; the child's pid.
+
+    The child only pickles what it inherited and writes files (each atomically), so
+    it needs nothing the parent's other threads might hold.
+    """
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            gc.disable()  # nothing it makes is garbage, and a collection would copy the inherited heap
+            write()
+            status = 0
+        except BaseException:  # noqa: BLE001 - reported by the exit status; the traceback helps
+            import traceback
+            traceback.print_exc()
+        finally:
+            os._exit(status)  # not the parent's atexit handlers or buffered output
+    return pid
 
 
 def dump_pickle(path: Path, data: dict[str, Any]) -> None:

@@ -97,7 +97,7 @@ class BuildProgress:
 
 def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, use_cache: bool = True,
           jobs: int = 1, progress: BuildProgress | None = None, skip_unchanged: bool = False,
-          cache: BuildCache | None = None, keep: dict | None = None) -> BuildReport:
+          cache: BuildCache | None = None, keep: dict | None = None, save_in_background: bool = False) -> BuildReport:
     """Build the site. `use_cache=False` (--clean) ignores the cache (and refills it).
 
     `skip_unchanged=True` returns at once, with the last report and no catalog,
@@ -106,6 +106,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     `cache`: a cache already in memory (a long-running session's), instead of the
     site's cache files. `keep`, when given, receives what an incremental rebuild
     needs: the cache, the environment, pages, related entries (see incremental/).
+    `save_in_background`: the cache is written by a forked process; the caller must
+    `cache.wait_saved()` (a command-line build, which writes its session meanwhile).
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -144,7 +146,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     report.pages = stats.pages
     report.files_written = stats.files
     report.seconds = time.perf_counter() - started
-    cache.save((inputs, output_state(output)) if inputs else None, replace(report, catalog=None))
+    cache.save((inputs, output_state(output)) if inputs else None, replace(report, catalog=None),
+               background=save_in_background)
     report.catalog = catalog
     return report
 

@@ -49,7 +49,11 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
     report = session.build(config, progress)
-    save(session, inputs, before)
+    try:
+        save(session, inputs, before)
+    finally:
+        if session.state is not None:
+            session.state.cache.wait_saved()  # a full build's cache, written meanwhile (pipeline.build)
     return replace(report, seconds=time.perf_counter() - started)
 
 

@@ -82,8 +82,9 @@ class Session:
         cache = self.state.cache.successor() if self.state is not None else None
         self.state = None
         kept: dict[str, Any] = {}
+        # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
-                       progress=progress)
+                       progress=progress, save_in_background=self.one_shot)
         catalog = report.catalog
         assert catalog is not None
         cache = kept["cache"]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cache import CACHE_DIR, DELTA_NAME as BUILD_DELTA, FILE_NAME, BuildCache
+from site_builder.cache import (CACHE_DIR, DELTA_NAME as BUILD_DELTA, FILE_NAME, RENDER_TABLES, RENDERS_NAME, BuildCache,
+                                load_pickle)
 from site_builder.incremental import Session, journal
 from site_builder.incremental.persist import SESSION_NAME, build_site, restore, save
 from site_builder.pipeline import input_state, output_state
@@ -191,3 +192,27 @@ def test_render_entries_outlive_builds_that_did_not_load_them(site: Path, monkey
     edit_text(site, session_of(site), random.Random(13))
     assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
     assert not (site / CACHE_DIR / BUILD_DELTA).exists() and render_entries(site) == summaries + 2
+
+
+def test_the_cache_written_in_the_background_is_the_one_this_build_made(site: Path) -> None:
+    session = Session(site / "content", site / "out", site)
+    session.one_shot = True  # as `site-builder build` runs it: pipeline.build forks the cache's writer
+    session.build(config())
+    cache = session.state.cache
+    assert cache.saving is not None
+    cache.wait_saved()
+    folder = site / CACHE_DIR
+    assert not list(folder.glob("*.tmp"))
+    tables, renders = load_pickle(folder / FILE_NAME), load_pickle(folder / RENDERS_NAME)
+    assert tables["started_ns"] == renders["started_ns"] == cache.started_ns
+    for name, table in cache.new.items():
+        assert (renders if name in RENDER_TABLES else tables)[name] == table, name
+    assert len(tables["pages"]) > 20 and len(renders["renders"]) > 5
+    assert BuildCache.open(site).last["report"] is not None  # the state file, written last
+
+
+def test_a_failed_background_save_fails_the_build(site: Path) -> None:
+    cfg = config()
+    (site / CACHE_DIR / RENDERS_NAME).mkdir(parents=True)  # the renamed file cannot replace a folder
+    with pytest.raises(OSError, match="writing the build cache"):
+        build_site(site / "content", site / "out", cfg, site)
