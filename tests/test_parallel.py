@@ -29,13 +29,18 @@ def test_serial_when_one_job_or_little_work():
     assert parallel.map_indexed(lambda i: os.getpid(), 3, jobs=2) == [parent] * 3
 
 
-def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch):
-    # The sample site is small: let every stage fork even for a handful of items.
-    monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)
+def forking_sample(tmp_path: Path, monkeypatch) -> SiteConfig:
+    """The sample content in tmp_path, and a config for it; every stage forks even for a handful of items."""
+    monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)  # the sample site is small
     config = SiteConfig()
     config.search = False
     config.mathjax.self_host = False
     shutil.copytree(CONTENT, tmp_path / "content")
+    return config
+
+
+def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch):
+    config = forking_sample(tmp_path, monkeypatch)
     serial = build(tmp_path / "content", tmp_path / "serial", config, tmp_path, use_cache=False, jobs=1)
     forked = build(tmp_path / "content", tmp_path / "forked", config, tmp_path, use_cache=False, jobs=2)
     assert serial.pages == forked.pages and serial.render_warnings == forked.render_warnings
@@ -54,11 +59,7 @@ def recorded_steps(site_root: Path, output: Path) -> dict[str, tuple]:
 
 def test_parallel_build_records_the_same_page_steps(tmp_path: Path, monkeypatch):
     # Workers number the steps they send back each on their own; the saved cache must not show it.
-    monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)
-    config = SiteConfig()
-    config.search = False
-    config.mathjax.self_host = False
-    shutil.copytree(CONTENT, tmp_path / "content")
+    config = forking_sample(tmp_path, monkeypatch)
     runs = {}
     for jobs in (1, 2):
         root = tmp_path / f"root{jobs}"

@@ -227,13 +227,7 @@ class Session:
             if steps is None or base is None:
                 st.uncacheable.add(where)
             else:
-                ids = []
-                for step in steps:
-                    i = numbered.get(step)
-                    if i is None:
-                        i = numbered[step] = len(table)
-                        table.append(recorder.steps[step])
-                    ids.append(i)
+                ids = recorder.number(steps, numbered, table)
                 cache.new["pages"][where] = (base, frozenset(ids))
                 deps.add_page(where, ids)
                 st.uncacheable.discard(where)

@@ -339,6 +339,17 @@ class Recorder:
         self.uncacheable = True
         return None
 
+    def number(self, steps: frozenset[tuple], numbers: dict[tuple, int], table: list[tuple[tuple, str]]) -> list[int]:
+        """Each step's number in `table`; a step `numbers` does not know yet is appended with its digest."""
+        ids = []
+        for step in steps:
+            i = numbers.get(step)
+            if i is None:
+                i = numbers[step] = len(table)
+                table.append(self.steps[step])
+            ids.append(i)
+        return ids
+
     def _add(self, step: tuple, value: Any) -> None:
         assert self.page is not None
         entry = self.steps.get(step)
@@ -524,7 +535,8 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     recorder = Recorder(world)
     # Steps go back to the parent numbered per process: a step many pages read (a partial, a
     # taxonomy's url) is sent once by each process, not pickled again with every page.
-    sent: dict[tuple, int] = {}  # in each process its own copy: step -> its number in that process
+    sent: dict[tuple, int] = {}  # in each process its own copy: step -> its number in that process ...
+    sent_table: list[tuple[tuple, str]] = []  # ... and the steps it sent, in that order
 
     def render(i: int) -> tuple[str | None, tuple[str, bool] | None, tuple | None, str | None]:
         """In a worker: the page rendered (and written, with a sink), its steps and base."""
@@ -534,14 +546,9 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         base = bases[where] or (base_digest(page, world, context) if context else None)
         recorded = None
         if steps is not None and base is not None:
-            new, local = [], []
-            for st in steps:
-                j = sent.get(st)
-                if j is None:
-                    j = sent[st] = len(sent)
-                    new.append(recorder.steps[st])
-                local.append(j)
-            recorded = (os.getpid(), new, local)
+            before = len(sent_table)
+            local = recorder.number(steps, sent, sent_table)
+            recorded = (os.getpid(), sent_table[before:], local)
         if sink is not None:
             return None, sink.put(page.file, html), recorded, base
         return html, None, recorded, base
