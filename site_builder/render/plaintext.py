@@ -152,6 +152,7 @@ def _text_simple(fragment: str) -> list[str] | None:
     return parts
 
 
+@lru_cache(maxsize=4096)  # the same few attribute strings (class="math inline") recur thousands of times
 def _class_of(attrs: str) -> str:
     """The class attribute as HTMLParser gives it (names lowercased, the last one wins, unescaped)."""
     value = ""
