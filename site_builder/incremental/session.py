@@ -164,7 +164,7 @@ class Session:
     def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
-        from ..output.pagecache import base_digest
+        from ..output.pagecache import base_digest, number_steps
         from ..output.pages import paper_page, summary_page
 
         kept, cache = st.kept, st.cache
@@ -227,7 +227,7 @@ class Session:
             if steps is None or base is None:
                 st.uncacheable.add(where)
             else:
-                ids = recorder.number(steps, numbered, table)
+                ids = number_steps(map(recorder.steps.__getitem__, steps), numbered, table)
                 cache.new["pages"][where] = (base, frozenset(ids))
                 deps.add_page(where, ids)
                 st.uncacheable.discard(where)

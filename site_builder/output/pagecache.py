@@ -339,17 +339,6 @@ class Recorder:
         self.uncacheable = True
         return None
 
-    def number(self, steps: frozenset[tuple], numbers: dict[tuple, int], table: list[tuple[tuple, str]]) -> list[int]:
-        """Each step's number in `table`; a step `numbers` does not know yet is appended with its digest."""
-        ids = []
-        for step in steps:
-            i = numbers.get(step)
-            if i is None:
-                i = numbers[step] = len(table)
-                table.append(self.steps[step])
-            ids.append(i)
-        return ids
-
     def _add(self, step: tuple, value: Any) -> None:
         assert self.page is not None
         entry = self.steps.get(step)
@@ -414,6 +403,18 @@ class Recorder:
                     return html, None
                 steps.add(step)
         return html, frozenset(steps)
+
+
+def number_steps(entries: Any, numbers: dict[tuple, int], table: list[tuple[tuple, str]]) -> list[int]:
+    """The number in `table` of each (step, digest) entry; one `numbers` does not know yet is appended."""
+    ids = []
+    for entry in entries:
+        i = numbers.get(entry[0])
+        if i is None:
+            i = numbers[entry[0]] = len(table)
+            table.append(entry)
+        ids.append(i)
+    return ids
 
 
 def tracker(env: Environment, pages: list[Page], catalog: Catalog, config: Any) -> tuple[World, "Recorder"]:
@@ -547,7 +548,7 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         recorded = None
         if steps is not None and base is not None:
             before = len(sent_table)
-            local = recorder.number(steps, sent, sent_table)
+            local = number_steps(map(recorder.steps.__getitem__, steps), sent, sent_table)
             recorded = (os.getpid(), sent_table[before:], local)
         if sink is not None:
             return None, sink.put(page.file, html), recorded, base
@@ -560,17 +561,10 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     compact = len(old_steps) > 2 * cache.old.get("page_steps_compacted", 0) or not keep
     table: list[tuple[tuple, str]] = [] if compact else list(old_steps)
     ids: dict[tuple, int] = {}
-
-    def number(step: tuple, digest: str) -> int:
-        i = ids.get(step)
-        if i is None:
-            i = ids[step] = len(table)
-            table.append((step, digest))
-        return i
-
     new_pages: dict[str, tuple] = {}
     for where, old_ids in keep.items():
-        new_pages[where] = (bases[where], frozenset(number(*old_steps[i]) for i in old_ids) if compact else old_ids)
+        new_pages[where] = (bases[where], frozenset(number_steps(map(old_steps.__getitem__, old_ids), ids, table))
+                            if compact else old_ids)
     numbers: dict[int, list[int]] = {}  # process -> its step numbers in the new table
     for page, (html, written, recorded, base) in zip(todo, results):
         if sink is not None:
@@ -583,7 +577,7 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
             # order, which is the order each process rendered its pages in: defined before used.
             pid, new, local = recorded
             mine = numbers.setdefault(pid, [])
-            mine.extend(number(st, d) for st, d in new)
+            mine += number_steps(new, ids, table)
             new_pages[str(output / page.file)] = (base, frozenset([mine[j] for j in local]))
     cache.new["pages"] = new_pages
     cache.new["page_steps"] = table

@@ -34,50 +34,26 @@ def math_to_text(tex: str) -> str:
     return " ".join(text.split())
 
 
-class _TextExtractor(HTMLParser):
+class _Tokens(HTMLParser):
+    """What HTMLParser finds, in the shape `_TAG.split` gives (see _collect): the text before
+    the first tag, then per tag its end name, start name, class, "/" if self-closing, and the
+    text after it. Here text comes unescaped and the class as its value."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-        self._math: list[str] | None = None
-        self._math_depth = 0
+        self.flat: list[str | None] = [""]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self._skip += 1
-            return
-        classes = (dict(attrs).get("class") or "").split()
-        if self._math is not None:
-            self._math_depth += 1
-        elif "math" in classes:
-            self._math, self._math_depth = [], 1
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("• ")
+        self.flat += (None, tag, dict(attrs).get("class") or "", "", "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.flat += (None, tag, dict(attrs).get("class") or "", "/", "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self._skip = max(0, self._skip - 1)
-            return
-        if self._math is not None:
-            self._math_depth -= 1
-            if self._math_depth == 0:
-                self.parts.append(" " + math_to_text("".join(self._math)) + " ")
-                self._math = None
-            return
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
+        self.flat += (tag, None, None, None, "")
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._math is not None:
-            self._math.append(data)
-        else:
-            self.parts.append(data)
+        self.flat[-1] += data  # type: ignore[operator]
 
 
 # The tags our renderers write: a name, `name="value"` or bare attributes, optional `/`.
@@ -92,46 +68,45 @@ _ATTR = re.compile(r'[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
 
-def _text_simple(fragment: str) -> list[str] | None:
-    """The parts _TextExtractor would collect, when every `<` opens a simple tag; else None.
+def _collect(flat: list, raw: bool) -> list[str] | None:
+    """The text parts of a fragment, from its tags and texts as `_TAG.split` gives them.
 
-    HTMLParser spends most of the plain-text step on generality our HTML never
-    needs, so the extractor's handling of each event is done inline here. None for
-    anything else (comments, odd tags, a `<` in text or in a value, elements such
-    as script whose content is not parsed as HTML): the caller uses the parser.
+    `raw`: straight from the regex, so texts are still escaped and a tag's attributes are
+    one string; None then for elements such as script whose content HTMLParser does not
+    parse as HTML (html_to_text hands those to it). Otherwise from _Tokens. What the parts
+    are: block tags start and end lines, list items get a bullet, table cells a space,
+    script/style/template content is dropped and math elements become Unicode text.
     """
-    pieces = _TAG.split(fragment)  # text, then per tag its four groups and the text after it
-    if len(pieces) // 5 != fragment.count("<"):
-        return None
     parts: list[str] = []
     add = parts.append
     skip = depth = 0
     math: list[str] | None = None
-    text = pieces[0]
+    text = flat[0]
     if text:
-        add(unescape(text) if "&" in text else text)
-    groups = iter(pieces)
+        add(unescape(text) if raw and "&" in text else text)
+    groups = iter(flat)
     next(groups)
     for closing, tag, attrs, empty, text in zip(groups, groups, groups, groups, groups):
-        if closing is None:  # a start tag: handle_starttag
+        if closing is None:  # a start tag
             tag = tag.lower()
-            if tag in _RAW_TEXT:
+            if raw and tag in _RAW_TEXT:
                 return None
             if tag in _SKIP:
                 skip += 1
             else:
                 if math is not None:
                     depth += 1
-                elif attrs and "class" in attrs.lower() and "math" in _class_of(attrs).split():
+                elif attrs and (not raw or "class" in attrs.lower()) and (
+                        "math" in (_class_of(attrs) if raw else attrs).split()):
                     math, depth = [], 1
                 if tag in _BLOCKS:
                     add("\n")
                 if tag == "li":
                     add("• ")
-            closing = tag if empty else None  # <br/>: HTMLParser's handle_startendtag ends it at once
+            closing = tag if empty else None  # <br/>: ended at once, as HTMLParser's handle_startendtag does
         else:
             closing = closing.lower()
-        if closing is not None:  # an end tag: handle_endtag
+        if closing is not None:  # an end tag
             if closing in _SKIP:
                 skip = max(0, skip - 1)
             elif math is not None:
@@ -143,13 +118,23 @@ def _text_simple(fragment: str) -> list[str] | None:
                 add("\n")
             elif closing == "td" or closing == "th":
                 add(" ")
-        if text and not skip:  # handle_data
-            text = unescape(text) if "&" in text else text
+        if text and not skip:
+            if raw and "&" in text:
+                text = unescape(text)
             if math is None:
                 add(text)
             else:
                 math.append(text)
     return parts
+
+
+def _simple_tags(fragment: str) -> list | None:
+    """`_TAG.split(fragment)` when every `<` opens a simple tag (as our renderers write them), else None.
+
+    HTMLParser spends most of the plain-text step on generality our HTML never needs.
+    """
+    flat = _TAG.split(fragment)
+    return flat if len(flat) // 5 == fragment.count("<") else None
 
 
 @lru_cache(maxsize=4096)  # the same few attribute strings (class="math inline") recur thousands of times
@@ -163,12 +148,14 @@ def _class_of(attrs: str) -> str:
 
 
 def html_to_text(fragment: str) -> str:
-    parts = _text_simple(fragment)
-    if parts is None:
-        parser = _TextExtractor()
+    flat = _simple_tags(fragment)
+    parts = _collect(flat, raw=True) if flat is not None else None
+    if parts is None:  # comments, a `<` in text, script and the like: HTMLParser's reading
+        parser = _Tokens()
         parser.feed(fragment)
         parser.close()
-        parts = parser.parts
+        parts = _collect(parser.flat, raw=False)
+        assert parts is not None
     text = "".join(parts)
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)

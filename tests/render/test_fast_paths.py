@@ -7,12 +7,14 @@ from site_builder.render.markdown import render_markdown
 
 
 def _events(fragment, fast):
+    """The text parts from the regex's reading of the tags (None where it declines), or from HTMLParser's."""
     if fast:
-        return plaintext._text_simple(fragment)
-    parser = plaintext._TextExtractor()
+        flat = plaintext._simple_tags(fragment)
+        return None if flat is None else plaintext._collect(flat, raw=True)
+    parser = plaintext._Tokens()
     parser.feed(fragment)
     parser.close()
-    return parser.parts
+    return plaintext._collect(parser.flat, raw=False)
 
 
 PIECES = ['<p>', '</p>', '<br>', '<br/>', '<br />', '<span class="math inline">', '</span>', '\\(a&lt;b\\)',
@@ -45,6 +47,20 @@ def test_anything_unusual_goes_to_the_parser():
                      '<a b="x"c>', '<x-y>']:
         assert _events(fragment, fast=True) is None
     assert plaintext.html_to_text('<p>a<!-- x --> &amp; <span class="math inline">\\(\\alpha\\)</span></p>') == "a & α"
+
+
+def test_plain_text_of_blocks_lists_tables_hidden_content_and_math():
+    html = ('<h2 id="x">Title</h2><p>One &amp; two <em>three</em> .</p><ul><li>first</li><li>second</li></ul>'
+            '<table><tr><th>a</th><td>b</td></tr></table><template><p>hidden</p></template>'
+            '<p>Let <span class="math inline">\\(\\beta\\)</span> be small<br/>and <b>bold</b></p>'
+            '<div class="math display"><span>\\[x^2\\]</span></div>')
+    assert _events(html, fast=True) is not None  # read by the regex
+    expected = "Title\nOne & two three.\n• first\n• second\na b\nLet β be small\nand bold\nx^2"
+    assert plaintext.html_to_text(html) == expected
+    # Script and style content, and comments, are dropped by HTMLParser's reading, with the same result.
+    for extra in ("<script>alert('<p>x</p>')</script>", "<style>p { color: red }</style>", "<!-- a <b> -->"):
+        assert _events(html + extra, fast=True) is None
+        assert plaintext.html_to_text(html + extra) == expected, extra
 
 
 def _without_lookahead(pattern: re.Pattern) -> re.Pattern:
