@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 
 from . import __version__
@@ -31,5 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
+def entry() -> None:
+    """The `site-builder` program: main(), then the process ends without tearing down its heap.
+
+    A build of 10,000 summaries leaves ~700 MB of objects that the interpreter would free one
+    by one on the way out (about a second), though the process is about to end anyway. Exit
+    handlers still run and output is flushed; an exception still ends it the usual way.
+    """
+    code = main()
+    atexit._run_exitfuncs()  # what a normal exit runs first: logging's flush, multiprocessing's joins
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a broken pipe: nothing more can be said on it
+            pass
+    os._exit(0 if code is None else code if isinstance(code, int) else 1)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -36,6 +36,21 @@ def test_missing_content_folder(tmp_path):
     assert result.returncode == 2 and "content folder not found" in result.stderr
 
 
+def test_the_program_ends_fast_but_still_runs_exit_handlers_and_flushes(tmp_path):
+    # entry() leaves with os._exit (no heap teardown): what a normal exit does first must still happen.
+    script = ("import atexit, sys; from site_builder import cli; "
+              "atexit.register(lambda: print('exit handler ran', file=sys.stderr)); "
+              f"sys.argv = ['site-builder', 'build', '--content', {str(CONTENT)!r}, '--output', {str(tmp_path / 'out')!r}, "
+              "'--strict', '--config', 'missing.yaml']; cli.entry()")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 2  # main()'s code, passed on
+    assert "exit handler ran" in result.stderr and "error:" in result.stderr  # buffered output not lost
+    built = subprocess.run([sys.executable, "-c", script.replace("'--strict', '--config', 'missing.yaml'", "")], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "pages written" in built.stdout and "exit handler ran" in built.stderr  # stdout is a pipe: block-buffered
+
+
 def test_import_then_build_gives_the_same_data(tmp_path):
     sources = sorted((CONTENT / "shortscience").glob("*.txt")) + sorted((CONTENT / "statwiki").glob("*.txt"))
     if SEEDS.is_dir():
