@@ -131,11 +131,11 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)))
-    related = None
+    # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
+    from .catalog.related import RelatedIndex
+    index = RelatedIndex.for_catalog(catalog, jobs=jobs)
+    related = index.resolve([*catalog.papers, *catalog.unidentified])
     if keep is not None:  # an index that later edits can update, and the map templates read
-        from .catalog.related import RelatedIndex
-        index = RelatedIndex.for_catalog(catalog, jobs=jobs)
-        related = index.resolve([*catalog.papers, *catalog.unidentified])
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                        progress=step.stage("pages", None), related=related, keep=keep)
