@@ -213,7 +213,7 @@ class Session:
                 moved.add(i)
         todo = sorted(deps.readers_of(moved) | replaced | st.uncacheable)
 
-        recorder.steps = {}  # digests recorded by an earlier rebuild may be out of date
+        recorder.forget()  # digests recorded by an earlier rebuild may be out of date
         files: dict[str, bytes] = {}
         outputs = cache.new["outputs"]
         numbered: dict[tuple, int] = {}

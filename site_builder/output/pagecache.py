@@ -41,6 +41,7 @@ from jinja2 import Environment
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.tests import TESTS as DEFAULT_TESTS
 from jinja2.runtime import Context, LoopContext, Macro, Namespace, Undefined
+from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from .. import config as config_module
@@ -60,6 +61,7 @@ ATTR_SAFE_FILTERS = {"length", "count", "first", "last", "sort", "map", "select"
 # Globals that are pure functions of their arguments and the config.
 PURE_GLOBALS = {"url", "canonical", "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
 _PLAIN = (str, int, float, bool, type(None))
+_EXACT_PLAIN = frozenset(_PLAIN)  # pictured as themselves; their subclasses (Markup) are not
 _JINJA_RUNTIME = (LoopContext, Macro, Namespace, Undefined)
 _NO_KWARGS = ("dict", ())  # World.v({})
 
@@ -109,10 +111,12 @@ class World:
     config: Any = None  # in every page's base digest, so pictured by name only
     pages: dict[str, Page] = field(default_factory=dict)  # path -> page (a page's own fields are in its base)
     keys: dict[int, tuple] = field(default_factory=dict)
+    refs: dict[int, tuple] = field(default_factory=dict)  # id -> ("ref", identity): v's picture, made once
     prints: dict[tuple, str] = field(default_factory=dict)  # identity -> digest of the object, this build
 
     def __post_init__(self) -> None:
         self.keys = {id(o): k for k, o in self.objects.items()}
+        self.refs = {i: ("ref", k) for i, k in self.keys.items()}
 
     def forget(self) -> None:
         """Drop the object digests: the catalog was edited in place (an incremental rebuild)."""
@@ -127,23 +131,33 @@ class World:
             members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
             for name, value in members:
                 # Text (HTML, bodies: most of the bytes) hashed as it is, with its length; the rest pictured.
-                part = f"{len(value)}:{value}" if type(value) is str else repr(self.v(value))
-                h.update(f"\0{name}\0{part}".encode("utf-8", "surrogatepass"))
+                if type(value) is str:  # the same bytes as one f-string, without copying the text into it
+                    h.update(f"\0{name}\0{len(value)}:".encode())
+                    h.update(value.encode("utf-8", "surrogatepass"))
+                else:
+                    h.update(f"\0{name}\0{self.v(value)!r}".encode("utf-8", "surrogatepass"))
             known = self.prints[key] = h.hexdigest()
         return known
 
     def v(self, x: Any) -> Any:
         """A plain, comparable picture of a value: catalog objects by identity, containers deeply."""
-        if isinstance(x, _PLAIN):
-            return x if type(x) in (str, int, float, bool, type(None)) else ("markup", str(x))
-        key = self.keys.get(id(x))
-        if key is not None:
-            return ("ref", key)
+        kind = type(x)
+        if kind in _EXACT_PLAIN:
+            return x
+        if isinstance(x, _PLAIN):  # Markup and other subclasses
+            return ("markup", str(x))
+        ref = self.refs.get(id(x))
+        if ref is not None:
+            return ref
+        if kind is tuple or kind is list or isinstance(x, (list, tuple)):
+            # Mostly lists of catalog objects (a listing's items, a call's arguments): looked up in C,
+            # and only what is not a catalog object pictured one by one.
+            pictures = list(map(self.refs.get, map(id, x)))
+            if None in pictures:
+                pictures = [p if p is not None else self.v(e) for p, e in zip(pictures, x)]
+            return (kind.__name__, tuple(pictures))
         if isinstance(x, types.MethodType) and id(x.__self__) in self.keys:
             return ("method", self.keys[id(x.__self__)], x.__func__.__qualname__)
-        if isinstance(x, (list, tuple)):  # mostly lists of catalog objects (a listing's items): looked up inline
-            keys = self.keys
-            return (type(x).__name__, tuple(("ref", keys[id(e)]) if id(e) in keys else self.v(e) for e in x))
         if isinstance(x, dict):
             return ("dict", tuple((self.v(k), self.v(val)) for k, val in x.items()))
         if isinstance(x, (set, frozenset)):
@@ -206,6 +220,7 @@ class Recorder:
     def __init__(self, world: World):
         self.world = world
         self.steps: dict[tuple, tuple[tuple, str]] = {}  # step -> (step, digest), for this build
+        self.object_steps: dict[tuple, tuple] = {}  # identity -> its ("obj", identity) step in `steps`
         self.page: set[tuple] | None = None
         self.uncacheable = False
         env = world.env
@@ -214,37 +229,56 @@ class Recorder:
         pure_globals = {i for i, name in global_names.items() if name in PURE_GLOBALS}
 
         keys = world.keys
-
-        def note(obj: Any) -> None:
-            """A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown."""
-            key = keys.get(id(obj))
-            if key is not None:
-                recorder.page.add(key)
-            elif not recorder._transparent(obj):
-                recorder.uncacheable = True
+        transparent = _TRANSPARENT
 
         def getattr_hook(obj: Any, name: str) -> Any:
-            # Environment.getattr's first try inlined: templates make a million attribute reads at 10,000 pages.
+            # Environment.getattr's first try and the note of the read inlined: templates make
+            # a million attribute reads at 10,000 pages.
             try:
                 value = getattr(obj, name)
             except AttributeError:
                 value = Environment.getattr(env, obj, name)
-            if recorder.page is not None:
-                note(obj)
+            page = recorder.page
+            if page is not None:
+                # A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown.
+                key = keys.get(id(obj))
+                if key is not None:
+                    page.add(key)
+                elif not (transparent.get(type(obj)) or recorder._transparent(obj)):
+                    recorder.uncacheable = True
             return value
 
         def getitem_hook(obj: Any, name: Any) -> Any:
             value = Environment.getitem(env, obj, name)
-            if recorder.page is not None:
-                note(obj)
+            page = recorder.page
+            if page is not None:
+                key = keys.get(id(obj))
+                if key is not None:
+                    page.add(key)
+                elif not recorder._transparent(obj):
+                    recorder.uncacheable = True
             return value
 
         # The globals' refs, decided once: a template calls them hundreds of thousands of times.
         global_refs = {i: ref for i, ref in ((id(f), self.callable_ref(f, global_names)) for f in env.globals.values()
                                               if callable(f)) if ref is not None}
 
+        # Pure globals that are plain functions Jinja passes nothing to (url(), canonical(): a third of
+        # all calls): called directly, as Context.call would after finding nothing to pass them.
+        direct = {i for i in pure_globals if isinstance(env.globals[global_names[i]], types.FunctionType)
+                  and _PassArg.from_obj(env.globals[global_names[i]]) is None}
+
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+                if id(__obj) in direct:
+                    if kwargs:
+                        kwargs.pop("_block_vars", None)
+                        kwargs.pop("_loop_vars", None)
+                    try:
+                        return __obj(*args, **kwargs)
+                    except StopIteration:  # what Context.call makes of it
+                        return __self.environment.undefined(
+                            "value was undefined because a callable raised a StopIteration exception")
                 result = Context.call(__self, __obj, *args, **kwargs)
                 if recorder.page is None:
                     return result
@@ -254,8 +288,9 @@ class Recorder:
                         return result
                     ref = recorder.callable_ref(__obj, global_names)
                 if ref is not None:
-                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
-                    recorder.note_call(ref, args, plain, result)
+                    if kwargs:
+                        kwargs = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
+                    recorder.note_call(ref, args, kwargs, result)
                 return result
 
         def wrap_filter(name: str, fn: Callable) -> Callable:
@@ -298,12 +333,18 @@ class Recorder:
         if isinstance(partials, Partials):  # its call is the step; what the macro reads inside is not
             partials.quiet = self.paused
 
+    def forget(self) -> None:
+        """Drop the steps' digests: the catalog was edited in place (an incremental rebuild)."""
+        self.steps.clear()
+        self.object_steps.clear()
+
     # -- recording -------------------------------------------------------
     def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
         if self.page is None:
             return
         try:
-            step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
+            step = ("call", ref, self.world.v(args if type(args) is tuple else tuple(args)),
+                    self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
         except Untrackable:
             self.uncacheable = True
             return
@@ -355,14 +396,15 @@ class Recorder:
 
     def _object_step(self, key: tuple) -> tuple | None:
         """The step for having read an object (None if its digest cannot be made)."""
-        step = ("obj", key)
-        entry = self.steps.get(step)
-        if entry is None:
+        step = self.object_steps.get(key)
+        if step is None:
+            step = ("obj", key)
             try:
-                entry = self.steps[step] = (step, self.world.fingerprint(key))
+                self.steps[step] = (step, self.world.fingerprint(key))
             except Untrackable:
                 return None
-        return entry[0]
+            self.object_steps[key] = step
+        return step
 
     def _transparent(self, obj: Any) -> bool:
         """Objects whose content is in the page's base digest, or Jinja's own helpers."""
