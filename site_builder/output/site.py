@@ -117,8 +117,10 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
-               related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
-    pages = build_pages(catalog, config)
+               related: dict[str, list] | None = None, keep: dict | None = None,
+               pages: list[Page] | None = None) -> WriteStats:
+    """`pages`: build_pages(catalog, config), when the caller has made it already."""
+    pages = pages if pages is not None else build_pages(catalog, config)
     output = output.resolve()
     staging = output.with_name(f".{output.name}.staging")
     if staging.exists():
