@@ -313,6 +313,25 @@ def test_a_partial_is_rendered_once_and_verified_by_its_result():
     assert world.evaluate(step) != d
 
 
+def test_a_pager_is_read_without_making_the_page_uncacheable_and_is_in_its_base():
+    """Listing pages hold a Pager; templates read its links, and its fields are part of the page's base."""
+    from site_builder.output.pagecache import base_digest
+    from site_builder.output.pages import Pager
+
+    template = "{{ pager.prev }}|{{ pager.next }}|{% for n, path in pager.pages %}{{ n }}={{ path }} {% endfor %}"
+    _, world, recorder, page = _recorder(template)
+    page.data["pager"] = Pager("/papers/", 2, 3)
+    html, steps = recorder.render(page)
+    assert html == "/papers/|/papers/page/3/|1=/papers/ 2=/papers/page/2/ 3=/papers/page/3/ "
+    assert steps is not None  # cacheable: nothing in it is read outside the base
+    before = base_digest(page, world, "ctx")
+    assert base_digest(page, world, "ctx") == before
+    page.data["pager"] = Pager("/papers/", 2, 4)  # one more page in the series: the next link list changes
+    assert base_digest(page, world, "ctx") != before
+    assert world.resolve(world.v(Pager("/x/", 1, 2))) == Pager("/x/", 1, 2)  # as a call's argument, too
+    assert Pager("/x/", 2, 2)["prev"] == "/x/" and Pager("/x/", 1, 1)["next"] is None
+
+
 def test_tree_state_lists_files_as_a_sorted_os_walk_does(tmp_path: Path):
     from site_builder.cache import tree_state
 

@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from .. import config as config_module
 from ..catalog import Catalog
-from .pages import Page
+from .pages import Page, Pager
 from .partials import Partials
 
 if TYPE_CHECKING:
@@ -154,7 +154,8 @@ class World:
             # and only what is not a catalog object pictured one by one.
             pictures = list(map(self.refs.get, map(id, x)))
             if None in pictures:
-                pictures = [p if p is not None else self.v(e) for p, e in zip(pictures, x)]
+                plain = _EXACT_PLAIN
+                pictures = [p if p is not None else e if type(e) in plain else self.v(e) for p, e in zip(pictures, x)]
             return (kind.__name__, tuple(pictures))
         if isinstance(x, types.MethodType) and id(x.__self__) in self.keys:
             return ("method", self.keys[id(x.__self__)], x.__func__.__qualname__)
@@ -166,6 +167,8 @@ class World:
             return ("undefined",)
         if isinstance(x, Page) and self.pages.get(x.path) is x:
             return ("page", x.path)
+        if kind is Pager:  # its three fields are everything a template can read of it
+            return ("pager", x.base, x.number, x.total)
         if x is self.config:
             return ("config",)
         raise Untrackable(type(x).__name__)
@@ -186,6 +189,8 @@ class World:
                 return Markup(picture[1])
             if tag == "page":
                 return self.pages[picture[1]]
+            if tag == "pager":
+                return Pager(*picture[1:])
             if tag == "config":
                 return self.config
             raise Untrackable(tag)
@@ -411,7 +416,8 @@ class Recorder:
         kind = type(obj)
         known = _TRANSPARENT.get(kind)
         if known is None:  # decided by type alone, so once per type (this runs for every read)
-            known = _TRANSPARENT[kind] = isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, *_JINJA_RUNTIME)) or (
+            known = _TRANSPARENT[kind] = isinstance(obj, (*_PLAIN, Markup, list, tuple, dict, Page, Pager,
+                                                          *_JINJA_RUNTIME)) or (
                 kind.__module__ == config_module.__name__)
         return known
 

@@ -90,17 +90,43 @@ def sorted_listing(base: Page, items: list, size: int, sorts: list = SORTS) -> l
     return pages
 
 
-def _pager(base: str, n: int, total: int) -> dict[str, Any]:
-    def at(k: int) -> str:
-        return base if k == 1 else f"{base}page/{k}/"
+@dataclass(frozen=True)
+class Pager:
+    """A listing page's place in its series, as templates read it: `pager.number`, `.total`,
+    `.prev` and `.next` (site paths, or None) and `.pages` ((number, path) of every page).
 
-    return {
-        "number": n,
-        "total": total,
-        "prev": at(n - 1) if n > 1 else None,
-        "next": at(n + 1) if n < total else None,
-        "pages": [(k, at(k)) for k in range(1, total + 1)],
-    }
+    The links are worked out when read, from the three fields: held in each page's data,
+    a series of n pages had n² of them (and the page cache pictured them all per page).
+    """
+
+    base: str  # site path of the series' first page
+    number: int
+    total: int
+
+    def _at(self, k: int) -> str:
+        return self.base if k == 1 else f"{self.base}page/{k}/"
+
+    @property
+    def prev(self) -> str | None:
+        return self._at(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self._at(self.number + 1) if self.number < self.total else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(k, self._at(k)) for k in range(1, self.total + 1)]
+
+    def __getitem__(self, name: str) -> Any:
+        """`pager["prev"]` as well as `pager.prev` (it used to be a dict)."""
+        if name not in ("base", "number", "total", "prev", "next", "pages"):
+            raise KeyError(name)
+        return getattr(self, name)
+
+
+def _pager(base: str, n: int, total: int) -> Pager:
+    return Pager(base, n, total)
 
 
 def listing_items(term: Term) -> list[Paper | Summary]:

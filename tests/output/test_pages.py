@@ -35,7 +35,9 @@ def test_three_orders_each_paginated():
     titles = [p.title for p in listing(pages, "/papers/a-z/").data["items"]]
     assert titles == ["Title o", "Title p", "Title q", "Title r", "Title s"]
     assert listing(pages, "/papers/").indexable and not listing(pages, "/papers/a-z/page/2/").indexable
-    assert listing(pages, "/papers/page/2/").data["pager"]["prev"] == "/papers/"
+    pager = listing(pages, "/papers/page/2/").data["pager"]
+    assert (pager.prev, pager.next, pager.number, pager.total) == ("/papers/", "/papers/page/3/", 2, 3)
+    assert pager.pages == [(1, "/papers/"), (2, "/papers/page/2/"), (3, "/papers/page/3/")]
     assert listing(pages, "/papers/by-year/").data["sorts"] == [("Newest", "/papers/"), ("By year", "/papers/by-year/"), ("A to Z", "/papers/a-z/")]
 
 
