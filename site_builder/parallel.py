@@ -36,15 +36,11 @@ def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progres
     return list(imap_indexed(fn, n, jobs, progress))
 
 
-def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> Iterator[T]:
+def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> Iterator[T]:
     """map_indexed, yielding each result as soon as it (and all before it) are done.
 
     A caller that writes results out as they come never holds all of them (the
     pages of a large site are hundreds of MB of text).
-    `meanwhile`: work of the parent's own that it does while its workers run, once they
-    have started (else it would only wait); not called when the items run serially, so
-    the caller must see to it that it runs (and that it reads nothing `fn` changes).
     """
     global _TASK
     if jobs <= 1 or n < 2 * MIN_PER_JOB or "fork" not in multiprocessing.get_all_start_methods():
@@ -64,10 +60,7 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.imap(_run_chunk, chunks)  # handed out from here on, by the pool's own thread
-            if meanwhile is not None:
-                meanwhile()
-            for part in parts:
+            for part in pool.imap(_run_chunk, chunks):
                 if progress:
                     progress(len(part))
                 yield from part

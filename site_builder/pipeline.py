@@ -131,17 +131,14 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)))
-    # Related papers on `jobs` cores here, not serially where the templates get them (seo.install);
-    # the page list (from the catalog alone) is made meanwhile, while the workers answer the queries.
+    # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
-    from .output.pages import build_pages
-    page_list: list = []
-    index = RelatedIndex.for_catalog(catalog, jobs=jobs, meanwhile=lambda: page_list.extend(build_pages(catalog, config)))
+    index = RelatedIndex.for_catalog(catalog, jobs=jobs)
     related = index.resolve([*catalog.papers, *catalog.unidentified])
     if keep is not None:  # an index that later edits can update, and the map templates read
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
-                       progress=step.stage("pages", None), related=related, keep=keep, pages=page_list or None)
+                       progress=step.stage("pages", None), related=related, keep=keep)
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
     report.summaries = len(catalog.summaries)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 from site_builder import parallel
@@ -28,28 +27,6 @@ def test_serial_when_one_job_or_little_work():
     parent = os.getpid()
     assert parallel.map_indexed(lambda i: os.getpid(), 100, jobs=1) == [parent] * 100
     assert parallel.map_indexed(lambda i: os.getpid(), 3, jobs=2) == [parent] * 3
-
-
-def test_meanwhile_runs_in_the_parent_while_workers_run_and_never_serially(tmp_path):
-    parent, calls = os.getpid(), []
-    flag = tmp_path / "started"
-
-    def item(i: int) -> int:
-        if i == 199:  # the last item waits until the parent's own work has begun: they overlap
-            for _ in range(500):
-                if flag.exists():
-                    break
-                time.sleep(0.01)
-        return flag.exists()
-
-    def meanwhile() -> None:
-        calls.append(os.getpid())
-        flag.touch()
-
-    out = list(parallel.imap_indexed(item, 200, jobs=2, meanwhile=meanwhile))
-    assert calls == [parent] and out[-1]  # once, in the parent, before the workers were done
-    serial = list(parallel.imap_indexed(lambda i: i, 100, jobs=1, meanwhile=meanwhile))
-    assert serial == list(range(100)) and calls == [parent]  # the caller does it itself then
 
 
 def forking_sample(tmp_path: Path, monkeypatch) -> SiteConfig:

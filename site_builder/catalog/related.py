@@ -207,15 +207,12 @@ class RelatedIndex:
     neighbours through the term).
     """
 
-    def __init__(self, urls: list[str], counts: Iterable[dict[str, int]], k: int = 5, jobs: int = 1,
-                 meanwhile: Callable[[], None] | None = None) -> None:
+    def __init__(self, urls: list[str], counts: Iterable[dict[str, int]], k: int = 5, jobs: int = 1) -> None:
         """From URLs in sorted order and their `entry_terms`; `build` is the usual way in.
 
         `counts` is read once, in step with `urls`: from a generator, only one entry's
         words are held at a time (they are kept as arrays of term ids). Vectors and
         queries are worked out on `jobs` cores (forked workers; the result is the same).
-        `meanwhile`: the caller's own work, done while the workers run the queries (see
-        parallel.imap_indexed: not called when they run serially).
         """
         self.k = k
         self.jobs = jobs  # also for an update that redoes every list (not pickled: a loaded index uses one core)
@@ -246,19 +243,17 @@ class RelatedIndex:
             self._cut.append(cut)
         self._holders: list[array] | None = None  # term id -> entries that have it; built when needed
         self._index_vectors()
-        self._query_all(jobs, meanwhile)
+        self._query_all(jobs)
 
     @classmethod
-    def build(cls, entries: Iterable[Entry], k: int = 5, jobs: int = 1,
-              meanwhile: Callable[[], None] | None = None) -> "RelatedIndex":
+    def build(cls, entries: Iterable[Entry], k: int = 5, jobs: int = 1) -> "RelatedIndex":
         entries = sorted(entries, key=lambda e: e.url)
         packed = imap_indexed(lambda i: _pack(entry_terms(entries[i])), len(entries), jobs)
-        return cls([e.url for e in entries], map(_unpack, packed), k, jobs, meanwhile)
+        return cls([e.url for e in entries], map(_unpack, packed), k, jobs)
 
     @classmethod
-    def for_catalog(cls, catalog: Catalog, k: int = 5, jobs: int = 1,
-                    meanwhile: Callable[[], None] | None = None) -> "RelatedIndex":
-        return cls.build([*catalog.papers, *catalog.unidentified], k, jobs, meanwhile)
+    def for_catalog(cls, catalog: Catalog, k: int = 5, jobs: int = 1) -> "RelatedIndex":
+        return cls.build([*catalog.papers, *catalog.unidentified], k, jobs)
 
     # -- reading ---------------------------------------------------------
     def results_for(self, url: str) -> list[str]:
@@ -298,14 +293,14 @@ class RelatedIndex:
         self.queriers = queriers
         self.champions = {t: _champions(plist) for t, plist in self.postings.items()}
 
-    def _query_all(self, jobs: int = 1, meanwhile: Callable[[], None] | None = None) -> None:
+    def _query_all(self, jobs: int = 1) -> None:
         n = len(self.urls)
         self.results: list[list[int]] = [[]] * n
         # Per entry: the rounded-score half of the sort key (-round(score, 9), index) of its
         # list's last entry if the list is full (NaN if not); and a lower bound on the sort
         # key of every other candidate (exact after a query; NaN: there is no other).
         self._kth, self._next_s, self._next_j = array("d", [_NAN]) * n, array("d", [_NAN]) * n, array(_ID, [0]) * n
-        for i, found in enumerate(imap_indexed(self._query, n, jobs, meanwhile=meanwhile)):
+        for i, found in enumerate(imap_indexed(self._query, n, jobs)):
             self._set(i, *found)
 
     def _set(self, i: int, result: list[int], kth: float, next_s: float, next_j: int) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -83,15 +81,14 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
-                 keep: dict | None = None, sink: Stager | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> dict[str, str | Published | None]:
+                 keep: dict | None = None,
+                 sink: Stager | None = None) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
     is not rendered: its value is `Published` (the file already in `output` is reused).
     `keep`, when given, receives the environment and page list (for incremental rebuilds).
     With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
-    `meanwhile`: the caller's work for the parent while forked workers render (parallel.imap_indexed).
     """
     env = page_environment(catalog, config, site_root, related)
     pages = pages if pages is not None else build_pages(catalog, config)
@@ -99,7 +96,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         keep.update(env=env, pages=pages)
     if cache is not None and output is not None:
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
-                             partial(imap_indexed, meanwhile=meanwhile), keep, sink)
+                             imap_indexed, keep, sink)
 
     def render(i: int) -> str | tuple[str, bool]:
         page = pages[i]
@@ -108,7 +105,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
     # Forked workers share env and catalog; results come back in page order.
     out: dict[str, str | Published | None] = {}
-    for page, result in zip(pages, imap_indexed(render, len(pages), jobs, progress, meanwhile)):
+    for page, result in zip(pages, imap_indexed(render, len(pages), jobs, progress)):
         if sink is not None:
             sink.note(page.file, *result)
         out[page.file] = None if sink is not None else result
@@ -117,10 +114,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
-               related: dict[str, list] | None = None, keep: dict | None = None,
-               pages: list[Page] | None = None) -> WriteStats:
-    """`pages`: build_pages(catalog, config), when the caller has made it already."""
-    pages = pages if pages is not None else build_pages(catalog, config)
+               related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
+    pages = build_pages(catalog, config)
     output = output.resolve()
     staging = output.with_name(f".{output.name}.staging")
     if staging.exists():
@@ -128,24 +123,15 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
     staging.mkdir(parents=True)
     try:
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
-        texts: dict[str, str | bytes] = {}
-
-        def other_files() -> None:
-            """Export, feeds, sitemap: made from the catalog and page list alone, so the parent makes
-            them while forked workers render the pages (else after the pages)."""
-            if texts:
-                return
-            canonical = url_helpers(config)[1]
-            feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
-            if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
-                keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
-            texts.update({**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-                          **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)})
-
         # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                            output=output, related=related, keep=keep, sink=stager, meanwhile=other_files)
-        other_files()
+                            output=output, related=related, keep=keep, sink=stager)
+        canonical = url_helpers(config)[1]
+        feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
+        if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
+            keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
+        texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
+                 **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
         for rel in sorted(texts):
             stager.text(rel, texts[rel])
         copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
