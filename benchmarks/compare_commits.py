@@ -5,7 +5,8 @@
 OLD and NEW are git revisions of this repository; each is checked out into a
 temporary worktree (with this checkout's node_modules linked in). DIR is a corpus
 site from `make_corpus.py` (`DIR/site`, or that folder itself). Each repetition
-builds with OLD, then with NEW, from nothing (output and cache deleted, then a
+builds with OLD and NEW (OLD first in odd repetitions, NEW first in even ones),
+from nothing (output and cache deleted, then a
 pause: ext4 is slow to hand out inodes right after thousands of files were
 deleted). Printed per build: wall clock, user and kernel CPU of the build and
 its workers, and a digest of every output file; the two commits must agree on it.
@@ -71,7 +72,10 @@ def main() -> int:
             print("| rep | commit | wall (s) | user CPU (s) | kernel CPU (s) | output digest |")
             print("| ---: | --- | ---: | ---: | ---: | --- |")
             for rep in range(1, args.reps + 1):
-                for name, checkout in checkouts.items():
+                # Each build leaves more recently deleted inodes behind, which makes the next one's kernel
+                # time grow (ext4): the order flips every repetition so neither commit always goes second.
+                order = list(checkouts.items()) if rep % 2 else list(checkouts.items())[::-1]
+                for name, checkout in order:
                     wall, user, system, digest = cold_build(checkout, site, args.pause)
                     digests.add(digest)
                     print(f"| {rep} | {getattr(args, name)} | {wall:.2f} | {user:.2f} | {system:.2f} | {digest} |",
