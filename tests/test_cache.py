@@ -318,7 +318,8 @@ def test_a_pager_is_read_without_making_the_page_uncacheable_and_is_in_its_base(
     from site_builder.output.pagecache import base_digest
     from site_builder.output.pages import Pager
 
-    template = "{{ pager.prev }}|{{ pager.next }}|{% for n, path in pager.pages %}{{ n }}={{ path }} {% endfor %}"
+    template = ('{{ pager.prev }}|{{ pager["next"] }}|'  # item syntax too: Jinja falls back to the attribute
+                '{% for n, path in pager.pages %}{{ n }}={{ path }} {% endfor %}')
     _, world, recorder, page = _recorder(template)
     page.data["pager"] = Pager("/papers/", 2, 3)
     html, steps = recorder.render(page)
@@ -329,7 +330,7 @@ def test_a_pager_is_read_without_making_the_page_uncacheable_and_is_in_its_base(
     page.data["pager"] = Pager("/papers/", 2, 4)  # one more page in the series: the next link list changes
     assert base_digest(page, world, "ctx") != before
     assert world.resolve(world.v(Pager("/x/", 1, 2))) == Pager("/x/", 1, 2)  # as a call's argument, too
-    assert Pager("/x/", 2, 2)["prev"] == "/x/" and Pager("/x/", 1, 1)["next"] is None
+    assert Pager("/x/", 2, 2).prev == "/x/" and Pager("/x/", 1, 1).next is None
 
 
 def test_tree_state_lists_files_as_a_sorted_os_walk_does(tmp_path: Path):

@@ -41,7 +41,6 @@ from jinja2 import Environment
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.tests import TESTS as DEFAULT_TESTS
 from jinja2.runtime import Context, LoopContext, Macro, Namespace, Undefined
-from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from .. import config as config_module
@@ -149,7 +148,7 @@ class World:
         ref = self.refs.get(id(x))
         if ref is not None:
             return ref
-        if kind is tuple or kind is list or isinstance(x, (list, tuple)):
+        if isinstance(x, (list, tuple)):
             # Mostly lists of catalog objects (a listing's items, a call's arguments): looked up in C,
             # and only what is not a catalog object pictured one by one.
             pictures = list(map(self.refs.get, map(id, x)))
@@ -225,7 +224,6 @@ class Recorder:
     def __init__(self, world: World):
         self.world = world
         self.steps: dict[tuple, tuple[tuple, str]] = {}  # step -> (step, digest), for this build
-        self.object_steps: dict[tuple, tuple] = {}  # identity -> its ("obj", identity) step in `steps`
         self.page: set[tuple] | None = None
         self.uncacheable = False
         env = world.env
@@ -234,56 +232,37 @@ class Recorder:
         pure_globals = {i for i, name in global_names.items() if name in PURE_GLOBALS}
 
         keys = world.keys
-        transparent = _TRANSPARENT
+
+        def note(obj: Any) -> None:
+            """A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown."""
+            key = keys.get(id(obj))
+            if key is not None:
+                recorder.page.add(key)
+            elif not recorder._transparent(obj):
+                recorder.uncacheable = True
 
         def getattr_hook(obj: Any, name: str) -> Any:
-            # Environment.getattr's first try and the note of the read inlined: templates make
-            # a million attribute reads at 10,000 pages.
+            # Environment.getattr's first try inlined: templates make a million attribute reads at 10,000 pages.
             try:
                 value = getattr(obj, name)
             except AttributeError:
                 value = Environment.getattr(env, obj, name)
-            page = recorder.page
-            if page is not None:
-                # A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown.
-                key = keys.get(id(obj))
-                if key is not None:
-                    page.add(key)
-                elif not (transparent.get(type(obj)) or recorder._transparent(obj)):
-                    recorder.uncacheable = True
+            if recorder.page is not None:
+                note(obj)
             return value
 
         def getitem_hook(obj: Any, name: Any) -> Any:
             value = Environment.getitem(env, obj, name)
-            page = recorder.page
-            if page is not None:
-                key = keys.get(id(obj))
-                if key is not None:
-                    page.add(key)
-                elif not recorder._transparent(obj):
-                    recorder.uncacheable = True
+            if recorder.page is not None:
+                note(obj)
             return value
 
         # The globals' refs, decided once: a template calls them hundreds of thousands of times.
         global_refs = {i: ref for i, ref in ((id(f), self.callable_ref(f, global_names)) for f in env.globals.values()
                                               if callable(f)) if ref is not None}
 
-        # Pure globals that are plain functions Jinja passes nothing to (url(), canonical(): a third of
-        # all calls): called directly, as Context.call would after finding nothing to pass them.
-        direct = {i for i in pure_globals if isinstance(env.globals[global_names[i]], types.FunctionType)
-                  and _PassArg.from_obj(env.globals[global_names[i]]) is None}
-
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-                if id(__obj) in direct:
-                    if kwargs:
-                        kwargs.pop("_block_vars", None)
-                        kwargs.pop("_loop_vars", None)
-                    try:
-                        return __obj(*args, **kwargs)
-                    except StopIteration:  # what Context.call makes of it
-                        return __self.environment.undefined(
-                            "value was undefined because a callable raised a StopIteration exception")
                 result = Context.call(__self, __obj, *args, **kwargs)
                 if recorder.page is None:
                     return result
@@ -293,9 +272,8 @@ class Recorder:
                         return result
                     ref = recorder.callable_ref(__obj, global_names)
                 if ref is not None:
-                    if kwargs:
-                        kwargs = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
-                    recorder.note_call(ref, args, kwargs, result)
+                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
+                    recorder.note_call(ref, args, plain, result)
                 return result
 
         def wrap_filter(name: str, fn: Callable) -> Callable:
@@ -341,15 +319,13 @@ class Recorder:
     def forget(self) -> None:
         """Drop the steps' digests: the catalog was edited in place (an incremental rebuild)."""
         self.steps.clear()
-        self.object_steps.clear()
 
     # -- recording -------------------------------------------------------
     def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
         if self.page is None:
             return
         try:
-            step = ("call", ref, self.world.v(args if type(args) is tuple else tuple(args)),
-                    self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
+            step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
         except Untrackable:
             self.uncacheable = True
             return
@@ -401,15 +377,14 @@ class Recorder:
 
     def _object_step(self, key: tuple) -> tuple | None:
         """The step for having read an object (None if its digest cannot be made)."""
-        step = self.object_steps.get(key)
-        if step is None:
-            step = ("obj", key)
+        step = ("obj", key)
+        entry = self.steps.get(step)
+        if entry is None:
             try:
-                self.steps[step] = (step, self.world.fingerprint(key))
+                entry = self.steps[step] = (step, self.world.fingerprint(key))
             except Untrackable:
                 return None
-            self.object_steps[key] = step
-        return step
+        return entry[0]
 
     def _transparent(self, obj: Any) -> bool:
         """Objects whose content is in the page's base digest, or Jinja's own helpers."""

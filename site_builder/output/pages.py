@@ -41,7 +41,7 @@ def _paged(base: Page, items: list, size: int) -> list[Page]:
     pages = []
     for n, chunk in enumerate(chunks, 1):
         path = base.path if n == 1 else f"{base.path}page/{n}/"
-        data = dict(base.data, items=chunk, pager=_pager(base.path, n, len(chunks)))
+        data = dict(base.data, items=chunk, pager=Pager(base.path, n, len(chunks)))
         title = base.title if n == 1 else f"{base.title} (page {n})"
         pages.append(Page(path, base.template, title, base.description, base.crumbs, data, base.indexable))
     return pages
@@ -117,16 +117,6 @@ class Pager:
     @property
     def pages(self) -> list[tuple[int, str]]:
         return [(k, self._at(k)) for k in range(1, self.total + 1)]
-
-    def __getitem__(self, name: str) -> Any:
-        """`pager["prev"]` as well as `pager.prev` (it used to be a dict)."""
-        if name not in ("base", "number", "total", "prev", "next", "pages"):
-            raise KeyError(name)
-        return getattr(self, name)
-
-
-def _pager(base: str, n: int, total: int) -> Pager:
-    return Pager(base, n, total)
 
 
 def listing_items(term: Term) -> list[Paper | Summary]:
