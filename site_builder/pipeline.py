@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
-from .parallel import map_indexed
-from .readers import DEFAULT_MAX_BYTES, input_files, read_file
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
 if TYPE_CHECKING:
@@ -40,13 +38,18 @@ class BuildReport:
         return len(self.diagnostics) + len(self.render_warnings)
 
 
-def read_inputs(content: Path, report: BuildReport, max_bytes: int = DEFAULT_MAX_BYTES,
+def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None,
                 cache: BuildCache | None = None, jobs: int = 1) -> tuple[list[SummaryRecord], list[Collection]]:
     """Every input file's records and collections, in file order; unchanged files come from the cache.
 
     The files the cache cannot vouch for are read on `jobs` cores (each worker hands back
-    the pickled result, which the cache keeps anyway).
+    the pickled result, which the cache keeps anyway). `max_bytes`: the readers' default when None.
     """
+    from .parallel import map_indexed  # both imported here, as build's own imports are (below)
+    from .readers import DEFAULT_MAX_BYTES, input_files, read_file
+
+    if max_bytes is None:
+        max_bytes = DEFAULT_MAX_BYTES
     records: list[SummaryRecord] = []
     collections: list[Collection] = []
     if not content.is_dir():

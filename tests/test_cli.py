@@ -69,3 +69,33 @@ def test_import_then_build_gives_the_same_data(tmp_path):
         a = json.loads((tmp_path / "out-direct" / "api" / name).read_text(encoding="utf-8"))
         b = json.loads((tmp_path / "out-records" / "api" / name).read_text(encoding="utf-8"))
         assert a == b
+
+
+def test_a_build_with_nothing_changed_loads_neither_jinja_nor_the_renderers(tmp_path):
+    # The commonest build only stats files and reads the last report; start-up was half of it.
+    out = tmp_path / "out"
+    assert run("build", "--content", str(CONTENT), "--output", str(out), cwd=tmp_path).returncode == 0
+    script = ("import sys; from site_builder import cli; "
+              f"sys.argv = ['site-builder', 'build', '--content', {str(CONTENT)!r}, '--output', {str(out)!r}]; "
+              "code = cli.main(); "
+              "heavy = [m for m in ('jinja2', 'markdown_it', 'mwparserfromhell', 'pygments', 'site_builder.incremental.session',"
+              " 'site_builder.server', 'site_builder.deploy') if m in sys.modules]; "
+              "print('loaded:', heavy); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 changed, 0 pages rendered" in result.stdout  # it really was the nothing-changed build
+    assert "loaded: []" in result.stdout
+
+
+def test_a_broken_template_override_is_a_clear_error_and_leaves_the_output(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "--content", str(CONTENT), "--output", str(out), cwd=tmp_path).returncode == 0
+    before = (out / "index.html").read_bytes()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("{% block content %}{% endblock", encoding="utf-8")
+    (tmp_path / "site.yaml").write_text("title: broken theme\n", encoding="utf-8")
+    result = run("build", "--content", str(CONTENT), "--output", str(out), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "base.html" in result.stderr and "template error" in result.stderr
+    assert "previous output was left as it was" in result.stderr
+    assert (out / "index.html").read_bytes() == before

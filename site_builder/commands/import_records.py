@@ -5,10 +5,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalog.merge import merge_summaries
-from ..catalog.slugs import slugify
-from ..readers import read_file
-from ..readers.markdown_records import dump
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,11 +13,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def file_name(record) -> str:
+    from ..catalog.slugs import slugify
+
     title = record.paper.title or record.title or " ".join(record.body.split()[:8])
     return f"{slugify(title, 60)}-{record.id}.md"
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the readers and the catalog would slow the start of every other command.
+    from ..catalog.merge import merge_summaries
+    from ..readers import read_file
+    from ..readers.markdown_records import dump
+
     records = []
     for path in args.files:
         if not path.is_file():

@@ -9,10 +9,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..incremental import Session
-from ..parallel import default_jobs
-from ..server import DevServer
-from ..server.app import is_loopback
 from .build import load
 from .options import add_input_options
 
@@ -30,6 +26,13 @@ def _interrupt(signum, frame) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: every command's options are defined at start-up, and the
+    # server (http.server, watchfiles) and the session would slow every other command's start.
+    from ..incremental import Session
+    from ..parallel import default_jobs
+    from ..server import DevServer
+    from ..server.app import is_loopback
+
     temp = None if args.output else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     output = args.output or temp / "site"
     try:

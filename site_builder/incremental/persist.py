@@ -17,12 +17,15 @@ import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import CACHE_DIR, BuildCache, code_salt, dump_pickle, load_pickle, paused_collection, stat_key, tree_state
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, input_state, output_state, unchanged_report
 from . import journal
-from .session import Session, _State
+
+if TYPE_CHECKING:
+    from .session import Session
 
 SESSION_NAME = journal.WHOLE_NAME
 _NOT_KEPT = ("env", "world", "recorder", "cache", "links", "maps")  # made again (closures do not pickle)
@@ -39,6 +42,8 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     last = unchanged_report(inputs, output, cache, started, published)
     if last is not None:
         return last
+    from .session import Session  # not before: the check above is all a build with nothing changed does
+
     with paused_collection():
         session = restore(content, output, site_root, config, jobs, published)
         if session is not None and last_build:
@@ -105,6 +110,7 @@ def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jo
     """
     from ..output.pagecache import tracker
     from ..output.site import page_environment
+    from .session import Session, _State
 
     data = load_pickle(site_root / CACHE_DIR / SESSION_NAME)
     if (not data or data.get("salt") != code_salt() or data["content"] != str(content.resolve())

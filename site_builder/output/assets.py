@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pygments.formatters import HtmlFormatter
-
 from ..config import SiteConfig
 from .theme import static_dirs
 
@@ -24,6 +22,8 @@ class AssetError(Exception):
 
 
 def pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter  # here: its plugin scan is slow to import, and few callers need it
+
     light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
     dark = HtmlFormatter(style="monokai").get_style_defs('[data-theme="dark"] .highlight')
     dark_auto = HtmlFormatter(style="monokai").get_style_defs(':root:not([data-theme="light"]) .highlight')

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateNotFound,
-    TemplateSyntaxError,
-    select_autoescape,
-)
+if TYPE_CHECKING:
+    from jinja2 import Environment, TemplateError
+
+# Jinja is imported where it is used: the theme's folders are also what a build that finds
+# nothing changed stats, and it should not pay for loading Jinja.
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -41,6 +37,8 @@ def static_dirs(site_root: Path) -> list[Path]:
 
 
 def make_environment(site_root: Path) -> Environment:
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_root)]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
@@ -55,12 +53,21 @@ def make_environment(site_root: Path) -> Environment:
     return env
 
 
+def template_error() -> type[TemplateError]:
+    """Jinja's base error, for an `except` clause (evaluated only once an exception is raised)."""
+    from jinja2 import TemplateError
+
+    return TemplateError
+
+
 def template_error_message(exc: TemplateError) -> str:
     """One line naming the template that failed, the file (and line) that refers to it, and why.
 
     Jinja rewrites tracebacks so that frames of compiled templates carry the template's
     file name and line; the innermost such frame is the file that made the reference.
     """
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
     where = ""
     tb = exc.__traceback__
     while tb is not None:
