@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..catalog import Catalog, Paper, Summary, Taxonomy, Term
 from ..catalog.order import descending, newest_summary_first
@@ -65,6 +65,24 @@ SORTS: list[tuple[str, str, str, Any]] = [
     ("year", "by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
     ("title", "a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
 ]
+
+
+def memoized(sorts: list) -> list:
+    """The same orders, each key worked out once per item: a paper is in a dozen listings
+    (its year, venue, authors, topics...), each sorted two or three ways (0.7 s at 10,000 summaries)."""
+    return [(name, sub, label, _once(key)) for name, sub, label, key in sorts]
+
+
+def _once(key: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    known: dict[int, Any] = {}
+
+    def once(x: Any) -> Any:
+        k = known.get(id(x))  # by identity: the items are the catalog's, alive while the pages are made
+        if k is None:
+            k = known[id(x)] = key(x)
+        return k
+
+    return once
 
 
 def sorted_listing(base: Page, items: list, size: int, sorts: list = SORTS) -> list[Page]:
@@ -150,12 +168,13 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
         "recent": newest[: config.home_recent],
     }))
     everything: list[Paper | Summary] = [*catalog.papers, *catalog.unidentified]
+    sorts = memoized(SORTS)
     pages += sorted_listing(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site.",
-                                 [home], {"heading": "All papers"}), everything, config.page_size)
+                                 [home], {"heading": "All papers"}), everything, config.page_size, sorts)
     pages += [paper_page(paper) for paper in catalog.papers]
     pages += [summary_page(s) for s in catalog.unidentified]
     for tax in catalog.taxonomies.values():
-        pages += taxonomy_pages(tax, config, home)
+        pages += taxonomy_pages(tax, config, home, sorts)
     pages.append(Page("/about/", "about.html", "About", f"About {config.title}", [home], {}))
     if config.search:  # the Pagefind UI; its index is written by output/search.py
         pages.append(Page("/search/", "search.html", "Search", f"Search {config.title}", [home], {}, indexable=False))
@@ -163,13 +182,13 @@ def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     return pages
 
 
-def taxonomy_pages(tax: Taxonomy, config: SiteConfig, home: Crumb) -> list[Page]:
+def taxonomy_pages(tax: Taxonomy, config: SiteConfig, home: Crumb, orders: list = SORTS) -> list[Page]:
     pages = [Page(tax.url(), "taxonomy.html", tax.plural, f"Papers by {tax.singular.lower()}.", [home],
                   {"taxonomy": tax})]
     for term in tax.terms:
         base = Page(tax.url(term), "term.html", f"{term.name}", f"{term.count} papers in {tax.singular.lower()} {term.name}.",
                     [home, (tax.plural, tax.url())], {"taxonomy": tax, "term": term})
         # A year's papers all share the year, so "by year" adds nothing there.
-        sorts = [o for o in SORTS if o[0] != "year"] if tax.key == "years" else SORTS
+        sorts = [o for o in orders if o[0] != "year"] if tax.key == "years" else orders
         pages += sorted_listing(base, listing_items(term), config.page_size, sorts)
     return pages

@@ -101,3 +101,25 @@ def test_feed_entry_limit_follows_the_config():
                       config=SiteConfig(feed_entries=5), canonical=lambda p: "http://e.org" + p, fallback="x")
     feed = feedparser.parse(xml)
     assert [e.id.rsplit("#", 1)[-1] for e in feed.entries] == ["s29", "s28", "s27", "s26", "s25"]
+
+
+def test_feeds_ranked_once_pick_what_sorting_each_feed_alone_picks():
+    # feed_parts orders every summary once and takes each feed's first ones in that order;
+    # that must be exactly what sorting the feed's own summaries gives, ties and undated ones included.
+    from site_builder.catalog import build_catalog
+    from site_builder.output.feeds import feed_entries, feed_parts, feed_sources
+
+    keywords = [["cs.LG"], ["cs.CV"], ["cs.LG", "cs.CV"], ["cs.CL"]]
+    records = [SummaryRecord(id=f"s{i:02d}", source="markdown", markup="markdown", body="text",
+                             date=None if i % 4 == 0 else f"2020-0{1 + i % 3}-0{1 + i % 2}",  # repeated dates: ties
+                             paper=PaperMeta(title=f"Paper {i}", year=2010 + i % 6, keywords=keywords[i % 4]))
+               for i in range(40)]
+    config = SiteConfig(feed_entries=7)
+    catalog = build_catalog(records, [], config)
+    fallback, parts = feed_parts(catalog, config)
+    sources = feed_sources(catalog, config)
+    assert len(parts) == len(sources) > 2  # the site feed and a feed per topic
+    for (source, entries), alone in zip(parts, sources):
+        expected = feed_entries(alone.summaries, fallback, config)
+        assert [(d, s.id) for d, s in entries] == [(d, s.id) for d, s in expected]
+        assert len(entries) == min(7, len(alone.summaries))

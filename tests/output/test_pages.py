@@ -68,3 +68,16 @@ def test_sort_controls_on_the_built_listings(sample_site):
     assert '<button type="button" data-sort="title" aria-pressed="false">A to Z</button>' in html
     assert 'data-title="layer normalization"' in html and 'data-year="2016"' in html
     assert not (out / "papers" / "a-z").exists()
+
+
+def test_memoized_orders_sort_as_the_plain_keys_and_work_each_key_out_once():
+    from site_builder.output.pages import SORTS, memoized
+
+    items = make_catalog(9).papers
+    calls = []
+    counted = [(name, sub, label, lambda x, key=key: calls.append(x.id) or key(x)) for name, sub, label, key in SORTS]
+    orders = memoized(counted)
+    for _ in range(3):  # the same items in several listings
+        for (_, _, _, key), (_, _, _, once) in zip(SORTS, orders):
+            assert sorted(items, key=once) == sorted(items, key=key)
+    assert len(calls) == len(SORTS) * len(items)  # each order's key once per item, not once per sort
