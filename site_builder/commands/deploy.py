@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError
+from ..deploy import folder, ghpages
 from . import build as build_command
 from .options import add_input_options, add_output_options
 from .build import load
@@ -40,8 +41,6 @@ def build_args(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..deploy import folder, ghpages  # here: other commands' start-up need not load git and sync code
-
     if not args.no_build:
         status = build_command.run(build_args(args))
         if status:
@@ -72,8 +71,6 @@ def show(changes, dry_run: bool) -> None:
 
 
 def to_folder(args: argparse.Namespace, site_root: Path, inputs: list[Path]) -> int:
-    from ..deploy import folder
-
     target = Path(args.to)
     changes = folder.deploy(args.output, target, keep=[site_root, *inputs], dry_run=args.dry_run)
     show(changes, args.dry_run)
@@ -82,8 +79,6 @@ def to_folder(args: argparse.Namespace, site_root: Path, inputs: list[Path]) -> 
 
 
 def to_branch(args: argparse.Namespace, config, inputs: list[Path]) -> int:
-    from ..deploy import ghpages
-
     result = ghpages.publish(args.output, Path.cwd(), remote=args.remote, branch=args.branch, message=args.message,
                              cname=config.cname, force=args.force, dry_run=args.dry_run, inputs=inputs,
                              allow_dirty=args.allow_dirty)

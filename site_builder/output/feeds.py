@@ -12,7 +12,6 @@ always come first.
 from __future__ import annotations
 
 import heapq
-
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable
@@ -166,19 +165,18 @@ FeedParts = tuple[str, list[tuple[FeedSource, list[tuple[str, Summary]]]]]
 def feed_parts(catalog: Catalog, config: SiteConfig) -> FeedParts:
     """The date of undated entries, and each feed with the entries it shows."""
     fallback = catalog_newest(catalog)
-    # Every summary dated and ordered once: a feed's entries are then its first ones in that order (the
-    # key ends with the unique id, so a subset sorts the same way alone). Sorting each of the 20-odd
-    # feeds with the key took 0.3 s at 10,000 summaries.
-    ranked = newest_first(catalog.summaries, fallback)
-    rank = {id(s): (i, date) for i, (date, s) in enumerate(ranked)}
-    parts = []
-    for f in feed_sources(catalog, config):
-        if all(id(s) in rank for s in f.summaries):
-            first = heapq.nsmallest(config.feed_entries, f.summaries, key=lambda s: rank[id(s)][0])
-            parts.append((f, [(rank[id(s)][1], s) for s in first]))
-        else:  # a summary the catalog does not list (not made by build_catalog): sorted on its own
-            parts.append((f, feed_entries(f.summaries, fallback, config)))
-    return fallback, parts
+    sources = feed_sources(catalog, config)
+    # Every summary the feeds hold, dated and ordered once; a feed's entries are then its first ones in that
+    # order (the key ends with the unique id, so a subset sorts the same way alone). Sorting each of the
+    # 20-odd feeds with the key took 0.3 s at 10,000 summaries.
+    held = {id(s): s for f in sources for s in f.summaries}
+    rank = {id(s): (i, date) for i, (date, s) in enumerate(newest_first(list(held.values()), fallback))}
+
+    def entries(summaries: list[Summary]) -> list[tuple[str, Summary]]:
+        first = heapq.nsmallest(config.feed_entries, summaries, key=lambda s: rank[id(s)][0])
+        return [(rank[id(s)][1], s) for s in first]
+
+    return fallback, [(f, entries(f.summaries)) for f in sources]
 
 
 def feed_files(catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str],
