@@ -36,14 +36,19 @@ def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progres
     return list(imap_indexed(fn, n, jobs, progress))
 
 
-def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> Iterator[T]:
+def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
     """map_indexed, yielding each result as soon as it (and all before it) are done.
 
     A caller that writes results out as they come never holds all of them (the
-    pages of a large site are hundreds of MB of text).
+    pages of a large site are hundreds of MB of text). `meanwhile` runs in this
+    process once the workers have their tasks (before the first result is
+    yielded): serial work that does not need the results overlaps theirs.
     """
     global _TASK
     if jobs <= 1 or n < 2 * MIN_PER_JOB or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         for i in range(n):
             yield fn(i)
             if progress and (i % 64 == 63 or i == n - 1):
@@ -60,7 +65,10 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_run_chunk, chunks):
+            parts = pool.imap(_run_chunk, chunks)
+            if meanwhile:
+                meanwhile()
+            for part in parts:
                 if progress:
                     progress(len(part))
                 yield from part

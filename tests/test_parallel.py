@@ -29,6 +29,17 @@ def test_serial_when_one_job_or_little_work():
     assert parallel.map_indexed(lambda i: os.getpid(), 3, jobs=2) == [parent] * 3
 
 
+def test_meanwhile_runs_once_in_this_process_while_workers_have_their_tasks():
+    parent = os.getpid()
+    for jobs, n in ((2, 200), (1, 200), (2, 3)):  # forked, serial, too little to fork
+        calls: list[int] = []
+        results = parallel.imap_indexed(lambda i: i + 1, n, jobs, meanwhile=lambda: calls.append(os.getpid()))
+        assert calls == []  # a generator: nothing starts before it is asked for a result
+        assert next(results) == 1
+        assert calls == [parent]  # ran before the first result came back, here
+        assert list(results) == list(range(2, n + 1)) and calls == [parent]
+
+
 def forking_sample(tmp_path: Path, monkeypatch) -> SiteConfig:
     """The sample content in tmp_path, and a config for it; every stage forks even for a handful of items."""
     monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)  # the sample site is small

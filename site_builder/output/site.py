@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -81,14 +83,15 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
-                 keep: dict | None = None,
-                 sink: Stager | None = None) -> dict[str, str | Published | None]:
+                 keep: dict | None = None, sink: Stager | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
     is not rendered: its value is `Published` (the file already in `output` is reused).
     `keep`, when given, receives the environment and page list (for incremental rebuilds).
     With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
+    `meanwhile`: see parallel.imap_indexed (it may not run when no page needs rendering).
     """
     env = page_environment(catalog, config, site_root, related)
     pages = pages if pages is not None else build_pages(catalog, config)
@@ -96,7 +99,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         keep.update(env=env, pages=pages)
     if cache is not None and output is not None:
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
-                             imap_indexed, keep, sink)
+                             partial(imap_indexed, meanwhile=meanwhile), keep, sink)
 
     def render(i: int) -> str | tuple[str, bool]:
         page = pages[i]
@@ -105,7 +108,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
     # Forked workers share env and catalog; results come back in page order.
     out: dict[str, str | Published | None] = {}
-    for page, result in zip(pages, imap_indexed(render, len(pages), jobs, progress)):
+    for page, result in zip(pages, imap_indexed(render, len(pages), jobs, progress, meanwhile)):
         if sink is not None:
             sink.note(page.file, *result)
         out[page.file] = None if sink is not None else result
@@ -123,21 +126,18 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
     staging.mkdir(parents=True)
     try:
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
+        rest: list[tuple[dict, dict]] = []
+
+        def other_files() -> None:
+            """Feeds, export, sitemap, static files: done by this process while workers render pages."""
+            if not rest:
+                rest.append(_other_files(catalog, config, site_root, content, pages, stager, keep))
+
         # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                            output=output, related=related, keep=keep, sink=stager)
-        canonical = url_helpers(config)[1]
-        feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
-        if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
-            keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
-        texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-                 **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
-        for rel in sorted(texts):
-            stager.text(rel, texts[rel])
-        copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
-        copies = {k: v for k, v in copies.items() if k not in texts and k not in html}
-        for rel in sorted(copies):
-            stager.copy(rel, copies[rel])
+                            output=output, related=related, keep=keep, sink=stager, meanwhile=other_files)
+        other_files()  # if no page needed rendering
+        texts, copies = rest[0]
         fill = stager.done()
         index_search(staging, config)  # after every page is written, before the swap
         swap_into_place(staging, output)
@@ -146,6 +146,25 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteStats(pages=len(html), files=len(html) + len(texts) + len(copies), written=fill.written)
+
+
+def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content: Path | None, pages: list[Page],
+                 stager: Stager, keep: dict | None) -> tuple[dict, dict]:
+    """Write every file that is not a page; returns (generated texts, copied files) by output path."""
+    canonical = url_helpers(config)[1]
+    feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
+    if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
+        keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
+    texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
+             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
+    for rel in sorted(texts):
+        stager.text(rel, texts[rel])
+    page_files = {p.file for p in pages}
+    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
+    copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
+    for rel in sorted(copies):
+        stager.copy(rel, copies[rel])
+    return texts, copies
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
