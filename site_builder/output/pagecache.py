@@ -80,6 +80,14 @@ def _h(value: Any) -> str:
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _text_h(tag: bytes, text: str) -> str:
+    """Digest of a string value as it is: no repr (which copies and escapes kilobytes of HTML).
+
+    The NUL-led tag keeps it apart from every _h digest: a repr never starts with NUL.
+    """
+    return hashlib.blake2b(tag + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def identities(catalog: Catalog) -> dict[tuple, Any]:
     """Stable identity -> object, for everything a template can reach in the catalog."""
     out: dict[tuple, Any] = {("C",): catalog}
@@ -172,6 +180,15 @@ class World:
             return ("config",)
         raise Untrackable(type(x).__name__)
 
+    def digest(self, value: Any) -> str:
+        """Digest of a value's picture (what a step's result is compared by)."""
+        kind = type(value)
+        if kind is str:  # most results are text: a URL, a partial's HTML
+            return _text_h(b"\0s", value)
+        if kind is Markup:
+            return _text_h(b"\0m", str(value))
+        return _h(self.v(value))
+
     def resolve(self, picture: Any) -> Any:
         """The object a picture stands for in this build (inverse of v for arguments)."""
         if isinstance(picture, tuple) and picture:
@@ -215,7 +232,7 @@ class World:
             raise Untrackable(step[0])  # a kind of step an older version recorded
         _, ref, args, kwargs = step
         result = self.function(ref)(*self.resolve(args), **self.resolve(kwargs))
-        return _h(self.v(result))
+        return self.digest(result)
 
 
 class Recorder:
@@ -366,7 +383,7 @@ class Recorder:
         entry = self.steps.get(step)
         if entry is None:
             try:
-                digest = _h(self.world.v(value))
+                digest = self.world.digest(value)
             except Untrackable:
                 self.uncacheable = True
                 return

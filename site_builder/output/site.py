@@ -150,7 +150,11 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
 
 def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content: Path | None, pages: list[Page],
                  stager: Stager, keep: dict | None) -> tuple[dict, dict]:
-    """Write every file that is not a page; returns (generated texts, copied files) by output path."""
+    """Write every file that is not a page; returns (generated texts, copied files) by output path.
+
+    First the pages' folders, which workers rendering pages would otherwise make one by one.
+    """
+    stager.make_folders([p.file for p in pages])
     canonical = url_helpers(config)[1]
     feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
     if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
