@@ -134,16 +134,17 @@ class World:
         known = self.prints.get(key)
         if known is None:
             obj = self.objects[key]
-            h = hashlib.blake2b(type(obj).__qualname__.encode(), digest_size=16)
+            parts = [type(obj).__qualname__]
             members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
             for name, value in members:
-                # Text (HTML, bodies: most of the bytes) hashed as it is, with its length; the rest pictured.
-                if type(value) is str:  # the same bytes as one f-string, without copying the text into it
-                    h.update(f"\0{name}\0{len(value)}:".encode())
-                    h.update(value.encode("utf-8", "surrogatepass"))
+                # Text (HTML, bodies: most of the bytes) as it is, with its length; the rest pictured.
+                if type(value) is str:
+                    parts += ("\0", name, "\0", str(len(value)), ":", value)
                 else:
-                    h.update(f"\0{name}\0{self.v(value)!r}".encode("utf-8", "surrogatepass"))
-            known = self.prints[key] = h.hexdigest()
+                    parts.append(f"\0{name}\0{self.v(value)!r}")
+            # One join and one hash call: a call per member was most of the time (40,000 objects per build).
+            data = "".join(parts).encode("utf-8", "surrogatepass")
+            known = self.prints[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return known
 
     def v(self, x: Any) -> Any:
