@@ -58,3 +58,22 @@ def test_copy_bibtex_subscribe_to_topic_and_follow_related(browser, sample_site,
     assert page.get_by_role("button", name="By year").get_attribute("aria-pressed") == "true"
     assert errors == []
     ctx.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_footer_ends_the_window_on_a_short_page_and_follows_a_long_one(browser, sample_site, served, width):
+    root, _ = sample_site
+    base = served(root)
+    page = browser.new_page(viewport={"width": width, "height": 2000})  # taller than the about page
+    page.route("**/*", stand_in)
+    page.goto(f"{base}/about/")
+    box = page.locator(".site-footer").bounding_box()
+    assert box is not None and abs(box["y"] + box["height"] - 2000) < 1  # at the window's bottom, not mid-page
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= 2000  # and no scrolling to see it
+
+    page.set_viewport_size({"width": width, "height": 400})  # now the page is longer than the window
+    page.goto(f"{base}/papers/")
+    footer = page.locator(".site-footer")
+    main_bottom = page.evaluate("() => document.querySelector('main').getBoundingClientRect().bottom")
+    assert abs(footer.bounding_box()["y"] - main_bottom) < 1  # right after the content, not over it
+    page.close()
