@@ -28,6 +28,9 @@ class PaperMeta:
     first_published: str | None = None  # ISO date
     abstract: str = ""
     links: dict[str, str] = field(default_factory=dict)  # arxiv, pdf, doi, openreview, paper, ...
+    # Where each value came from, by field name ("year" -> "arXiv id", "authors" -> "self-citation").
+    # A value without an entry came from the input's own metadata block.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not (self.title or self.authors or self.links)
@@ -44,10 +47,14 @@ class SummaryRecord:
     origins: list[str] = field(default_factory=list)  # input file names it was read from
     paper: PaperMeta = field(default_factory=PaperMeta)
     source_url: str | None = None
+    # Who wrote the summary (a ShortScience author, a statwiki presenter): its credit.
     contributor: str | None = None
+    # The account whose edit was scraped (a wiki user): at most "last edited by", never the credit.
+    editor: str | None = None
     collection: str | None = None
     date: str | None = None  # ISO date or datetime of the summary (edit date), not the paper's
     comments: int | None = None
+    votes: int | None = None
     title: str = ""  # the title the input gives the summary itself (wiki page title)
     presenter: str | None = None
     presented_on: str | None = None  # ISO date of a course presentation

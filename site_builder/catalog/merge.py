@@ -29,7 +29,7 @@ def _merge_record(a: SummaryRecord, b: SummaryRecord) -> SummaryRecord:
     """Keep the first record's text; take anything it lacks from the second."""
     paper = a.paper if not a.paper.is_empty() else b.paper
     merged = replace(a, paper=paper, origins=sorted(set(a.origins) | set(b.origins)))
-    for name in ("source_url", "contributor", "collection", "date", "presenter", "presented_on", "revision"):
+    for name in ("source_url", "contributor", "editor", "collection", "date", "presenter", "presented_on", "revision", "votes"):
         if getattr(merged, name) is None and getattr(b, name) is not None:
             setattr(merged, name, getattr(b, name))
     if b.comments is not None:

@@ -5,7 +5,7 @@ that HTML never holds a live <script> or on* attribute. The strategies mix each
 format's structural tokens with random text so the fuzz reaches deep code.
 
 Profiles: `ci` (default, seconds) and `long` (HYPOTHESIS_PROFILE=long, 20,000
-examples per test; see README "Robustness and untrusted input").
+examples per test; see docs/robustness.md).
 """
 from __future__ import annotations
 
