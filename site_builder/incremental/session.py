@@ -242,10 +242,13 @@ class Session:
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
         files.update(api)
+        # The new search index first, complete, beside the output; then the pages; then the index
+        # swapped in. A build killed before the swap leaves the published site as it was.
+        fresh = _stage_index(st.catalog, self.output, config, self.jobs) if config.search and files else None
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
-        if config.search and files:
-            _reindex(self.output, config)
+        if fresh is not None:
+            _swap_index(fresh, self.output)
             self.replaced = None  # a new search bundle: its files are not known here
         return len(todo), len(files)
 
@@ -344,14 +347,22 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
         outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
-def _reindex(output: Path, config: SiteConfig) -> None:
-    """A new search index beside the old one, swapped in at once (Pagefind cannot update in place)."""
+def _stage_index(catalog: Catalog, output: Path, config: SiteConfig, jobs: int) -> Path | None:
+    """The search index of the edited catalog, in a folder beside the output (None if it did not change).
+
+    Pagefind cannot update an index in place; the parts whose records did not change are linked.
+    """
+    from ..output.search import remove_stale_indexes, search_records, stage_search_index
+
+    remove_stale_indexes(output)  # left by a build killed while it wrote one
+    return stage_search_index(search_records(catalog), output, config, jobs)
+
+
+def _swap_index(fresh: Path, output: Path) -> None:
     import shutil
 
-    from ..output.search import BUNDLE_DIR, index_search
+    from ..output.search import BUNDLE_DIR
     from ..output.swap import swap_in
 
-    fresh = output / f".{BUNDLE_DIR}.new"
+    swap_in(fresh / BUNDLE_DIR, output / BUNDLE_DIR)
     shutil.rmtree(fresh, ignore_errors=True)
-    index_search(output, config, bundle=fresh)
-    swap_in(fresh, output / BUNDLE_DIR)

@@ -28,7 +28,7 @@ from .filters import install as install_filters
 from . import partials
 from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
-from .search import index_search
+from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
 from .swap import swap_in
 from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
@@ -124,6 +124,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    remove_stale_indexes(output)  # left by an incremental build that was killed (incremental/session.py)
     try:
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
         rest: list[tuple[dict, dict]] = []
@@ -139,7 +140,9 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         other_files()  # if no page needed rendering
         texts, copies = rest[0]
         fill = stager.done()
-        index_search(staging, config)  # after every page is written, before the swap
+        if config.search:  # the published index's unchanged parts are linked, unless --clean
+            reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
+            write_search_index(search_records(catalog), staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:

@@ -15,7 +15,7 @@ import cbor2
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.output.search import stabilise_filters
+from site_builder.output.pagefind import stabilise_filters
 from site_builder.pipeline import build
 from tests.conftest import ROOT
 
