@@ -26,9 +26,12 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, NoReturn
 
 import cbor2
 
@@ -74,20 +77,26 @@ class Indexer:
     """One `pagefind --service` process that indexes `records` into `bundle`.
 
     `start()` sends everything and returns at once (the service queues what it
-    reads); `finish()` waits for the bundle. Several indexers run side by side.
+    reads, and a thread here reads its answers as they come: unread, they would
+    fill the pipe and be lost when the process ends); `finish()` waits for the
+    process to end and checks the bundle. Several indexers run side by side.
     """
 
     def __init__(self, records: list[Record], bundle: Path, language: str) -> None:
         self.records, self.bundle, self.language = records, bundle, language
         self.proc: subprocess.Popen | None = None
-        self.errors = tempfile.TemporaryFile()
-        self.peak_mb = 0.0
+        self.reader: threading.Thread | None = None
+        self.errors: list[str] = []  # Pagefind's error answers
+        self.stderr = tempfile.TemporaryFile()
+        self.peak_mb = self.cpu_seconds = 0.0
 
     def start(self) -> "Indexer":
         env = dict(os.environ, _RJEM_MALLOC_CONF=_ALLOCATOR)
+        self.proc = subprocess.Popen([str(executable()), "--service"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, env=env)
+        self.reader = threading.Thread(target=self._read_answers, daemon=True)
+        self.reader.start()
         try:
-            self.proc = subprocess.Popen([str(executable()), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self.errors, env=env)
             send = self.proc.stdin.write  # type: ignore[union-attr]
             send(_message(0, {"type": "NewIndex", "config": {"force_language": self.language}}))
             for i, r in enumerate(self.records, 1):
@@ -96,83 +105,103 @@ class Indexer:
             send(_message(len(self.records) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(self.bundle)}))
             send(_STOP)
             self.proc.stdin.close()  # type: ignore[union-attr]
-        except OSError as exc:  # the process died early: finish() reports why
+        except OSError as exc:  # the process died early
             self._fail(f"could not send the records ({exc})")
         return self
 
-    def finish(self) -> int:
-        """Wait for the bundle; returns how many records Pagefind indexed."""
+    def _read_answers(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
-        indexed = self._answers(self.proc.stdout)
-        # Not reading on: the service's stdout thread blocks on a full pipe while the runtime drains.
-        try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
-        except ChildProcessError:  # already reaped
-            status, usage = 0, None
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
-        self.proc.stdout.close()
-        if usage is not None:
-            self.peak_mb = usage.ru_maxrss / 1024
-        if self.proc.returncode != 0:
-            self._fail(f"the indexer exited with {self.proc.returncode}")
-        if indexed != len(self.records):
-            self._fail(f"{indexed} of {len(self.records)} records indexed")
-        verify_bundle(self.bundle)
-        stabilise_filters(self.bundle)
-        return indexed
-
-    def _answers(self, stdout) -> int:
-        indexed, buffer = 0, b""
-        while True:
-            cut = buffer.find(b",")
-            if cut < 0:
-                chunk = stdout.read1(1 << 16)
-                if not chunk:
-                    self._fail("the indexer stopped before writing the bundle")
-                buffer += chunk
-                continue
-            raw, buffer = buffer[:cut], buffer[cut + 1:]
+        for raw in _split_answers(self.proc.stdout):
             answer = json.loads(base64.b64decode(raw))
-            if answer is None:
+            if answer is None:  # what the service repeats while it shuts down
                 continue
-            payload = answer["payload"]
-            kind = payload.get("type")
-            if kind == "Error":
+            payload = answer.get("payload") or {}
+            if payload.get("type") == "Error":
                 if answer.get("message_id") is None and payload.get("original_message") is None:
                     continue  # the answer to _STOP
-                self._fail(payload.get("message", "an error"))
-            elif kind == "IndexedFile":
-                indexed += 1
-            elif kind == "WriteFiles":
-                return indexed
+                self.errors.append(str(payload.get("message")))
+
+    def finish(self) -> int:
+        """Wait for the bundle; returns how many records it holds."""
+        assert self.proc is not None and self.reader is not None
+        try:
+            _, status, usage = _wait(self.proc.pid, TIMEOUT)
+        except TimeoutError:
+            self._fail(f"no bundle after {TIMEOUT:.0f} s")
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self.peak_mb = usage.ru_maxrss / 1024
+        self.cpu_seconds = usage.ru_utime + usage.ru_stime
+        self.reader.join()
+        if self.proc.returncode != 0:
+            self._fail(f"the indexer exited with {self.proc.returncode}")
+        if self.errors:
+            self._fail("; ".join(self.errors[:3]))
+        verify_bundle(self.bundle)
+        entry = json.loads((self.bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        pages = sum(info.get("page_count", 0) for info in entry["languages"].values())
+        if pages != len(self.records):
+            self._fail(f"the bundle holds {pages} of {len(self.records)} records")
+        stabilise_filters(self.bundle)
+        return pages
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
 
-    def _fail(self, why: str) -> None:
+    def _fail(self, why: str) -> NoReturn:
         self.kill()
-        self.errors.seek(0)
-        detail = self.errors.read().decode("utf-8", "replace").strip()[-500:]
+        self.stderr.seek(0)
+        detail = self.stderr.read().decode("utf-8", "replace").strip()[-500:]
         raise SearchIndexError(f"Pagefind failed to index {self.bundle}: {why}" + (f"\n{detail}" if detail else ""))
 
 
-def run_indexers(jobs: list[tuple[list[Record], Path]], language: str, parallel: int = 1) -> int:
-    """Index each (records, bundle) pair, `parallel` indexers at a time; returns the records indexed."""
+def _split_answers(stream) -> Iterator[bytes]:
+    buffer = b""
+    while chunk := stream.read1(1 << 16):
+        buffer += chunk
+        *answers, buffer = buffer.split(b",")
+        yield from answers
+
+
+def _wait(pid: int, timeout: float):
+    """os.wait4 with a deadline (polled: wait4 itself has none)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        found, status, usage = os.wait4(pid, os.WNOHANG)
+        if found:
+            return found, status, usage
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+@dataclass
+class IndexerRun:
+    records: int
+    seconds: float  # from start() to a verified, stabilised bundle
+    cpu_seconds: float  # the indexer process's user + system time
+    peak_mb: float  # the indexer process's peak resident memory
+
+
+def run_indexers(jobs: list[tuple[list[Record], Path]], language: str, parallel: int = 1) -> list[IndexerRun]:
+    """Index each (records, bundle) pair, `parallel` indexers at a time."""
     pending = list(jobs)
-    running: list[Indexer] = []
-    done = 0
+    running: list[tuple[Indexer, float]] = []
+    runs: list[IndexerRun] = []
     try:
         while pending or running:
             while pending and len(running) < max(1, parallel):
                 records, bundle = pending.pop(0)
-                running.append(Indexer(records, bundle, language).start())
-            done += running.pop(0).finish()
+                running.append((Indexer(records, bundle, language).start(), time.perf_counter()))
+            indexer, started = running.pop(0)
+            runs.append(IndexerRun(indexer.finish(), time.perf_counter() - started, indexer.cpu_seconds, indexer.peak_mb))
     finally:
-        for indexer in running:
+        for indexer, _ in running:
             indexer.kill()
-    return done
+    return runs
 
 
 # Pagefind's index files: gzip of this marker followed by CBOR (or JSON for fragments).

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
-from .pagefind import Record, SearchIndexError, executable, run_indexers
+from .pagefind import IndexerRun, Record, SearchIndexError, executable, run_indexers
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Paper, Summary
@@ -48,6 +48,7 @@ MANIFEST = "parts.json"
 # resident memory per character it indexes (benchmarks/README.md): about 500 MB.
 PART_CHARS = 12_000_000
 SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki", "markdown": "Markdown"}
+FILTERS = ("year", "topic", "venue", "source")  # each record's filters (the search page reads them from MANIFEST)
 # A word Pagefind would take for one of its private markers (fossick/mod.rs): a zero-width
 # space in front makes it an ordinary word (Pagefind drops the space from the indexed word).
 _PRIVATE = re.compile(r"(?<!\S)(?=___(?:END_)?PAGEFIND_)")
@@ -68,12 +69,12 @@ def _content(*parts: str) -> str:
 
 
 def _filters(year: int | None, topics: list[str], venue: str | None, summaries: list[Summary]) -> dict[str, list[str]]:
-    raw = {
-        "year": [str(year or "unknown")],
-        "topic": list(topics),
-        "venue": [venue] if venue else [],
-        "source": sorted({SOURCE_NAMES.get(s.record.source, s.record.source) for s in summaries}),
-    }
+    raw = dict(zip(FILTERS, (
+        [str(year or "unknown")],
+        list(topics),
+        [venue] if venue else [],
+        sorted({SOURCE_NAMES.get(s.record.source, s.record.source) for s in summaries}),
+    )))
     # The default UI renders filter values as HTML: escaped here, they show as the text they are.
     return {k: [html.escape(v, quote=False) for v in vs] for k, vs in raw.items() if vs}
 
@@ -154,11 +155,11 @@ def _plan(records: list[Record], language: str) -> tuple[list[list[Record]], lis
 
 
 def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, *, previous: Path | None = None,
-                       jobs: int = 1) -> int:
+                       jobs: int = 1) -> list[IndexerRun]:
     """Write the search bundle for `records` into the (new, empty) folder `bundle`.
 
     Parts whose records are those of a part of the bundle at `previous` (the
-    published one) are hard-linked from it. Returns how many records were indexed anew.
+    published one) are hard-linked from it. Returns the indexers that ran (one per part not linked).
     """
     parts, digests = _plan(records, config.language)
     old = _manifest(previous) if previous is not None else []
@@ -169,10 +170,10 @@ def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, 
         same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j)
         if not (same and previous is not None and _link_part(previous / part_path(j), dest, top=j == 0)):
             todo.append((part, dest))
-    indexed = run_indexers(todo, config.language, parallel=jobs)
-    manifest = {"parts": [{"path": part_path(j), "digest": d} for j, d in enumerate(digests)]}
+    runs = run_indexers(todo, config.language, parallel=jobs)
+    manifest = {"filters": list(FILTERS), "parts": [{"path": part_path(j), "digest": d} for j, d in enumerate(digests)]}
     (bundle / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-    return indexed
+    return runs
 
 
 def _link_part(src: Path, dest: Path, *, top: bool) -> bool:

@@ -48,3 +48,66 @@ def test_no_payload_opens_a_dialog(browser, tmp_path):
     assert len(pages) > 20
     assert typeset > 0  # MathJax ran on the math payloads
     assert dialogs == []
+
+
+# Inside Pagefind's results and filter panel every element is one of the UI's own (a pagefind-ui__
+# class), or a bare <mark> around a matched word; anything else came from an indexed value.
+INJECTED = """(root) => {
+  const found = [];
+  for (const area of root.querySelectorAll('.pagefind-ui__results, .pagefind-ui__filter-panel')) {
+    for (const el of area.querySelectorAll('*')) {
+      const own = [...el.classList].some(c => c.startsWith('pagefind-ui__'));
+      const mark = el.tagName === 'MARK' && el.attributes.length === 0;
+      const handlers = [...el.attributes].filter(a => a.name.toLowerCase().startsWith('on')).map(a => a.name);
+      if ((!own && !mark) || handlers.length) found.push(el.outerHTML.slice(0, 120));
+    }
+  }
+  return found;
+}"""
+
+
+def test_search_ui_shows_payloads_as_text(browser, tmp_path):
+    """Issue 25: filter values, titles and excerpts reach Pagefind's UI, which renders filters and
+    excerpts as HTML. Focus the box, search words of the payload records, open every filter."""
+    root = build_payload_site(tmp_path, search=True)
+    server = serve(root)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    dialogs: list[str] = []
+    try:
+        ctx = browser.new_context()
+        ctx.route("**/*", stand_in)
+        page = ctx.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{d.type} {d.message!r}"), d.dismiss()))
+        page.goto(f"{base}/search/")
+        box = page.locator(".pagefind-ui__search-input")
+        box.focus()  # Pagefind loads the filters on focus: a payload value would run now
+        page.locator(".pagefind-ui__filter-label").first.wait_for(state="attached", timeout=15000)
+        labels, titles, excerpts = [], [], []
+        for query in ("payloads", "alert", "onerror", "script", "img", "javascript"):
+            box.fill(query)
+            page.wait_for_function("(q) => { const m = document.querySelector('.pagefind-ui__message');"
+                                   " return m && m.textContent.includes(q) && !m.textContent.startsWith('Searching'); }",
+                                   arg=query, timeout=15000)
+            page.wait_for_function("() => !document.querySelector('.pagefind-ui__loading')", timeout=15000)
+            closed = page.locator(".pagefind-ui__filter-block:not([open]) .pagefind-ui__filter-name")
+            while closed.count():
+                closed.first.click()
+            while page.locator(".pagefind-ui__button").count():  # "Load more results": every result shown
+                page.locator(".pagefind-ui__button").click()
+                page.wait_for_function("() => !document.querySelector('.pagefind-ui__loading')", timeout=15000)
+            page.evaluate("() => document.querySelectorAll('.pagefind-ui *').forEach(el => {"
+                          " for (const t of ['mouseover', 'focus', 'toggle']) el.dispatchEvent(new Event(t)); })")
+            injected = page.evaluate(INJECTED, page.locator(".pagefind-ui").element_handle())
+            assert injected == [], (query, injected)
+            labels += page.locator(".pagefind-ui__filter-label").all_inner_texts()
+            titles += page.locator(".pagefind-ui__result-title").all_inner_texts()
+            excerpts += page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+        ctx.close()
+    finally:
+        server.shutdown()
+    assert dialogs == []
+    # The payloads are there, shown as the text they are.
+    assert any("<" in label and "alert(" in label for label in labels), labels
+    assert any("<script>alert(" in t for t in titles), titles
+    assert any("<script>alert(" in e for e in excerpts), excerpts
+    assert any("&lt;script&gt;alert(25)" in e for e in excerpts), excerpts  # an escaped payload stays escaped
