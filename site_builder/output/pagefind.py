@@ -76,10 +76,13 @@ def _message(message_id: int, payload: dict) -> bytes:
 class Indexer:
     """One `pagefind --service` process that indexes `records` into `bundle`.
 
-    `start()` sends everything and returns at once (the service queues what it
-    reads, and a thread here reads its answers as they come: unread, they would
-    fill the pipe and be lost when the process ends); `finish()` waits for the
-    process to end and checks the bundle. Several indexers run side by side.
+    `start()` sends the records and the request to write the bundle, and returns
+    at once (the service queues what it reads; a thread here reads its answers as
+    they come). `finish()` waits for the answer to that request, then ends the
+    service (_STOP), waits for the process to end and checks the bundle. Until
+    then its stdin stays open: if this process dies, the service sees the end of
+    its input and exits at once, instead of writing on into a folder nobody owns.
+    Several indexers run side by side.
     """
 
     def __init__(self, records: list[Record], bundle: Path, language: str) -> None:
@@ -87,6 +90,7 @@ class Indexer:
         self.proc: subprocess.Popen | None = None
         self.reader: threading.Thread | None = None
         self.errors: list[str] = []  # Pagefind's error answers
+        self.answered = threading.Event()  # the bundle is written (or failed, or the service is gone)
         self.stderr = tempfile.TemporaryFile()
         self.peak_mb = self.cpu_seconds = 0.0
 
@@ -103,31 +107,43 @@ class Indexer:
                 send(_message(i, {"type": "AddRecord", "index_id": 0, "url": r.url, "content": r.content,
                                   "language": self.language, "meta": r.meta, "filters": r.filters}))
             send(_message(len(self.records) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(self.bundle)}))
-            send(_STOP)
-            self.proc.stdin.close()  # type: ignore[union-attr]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
         except OSError as exc:  # the process died early
             self._fail(f"could not send the records ({exc})")
         return self
 
     def _read_answers(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
-        for raw in _split_answers(self.proc.stdout):
-            answer = json.loads(base64.b64decode(raw))
-            if answer is None:  # what the service repeats while it shuts down
-                continue
-            payload = answer.get("payload") or {}
-            if payload.get("type") == "Error":
-                if answer.get("message_id") is None and payload.get("original_message") is None:
-                    continue  # the answer to _STOP
-                self.errors.append(str(payload.get("message")))
+        try:
+            for raw in _split_answers(self.proc.stdout):
+                answer = json.loads(base64.b64decode(raw))
+                if answer is None:  # what the service repeats while it shuts down
+                    continue
+                payload = answer.get("payload") or {}
+                if payload.get("type") == "Error":
+                    if answer.get("message_id") is None and payload.get("original_message") is None:
+                        continue  # the answer to _STOP
+                    self.errors.append(str(payload.get("message")))
+                    self.answered.set()
+                elif payload.get("type") == "WriteFiles":
+                    self.answered.set()
+        finally:
+            self.answered.set()
 
     def finish(self) -> int:
         """Wait for the bundle; returns how many records it holds."""
-        assert self.proc is not None and self.reader is not None
-        try:
-            _, status, usage = _wait(self.proc.pid, TIMEOUT)
-        except TimeoutError:
+        assert self.proc is not None and self.reader is not None and self.proc.stdin is not None
+        if not self.answered.wait(TIMEOUT):
             self._fail(f"no bundle after {TIMEOUT:.0f} s")
+        try:
+            self.proc.stdin.write(_STOP)
+            self.proc.stdin.close()
+        except OSError:  # it has ended already: its exit status says how
+            pass
+        try:
+            _, status, usage = _wait(self.proc.pid, 60.0)
+        except TimeoutError:
+            self._fail("the indexer did not end after writing the bundle")
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self.peak_mb = usage.ru_maxrss / 1024
         self.cpu_seconds = usage.ru_utime + usage.ru_stime
