@@ -48,6 +48,7 @@ MANIFEST = "parts.json"
 # resident memory per character it indexes (benchmarks/README.md): about 500 MB.
 PART_CHARS = 12_000_000
 SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki", "markdown": "Markdown"}
+TITLE_WEIGHT, AUTHORS_WEIGHT = 7, 3  # the title's and authors' words count 7 and 3 times in ranking
 FILTERS = ("year", "topic", "venue", "source")  # each record's filters (the search page reads them from MANIFEST)
 # A word Pagefind would take for one of its private markers (fossick/mod.rs): a zero-width
 # space in front makes it an ordinary word (Pagefind drops the space from the indexed word).
@@ -57,15 +58,19 @@ _SENTENCE_END = re.compile(r"[\w'\")$*]\Z")
 _MARKER = ".site-builder-search-index"  # in every temporary index folder this code makes
 
 
-def _block(text: str) -> str:
+def _block(text: str, weight: int = 1) -> str:
     text = " ".join(text.split())
     if "___" in text:
         text = _PRIVATE.sub("\u200b", text)
-    return text + "." if _SENTENCE_END.search(text) else text
+    if _SENTENCE_END.search(text):
+        text += "."
+    # Pagefind's own marker for a weighted block (what its HTML reader makes of data-pagefind-weight).
+    return f"___PAGEFIND_WEIGHT___{weight} {text} ___END_PAGEFIND_WEIGHT___" if weight != 1 else text
 
 
-def _content(*parts: str) -> str:
-    return " ".join(_block(p) for p in parts if p and p.strip())
+def _content(*parts: str | tuple[str, int]) -> str:
+    blocks = [p if isinstance(p, tuple) else (p, 1) for p in parts]
+    return " ".join(_block(text, weight) for text, weight in blocks if text and text.strip())
 
 
 def _filters(year: int | None, topics: list[str], venue: str | None, summaries: list[Summary]) -> dict[str, list[str]]:
@@ -82,8 +87,8 @@ def _filters(year: int | None, topics: list[str], venue: str | None, summaries: 
 def paper_record(paper: Paper) -> Record:
     return Record(
         url=paper.url,
-        content=_content(paper.title, ", ".join(paper.meta.authors or []), *(s.text for s in paper.summaries),
-                         paper.meta.abstract or ""),
+        content=_content((paper.title, TITLE_WEIGHT), (", ".join(paper.meta.authors or []), AUTHORS_WEIGHT),
+                         *(s.text for s in paper.summaries), paper.meta.abstract or ""),
         meta={"title": paper.title, "year": str(paper.year or "unknown")},
         filters=_filters(paper.year, paper.topics, paper.meta.venue, paper.summaries),
     )
@@ -92,7 +97,7 @@ def paper_record(paper: Paper) -> Record:
 def summary_record(summary: Summary) -> Record:
     return Record(
         url=summary.url,
-        content=_content(summary.display_title, summary.text),
+        content=_content((summary.display_title, TITLE_WEIGHT), summary.text),
         meta={"title": summary.display_title, "year": "unknown"},
         filters=_filters(None, [], None, [summary]),
     )

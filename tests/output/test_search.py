@@ -236,8 +236,9 @@ def test_records_keep_markup_as_text_and_escape_only_filters():
         "source": ["Markdown"],
     }
     # What Pagefind's HTML reader made of the old hidden block: blocks joined, a full stop after each
-    # that ends in a letter, digit, quote, ), $ or * (parser.rs).
-    assert r.content == f"A & B {payload} Ann <b>Bold</b> Text with a < b. Abstract & more."
+    # that ends in a letter, digit, quote, ), $ or * (parser.rs), the title's words weighted 7, the authors' 3.
+    assert r.content == (f"___PAGEFIND_WEIGHT___7 A & B {payload} ___END_PAGEFIND_WEIGHT___ "
+                         "___PAGEFIND_WEIGHT___3 Ann <b>Bold</b> ___END_PAGEFIND_WEIGHT___ Text with a < b. Abstract & more.")
 
 
 def test_a_word_like_a_pagefind_marker_is_indexed_as_a_word(tmp_path):
@@ -245,12 +246,12 @@ def test_a_word_like_a_pagefind_marker_is_indexed_as_a_word(tmp_path):
     from site_builder.output.pagefind import Indexer, Record
     from site_builder.output.search import _content
 
-    text = _content("Weights ___PAGEFIND_WEIGHT___9 and ___END_PAGEFIND_WEIGHT___ are words here")
+    text = _content(("A title", 7), "Weights ___PAGEFIND_WEIGHT___9 and ___END_PAGEFIND_WEIGHT___ are words here")
     bundle = tmp_path / "pagefind"
     Indexer([Record("/x/", text, {"title": "X"}, {})], bundle, "en").start().finish()
     (frag,) = (json.loads(unpack(f)) for f in (bundle / "fragment").glob("*.pf_fragment"))
-    assert frag["content"] == "Weights ___PAGEFIND_WEIGHT___9 and ___END_PAGEFIND_WEIGHT___ are words here."
-    assert frag["word_count"] == 7
+    assert frag["content"] == "A title. Weights ___PAGEFIND_WEIGHT___9 and ___END_PAGEFIND_WEIGHT___ are words here."
+    assert frag["word_count"] == 9
 
 
 def test_a_cut_short_bundle_file_is_caught(tiny_site, tmp_path):
