@@ -132,7 +132,7 @@ class HugoPagefind(Hugo):
         return hugo_s + index_s, max(hugo_mb, index_mb)
 
 
-def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> list[dict]:
+def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool, only_search: bool = False) -> list[dict]:
     corpus = work / f"corpus-{n}"
     with contextlib.redirect_stdout(sys.stderr):  # stdout is only the table
         make_corpus.main([str(n), str(corpus)])
@@ -141,7 +141,7 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
     time.sleep(2.5)
     ours, hugo = SiteBuilder(corpus / "site", jobs), Hugo(corpus / "hugo")
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for rep in range(reps):
+    for rep in range(0 if only_search else reps):
         for scenario in ("cold", "warm", "edit"):
             for tool in (ours, hugo) if rep % 2 == 0 else (hugo, ours):  # alternate who goes first
                 if scenario == "cold":
@@ -155,21 +155,22 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
                 print(f"  N={n} rep {rep + 1} {scenario:<4} {tool.name:<12} {result[0]:8.2f} s {result[1]:7.0f} MB",
                       file=sys.stderr)
     rows = []
-    for scenario in ("cold", "warm", "edit"):
+    for scenario in () if only_search else ("cold", "warm", "edit"):
         a, b = times[(ours.name, scenario)], times[(hugo.name, scenario)]
         ours_s, hugo_s = statistics.median(t for t, _ in a), statistics.median(t for t, _ in b)
         rows.append({"n": n, "scenario": scenario, "ours": ours_s, "hugo": hugo_s,
                      "hugo_cold": statistics.median(t for t, _ in times[(hugo.name, "cold")]),
                      "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
-    # The preview servers: one summary edited while `site-builder serve` / `hugo server` run.
-    served = json.loads(subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(corpus), "--edits",
-                                        str(max(3, 2 * reps))] + (["--jobs", str(jobs)] if jobs else []),
-                                       check=True, capture_output=True, text=True).stdout)
-    print(f"  N={n} serve edits: {served}", file=sys.stderr)
-    ours_serve, hugo_serve = served["site-builder"], served["hugo"]
-    rows.append({"n": n, "scenario": "serve edit", "ours": ours_serve["median_edit_s"],
-                 "hugo": hugo_serve["median_edit_s"], "hugo_cold": None, "ours_mb": ours_serve["peak_mb"],
-                 "hugo_mb": None, "detail": served})
+    if not only_search:
+        # The preview servers: one summary edited while `site-builder serve` / `hugo server` run.
+        served = json.loads(subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(corpus), "--edits",
+                                            str(max(3, 2 * reps))] + (["--jobs", str(jobs)] if jobs else []),
+                                           check=True, capture_output=True, text=True).stdout)
+        print(f"  N={n} serve edits: {served}", file=sys.stderr)
+        ours_serve, hugo_serve = served["site-builder"], served["hugo"]
+        rows.append({"n": n, "scenario": "serve edit", "ours": ours_serve["median_edit_s"],
+                     "hugo": hugo_serve["median_edit_s"], "hugo_cold": None, "ours_mb": ours_serve["peak_mb"],
+                     "hugo_mb": None, "detail": served})
     if search:
         (corpus / "site" / "site-search.yaml").write_text(
             (corpus / "site" / "site.yaml").read_text(encoding="utf-8").replace("search: false", "search: true"),
@@ -224,10 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None, help="site-builder --jobs (default: its own, all cores)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"), help="where corpora are written")
     ap.add_argument("--no-search", action="store_true", help="skip the cold builds with the search index")
+    ap.add_argument("--only-search", action="store_true", help="only the cold builds with the search index")
     args = ap.parse_args(argv)
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
-        rows += measure(n, args.work, args.reps, args.jobs, not args.no_search)
+        rows += measure(n, args.work, args.reps, args.jobs, not args.no_search, args.only_search)
     (args.work / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")  # every run, for the record
     print(table(rows))
     print()

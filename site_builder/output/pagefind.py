@@ -135,6 +135,7 @@ class Indexer:
         assert self.proc is not None and self.reader is not None and self.proc.stdin is not None
         if not self.answered.wait(TIMEOUT):
             self._fail(f"no bundle after {TIMEOUT:.0f} s")
+        high_water = _high_water_mb(self.proc.pid)  # indexed and written: its peak is behind it
         try:
             self.proc.stdin.write(_STOP)
             self.proc.stdin.close()
@@ -145,7 +146,8 @@ class Indexer:
         except TimeoutError:
             self._fail("the indexer did not end after writing the bundle")
         self.proc.returncode = os.waitstatus_to_exitcode(status)
-        self.peak_mb = usage.ru_maxrss / 1024
+        # ru_maxrss would also count this process's own size at the fork (Linux keeps the larger of the two).
+        self.peak_mb = high_water if high_water is not None else usage.ru_maxrss / 1024
         self.cpu_seconds = usage.ru_utime + usage.ru_stime
         self.reader.join()
         if self.proc.returncode != 0:
@@ -180,6 +182,18 @@ def _split_answers(stream) -> Iterator[bytes]:
         yield from answers
 
 
+def _high_water_mb(pid: int) -> float | None:
+    """The process's peak resident memory so far (Linux's VmHWM), None where /proc cannot say."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def _wait(pid: int, timeout: float):
     """os.wait4 with a deadline (polled: wait4 itself has none)."""
     deadline = time.monotonic() + timeout
@@ -199,7 +213,7 @@ class IndexerRun:
     records: int
     seconds: float  # from start() to a verified, stabilised bundle
     cpu_seconds: float  # the indexer process's user + system time
-    peak_mb: float  # the indexer process's peak resident memory
+    peak_mb: float  # the indexer process's peak resident memory (VmHWM once the bundle is written)
 
 
 def run_indexers(jobs: list[tuple[list[Record], Path]], language: str, parallel: int = 1) -> list[IndexerRun]:

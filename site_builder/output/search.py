@@ -45,8 +45,8 @@ __all__ = ["BUNDLE_DIR", "SearchIndexError", "search_records", "write_search_ind
 BUNDLE_DIR = "pagefind"
 MANIFEST = "parts.json"
 # Content characters per part. Pagefind's indexer peaks at about 30-40 bytes of
-# resident memory per character it indexes (benchmarks/README.md): about 500 MB.
-PART_CHARS = 12_000_000
+# resident memory per character it indexes (benchmarks/README.md): about 500 MB a part.
+PART_CHARS = 16_000_000
 SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki", "markdown": "Markdown"}
 TITLE_WEIGHT, AUTHORS_WEIGHT = 7, 3  # the title's and authors' words count 7 and 3 times in ranking
 FILTERS = ("year", "topic", "venue", "source")  # each record's filters (the search page reads them from MANIFEST)
