@@ -57,20 +57,24 @@ MOMENTS = {
 }
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS))
-def test_sigkill_leaves_the_previous_site_intact(site, moment):
-    root, before = site
-    proc = start_build(root)
+def sigkill_at(proc: subprocess.Popen, moment: str, reached, poll: float = 0.005) -> None:
+    """SIGKILL the build as soon as `reached()` is true; fails if the build ends first."""
     deadline = time.monotonic() + 120
     try:
-        while not MOMENTS[moment](root):
+        while not reached():
             if proc.poll() is not None:
                 pytest.fail(f"the build finished before the moment '{moment}'; make it slower")
             assert time.monotonic() < deadline
-            time.sleep(0.005)
+            time.sleep(poll)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_sigkill_leaves_the_previous_site_intact(site, moment):
+    root, before = site
+    sigkill_at(start_build(root), moment, lambda: MOMENTS[moment](root))
     assert snapshot(root / "out") == before
     assert len(before) > RECORDS  # a complete site: a page per paper and more

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from site_builder.config import load_config
 from site_builder.pipeline import build
 from tests.conftest import ROOT
 from tests.robustness.inputs import md_record
-from tests.robustness.test_atomic_output import snapshot
+from tests.robustness.test_atomic_output import sigkill_at, snapshot
 
 RECORDS = 300
 
@@ -77,18 +76,7 @@ def test_sigkill_while_the_index_is_written(site, moment):
         f.write(f"\nA sentence added before the moment '{moment}': quokkas{len(moment)}.\n")
     age(root / "content")
 
-    proc = run_build(root)
-    deadline = time.monotonic() + 120
-    try:
-        while not MOMENTS[moment](root):
-            if proc.poll() is not None:
-                pytest.fail(f"the build finished before the moment '{moment}'; make it slower")
-            assert time.monotonic() < deadline
-            time.sleep(0.002)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    sigkill_at(run_build(root), moment, lambda: MOMENTS[moment](root), poll=0.002)
     assert snapshot(root / "out") == before  # not one page replaced, the old index in place
     assert leftovers(root)  # what the killed build was writing (removed by the next one)
 
