@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..config import ConfigError, load_config
 from ..output.assets import AssetError
 from ..output.theme import template_error, template_error_message
-from .options import add_input_options, add_output_options
+from .options import add_input_options, add_jobs_option, add_output_options
 
 if TYPE_CHECKING:
     from ..pipeline import BuildReport
@@ -23,8 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_input_options(p)
     add_output_options(p, output_help="folder to write the site to (default: ./_site)",
                        strict_help="exit non-zero when there are warnings", quiet_help="print only warnings and errors")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="processes for rendering (default: the number of cores; 1 = serial)")
+    add_jobs_option(p)
     p.add_argument("--clean", action="store_true", help="ignore the build cache and build everything again")
 
 
@@ -61,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
+        jobs = args.jobs or default_jobs()
         with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             if args.clean:
                 from ..pipeline import build
