@@ -17,6 +17,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import traceback
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -56,7 +57,13 @@ def _pool(jobs: int):
 
 def _run_chunk(indexes: range) -> list:
     assert _TASK is not None
-    return [_TASK(i) for i in indexes]
+    try:
+        return [_TASK(i) for i in indexes]
+    except Exception as exc:
+        # The traceback does not cross to the parent (only the exception, pickled): keep where it
+        # went, so that e.g. a template error can still name its file and line (output/theme.py).
+        exc.worker_frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+        raise
 
 
 def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> list[T]:

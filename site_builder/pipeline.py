@@ -56,6 +56,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
         raise FileNotFoundError(f"content folder not found: {content}")
     cache = cache or BuildCache.memory()
     files = [(path, path.relative_to(content).as_posix()) for path in input_files(content)]
+    if not files:  # a typo in --content, or a site not started yet: the site would be empty
+        report.diagnostics.append(Diagnostic(str(content), "no input files in the content folder; the site has no summaries"))
     found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
     todo = [i for i, r in enumerate(found) if r is None]
 

@@ -60,7 +60,8 @@ def test_any_yaml_shape_is_a_config_or_a_message(tmp_path_factory, data):
 
 
 @settings(PROFILE)
-@given(st.text(alphabet=st.sampled_from(list("{}[]:,-&*!|>'\"#? \n\tab1") + ["topics:", "mathjax:", "- topic: ",
-                                                                              "match: ", "base_url: "]), max_size=60))
+@given(st.lists(st.sampled_from(list("{}[]:,-&*!|>'\"#? \n\tab1") + ["topics:", "mathjax:", "- topic: ", "match: ",
+                                                                     "base_url: ", "\n  ", "*a", "&a "]),
+                max_size=60).map("".join))
 def test_any_text_is_a_config_or_a_message(tmp_path_factory, text):
     check(tmp_path_factory.mktemp("fuzz"), text)

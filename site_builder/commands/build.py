@@ -1,13 +1,17 @@
-"""`site-builder build`: read the content folder and write the static site."""
+"""`site-builder build`: read the content folder and write the static site.
+
+Exit codes (docs/building.md): 0 built; 1 built, with warnings and --strict; 2 a usage or
+config mistake (nothing was built); 3 the build failed (the previous output is left as it was).
+"""
 from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import ConfigError, load_config
+from ..config import ConfigError, load_config, with_values
 from ..output.assets import AssetError
 from ..output.theme import template_error, template_error_message
 from .options import add_input_options, add_jobs_option, add_output_options
@@ -24,14 +28,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_output_options(p, output_help="folder to write the site to (default: ./_site)",
                        strict_help="exit non-zero when there are warnings", quiet_help="print only warnings and errors")
     add_jobs_option(p)
-    p.add_argument("--clean", action="store_true", help="ignore the build cache and build everything again")
+    add_cache_options(p)
+
+
+def add_cache_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ignore-cache", action="store_true",
+                   help="build everything from scratch, reusing nothing from the build cache (which is then refilled)")
+    # MkDocs' and Hugo's --clean removes stale files from the output. Ours never has any (each build
+    # is a fresh copy swapped in whole), so --clean is taken as the other half of "from scratch".
+    p.add_argument("--clean", action="store_true", dest="ignore_cache",
+                   help="the same as --ignore-cache (stale output files are never kept anyway)")
 
 
 def load(args: argparse.Namespace):
     config_path = args.config if args.config is not None else Path("site.yaml")
     config = load_config(config_path, required=args.config is not None)
     if args.base_url:
-        config = replace(config, base_url=args.base_url)
+        config = with_values(config, "--base-url", base_url=args.base_url)
     site_root = config_path.resolve().parent if config_path.exists() else Path.cwd()
     return config, site_root
 
@@ -59,10 +72,13 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not args.content.is_dir():
+        print(f"error: content folder not found: {args.content}", file=sys.stderr)
+        return 2
     try:
         jobs = args.jobs or default_jobs()
         with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-            if args.clean:
+            if args.ignore_cache:
                 from ..pipeline import build
 
                 report = build(args.content, args.output, config, site_root, use_cache=False, jobs=jobs,
@@ -70,12 +86,12 @@ def run(args: argparse.Namespace) -> int:
             else:  # incremental when the last build's session still fits (incremental/persist.py)
                 report = build_site(args.content, args.output, config, site_root, jobs=jobs, progress=progress,
                                     last_build=True)
-    except (FileNotFoundError, AssetError) as exc:
+    except AssetError as exc:  # the config asks for something not installed (npm packages)
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except template_error() as exc:  # a broken theme override: nothing was written
-        print(f"error: {template_error_message(exc)}; the previous output was left as it was", file=sys.stderr)
-        return 2
+    except Exception as exc:  # noqa: BLE001 - every failure is a message and exit code 3
+        print(failure_message(exc), file=sys.stderr)
+        return 3
     for d in report.diagnostics:
         print(d, file=sys.stderr)
     for w in report.render_warnings:
@@ -86,3 +102,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {report.warnings} warnings and --strict is set", file=sys.stderr)
         return 1
     return 0
+
+
+def failure_message(exc: Exception) -> str:
+    """What a failed build prints. Nothing was written: the staged output was never swapped in."""
+    kept = "; the previous output was left as it was"
+    if isinstance(exc, template_error()):  # a broken theme override
+        return f"error: {template_error_message(exc)}{kept}"
+    if isinstance(exc, OSError):  # the machine's doing (a full disk, permissions), not a bug
+        return f"error: build failed: {exc}{kept}"
+    # Anything else is a bug in site_builder: the traceback is what a report of it needs.
+    return "".join(traceback.format_exception(exc)) + f"error: build failed: {type(exc).__name__}: {exc}{kept}"
