@@ -88,6 +88,8 @@ class SiteConfig:
     cname: str = ""
     # Largest input file read, in megabytes; a bigger one is reported and skipped.
     max_input_mb: int = 50
+    # Put records marked `draft: true` on the site (with a "Draft" badge); `--drafts` sets it.
+    drafts: bool = False
 
     @property
     def root_url(self) -> str:

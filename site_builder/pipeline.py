@@ -30,6 +30,7 @@ class BuildReport:
     seconds: float = 0.0
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
+    drafts: int = 0  # records marked draft and left out (config.drafts is off)
     how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
     catalog: Catalog | None = None
 
@@ -132,6 +133,10 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
 
     step = progress or BuildProgress()
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
+    if not config.drafts:  # before the catalog: no page, listing, feed, index or JSON line sees them
+        published = [r for r in records if not r.draft]
+        report.drafts = len(records) - len(published)
+        records = published
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,

@@ -71,6 +71,14 @@ def test_import_then_build_gives_the_same_data(tmp_path):
         a = json.loads((tmp_path / "out-direct" / "api" / name).read_text(encoding="utf-8"))
         b = json.loads((tmp_path / "out-records" / "api" / name).read_text(encoding="utf-8"))
         assert a == b
+    # The whole site, too: collection names ("STAT 441, Winter 2024", not stat441w24) and pages
+    # survive the round trip through front matter (collection_name, collection_url).
+    direct, records = (sorted((tmp_path / f"out-{f}").rglob("*")) for f in ("direct", "records"))
+    assert [p.relative_to(tmp_path / "out-direct") for p in direct] == [p.relative_to(tmp_path / "out-records") for p in records]
+    for a, b in zip(direct, records):
+        assert a.is_dir() or a.read_bytes() == b.read_bytes(), a
+    assert any("collection_name: STAT 441, Winter 2024" in p.read_text(encoding="utf-8")
+               for p in (tmp_path / "records").glob("*.md"))
 
 
 def test_a_build_with_nothing_changed_loads_neither_jinja_nor_the_renderers(tmp_path):

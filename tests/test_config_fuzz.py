@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,8 +35,12 @@ key_value = st.one_of(
 configs = st.lists(key_value, max_size=6).map(dict)
 
 
-def check(tmp_path, text: str) -> None:
-    path = tmp_path / "site.yaml"
+@pytest.fixture(scope="module")
+def path(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz") / "site.yaml"
+
+
+def check(path, text: str) -> None:
     path.write_bytes(text.encode("utf-8", errors="replace"))  # lone surrogates become "?"
     try:
         config = load_config(path)
@@ -55,13 +60,13 @@ def check(tmp_path, text: str) -> None:
 
 @settings(PROFILE)
 @given(configs)
-def test_any_yaml_shape_is_a_config_or_a_message(tmp_path_factory, data):
-    check(tmp_path_factory.mktemp("fuzz"), yaml.safe_dump(data, allow_unicode=True))
+def test_any_yaml_shape_is_a_config_or_a_message(path, data):
+    check(path, yaml.safe_dump(data, allow_unicode=True))
 
 
 @settings(PROFILE)
 @given(st.lists(st.sampled_from(list("{}[]:,-&*!|>'\"#? \n\tab1") + ["topics:", "mathjax:", "- topic: ", "match: ",
                                                                      "base_url: ", "\n  ", "*a", "&a "]),
                 max_size=60).map("".join))
-def test_any_text_is_a_config_or_a_message(tmp_path_factory, text):
-    check(tmp_path_factory.mktemp("fuzz"), text)
+def test_any_text_is_a_config_or_a_message(path, text):
+    check(path, text)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..config import ConfigError, load_config, with_values
 from ..output.assets import AssetError
 from ..output.theme import template_error, template_error_message
-from .options import add_input_options, add_jobs_option, add_output_options
+from .options import add_drafts_option, add_input_options, add_jobs_option, add_output_options
 
 if TYPE_CHECKING:
     from ..pipeline import BuildReport
@@ -28,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_output_options(p, output_help="folder to write the site to (default: ./_site)",
                        strict_help="exit non-zero when there are warnings", quiet_help="print only warnings and errors")
     add_jobs_option(p)
+    add_drafts_option(p)
     add_cache_options(p)
 
 
@@ -45,6 +46,8 @@ def load(args: argparse.Namespace):
     config = load_config(config_path, required=args.config is not None)
     if args.base_url:
         config = with_values(config, "--base-url", base_url=args.base_url)
+    if getattr(args, "drafts", False):  # deploy has no --drafts: what is published is never a draft
+        config = with_values(config, "--drafts", drafts=True)
     site_root = config_path.resolve().parent if config_path.exists() else Path.cwd()
     return config, site_root
 
@@ -59,7 +62,8 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
         f"  pages written  {report.pages} ({report.files_written} files in all, {report.files_changed} changed,"
         f" {report.pages_rendered} pages rendered)",
         f"  warnings       {report.warnings}",
-    ] + ([f"  how            {report.how}"] if report.how else [])
+    ] + ([f"  drafts         {report.drafts} left out (--drafts includes them)"] if report.drafts else []) + (
+        [f"  how            {report.how}"] if report.how else [])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,6 +31,11 @@ def add_jobs_option(p: argparse.ArgumentParser) -> None:
                    help="processes for reading and rendering (default: the number of cores; 1 = serial)")
 
 
+def add_drafts_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-D", "--drafts", action="store_true",
+                   help="include records marked `draft: true` (left out by default, and never deployed)")
+
+
 def add_input_options(p: argparse.ArgumentParser) -> None:
     """What to build from: --content and --config."""
     p.add_argument("--content", type=Path, default=Path("content"), help="folder of input files (default: ./content)")

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from .build import load
-from .options import add_input_options, add_jobs_option, port_number
+from .options import add_drafts_option, add_input_options, add_jobs_option, port_number
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, default=None,
                    help="folder to build into (default: a temporary folder, removed on exit)")
     add_jobs_option(p)
+    add_drafts_option(p)
 
 
 def _interrupt(signum, frame) -> None:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     # Links are built for the address served, whatever base_url the config has for the public site.
-    where = argparse.Namespace(config=args.config, base_url=server.url)
+    where = argparse.Namespace(config=args.config, base_url=server.url, drafts=args.drafts)
     config_path = (args.config if args.config is not None else Path("site.yaml")).resolve()
 
     session: list[Session] = []

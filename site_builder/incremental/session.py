@@ -124,7 +124,9 @@ class Session:
         by_id = {s.id: s for s in catalog.summaries} if edits else {}
         for sid in edits:
             s = by_id.get(sid)
-            if s is None or len(s.record.origins) != 1:  # merged: which text wins is the merge's business
+            if s is None:
+                return self._cannot(f"summary {sid} is not on the site (a draft?)")
+            if len(s.record.origins) != 1:  # merged: which text wins is the merge's business
                 return self._cannot(f"summary {sid} is merged from several files")
         if found.changed:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from ..records import MARKUP_MARKDOWN, SOURCES, Diagnostic, PaperMeta, ReadResult, SummaryRecord
+from ..records import MARKUP_MARKDOWN, SOURCES, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render.html import safe_url
 from .limits import oversized
 from .yamlload import safe_load
@@ -34,7 +34,10 @@ _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 # (shortscience/statwiki/markdown); the summary's own title is `summary_title` and
 # where the paper metadata came from is `metadata_source`.
 PAPER_KEYS = {f.name for f in fields(PaperMeta)} - {"source"} | {"metadata_source"}
-RECORD_KEYS = {f.name for f in fields(SummaryRecord)} - {"paper", "body", "title"} | {"summary_title"}
+# `collection_name` and `collection_url` describe the record's `collection` (a statwiki course's
+# display name and page), so that `import` followed by `build` keeps them.
+RECORD_KEYS = {f.name for f in fields(SummaryRecord)} - {"paper", "body", "title"} | {
+    "summary_title", "collection_name", "collection_url"}
 KNOWN = PAPER_KEYS | RECORD_KEYS
 
 
@@ -83,6 +86,7 @@ def read(text: str, name: str) -> ReadResult:
     unknown = sorted(str(k) for k in data if k not in KNOWN)
     for key in unknown:
         result.diagnostics.append(Diagnostic(name, f"unknown front matter key '{key}' ignored", line=2))
+    draft = _draft(data.pop("draft", False), name, result)
     data = _checked_types(data, name, result)
     body = text[m.end():].strip("\n")
     body_line = text.count("\n", 0, m.end()) + 1
@@ -126,9 +130,24 @@ def read(text: str, name: str) -> ReadResult:
         presented_on=_iso(data.get("presented_on")),
         revision=data.get("revision"),
         aliases=_list(data.get("aliases")),
+        draft=draft,
     )
     result.records.append(record)
+    if record.collection and data.get("collection_name"):
+        url = _safe_links({"collection_url": data["collection_url"]}, name, result).get("collection_url") \
+            if "collection_url" in data else None
+        result.collections.append(Collection(key=str(record.collection), name=str(data["collection_name"]), source_url=url))
     return result
+
+
+def _draft(value: Any, name: str, result: ReadResult) -> bool:
+    """`draft:` is true or false; anything else is reported and taken as a draft, since
+    whoever wrote it most likely meant to keep the record off the site."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    result.diagnostics.append(Diagnostic(
+        name, f"front matter key 'draft' should be true or false, not {str(value)[:40]!r}; taken as a draft", line=2))
+    return True
 
 
 # What each key must hold; a value of another shape is reported and dropped, because
@@ -141,7 +160,7 @@ _SHAPES: dict[str, tuple[type, ...]] = {
     "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
     "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
     "revision": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
-    "aliases": _LIST,
+    "aliases": _LIST, "collection_name": _SCALAR, "collection_url": (str,),
 }
 
 
@@ -180,9 +199,11 @@ def _checked_types(data: dict, name: str, result: ReadResult) -> dict:
     return clean
 
 
-def dump(record: SummaryRecord) -> str:
-    """The record as a Markdown file with front matter; `read` gives it back unchanged."""
+def dump(record: SummaryRecord, collections: dict[str, Collection] | None = None) -> str:
+    """The record as a Markdown file with front matter; `read` gives it back unchanged (and,
+    from `collections`, the display name and page of its collection)."""
     meta = record.paper
+    coll = (collections or {}).get(record.collection or "")
     data: dict[str, Any] = {
         "id": record.id,
         "title": meta.title,
@@ -200,6 +221,8 @@ def dump(record: SummaryRecord) -> str:
         "source_url": record.source_url,
         "contributor": record.contributor,
         "collection": record.collection,
+        "collection_name": coll.name if coll else None,
+        "collection_url": coll.source_url if coll else None,
         "date": record.date,
         "comments": record.comments,
         "summary_title": record.title,
@@ -207,6 +230,7 @@ def dump(record: SummaryRecord) -> str:
         "presented_on": record.presented_on,
         "revision": record.revision,
         "aliases": record.aliases,
+        "draft": record.draft or None,
     }
     data = {k: v for k, v in data.items() if v not in (None, "", [], {})}
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
