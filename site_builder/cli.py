@@ -7,9 +7,10 @@ import os
 import sys
 
 from . import __version__
-from .commands import build, deploy, import_records, serve
+from .commands import build, deploy, import_records, new, serve
 
 COMMANDS = {
+    "new": (new, "start a new site in a folder, or a new summary in this site (new summary \"Title\")"),
     "build": (build, "build the static site from a content folder"),
     "import": (import_records, "turn scraped files into Markdown records with front matter"),
     "serve": (serve, "build, serve on this machine, rebuild and reload pages on every edit"),

@@ -178,7 +178,8 @@ def _value(tp: Any, value: Any, file: str, key: str, meta: Any) -> Any:
         return value
     if origin is list:
         if isinstance(value, str):  # `match: dropout` would be matched letter by letter
-            raise ConfigError(f"{where}: expected {_describe(tp)}, got the text {_shown(value)} (write [{value}])")
+            hint = f" (write [{value}])" if value.isprintable() and len(value) <= 40 else ""
+            raise ConfigError(f"{where}: expected {_describe(tp)}, got the text {_shown(value)}{hint}")
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected {_describe(tp)}, got {_shown(value)}")
         return [_value(args[0], item, file, f"{key}[{i}]", meta) for i, item in enumerate(value)]
@@ -201,12 +202,22 @@ def _describe(tp: Any) -> str:
         quoted = [repr(a) for a in args]
         return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
     if origin is list:
-        return f"a list of {_describe(args[0]).removeprefix('a ').removeprefix('an ')}"
+        return f"a list of {_plural(args[0])}"
     if origin is dict:
-        return f"a mapping of names to {_describe(args[1]).removeprefix('a ').removeprefix('an ')}"
+        return f"a mapping of names to {_plural(args[1])}"
     if is_dataclass(tp):
         return "a mapping"
     return {bool: "true or false", int: "a whole number", float: "a number", str: "text"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _plural(tp: Any) -> str:
+    """What a list's items must be: "text", "whole numbers", "mappings"..."""
+    named = {str: "text", int: "whole numbers", float: "numbers", bool: "true or false values"}
+    if tp in named:
+        return named[tp]
+    if is_dataclass(tp):
+        return "mappings"
+    return f"values that are {_describe(tp)}"
 
 
 def with_values(config: SiteConfig, where: str, **values: Any) -> SiteConfig:
