@@ -209,3 +209,16 @@ def test_an_unexpected_failure_is_exit_3(tmp_path, capsys, monkeypatch):
     code, err = main_code(capsys, "build", "--content", str(CONTENT), "--output", str(tmp_path / "out"),
                           "--config", str(cfg), "--jobs", "1", "--quiet", "--ignore-cache")
     assert code == 3 and "No space left on device" in err and err.startswith("error: ")
+
+
+def test_ignore_cache_and_its_alias_clean():
+    # --clean in MkDocs and Hugo removes stale output; ours never has any (each build is swapped in
+    # whole), so --clean is accepted as "from scratch" too: it ignores the cache like --ignore-cache.
+    from site_builder.cli import make_parser
+
+    parser = make_parser()
+    assert parser.parse_args(["build", "--ignore-cache"]).ignore_cache is True
+    assert parser.parse_args(["build", "--clean"]).ignore_cache is True
+    assert parser.parse_args(["build"]).ignore_cache is False
+    help_text = parser._subparsers._group_actions[0].choices["build"].format_help()
+    assert "--ignore-cache" in help_text and "--clean" in help_text and "same as --ignore-cache" in help_text

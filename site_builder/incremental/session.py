@@ -146,8 +146,9 @@ class Session:
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         stats = self._write_changes(st, config, edited)
         ids = {s.id for s in edited}
-        st.report.render_warnings = [w for w in st.report.render_warnings
-                                     if not any(f"[{i}]" in w for i in ids)] + warnings
+        kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
+        # A warning naming no summary (e.g. math not checked) is already among the kept ones.
+        st.report.render_warnings = kept + [w for w in warnings if w not in kept]
         return self._finish(st, started, fresh, edited, *stats, "incremental")
 
     def _cannot(self, why: str) -> None:

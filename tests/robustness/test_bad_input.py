@@ -134,7 +134,7 @@ def bad_site(tmp_path_factory):
 
 def build(root: Path, out: Path, capsys, *extra: str) -> tuple[int, str]:
     code = main(["build", "--content", str(root / "content"), "--output", str(out), "--config", str(root / "site.yaml"),
-                 "--quiet", "--clean", *extra])
+                 "--quiet", "--ignore-cache", *extra])
     return code, capsys.readouterr().err
 
 

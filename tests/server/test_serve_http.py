@@ -146,3 +146,4 @@ def test_a_template_typo_names_the_template_and_line(served):
     served.wait_for_reload(version)
     status, _, body = served.request("/")
     assert status == 500 and b"404.html:3: template error:" in body
+
