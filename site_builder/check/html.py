@@ -22,7 +22,7 @@ def find_vnu(*folders: Path) -> tuple[list[str] | None, str]:
     for folder in folders:
         if (folder / JAR).is_file():
             return [java, "-jar", str((folder / JAR).resolve())], ""
-    return None, "the npm package vnu-jar is not installed (npm install vnu-jar)"
+    return None, "the npm package vnu-jar is not installed: npm install vnu-jar"
 
 
 def vnu_messages(command: list[str], roots: list[Path], timeout: float = 600) -> list[dict]:

@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(temp, ignore_errors=True)
     for line in problems:
         print(line)
-    warnings = f"; {report.warnings} build warnings (`site-builder build` lists them)" if report.warnings else ""
+    s = "" if report.warnings == 1 else "s"
+    warnings = f"; {report.warnings} build warning{s} (`site-builder build` lists them)" if report.warnings else ""
     summary = f"{pages} pages, {links} internal links, {feeds} feeds and sitemaps, {html}{warnings}"
     if problems:
         print(f"check: {len(problems)} problems in {summary}", file=sys.stderr)
