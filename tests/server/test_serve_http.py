@@ -147,3 +147,14 @@ def test_a_template_typo_names_the_template_and_line(served):
     status, _, body = served.request("/")
     assert status == 500 and b"404.html:3: template error:" in body
 
+
+
+def test_a_template_runtime_error_names_the_template_and_line(served):
+    templates = served.site / "templates"
+    templates.mkdir()
+    version = served.page_version()
+    (templates / "about.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ no_such_value }}\n{% endblock %}\n')
+    served.wait_for_reload(version)
+    status, _, body = served.request("/")
+    assert status == 500 and b"about.html:3: template error:" in body and b"no_such_value" in body
+    assert b"Traceback" not in body
