@@ -52,6 +52,19 @@ def load(args: argparse.Namespace):
     return config, site_root
 
 
+def load_or_explain(args: argparse.Namespace):
+    """load(), or None once a usage or config mistake is printed (the command then exits 2)."""
+    try:
+        config, site_root = load(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    if not args.content.is_dir():
+        print(f"error: content folder not found: {args.content}", file=sys.stderr)
+        return None
+    return config, site_root
+
+
 def summary_lines(report: BuildReport, output: Path) -> list[str]:
     return [
         f"Built {output} in {report.seconds:.2f} s",
@@ -71,14 +84,10 @@ def run(args: argparse.Namespace) -> int:
     from ..parallel import default_jobs
     from .progress import progress_display
 
-    try:
-        config, site_root = load(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = load_or_explain(args)
+    if loaded is None:
         return 2
-    if not args.content.is_dir():
-        print(f"error: content folder not found: {args.content}", file=sys.stderr)
-        return 2
+    config, site_root = loaded
     try:
         jobs = args.jobs or default_jobs()
         with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..config import ConfigError
 from .options import add_drafts_option, add_input_options, add_jobs_option
 
 
@@ -33,16 +32,12 @@ def run(args: argparse.Namespace) -> int:
     from ..check.links import broken_links
     from ..parallel import default_jobs
     from ..pipeline import build
-    from .build import failure_message, load
+    from .build import failure_message, load_or_explain
 
-    try:
-        config, site_root = load(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = load_or_explain(args)
+    if loaded is None:
         return 2
-    if not args.content.is_dir():
-        print(f"error: content folder not found: {args.content}", file=sys.stderr)
-        return 2
+    config, site_root = loaded
     temp = Path(tempfile.mkdtemp(prefix="site-builder-check-"))
     output = temp / "site"
     try:
