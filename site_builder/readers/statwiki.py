@@ -17,6 +17,8 @@ from urllib.parse import unquote
 from ..records import MARKUP_WIKITEXT, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render import links as scholarly
 from . import course_table
+from .names import english_list
+from .presenters import merge_presenters, page_presenters, split_people
 
 _ENTRY = re.compile(r"(?P<url>https?://\S+?/index\.php\?title=(?P<page>\S+?)&diff=(?P<rev>\d+))\s")
 _HEAD = re.compile(
@@ -188,18 +190,23 @@ def read(text: str, name: str) -> ReadResult:
             origins=[name],
             paper=PaperMeta(title=title),
             source_url=page_url(wiki_index, rev.page),
-            contributor=rev.user or None,
+            editor=rev.user or None,  # the account whose edit was scraped; the credit is the presenters'
             collection=course,
             date=rev.timestamp,
             title=title,
             revision=rev.revision,
             aliases=sorted(old for old, new in redirects.items() if new == rev.page),
         )
+        table_names: list[str] = []
         for key, rows in sorted(tables.items()):
             row = course_table.match(rows, title, rev.page)
             if row:
                 _enrich(record, row, key)
+                table_names = split_people(row.presenter)
                 break
+        presenters = merge_presenters(table_names, page_presenters(rev.wikitext))
+        if presenters:
+            record.contributor = record.presenter = english_list(presenters)
         result.records.append(record)
     return result
 
@@ -211,7 +218,6 @@ def _index(revision_url: str) -> str:
 def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     """Add what the course's presentation table says about this summary's paper."""
     record.collection = record.collection or course
-    record.presenter = row.presenter or None
     record.presented_on = row.date
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
