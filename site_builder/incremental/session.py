@@ -109,7 +109,10 @@ class Session:
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
         fresh: dict[str, Any] = {}
+        from ..readers import METADATA_FILES
         for rel in found.changed:
+            if rel in METADATA_FILES:  # paper metadata: years, titles, slugs and taxonomies may all move
+                return self._cannot(f"{rel} changed")
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say

@@ -18,6 +18,8 @@ READERS = (
     ("shortscience", shortscience),
 )
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Paper metadata, not summaries: read by catalog/overrides.py (a nested copy is reported there).
+METADATA_FILES = ("papers.yaml", "papers.enriched.yaml")
 
 
 def detect(text: str) -> str | None:
@@ -78,12 +80,13 @@ def _size(n: int) -> str:
 def input_files(content_dir: Path) -> list[Path]:
     """Every input file below the content folder, in a stable order.
 
-    Everything that is not a published asset (image, stylesheet...) counts as input,
-    whatever its name: a file we cannot classify is then reported, not silently skipped.
+    Everything that is not a published asset (image, stylesheet...) or a paper metadata file
+    (METADATA_FILES) counts as input, whatever its name: a file we cannot classify is then
+    reported, not silently skipped.
     """
     files = [
         p for p in content_dir.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-        and p.suffix.lower() not in ASSET_SUFFIXES
+        and p.suffix.lower() not in ASSET_SUFFIXES and p.name not in METADATA_FILES
     ]
     return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())

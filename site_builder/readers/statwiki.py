@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .. import provenance as prov
 from ..records import MARKUP_WIKITEXT, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render import links as scholarly
 from . import course_table
@@ -188,7 +189,7 @@ def read(text: str, name: str) -> ReadResult:
             markup=MARKUP_WIKITEXT,
             body=rev.wikitext,
             origins=[name],
-            paper=PaperMeta(title=title),
+            paper=PaperMeta(title=title, sources={"title": prov.PAGE_NAME}),
             source_url=page_url(wiki_index, rev.page),
             editor=rev.user or None,  # the account whose edit was scraped; the credit is the presenters'
             collection=course,
@@ -222,16 +223,13 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)
+        record.paper.sources[f"links.{kind}"] = prov.COURSE_TABLE
         if kind == "arxiv" and row.paper_url.endswith(".pdf"):
             record.paper.links["pdf"] = row.paper_url
-    # When the two titles differ beyond case and punctuation, one of them has a typo
-    # or a variant spelling; trust the one typed with more care (more capitalised
-    # words, not all caps).
-    if row.title and not row.exact and _care(row.title) > _care(record.paper.title):
-        record.paper.title = row.title.rstrip(".")
-
-
-def _care(title: str) -> int:
-    if title.isupper():
-        return 0
-    return sum(1 for w in title.split() if w[:1].isupper())
+            record.paper.sources["links.pdf"] = prov.COURSE_TABLE
+    # The course table gives the title as the course wrote it: it wins over the page's name
+    # ("stat946f20/Mixup"), unless it is typed in capitals and the page's name is not.
+    title = row.title.strip().rstrip(".").strip()
+    if title and not (title.isupper() and not record.paper.title.isupper()):
+        record.paper.title = title
+        record.paper.sources["title"] = prov.COURSE_TABLE
