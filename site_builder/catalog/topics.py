@@ -114,8 +114,8 @@ def assign_topics(paper: Paper, config: SiteConfig) -> None:
         for kw in paper.meta.keywords:
             t = keyword_topic(kw, config)
             if t:
-                # a keyword that is one of a rule's phrases ("semi-supervised") is that rule's topic
-                t = next((topic for topic, title_phrases, _ in rules if stems(kw) in title_phrases), t)
+                # a keyword that starts a rule's topic name ("semi-supervised") is that topic
+                t = next((topic for topic, _, _ in rules if stems(topic).startswith(stems(kw))), t)
                 add(t, f"{prov.KEYWORDS} ({kw})")
         for source, topics in paper.entry_topics:
             for t in topics:

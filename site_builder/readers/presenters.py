@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .names import person_name, same_person
+from .names import person_name, same_person, tidy_case
 
 # "= Presented by =", "== Presenters ==", "=Team members:=" ... (a heading on its own line)
 # (Character classes that cannot overlap, so a failed try costs one pass over its line.)
@@ -67,7 +67,8 @@ def split_people(text: str) -> list[str]:
         for p in pieces:
             if len(p.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", p):
                 return []  # a sentence, not a name
-            name = person_name(p)
+            # "Family, Given" is turned round; "Given Family" is kept as typed (only its case tidied)
+            name = person_name(p) if "," in p else tidy_case(" ".join(p.split()))
             if name:
                 names.append(name)
     return names

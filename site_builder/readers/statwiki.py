@@ -228,8 +228,18 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
             record.paper.links["pdf"] = row.paper_url
             record.paper.sources["links.pdf"] = prov.COURSE_TABLE
     # The course table gives the title as the course wrote it: it wins over the page's name
-    # ("stat946f20/Mixup"), unless it is typed in capitals and the page's name is not.
+    # ("stat946f20/Mixup"), unless it is typed in capitals and the page's name is not. When
+    # the two differ only in case and punctuation, the one typed with more care wins.
     title = row.title.strip().rstrip(".").strip()
-    if title and not (title.isupper() and not record.paper.title.isupper()):
+    if not title or (title.isupper() and not record.paper.title.isupper()):
+        return
+    if not row.exact or _care(title) > _care(record.paper.title):
         record.paper.title = title
         record.paper.sources["title"] = prov.COURSE_TABLE
+
+
+def _care(title: str) -> int:
+    """Capitalised words, not all caps: how carefully a title was typed."""
+    if title.isupper():
+        return 0
+    return sum(1 for w in title.split() if w[:1].isupper())
