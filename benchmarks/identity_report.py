@@ -62,6 +62,7 @@ def main() -> None:
     ap.add_argument("content", type=Path)
     ap.add_argument("--compare", action="store_true", help="compare reference parsers on the self-citations")
     ap.add_argument("--topics", action="store_true", help="list each paper's topics with their sources")
+    ap.add_argument("--refextract-python", default=None, help="a Python that has refextract installed (for --compare)")
     args = ap.parse_args()
     catalog = catalog_of(args.content)
     for k, v in counts(catalog).items():
@@ -78,8 +79,9 @@ def main() -> None:
             for t, src in p.topic_sources.items():
                 print(f"    {t}: {src}")
     if args.compare:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
         from compare_reference_parsers import compare
-        compare(catalog)
+        compare(catalog, args.refextract_python)
 
 
 if __name__ == "__main__":
