@@ -36,9 +36,6 @@ def build_catalog(records: list[SummaryRecord], collections: list[Collection], c
     for paper in papers:
         identifiers.apply(paper.meta)
         assign_topics(paper, config)
-    for s in summaries:
-        if s.paper is None and s.own_link is None:
-            s.own_link = ownlink.own_link(s.record.body)
     known = {c.key: c for c in collections}
     for s in summaries:
         key = s.record.collection
@@ -59,6 +56,22 @@ def build_catalog(records: list[SummaryRecord], collections: list[Collection], c
         alias: s.url for s in summaries for alias in s.record.aliases
     }
     return catalog
+
+
+def text_facts(s: Summary, config: SiteConfig) -> tuple:
+    """What the catalog reads off a summary's text (not its metadata): its citation of its own
+    paper, its link to its paper, and the topic mentions that count when nothing else gave a
+    topic. An edit that changes none of these cannot change the catalog (incremental/session.py)."""
+    from .topics import phrase_counts, rules_for
+
+    paper = s.paper
+    title = s.record.paper.title or (paper.title if paper else "")
+    cite = selfcite.find(s.record.body, title) if title else None
+    link = ownlink.own_link(s.record.body) if paper is None else None
+    counts = None
+    if paper is not None and (not paper.topics or any("mentions" in v for v in paper.topic_sources.values())):
+        counts = sorted(phrase_counts(s.record.body, rules_for(config)).items())
+    return cite, link, counts, len(s.record.body.split()) if counts is not None else 0
 
 
 def _entry_meta(entry: Entry) -> PaperMeta:

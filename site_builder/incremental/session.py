@@ -137,8 +137,12 @@ class Session:
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [by_id[sid] for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
+        from ..catalog import text_facts
+        facts = [text_facts(s, config) for s in edited]
         for s in edited:
             s.record.body = edits[s.id]
+        if [text_facts(s, config) for s in edited] != facts:  # its citation of its paper, its link, topics
+            return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,

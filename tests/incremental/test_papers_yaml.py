@@ -56,3 +56,17 @@ def test_build_command_path_notices_papers_yaml_and_the_enriched_file(site: Path
     assert tree(site / "out") == clean_build(site, cfg)
     # neither file is read as a summary, so neither is warned about as an unknown format
     assert not [d for d in report.diagnostics if "papers" in d.file]
+
+
+def test_a_text_edit_that_adds_a_self_citation_rebuilds_the_papers_metadata(site: Path) -> None:
+    cfg = config()
+    record = site / "content" / "summaries" / "zz-gears.md"
+    record.write_text("---\ntitle: Gears Without Teeth\n---\nA summary of gears.\n", encoding="utf-8")
+    session = start(site, cfg)
+    record.write_text("---\ntitle: Gears Without Teeth\n---\nA summary of gears.\n\n## References\n\n"
+                      "1. Byron, A., & Hopper, G. (2019). Gears without teeth. In ICML.\n", encoding="utf-8")
+    session.build(cfg)
+    assert session.last_mode == "full" and "what a summary's text says" in session.why_full
+    page = (site / "out" / "papers" / "gears-without-teeth" / "index.html").read_text(encoding="utf-8")
+    assert "A. Byron" in page and "2019" in page
+    assert tree(site / "out") == clean_build(site, cfg)
