@@ -41,7 +41,8 @@ def test_papers_json_contract(sample_site):
     assert attention["authors"][6] == "Łukasz Kaiser"
     assert (attention["year"], attention["venue"], attention["first_published"]) == (2017, "Neural Information Processing Systems", "2017-06-12")
     # keywords by name, and the default taxonomy's rule for "attention" in the title
-    assert attention["topics"] == ["Attention", "Computation and Language", "Machine Learning", "Sequence Models"]
+    assert attention["topics"] == ["Attention", "Computation and Language", "Machine Learning", "Natural Language Processing",
+                                   "Sequence Models"]
     assert attention["sources"]["topics.Sequence Models"].startswith("topic rules")
     assert attention["sources"]["year"] == "scraped" and attention["sources"]["authors"] == "scraped"
     adam = by_title["Adam: A Method for Stochastic Optimization"]
