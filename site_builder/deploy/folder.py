@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..output.confine import Folder
 from ..output.swap import swap_in
 from .changes import Changes, compare, site_files
 
@@ -56,20 +57,21 @@ def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = F
     if staging.exists():
         shutil.rmtree(staging)  # left over from an interrupted deploy
     staging.mkdir(parents=True)
+    out = Folder(staging)  # every file proved to land inside the staging folder
     try:
         if target.is_dir():
             shutil.copymode(target, staging)
         for rel in changes.unchanged:
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest = out.path(rel)
+            os.makedirs(out.folder(rel.rpartition("/")[0]), exist_ok=True)
             try:
-                os.link(target / rel, dest)
+                os.link(target / rel, dest, follow_symlinks=False)
             except OSError:  # another file system or no hard links: copy instead
-                shutil.copy2(target / rel, dest)
+                out.copy(target / rel, rel)
+                shutil.copystat(target / rel, dest)
         for rel in changes.added + changes.changed:
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(site / rel, dest)
+            out.copy(site / rel, rel)
+            shutil.copystat(site / rel, out.path(rel))
         swap_in(staging, target, old_suffix="deploy-old")
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site

@@ -335,13 +335,12 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them.
     """
+    from ..output.confine import Folder
+
+    folder = Folder(output)  # proves each file is inside the output, as the full build's staging does
     for rel in sorted(files):
-        dest = output / rel
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(files[rel])
-        os.replace(tmp, dest)
-        outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+        dest = folder.replace(rel, files[rel])
+        outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..output.assets import ASSET_SUFFIXES
 from ..records import Diagnostic, ReadResult
 from . import markdown_records, shortscience, statwiki
+from .paths import contain_paths
 
 READERS = (
     ("markdown", markdown_records),
@@ -30,7 +31,9 @@ def detect(text: str) -> str | None:
 def read_text(text: str, name: str) -> ReadResult:
     for _fmt, module in READERS:
         if module.looks_like(text):
-            return module.read(text, name)
+            result = module.read(text, name)
+            contain_paths(result, name)  # whatever the reader: ids and collections are safe folder names
+            return result
     return ReadResult(diagnostics=[Diagnostic(name, "not a format site-builder knows (ShortScience listing, statwiki feed or Markdown with front matter); skipped")])
 
 

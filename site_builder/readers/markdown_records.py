@@ -23,9 +23,10 @@ from typing import Any
 
 import yaml
 
-from ..records import MARKUP_MARKDOWN, SOURCES, Diagnostic, PaperMeta, ReadResult, SummaryRecord
+from ..records import MARKUP_MARKDOWN, SOURCES, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render.html import safe_url
 from .limits import oversized
+from .paths import path_value
 from .yamlload import safe_load
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
@@ -109,8 +110,16 @@ def read(text: str, name: str) -> ReadResult:
         result.diagnostics.append(Diagnostic(name, f"source '{source}' is not one of {', '.join(SOURCES)}; using markdown", line=2))
         source = "markdown"
     comments = data.get("comments")
+    front = m.group("yaml")
+    record_id = path_value("id", str(data["id"]), name, _key_line(front, "id"), result) if data.get("id") else None
+    collection = data.get("collection")
+    if collection:
+        key = path_value("collection", str(collection), name, _key_line(front, "collection"), result)
+        if key != collection:  # the page keeps the name as written
+            result.collections.append(Collection(key=key, name=str(collection)))
+        collection = key
     record = SummaryRecord(
-        id=str(data.get("id") or "md-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]),
+        id=record_id or "md-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12],
         source=source,
         markup=str(data.get("markup") or MARKUP_MARKDOWN),
         body=body,
@@ -118,7 +127,7 @@ def read(text: str, name: str) -> ReadResult:
         paper=paper,
         source_url=_safe_links({"source_url": data["source_url"]}, name, result).get("source_url") if "source_url" in data else None,
         contributor=data.get("contributor"),
-        collection=data.get("collection"),
+        collection=collection,
         date=_iso(data.get("date")),
         comments=int(comments) if isinstance(comments, int) else None,
         title=str(data.get("summary_title") or ""),
@@ -129,6 +138,12 @@ def read(text: str, name: str) -> ReadResult:
     )
     result.records.append(record)
     return result
+
+
+def _key_line(front: str, key: str) -> int:
+    """The line of the file where front matter key `key` is (the front matter starts on line 2)."""
+    found = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
+    return 2 + (front.count("\n", 0, found.start()) if found else 0)
 
 
 # What each key must hold; a value of another shape is reported and dropped, because
