@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..config import ConfigError, load_config
 from ..output.assets import AssetError
+from ..output.target import OutputRefused, check_build_output
 from ..output.theme import template_error, template_error_message
 from .options import add_input_options, add_output_options
 
@@ -58,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         config, site_root = load(args)
     except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:  # before any work: a build must never replace a folder it did not write
+        check_build_output(args.output, args.content, site_root)
+    except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:

@@ -32,6 +32,7 @@ from .search import index_search
 from .swap import swap_in
 from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
+from .target import MARKER, MARKER_TEXT, check_build_output
 from .theme import make_environment, template_dirs
 
 
@@ -118,6 +119,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
+    check_build_output(output, content, site_root)  # never replace a folder the user has other files in
     pages = build_pages(catalog, config)
     output = output.resolve()
     staging = output.with_name(f".{output.name}.staging")
@@ -160,7 +162,8 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
         keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical)}
+             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical),
+             MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
     page_files = {p.file for p in pages}
