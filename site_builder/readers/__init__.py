@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..output.assets import ASSET_SUFFIXES
 from ..records import Diagnostic, ReadResult
 from . import markdown_records, shortscience, statwiki
 from .paths import contain_paths
+from .tree import walk_content
 
 READERS = (
     ("markdown", markdown_records),
@@ -79,14 +79,5 @@ def _size(n: int) -> str:
 
 
 def input_files(content_dir: Path) -> list[Path]:
-    """Every input file below the content folder, in a stable order.
-
-    Everything that is not a published asset (image, stylesheet...) counts as input,
-    whatever its name: a file we cannot classify is then reported, not silently skipped.
-    """
-    files = [
-        p for p in content_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-        and p.suffix.lower() not in ASSET_SUFFIXES
-    ]
-    return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())
+    """Every input file below the content folder, in a stable order (readers/tree.py decides which)."""
+    return [path for _, path in walk_content(content_dir).inputs]
