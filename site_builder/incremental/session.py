@@ -331,6 +331,7 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
 
 def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
+    All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them.
@@ -338,8 +339,16 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
     from ..output.confine import Folder
 
     folder = Folder(output)  # proves each file is inside the output, as the full build's staging does
-    for rel in sorted(files):
-        dest = folder.replace(rel, files[rel])
+    staged: list[tuple[str, str, str]] = []
+    try:  # every new file written first: a full disk leaves the published site as it was
+        for rel in sorted(files):
+            staged.append((rel, *folder.stage(rel, files[rel])))
+    except BaseException:
+        for _, tmp, _ in staged:
+            os.unlink(tmp)
+        raise
+    for rel, tmp, dest in staged:  # renames need no space
+        os.replace(tmp, dest)
         outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 

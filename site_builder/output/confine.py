@@ -85,19 +85,25 @@ class Folder:
         with self.open_new(rel) as f:
             f.write(data)
 
-    def replace(self, rel: str, data: bytes) -> str:
-        """Write `rel` beside and rename it over the old file (a reader sees old or new bytes)."""
+    def stage(self, rel: str, data: bytes) -> tuple[str, str]:
+        """Write the new bytes of `rel` beside it: (the temporary file, the file it will replace).
+        `os.replace(*staged)` then puts it in place; a reader sees old or new bytes, never half."""
         dest = self.path(rel)
         head, _, name = dest.rpartition("/")
         tmp = f"{head}/.{name[:200]}.{os.getpid()}.tmp"
         try:
             with open(tmp, "xb") as f:
                 f.write(data)
-            os.replace(tmp, dest)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        return tmp, dest
+
+    def replace(self, rel: str, data: bytes) -> str:
+        """Replace `rel` by `data` atomically (see stage); returns its path."""
+        tmp, dest = self.stage(rel, data)
+        os.replace(tmp, dest)
         return dest
 
     def link(self, src: Path | str, rel: str) -> None:
