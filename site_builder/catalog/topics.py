@@ -14,7 +14,7 @@ from functools import lru_cache
 from .. import provenance as prov
 from ..config import SiteConfig
 from .model import Paper
-from .slugs import slugify
+from .slugs import slugify, unique_slug
 from .tables import load
 
 TEXT_HITS = 4        # mentions of a topic's text phrases before the text alone gives the topic,
@@ -140,9 +140,10 @@ def assign_topics(paper: Paper, config: SiteConfig) -> None:
                 counted.append((-n, topic))
         for n, topic in sorted(counted)[:MAX_TEXT_TOPICS]:
             add(topic, f"{prov.TOPIC_RULES} ({-n} mentions in the summaries)")
+    # One topic per slug: the slug is the topic's page (and never shared by different names).
     unique: dict[str, str] = {}
     for t in found:
-        unique.setdefault(slugify(t), t)
+        unique.setdefault(unique_slug(t), t)
     paper.topics = sorted(unique.values(), key=str.lower)
     paper.topic_sources = {t: found[t] for t in paper.topics}
 
