@@ -184,7 +184,8 @@ GENERIC_HEADINGS = frozenset("""
 summary|introduction|intro|overview|abstract|setup|set up|background|motivation|tldr|tl;dr|tl dr|notes|note|
 contents|table of contents|key points|main points|main idea|idea|ideas|contribution|contributions|method|methods|
 approach|results|result|experiments|conclusion|conclusions|discussion|details|problem|problem statement|
-paper summary|summary of the paper|the paper
+paper summary|summary of the paper|paper|key idea|key ideas|main ideas|short summary|in short|
+what|why|how|goal|goals|model|architecture|evaluation|takeaways|takeaway|pros|cons|limitations|related work
 """.replace("\n", "").split("|"))
 
 
@@ -216,7 +217,9 @@ def derive_title(text: str, limit: int = 72) -> str:
     lines = [ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip()]
     for line in lines[:50]:
         bare = line.strip(" #*:-").strip()
-        if not bare or bare.lower().rstrip(".:?!") in GENERIC_HEADINGS or len(bare) < 3:
+        heading = bare.lower().rstrip(".:?!").strip()
+        heading = heading[4:] if heading.startswith("the ") else heading
+        if not bare or heading in GENERIC_HEADINGS or len(bare) < 3:
             continue
         end = _sentence_end(bare[: limit * 4])
         sentence = bare[:end] if end > 0 else bare

@@ -33,3 +33,7 @@ def test_own_link_only_for_the_summarys_own_paper():
     assert own_link("Gears. ## See also * [Sprockets](https://arxiv.org/abs/1901.01234)") is None
     # two different papers in the opening: not sure which, so neither
     assert own_link("We compare https://arxiv.org/abs/1901.01234 and https://arxiv.org/abs/1901.04321.") is None
+
+
+def test_a_leading_the_does_not_make_a_generic_heading_specific():
+    assert derive_title("#### The idea\nGears and sprockets mesh well. More.") == "Gears and sprockets mesh well"
