@@ -69,24 +69,23 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_WORD_SPAN = re.compile(r"[^\W_]+")
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
-    """Lower-cased alphanumerics with single spaces, and each kept character's offset in `text`."""
-    out: list[str] = []
+    """Lower-cased words joined by single spaces, and each kept character's offset in `text`."""
+    parts: list[str] = []
     where: list[int] = []
-    space = True
-    for i, ch in enumerate(text):
-        if ch.isalnum():
-            out.append(ch.lower())
-            where.append(i)
-            space = False
-        elif not space:
-            out.append(" ")
-            where.append(i)
-            space = True
-    while out and out[-1] == " ":
-        out.pop()
-        where.pop()
-    return "".join(out), where
+    for m in _WORD_SPAN.finditer(text):
+        if parts:
+            parts.append(" ")
+            where.append(m.start() - 1)
+        word = m.group().lower()
+        if len(word) != m.end() - m.start():  # lower() changed the length ("İ"): keep the original
+            word = m.group()
+        parts.append(word)
+        where.extend(range(m.start(), m.end()))
+    return "".join(parts), where
 
 
 def locate_title(title: str, ref: str) -> tuple[int, int, float] | None:

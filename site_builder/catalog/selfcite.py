@@ -15,6 +15,7 @@ from .citations import MAX_REFERENCE, Citation, parse
 from .tables import words
 
 _UNIT_BREAK = re.compile(r"\s\[\d{1,3}\]\s|\s\*\s|<br\s?/?>|\s#\s")
+_WORD = re.compile(r"[^\W_]+")
 MIN_SHARED = 0.6  # of the title's words a line must hold before it is compared in earnest
 _STOP = frozenset("a an and are as at by for from in is of on or the to via with".split())
 
@@ -46,9 +47,12 @@ def find(body: str, title: str) -> Citation | None:
     if not wanted:
         return None
     need = max(1, round(MIN_SHARED * len(wanted)))
+    # A line that holds most of the title's words holds one of its two longest (a C-speed test first).
+    longest = sorted(wanted, key=lambda w: (-len(w), w))[:2]
     found: list[Citation] = []
     for unit in units(body):
-        if len(wanted & set(words(unit).split())) < need:
+        low = unit.lower()
+        if not any(w in low for w in longest) or len(wanted & set(_WORD.findall(low))) < need:
             continue
         cite = parse(unit, title)
         if cite is not None and (cite.authors or cite.arxiv):

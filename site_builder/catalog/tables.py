@@ -1,6 +1,7 @@
 """The reference tables shipped with the package (site_builder/catalog/data/*.yaml), loaded once."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,18 +16,12 @@ def load(name: str) -> Any:
     return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def words(text: str) -> str:
     """Lower case, every run of non-alphanumerics one space, padded: ' neural information processing '."""
-    out = []
-    space = True
-    for ch in text.lower():
-        if ch.isalnum():
-            out.append(ch)
-            space = False
-        elif not space:
-            out.append(" ")
-            space = True
-    return " " + "".join(out).strip() + " "
+    return " " + _NOT_WORD.sub(" ", text.lower()).strip() + " "
 
 
 @lru_cache(maxsize=1)

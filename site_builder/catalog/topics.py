@@ -9,6 +9,7 @@ the main areas of machine learning and its neighbours; site.yaml's `topics:` rul
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .. import provenance as prov
@@ -56,13 +57,22 @@ def keyword_topic(keyword: str, config: SiteConfig) -> str | None:
     return _ARXIV_NAMES.get(slugify(name), name)
 
 
+@lru_cache(maxsize=65536)  # topic names and keywords recur across thousands of papers
+def stem_key(text: str) -> str:
+    return stems(text)
+
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def stem_words(text: str) -> list[str]:
+    """The words of `text`, lower case, a plural "s" dropped ("GANs" -> "gan", "class" stays)."""
+    return [w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w for w in _TOKEN.findall(text.lower())]
+
+
 def stems(text: str) -> str:
     """' word word ' with case, punctuation and a plural "s" gone (the form phrases are matched in)."""
-    out = []
-    for w in re.split(r"[^0-9a-z]+", text.lower()):
-        if w:
-            out.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return " " + " ".join(out) + " "
+    return " " + " ".join(stem_words(text)) + " "
 
 
 @lru_cache(maxsize=8)
@@ -83,19 +93,59 @@ def rules_for(config: SiteConfig) -> list[tuple[str, list[str], list[str]]]:
     return _rules((config.default_topics, tuple((r.topic, tuple(r.match)) for r in config.topics)))
 
 
-def phrase_counts(text: str, rules) -> dict[str, int]:
-    """How often each text phrase of `rules` occurs in `text`: one pass over its words,
-    looking up the 1- to 4-word sequences that start at each (a set look-up each)."""
-    wanted = {p for _, _, text_phrases in rules for p in text_phrases}
-    longest = max((len(p.split()) for p in wanted), default=0)
-    words = stems(text).split()
-    counts: dict[str, int] = {}
-    for i in range(len(words)):
-        for n in range(1, longest + 1):
+_INDEXES: dict[tuple[int, int], tuple] = {}
+
+
+def _phrase_index(rules: list, which: int) -> tuple[frozenset, dict[str, tuple[int, ...]]]:
+    """For the rules' title (which=1) or text (which=2) phrases: the one-word phrases, and
+    first word -> lengths of the longer ones. Kept per rules list (rules_for caches those)."""
+    hit = _INDEXES.get((id(rules), which))
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2]
+    single, longer = set(), {}
+    for rule in rules:
+        for p in rule[which]:
+            w = p.split()
+            if len(w) == 1:
+                single.add(w[0])
+            elif w:
+                longer.setdefault(w[0], set()).add(len(w))
+    index = (frozenset(single), {k: tuple(sorted(v)) for k, v in longer.items()})
+    _INDEXES[(id(rules), which)] = (rules, *index)
+    return index
+
+
+def phrase_counts(text: str, rules, which: int = 2) -> dict[str, int]:
+    """How often each phrase of `rules` (text phrases; which=1: title phrases) occurs in `text`,
+    keyed in phrase (stems) form. One pass: single words are counted by Counter; a longer
+    phrase is tried only where its first word is."""
+    single, longer = _phrase_index(rules, which)
+    words = stem_words(text)
+    counts = Counter(w for w in words if w in single)
+    out = {f" {w} ": n for w, n in counts.items()}
+    for i in [i for i, w in enumerate(words) if w in longer]:
+        for n in longer[words[i]]:
             phrase = " " + " ".join(words[i:i + n]) + " "
-            if phrase in wanted:
-                counts[phrase] = counts.get(phrase, 0) + 1
-    return counts
+            out[phrase] = out.get(phrase, 0) + 1
+    return out
+
+
+_OWNERS: dict[int, tuple] = {}
+
+
+def _owners(rules: list) -> dict[int, dict[str, list[tuple[int, int, str, str]]]]:
+    """Phrase -> (rule index, phrase index, topic, phrase) of the rules that list it, for the
+    title phrases (1) and the text phrases (2)."""
+    hit = _OWNERS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    owners: dict[int, dict[str, list]] = {1: {}, 2: {}}
+    for r, rule in enumerate(rules):
+        for which in (1, 2):
+            for k, phrase in enumerate(rule[which]):
+                owners[which].setdefault(phrase, []).append((r, k, rule[0], phrase))
+    _OWNERS[id(rules)] = (rules, owners)
+    return owners
 
 
 def assign_topics(paper: Paper, config: SiteConfig) -> None:
@@ -115,31 +165,27 @@ def assign_topics(paper: Paper, config: SiteConfig) -> None:
             t = keyword_topic(kw, config)
             if t:
                 # a keyword that starts a rule's topic name ("semi-supervised") is that topic
-                t = next((topic for topic, _, _ in rules if stems(topic).startswith(stems(kw))), t)
+                kw_stem = stem_key(kw)
+                t = next((topic for topic, _, _ in rules if stem_key(topic).startswith(kw_stem)), t)
                 add(t, f"{prov.KEYWORDS} ({kw})")
         for source, topics in paper.entry_topics:
             for t in topics:
                 add(t, source)
-        meta_text = stems(" ".join([paper.title, *paper.meta.keywords, paper.meta.abstract]))
-        for topic, title_phrases, _ in rules:
-            hit = next((p for p in title_phrases if p in meta_text), None)
-            if hit:
-                add(topic, f"{prov.TOPIC_RULES} ('{hit.strip()}' in the title, keywords or abstract)")
-        if found:
-            body = ""  # the title, keywords or abstract said what the paper is about
-        else:
+        owners = _owners(rules)
+        in_meta = phrase_counts(" ".join([paper.title, *paper.meta.keywords, paper.meta.abstract]), rules, 1)
+        hits = sorted(pos for phrase in in_meta for pos in owners[1].get(phrase, ()))
+        for _, _, topic, phrase in hits:  # in the rules' order, each topic's first phrase
+            add(topic, f"{prov.TOPIC_RULES} ('{phrase.strip()}' in the title, keywords or abstract)")
+        if not found:  # only when the title, keywords and abstract said nothing: the text
             body = " ".join(s.record.body for s in paper.summaries)
-        counts = phrase_counts(body, rules)
-        need = max(TEXT_HITS, TEXT_DENSITY * len(body.split()) / 1000)
-        counted = []
-        for topic, _, text_phrases in rules:
-            if topic in found or not text_phrases:
-                continue
-            n = sum(counts.get(p, 0) for p in text_phrases)
-            if n >= need:
-                counted.append((-n, topic))
-        for n, topic in sorted(counted)[:MAX_TEXT_TOPICS]:
-            add(topic, f"{prov.TOPIC_RULES} ({-n} mentions in the summaries)")
+            need = max(TEXT_HITS, TEXT_DENSITY * len(body.split()) / 1000)
+            per_topic: dict[str, int] = {}
+            for phrase, n in phrase_counts(body, rules).items():
+                for _, _, topic, _ in owners[2].get(phrase, ()):
+                    per_topic[topic] = per_topic.get(topic, 0) + n
+            counted = sorted((-n, topic) for topic, n in per_topic.items() if n >= need)
+            for n, topic in counted[:MAX_TEXT_TOPICS]:
+                add(topic, f"{prov.TOPIC_RULES} ({-n} mentions in the summaries)")
     # One topic per slug: the slug is the topic's page (and never shared by different names).
     unique: dict[str, str] = {}
     for t in found:
