@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..config import ConfigError, load_config, with_values
 from ..output.assets import AssetError
+from ..output.confine import UnsafePath
+from ..output.target import OutputRefused, check_build_output
 from ..output.theme import template_error, template_error_message
 from .options import add_drafts_option, add_input_options, add_jobs_option, add_output_options
 
@@ -76,7 +78,25 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
         f" {report.pages_rendered} pages rendered)",
         f"  warnings       {report.warnings}",
     ] + ([f"  drafts         {report.drafts} left out (--drafts includes them)"] if report.drafts else []) + (
-        [f"  how            {report.how}"] if report.how else [])
+        [f"  how            {report.how}"] if report.how else []) + unidentified_lines(report)
+
+
+def unidentified_lines(report: BuildReport) -> list[str]:
+    """The summaries whose paper is unknown, so the user can tie them in content/papers.yaml."""
+    if not report.unidentified:
+        return []
+    n = len(report.unidentified)
+    lines = [f"  {n} summar{'y' if n == 1 else 'ies'} without a paper (tie them to a paper under `summaries:`"
+             " in content/papers.yaml; see docs/catalog.md):"]
+    for sid, origins, title in report.unidentified:
+        lines.append(f"    {sid}  {', '.join(origins)}  \"{title}\"")
+    return lines
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,6 +108,11 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     config, site_root = loaded
+    try:  # before any work: a build must never replace a folder it did not write
+        check_build_output(args.output, args.content, site_root)
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         jobs = args.jobs or default_jobs()
         with progress_display(enabled=not args.quiet and sys.stderr.isatty()) as progress:
@@ -103,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - every failure is a message and exit code 3
-        print(failure_message(exc), file=sys.stderr)
+        print(failure_message(exc, args.output), file=sys.stderr)
         return 3
     for d in report.diagnostics:
         print(d, file=sys.stderr)
@@ -117,12 +142,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def failure_message(exc: Exception) -> str:
+def failure_message(exc: Exception, output: Path | None = None) -> str:
     """What a failed build prints. Nothing was written: the staged output was never swapped in."""
-    kept = "; the previous output was left as it was"
+    kept = f"; the previous site in {output} was left as it was" if output else ""
     if isinstance(exc, template_error()):  # a broken theme override
         return f"error: {template_error_message(exc)}{kept}"
-    if isinstance(exc, OSError):  # the machine's doing (a full disk, permissions), not a bug
-        return f"error: build failed: {exc}{kept}"
+    if isinstance(exc, (OSError, UnsafePath)):  # a full disk, a write refused: the machine's doing, not a bug
+        return f"error: the site could not be written: {_reason(exc)}{kept}"
     # Anything else is a bug in site_builder: the traceback is what a report of it needs.
     return "".join(traceback.format_exception(exc)) + f"error: build failed: {type(exc).__name__}: {exc}{kept}"

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             report = build(args.content, output, config, site_root, jobs=args.jobs or default_jobs(),
                            cache=BuildCache.memory())
         except Exception as exc:  # noqa: BLE001 - as `build` reports it
-            print(failure_message(exc).replace("; the previous output was left as it was", ""), file=sys.stderr)
+            print(failure_message(exc), file=sys.stderr)
             return 3
         pages = sum(1 for _ in output.rglob("*.html"))
         links, problems = broken_links(output, config.root_url)

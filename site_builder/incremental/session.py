@@ -109,7 +109,10 @@ class Session:
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
         fresh: dict[str, Any] = {}
+        from ..readers.tree import METADATA_FILES
         for rel in found.changed:
+            if rel in METADATA_FILES:  # paper metadata: years, titles, slugs and taxonomies may all move
+                return self._cannot(f"{rel} changed")
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say
@@ -136,8 +139,12 @@ class Session:
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [by_id[sid] for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
+        from ..catalog import text_facts
+        facts = [text_facts(s, config) for s in edited]
         for s in edited:
             s.record.body = edits[s.id]
+        if [text_facts(s, config) for s in edited] != facts:  # its citation of its paper, its link, topics
+            return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,
@@ -334,17 +341,25 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
 
 def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
+    All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them.
     """
-    for rel in sorted(files):
-        dest = output / rel
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(files[rel])
+    from ..output.confine import Folder
+
+    folder = Folder(output)  # proves each file is inside the output, as the full build's staging does
+    staged: list[tuple[str, str, str]] = []
+    try:  # every new file written first: a full disk leaves the published site as it was
+        for rel in sorted(files):
+            staged.append((rel, *folder.stage(rel, files[rel])))
+    except BaseException:
+        for _, tmp, _ in staged:
+            os.unlink(tmp)
+        raise
+    for rel, tmp, dest in staged:  # renames need no space
         os.replace(tmp, dest)
-        outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+        outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:
