@@ -107,7 +107,7 @@ def test_a_broken_template_override_is_a_clear_error_and_leaves_the_output(tmp_p
     result = run("build", "--content", str(CONTENT), "--output", str(out), cwd=tmp_path)
     assert result.returncode == 3  # a build failure (2 is for usage and config mistakes)
     assert "base.html" in result.stderr and "template error" in result.stderr
-    assert "previous output was left as it was" in result.stderr
+    assert "previous site in" in result.stderr and "was left as it was" in result.stderr
     assert (out / "index.html").read_bytes() == before
 
 
