@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
+IMAGE_MODES = ("link", "mirror")
 
 
 class ConfigError(Exception):
@@ -27,6 +28,16 @@ class MathJaxConfig:
     self_host: bool = False
     # Folder holding node_modules/mathjax and node_modules/@mathjax (relative to the site root).
     npm_root: str = "."
+
+
+@dataclass
+class EnrichConfig:
+    """Where `site-builder enrich` asks (tests and mirrors point these elsewhere)."""
+
+    arxiv: str = "https://export.arxiv.org/api/query"
+    openalex: str = "https://api.openalex.org"
+    # A contact address: OpenAlex's polite pool, and the User-Agent of every request.
+    mailto: str = ""
 
 
 @dataclass
@@ -64,6 +75,12 @@ class SiteConfig:
     cname: str = ""
     # Largest input file read, in megabytes; a bigger one is reported and skipped.
     max_input_mb: int = 50
+    # Remote figures: "link" hot-links them; "mirror" downloads each once into the build
+    # cache and serves it from the site (the only network use of `build`, and only then).
+    images: str = "link"
+    # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
+    images_max_mb: int = 20
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
 
     @property
     def root_url(self) -> str:
@@ -101,6 +118,12 @@ def _convert(f: Any, value: Any, file: str, key: str) -> Any:
         return [_build(TopicRule, item, file, f"{key}[{i}].") for i, item in enumerate(value)]
     if f.name == "mathjax":
         return _build(MathJaxConfig, value or {}, file, f"{key}.")
+    if f.name == "enrich":
+        enrich = _build(EnrichConfig, value or {}, file, f"{key}.")
+        for name in ("arxiv", "openalex"):
+            if not getattr(enrich, name).lower().startswith(("http://", "https://")):
+                raise ConfigError(f"{file}: '{key}.{name}': expected an http:// or https:// URL, got {getattr(enrich, name)!r}")
+        return enrich
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -114,6 +137,8 @@ def _convert(f: Any, value: Any, file: str, key: str) -> Any:
             raise ConfigError(f"{where}: expected text, got {value!r}")
         if f.name == "author_names" and value not in ("first-last", "last-first"):
             raise ConfigError(f"{where}: expected 'first-last' or 'last-first', got {value!r}")
+        if f.name == "images" and value not in IMAGE_MODES:
+            raise ConfigError(f"{where}: expected 'link' or 'mirror', got {value!r}")
         return value
     if isinstance(default, dict):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):

@@ -33,3 +33,29 @@ def test_mistakes_name_the_key(tmp_path, text, words):
         load_config(p)
     for w in words:
         assert w in str(err.value)
+
+
+def test_enrich_and_images_keys(tmp_path):
+    p = tmp_path / "site.yaml"
+    assert load_config(p).images == "link" and load_config(p).enrich.arxiv == "https://export.arxiv.org/api/query"
+    p.write_text("images: mirror\nimages_max_mb: 3\n"
+                 "enrich: {arxiv: 'http://127.0.0.1:9/q', openalex: 'http://127.0.0.1:9', mailto: a@b.org}\n",
+                 encoding="utf-8")
+    config = load_config(p)
+    assert (config.images, config.images_max_mb) == ("mirror", 3)
+    assert (config.enrich.arxiv, config.enrich.openalex, config.enrich.mailto) == \
+        ("http://127.0.0.1:9/q", "http://127.0.0.1:9", "a@b.org")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("images: copy\n", ["images", "'link' or 'mirror'"]),
+    ("enrich: {arxive: x}\n", ["enrich.arxive", "enrich.arxiv"]),
+    ("enrich: {openalex: 'file:///etc'}\n", ["enrich.openalex", "http"]),
+])
+def test_enrich_and_images_mistakes(tmp_path, text, words):
+    p = tmp_path / "site.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(p)
+    for word in words:
+        assert word in str(info.value)
