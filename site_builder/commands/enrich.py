@@ -27,7 +27,6 @@ def run(args: argparse.Namespace) -> int:
     from ..enrich import store
     from ..enrich.run import Enricher
     from ..enrich.wanted import find_wanted
-    from ..net import Client
     from ..pipeline import BuildReport, read_inputs
     from .build import load
 
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(catalog.papers)} papers in {content}; {len(wanted)} to look up, "
               f"{answered} answered by an earlier run (--refresh asks again)")
-    client = Client(contact=config.enrich.mailto)
+    client = make_client(config)
     with _progress(len(wanted), enabled=not args.quiet and sys.stderr.isatty()) as advance:
         enricher = Enricher(config.enrich, client, api_key=os.environ.get(API_KEY_VARIABLE, "").strip(),
                             advance=advance)
@@ -73,6 +72,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"Wrote {target} ({len(enriched.papers)} papers, {len(enriched.unresolved)} unresolved): "
               "review it and commit it")
     return 1 if report.having("error") else 0
+
+
+def make_client(config):
+    """The HTTP client the lookups use (a seam: tests give it a fake clock)."""
+    from ..net import Client
+
+    return Client(contact=config.enrich.mailto)
 
 
 def summary(report, verbose: bool = True) -> list[str]:

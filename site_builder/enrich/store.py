@@ -148,7 +148,9 @@ def render(enriched: Enriched) -> str:
     body: dict[str, Any] = {"papers": ordered(enriched.papers)}
     if enriched.unresolved:
         body["unresolved"] = ordered(enriched.unresolved)
-    return HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    # Lists and mappings of plain values in flow style ({arxiv: …}, [a, b]) as the schema shows them.
+    return HEADER + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                              default_flow_style=None)
 
 
 def write(path: Path, enriched: Enriched) -> None:
@@ -161,6 +163,13 @@ def write(path: Path, enriched: Enriched) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class _Dumper(yaml.SafeDumper):
+    """No anchors and aliases (`&id001`): entries found the same day share one date object."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _sort_key(key: tuple[str, str]) -> tuple[int, str]:
