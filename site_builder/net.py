@@ -138,18 +138,19 @@ class Client:
             try:
                 return self._once(url, accept, limit)
             except _Retryable as exc:
-                if attempt >= self.retries:
-                    raise FetchError(url, f"{exc.reason} (gave up after {attempt + 1} tries)",
-                                     status=exc.status, retry_after=exc.retry_after) from None
-                pause = exc.retry_after if exc.retry_after is not None else self.backoff * 2 ** attempt
-                if pause > self.max_wait:
-                    raise FetchError(url, f"{exc.reason}; the server asks to wait {pause:.0f} s, longer than "
-                                          f"{self.max_wait:.0f} s: try again later",
-                                     status=exc.status, retry_after=exc.retry_after) from None
-                self.sleep(max(pause, 0.0))
-                attempt += 1
+                failure = exc
             finally:
-                self._last[host] = self.clock()
+                self._last[host] = self.clock()  # the pause to the next request counts from here
+            if attempt >= self.retries:
+                raise FetchError(url, f"{failure.reason} (gave up after {attempt + 1} tries)",
+                                 status=failure.status, retry_after=failure.retry_after)
+            pause = failure.retry_after if failure.retry_after is not None else self.backoff * 2 ** attempt
+            if pause > self.max_wait:
+                raise FetchError(url, f"{failure.reason}; the server asks to wait {pause:.0f} s, longer than "
+                                      f"{self.max_wait:.0f} s: try again later",
+                                 status=failure.status, retry_after=failure.retry_after)
+            self.sleep(max(pause, 0.0))
+            attempt += 1
 
     def _wait_turn(self, host: str) -> None:
         last = self._last.get(host)

@@ -26,6 +26,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="processes for rendering (default: the number of cores; 1 = serial)")
     p.add_argument("--clean", action="store_true", help="ignore the build cache and build everything again")
+    p.add_argument("--mirror-images", action="store_true",
+                   help="download remote figures once into the build cache and serve them from the site "
+                        "(as `images: mirror`; the only time build uses the network)")
 
 
 def load(args: argparse.Namespace):
@@ -33,6 +36,8 @@ def load(args: argparse.Namespace):
     config = load_config(config_path, required=args.config is not None)
     if args.base_url:
         config = replace(config, base_url=args.base_url)
+    if getattr(args, "mirror_images", False):
+        config = replace(config, images="mirror")
     site_root = config_path.resolve().parent if config_path.exists() else Path.cwd()
     return config, site_root
 
