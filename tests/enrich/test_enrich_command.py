@@ -238,3 +238,33 @@ def test_api_key_is_sent_but_never_printed(site, monkeypatch, capsys):
     assert any(r.query.get("api_key") == "sekrit-key" for r in apis.server.log if r.path.startswith("/works"))
     captured = capsys.readouterr()
     assert "sekrit-key" not in captured.out + captured.err
+
+
+def _reads_enriched_file() -> bool:
+    """Whether the catalog reads content/papers.enriched.yaml (the "identity" work of this round)."""
+    try:
+        from site_builder.catalog import overrides  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.xfail(not _reads_enriched_file(), strict=True,
+                   reason="the catalog does not read papers.enriched.yaml yet (identity's loader is not merged)")
+def test_a_build_after_enrich_needs_no_network_and_shows_the_values(site, tmp_path):
+    from site_builder.config import load_config
+    from site_builder.pipeline import build
+
+    apis, content, config, _ = site
+    apis.papers[0] = Paper("Spectral Pruning of Recurrent Gates", ["<b>Ada</b> Quill", "Bram Ostrow"], 2018,
+                           arxiv="1811.01234", doi="10.5555/spr.2018.7", venue="Conference on Imaginary Learning",
+                           published="2018-11-03")
+    apis.doi_routes()
+    assert enrich(content, config) == 0
+    apis.server.stop()  # the build has nobody to ask
+    report = build(content, tmp_path / "site", load_config(config), tmp_path)
+    assert not [d for d in report.diagnostics if "papers.enriched.yaml" in str(d)]
+    (page,) = [p for p in (tmp_path / "site" / "papers").glob("spectral-pruning*/index.html")]
+    html = page.read_text(encoding="utf-8")
+    assert "Conference on Imaginary Learning" in html
+    assert "&lt;b&gt;Ada&lt;/b&gt; Quill" in html and "<b>Ada</b>" not in html  # plain text in the site too
