@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     enricher.apply(enriched)
+    if report.interrupted:
+        print(f"interrupted: {len(report.outcomes)} of {len(wanted)} papers answered; they are kept, "
+              "the rest is asked next time", file=sys.stderr)
     print("\n".join(summary(report, verbose=not args.quiet)))
     if args.dry_run:
         print(f"\n--dry-run: {target} would read:\n")
@@ -71,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         store.write(target, enriched)
         print(f"Wrote {target} ({len(enriched.papers)} papers, {len(enriched.unresolved)} unresolved): "
               "review it and commit it")
+    if report.interrupted:
+        return 130
     return 1 if report.having("error") else 0
 
 

@@ -43,6 +43,7 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     answered_before: int = 0
+    interrupted: bool = False  # Ctrl-C: the outcomes are those answered until then
 
     def having(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -60,15 +61,19 @@ class Enricher:
         client.set_interval(config.openalex, openalex.INTERVAL)
 
     def run(self, wanted: list[Wanted]) -> Report:
+        """Every wanted paper's outcome; after Ctrl-C, those answered so far (`report.interrupted`)."""
         by_arxiv = [w for w in wanted if w.arxiv]
         by_doi = [w for w in wanted if not w.arxiv and w.doi]
         by_title = [w for w in wanted if not w.arxiv and not w.doi]
-        for start in range(0, len(by_arxiv), arxiv.BATCH):
-            self._arxiv_batch(by_arxiv[start:start + arxiv.BATCH])
-        for w in by_doi:
-            self._by_doi(w)
-        for w in by_title:
-            self._by_title(w)
+        try:
+            for start in range(0, len(by_arxiv), arxiv.BATCH):
+                self._arxiv_batch(by_arxiv[start:start + arxiv.BATCH])
+            for w in by_doi:
+                self._by_doi(w)
+            for w in by_title:
+                self._by_title(w)
+        except KeyboardInterrupt:
+            self.report.interrupted = True
         return self.report
 
     def apply(self, enriched: Enriched) -> None:

@@ -268,3 +268,23 @@ def test_a_build_after_enrich_needs_no_network_and_shows_the_values(site, tmp_pa
     html = page.read_text(encoding="utf-8")
     assert "Conference on Imaginary Learning" in html
     assert "&lt;b&gt;Ada&lt;/b&gt; Quill" in html and "<b>Ada</b>" not in html  # plain text in the site too
+
+
+def test_ctrl_c_keeps_what_was_answered(site, monkeypatch, capsys):
+    from site_builder.enrich import run as run_module
+
+    apis, content, config, _ = site
+    real = run_module.Enricher._by_title
+    calls = []
+
+    def interrupted(self, wanted):
+        calls.append(wanted.title)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, wanted)
+
+    monkeypatch.setattr(run_module.Enricher, "_by_title", interrupted)
+    assert enrich(content, config) == 130
+    papers, _ = entries(content)
+    assert ("arxiv", "1811.01234") in papers and ("doi", "10.5555/wscb.16") in papers  # answered before Ctrl-C
+    assert "interrupted" in capsys.readouterr().err
