@@ -13,9 +13,9 @@ from typing import Callable, Iterable
 
 from ..config import SiteConfig
 from ..net import Client, FetchError, host_of
+from ..output.svgsafe import svg_problem
 from .sniff import sniff
 from .store import ImageStore, store_dir
-from .svg import unsafe_reason
 
 FIGURE_DIR = "assets/figures"
 FAILED = "figure not mirrored"  # every mirroring warning starts so (pipeline.py: such a build is not "unchanged")
@@ -80,9 +80,9 @@ def _fetch(client: Client, url: str, store: ImageStore, limit: int) -> tuple[str
     if ext is None:
         return None, f"served as {served_as} but its bytes are not an image type the site serves"
     if ext == "svg":
-        reason = unsafe_reason(response.body)
-        if reason:
-            return None, f"an SVG that is not inert ({reason})"
+        problem = svg_problem(response.body)  # the content folder's SVGs pass the same check
+        if problem:
+            return None, f"an SVG that is not inert: it {problem}"
     return store.add(url, response.body, ext), ""
 
 

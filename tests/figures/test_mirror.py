@@ -121,7 +121,7 @@ def test_what_cannot_be_mirrored_stays_remote_with_a_warning(tmp_path, fake_serv
     failed = sorted(w for w in report.render_warnings if w.startswith(MIRROR_FAILED))
     assert len(failed) == 5 and all("the remote URL is kept" in w for w in failed)
     text = " ".join(failed)
-    for words in ("served as text/html", "bytes are not an image", "not inert (it has an event handler",
+    for words in ("served as text/html", "bytes are not an image", "not inert: it has an event handler",
                   "over the 1,048,576-byte limit", "HTTP 404"):
         assert words in text
     assert not (out / "assets" / "figures").exists()
