@@ -24,6 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: the readers, the catalog and the network code would slow every other command's start.
     from ..catalog import build_catalog
+    from ..catalog import overrides as paper_overrides
     from ..enrich import store
     from ..enrich.run import Enricher
     from ..enrich.wanted import find_wanted
@@ -49,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
 
     read = BuildReport()
     records, collections = read_inputs(content, read, config.max_input_mb * 1024 * 1024)
-    catalog = build_catalog(records, collections, config)
+    # papers.yaml applies, as in a build; the enriched file does not: what a paper lacks is judged
+    # without it (the file's own entries decide what is not asked again, and --refresh asks anew).
+    overrides = paper_overrides.load(content)
+    overrides.entries = overrides.user
+    catalog = build_catalog(records, collections, config, overrides)
     wanted, answered = find_wanted(catalog, enriched, user_entries, refresh=args.refresh)
     if not args.quiet:
         print(f"{len(catalog.papers)} papers in {content}; {len(wanted)} to look up, "

@@ -105,6 +105,8 @@ def read(text: str, name: str) -> ReadResult:
         first_published=date("first_published"),
         abstract=str(data.get("abstract") or "").strip(),
         links=_safe_links(data.get("links") or {}, name, result),
+        # where each value came from, when the record was exported from a scrape (`import`)
+        sources={str(k): str(v) for k, v in (data.get("metadata_sources") or {}).items() if v is not None},
     )
     source = str(data.get("source") or "markdown")
     if source not in SOURCES:
@@ -127,6 +129,7 @@ def read(text: str, name: str) -> ReadResult:
         paper=paper,
         source_url=_safe_links({"source_url": data["source_url"]}, name, result).get("source_url") if "source_url" in data else None,
         contributor=data.get("contributor"),
+        editor=data.get("editor"),
         collection=collection,
         date=date("date"),
         comments=int(comments) if isinstance(comments, int) else None,
@@ -208,7 +211,7 @@ _LIST = (list, str)
 _SHAPES: dict[str, tuple[type, ...]] = {
     "title": _SCALAR, "venue": _SCALAR, "year": (int, str), "metadata_source": _SCALAR,
     "first_published": _SCALAR, "abstract": _SCALAR, "id": _SCALAR, "source": (str,), "markup": (str,),
-    "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
+    "source_url": (str,), "contributor": _SCALAR, "editor": _SCALAR, "metadata_sources": (dict,), "collection": _SCALAR, "date": _SCALAR,
     "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
     "revision": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
     "aliases": _LIST,
@@ -264,11 +267,13 @@ def dump(record: SummaryRecord) -> str:
         "first_published": meta.first_published,
         "abstract": meta.abstract,
         "links": meta.links,
+        "metadata_sources": meta.sources,
         "source": record.source,
         "markup": record.markup,
         "origins": record.origins,
         "source_url": record.source_url,
         "contributor": record.contributor,
+        "editor": record.editor,
         "collection": record.collection,
         "date": record.date,
         "comments": record.comments,
