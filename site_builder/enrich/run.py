@@ -20,7 +20,7 @@ from ..config import EnrichConfig
 from ..net import Client, FetchError
 from . import arxiv, openalex
 from .store import Enriched, paper_entry, unresolved_entry
-from .titles import choose
+from .titles import choose, describe, unrelated
 from .wanted import Wanted
 from .work import Work
 
@@ -158,6 +158,9 @@ class Enricher:
 
     # -- plumbing ---------------------------------------------------------------------------
     def _found(self, wanted: Wanted, work: Work, source: str) -> Outcome:
+        if unrelated(wanted.title, work.title):  # asked by id, answered with another paper: reported, not taken
+            return Outcome(wanted, AMBIGUOUS, f"the {source.split('+')[0]} answer for its id has another title",
+                           candidates=describe([work]))
         entry = paper_entry(wanted.match, work, source, self.today)
         return Outcome(wanted, FOUND, work.title, entry=entry, source=source)
 

@@ -61,6 +61,13 @@ def near(a: str, b: str) -> bool:
     return fuzz.ratio(na, nb) >= DOUBT or (len(short.split()) >= 4 and long_.startswith(short))
 
 
+def unrelated(known: str, found: str) -> bool:
+    """An answer by id whose title shares no word of four letters or more with the paper's: the id is
+    probably not this paper's (a cited paper's link, say). A short or renamed title still shares one."""
+    words = {w for w in normalise(known).split() if len(w) >= 4}
+    return bool(words) and not words & set(normalise(found).split()) and not near(known, found)
+
+
 @dataclass
 class Verdict:
     work: Work | None = None
@@ -76,7 +83,7 @@ def choose(title: str, works: list[Work], *, year: int | None = None, authors: l
         return Verdict(work=_best_version(groups[0]))
     doubtful = [w for w in works if w in taken or near(title, w.title)]
     if groups or doubtful:
-        return Verdict(reason="ambiguous", candidates=_describe(fitting if len(groups) > 1 else doubtful))
+        return Verdict(reason="ambiguous", candidates=describe(fitting if len(groups) > 1 else doubtful))
     return Verdict(reason="not-found")
 
 
@@ -128,7 +135,7 @@ def _best_version(works: list[Work]) -> Work:
     return best
 
 
-def _describe(works: list[Work]) -> list[str]:
+def describe(works: list[Work]) -> list[str]:
     out = []
     for w in works[:5]:
         bits = [str(w.year)] if w.year else []

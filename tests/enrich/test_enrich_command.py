@@ -131,17 +131,19 @@ def test_a_second_run_asks_nothing_and_changes_no_byte(site):
 
 def test_papers_yaml_answers_are_not_asked_and_its_ids_are_used(site):
     apis, content, config, _ = site
+    apis.papers.append(Paper("Lattice Gardens for Robust Control of Imaginary Plants", ["Iva Penn"], 2017,
+                             arxiv="1705.07777", published="2017-05-20"))
     (content / "papers.yaml").write_text(
         "papers:\n"
         "  - match: {title: Observations on a Paper That Does Not Exist Anywhere}\n"
         "    authors: [Me]\n    year: 2001\n    venue: My Notebook\n    links: {doi: 'https://doi.org/10.1000/x'}\n"
         "  - match: {title: 'Lattice Gardens for Robust Control of'}\n"
-        "    links: {arxiv: 'https://arxiv.org/abs/2003.05555'}\n", encoding="utf-8")
+        "    links: {arxiv: 'https://arxiv.org/abs/1705.07777'}\n", encoding="utf-8")
     before = (content / "papers.yaml").read_bytes()
     assert enrich(content, config) == 0
     papers, unresolved = entries(content)
     assert not any("observations" in str(k).lower() for k in [*papers, *unresolved])
-    assert ("arxiv", "2003.05555") in papers  # asked by the id the user gave
+    assert ("arxiv", "1705.07777") in papers  # asked by the id the user gave
     assert (content / "papers.yaml").read_bytes() == before
 
 
@@ -281,3 +283,14 @@ def test_ctrl_c_keeps_what_was_answered(site, monkeypatch, capsys):
     papers, _ = entries(content)
     assert ("arxiv", "1811.01234") in papers and ("doi", "10.5555/wscb.16") in papers  # answered before Ctrl-C
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_an_id_answered_with_another_title_is_reported_not_taken(site):
+    apis, content, config, _ = site
+    apis.papers.append(Paper("Quantum Gardening Handbook", ["Zed Root"], 2019, arxiv="1999.99999",
+                             published="2019-09-09"))
+    assert enrich(content, config) == 0
+    papers, unresolved = entries(content)
+    assert ("arxiv", "1999.99999") not in papers
+    entry = unresolved[("arxiv", "1999.99999")]
+    assert entry["reason"] == "ambiguous" and entry["candidates"][0].startswith("Quantum Gardening Handbook (2019")

@@ -80,3 +80,13 @@ def test_what_we_know_vetoes_a_hit():
     assert choose("Warm Starts for Cold Bandits", [hit], year=2009).work is None  # years apart
     assert choose("Warm Starts for Cold Bandits", [hit], authors=["Someone Else"]).work is None
     assert choose("Warm Starts for Cold Bandits", [hit], year=2017, authors=["Moor, Dita"]).work is hit
+
+
+def test_an_answer_by_id_with_an_unrelated_title():
+    from site_builder.enrich.titles import unrelated
+
+    assert unrelated("A Vanished Preprint", "Quantum Gardening Handbook")
+    # a wiki page's short name for the paper still shares a word with the real title
+    assert not unrelated("Tensorised Gates", "Wider and Cheaper: Tensorised Recurrent Gates for Sequences")
+    assert not unrelated("Spectral Pruning of Recurrent Gates", "Spectral pruning of recurrent gates")
+    assert not unrelated("", "Anything")  # nothing to compare with
