@@ -33,6 +33,11 @@ def valid_id(identifier: str) -> bool:
     return bool(_VALID_ID.match(identifier))
 
 
+def canonical_id(identifier: str) -> str:
+    """The id as the API answers with it: old-style ids lose their subject class (math.GT/0309136 -> math/0309136)."""
+    return re.sub(r"^([a-z\-]+)\.[a-z]{2}/", r"\1/", identifier.strip(), flags=re.I).lower()
+
+
 def query(base: str, ids: list[str]) -> tuple[str, dict[str, str]]:
     """The URL and parameters asking for these ids (max_results must cover them: it defaults to 10)."""
     return base, {"id_list": ",".join(ids), "max_results": str(len(ids))}

@@ -88,7 +88,7 @@ class Enricher:
 
     # -- the three kinds of question ----------------------------------------------------
     def _arxiv_batch(self, batch: list[Wanted]) -> None:
-        ids = [w.arxiv for w in batch if w.arxiv]
+        ids = list(dict.fromkeys(arxiv.canonical_id(w.arxiv) for w in batch if w.arxiv))
         url, params = arxiv.query(self.config.arxiv, ids)
         data = self._get("arXiv", url, params, "application/atom+xml")
         if data is None:
@@ -97,10 +97,10 @@ class Enricher:
             return
         works, warnings = arxiv.parse(data)
         self.report.warnings += warnings
-        found = {w.arxiv.lower(): w for w in works if w.arxiv}
+        found = {arxiv.canonical_id(w.arxiv): w for w in works if w.arxiv}
         unusable = not works and warnings
         for w in batch:
-            work = found.get((w.arxiv or "").lower())
+            work = found.get(arxiv.canonical_id(w.arxiv or ""))
             if work is not None:
                 self._done(self._completed(w, work))
             elif unusable:

@@ -90,3 +90,9 @@ def test_openalex_malformed_json_is_a_warning():
 def test_openalex_title_request_keeps_filter_syntax_out():
     url, params = openalex.title_request("https://api.openalex.org/", "A: B, C|D!")
     assert url == "https://api.openalex.org/works" and params["filter"] == "title.search:A B C D"
+
+
+def test_old_style_ids_are_asked_as_the_api_answers_them():
+    assert arxiv.canonical_id("math.GT/0309136") == "math/0309136"
+    assert arxiv.canonical_id("hep-th/9901001") == "hep-th/9901001"
+    assert arxiv.canonical_id("1811.01234") == "1811.01234"
