@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
+IMAGE_MODES = ("link", "mirror")
 
 
 class ConfigError(Exception):
@@ -51,6 +52,16 @@ class MathJaxConfig:
     self_host: bool = False
     # Folder holding node_modules/mathjax and node_modules/@mathjax (relative to the site root).
     npm_root: str = "."
+
+
+@dataclass
+class EnrichConfig:
+    """Where `site-builder enrich` asks (tests and mirrors point these elsewhere)."""
+
+    arxiv: str = field(default="https://export.arxiv.org/api/query", metadata={"check": absolute_url})
+    openalex: str = field(default="https://api.openalex.org", metadata={"check": absolute_url})
+    # A contact address: OpenAlex's polite pool, and the User-Agent of every request.
+    mailto: str = ""
 
 
 @dataclass
@@ -92,6 +103,12 @@ class SiteConfig:
     max_input_mb: int = 50
     # Put records marked `draft: true` on the site (with a "Draft" badge); `--drafts` sets it.
     drafts: bool = False
+    # Remote figures: "link" hot-links them; "mirror" downloads each once into the build
+    # cache and serves it from the site (the only network use of `build`, and only then).
+    images: Literal["link", "mirror"] = "link"  # IMAGE_MODES
+    # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
+    images_max_mb: int = 20
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
 
     @property
     def root_url(self) -> str:

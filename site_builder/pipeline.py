@@ -13,6 +13,8 @@ from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
+MIRROR_FAILED = "figure not mirrored"  # = figures.mirror.FAILED, not imported: `build` with nothing to do starts fast
+
 if TYPE_CHECKING:
     from .catalog import Catalog
 
@@ -155,7 +157,11 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     catalog = build_catalog(records, collections, config, overrides)
     report.diagnostics += overrides.diagnostics
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
-                                            progress=step.stage("summaries", len(catalog.summaries)))
+                                            progress=step.stage("summaries", len(catalog.summaries)),
+                                            figure_progress=step.stage("figures", None) if config.images == "mirror"
+                                            else None)
+    if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
+        inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
     report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex

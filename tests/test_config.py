@@ -25,6 +25,9 @@ def test_values_are_read(tmp_path):
     ("page_size: many\n", ["page_size", "whole number"]),
     ("topics: [{topic: X, matches: [y]}]\n", ["topics[0]", "matches"]),
     ("title: [unclosed\n", ["invalid YAML", ":1:"]),
+    ("images: copy\n", ["images", "'link' or 'mirror'"]),
+    ("enrich: {arxive: x}\n", ["enrich.arxive", "enrich.arxiv"]),
+    ("enrich: {openalex: 'file:///etc'}\n", ["enrich.openalex", "http"]),
 ])
 def test_mistakes_name_the_key(tmp_path, text, words):
     p = tmp_path / "site.yaml"
@@ -131,3 +134,15 @@ def test_validation_is_generic_for_keys_added_later():
             build_section(Extra, data, "f.yaml", "extra.")
         assert all(w in str(err.value) for w in words), str(err.value)
         assert "f.yaml: 'extra." in str(err.value)
+
+
+def test_enrich_and_images_keys(tmp_path):
+    p = tmp_path / "site.yaml"
+    assert load_config(p).images == "link" and load_config(p).enrich.arxiv == "https://export.arxiv.org/api/query"
+    p.write_text("images: mirror\nimages_max_mb: 3\n"
+                 "enrich: {arxiv: 'http://127.0.0.1:9/q', openalex: 'http://127.0.0.1:9', mailto: a@b.org}\n",
+                 encoding="utf-8")
+    config = load_config(p)
+    assert (config.images, config.images_max_mb) == ("mirror", 3)
+    assert (config.enrich.arxiv, config.enrich.openalex, config.enrich.mailto) == \
+        ("http://127.0.0.1:9/q", "http://127.0.0.1:9", "a@b.org")

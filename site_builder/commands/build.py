@@ -32,6 +32,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_jobs_option(p)
     add_drafts_option(p)
     add_cache_options(p)
+    p.add_argument("--mirror-images", action="store_true",
+                   help="download remote figures once into the build cache and serve them from the site "
+                        "(as `images: mirror`; the only time build uses the network)")
 
 
 def add_cache_options(p: argparse.ArgumentParser) -> None:
@@ -50,6 +53,8 @@ def load(args: argparse.Namespace):
         config = with_values(config, "--base-url", base_url=args.base_url)
     if getattr(args, "drafts", False):  # deploy has no --drafts: what is published is never a draft
         config = with_values(config, "--drafts", drafts=True)
+    if getattr(args, "mirror_images", False):
+        config = with_values(config, "--mirror-images", images="mirror")
     site_root = config_path.resolve().parent if config_path.exists() else Path.cwd()
     return config, site_root
 
