@@ -35,6 +35,8 @@ from typing import Iterator, NoReturn
 
 import cbor2
 
+from .confine import Folder
+
 
 class SearchIndexError(Exception):
     """Pagefind could not index the site; the message says why."""
@@ -272,14 +274,15 @@ def _load(path: Path):
     return cbor2.loads(raw[len(_MARKER):])
 
 
-def _store(folder: Path, prefix: str, data, digits: int, suffix: str) -> str:
+def _store(bundle: Folder, folder: str, prefix: str, data, digits: int, suffix: str) -> str:
     """Write `data` as a Pagefind index file named by its content; returns the name's hash part."""
     body = cbor2.dumps(data)
     digest = hashlib.sha256(body).hexdigest()
-    while (folder / f"{prefix}{digest[:digits]}{suffix}").exists():  # a (very unlikely) clash
+    where = f"{folder}/" if folder else ""
+    while os.path.lexists(bundle.path(f"{where}{prefix}{digest[:digits]}{suffix}")):  # a (very unlikely) clash
         digits += 1
     name = f"{prefix}{digest[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(_MARKER + body, mtime=0))
+    bundle.write(f"{where}{name}{suffix}", gzip.compress(_MARKER + body, mtime=0))
     return name
 
 
@@ -292,6 +295,7 @@ def stabilise_filters(bundle: Path) -> None:
     """
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    folder = Folder(bundle)
     for language, info in sorted(entry["languages"].items()):
         meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _load(meta_file)
@@ -303,9 +307,9 @@ def stabilise_filters(bundle: Path) -> None:
             loaded.append((name, _load(filter_file)))
             filter_file.unlink()  # all old files go first, so no new name clashes with one
         meta[_META_FILTERS] = [
-            [name, _store(bundle / "filter", f"{language}_", [key, sorted(values, key=lambda v: v[0])], 7, ".pf_filter")]
+            [name, _store(folder, "filter", f"{language}_", [key, sorted(values, key=lambda v: v[0])], 7, ".pf_filter")]
             for name, (key, values) in loaded
         ]
         meta_file.unlink()
-        info["hash"] = _store(bundle, f"pagefind.{language}_", meta, 10, ".pf_meta").removeprefix("pagefind.")
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        info["hash"] = _store(folder, "", f"pagefind.{language}_", meta, 10, ".pf_meta").removeprefix("pagefind.")
+    folder.replace("pagefind-entry.json", json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

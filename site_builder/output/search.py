@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
+from .confine import Folder
 from .pagefind import IndexerRun, Record, SearchIndexError, executable, run_indexers
 
 if TYPE_CHECKING:
@@ -177,26 +178,36 @@ def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, 
             todo.append((part, dest))
     runs = run_indexers(todo, config.language, parallel=jobs)
     manifest = {"filters": list(FILTERS), "parts": [{"path": part_path(j), "digest": d} for j, d in enumerate(digests)]}
-    (bundle / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    Folder(bundle).write(MANIFEST, json.dumps(manifest, sort_keys=True).encode("utf-8"))
     return runs
 
 
 def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
-    """Hard-link (or copy) a part's files from the published bundle; False if it is not complete there."""
+    """Hard-link (or copy) a part's files from the published bundle; False, having written nothing,
+    if it is not a plain, complete part there (a symlink in it is not followed but refused)."""
     if not (src / "pagefind-entry.json").is_file():
         return False
-    dest.mkdir(parents=True, exist_ok=True)
-    for folder, dirs, files in os.walk(src):
-        rel = Path(folder).relative_to(src)
-        if top and rel == Path("."):
+    files: list[str] = []
+    for folder, dirs, names in os.walk(src):
+        rel = Path(folder).relative_to(src).as_posix()
+        if top and rel == ".":
             dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d)]
-            files = [f for f in files if f != MANIFEST]
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(Path(folder) / name, dest / rel / name)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(Path(folder) / name, dest / rel / name)
+            names = [n for n in names if n != MANIFEST]
+        prefix = "" if rel == "." else f"{rel}/"
+        for name in dirs + names:
+            if os.path.islink(os.path.join(folder, name)):
+                return False
+        files += [prefix + name for name in names]
+    dest.mkdir(parents=True, exist_ok=True)
+    target = Folder(dest)
+    for rel in sorted(files):
+        parent = rel.rpartition("/")[0]
+        if parent:
+            target.mkdir(parent)
+        try:
+            target.link(src / rel, rel)
+        except OSError:  # a file system without hard links
+            target.copy(src / rel, rel)
     return True
 
 
@@ -218,7 +229,7 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
         return None
     staging = Path(tempfile.mkdtemp(prefix=_temporary_prefix(output), dir=output.parent))
     try:
-        (staging / _MARKER).write_text(str(os.getpid()), encoding="utf-8")
+        Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
         bundle = staging / BUNDLE_DIR
         write_search_index(records, bundle, config, previous=current, jobs=jobs)
     except BaseException:

@@ -314,3 +314,22 @@ def test_an_index_in_parts_is_deterministic_and_unchanged_parts_are_linked(tmp_p
     assert {p: p.stat().st_ino for p in (site / "pagefind").rglob("*.pf_fragment")}.keys() == inodes.keys()
     assert all(p.stat().st_ino != ino for p, ino in inodes.items())
     assert bundle_files(site) == bundle_files(tmp_path / "again")
+
+
+def test_a_symlink_in_the_published_index_is_not_reused(tmp_path, monkeypatch):
+    from site_builder.config import load_config
+    from site_builder.output import search
+    from tests.conftest import CONTENT
+
+    monkeypatch.setattr(search, "PART_CHARS", 2000)
+    config = load_config(ROOT / "site.yaml")
+    config.mathjax.self_host = False
+    site = tmp_path / "site"
+    build(CONTENT, site, config, tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site", encoding="utf-8")
+    (site / "pagefind" / "part-1" / "fragment" / "en_planted.pf_fragment").symlink_to(secret)
+    kept = {p: p.stat().st_ino for p in (site / "pagefind").glob("fragment/*.pf_fragment")}  # part 0: reused
+    build(CONTENT, site, config, tmp_path)
+    assert not any(p.is_symlink() for p in (site / "pagefind").rglob("*"))
+    assert {p: p.stat().st_ino for p in (site / "pagefind").glob("fragment/*.pf_fragment")} == kept
