@@ -282,15 +282,24 @@ def bundle_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site / "pagefind").as_posix(): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
 
 
-def test_an_index_in_parts_is_deterministic_and_unchanged_parts_are_linked(tmp_path, monkeypatch):
-    """Issue 29: parts of PART_CHARS, each its own bundle; a rebuild links the parts whose records are the same."""
+@pytest.fixture
+def in_parts(monkeypatch) -> SiteConfig:
+    """The sample site's config, with parts small enough to split its index into three or more."""
     from site_builder.config import load_config
     from site_builder.output import search
-    from tests.conftest import CONTENT
 
     monkeypatch.setattr(search, "PART_CHARS", 2000)
     config = load_config(ROOT / "site.yaml")
     config.mathjax.self_host = False
+    return config
+
+
+def test_an_index_in_parts_is_deterministic_and_unchanged_parts_are_linked(tmp_path, in_parts):
+    """Issue 29: parts of PART_CHARS, each its own bundle; a rebuild links the parts whose records are the same."""
+    from site_builder.output import search
+    from tests.conftest import CONTENT
+
+    config = in_parts
     site = tmp_path / "site"
     build(CONTENT, site, config, tmp_path)
     manifest = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
@@ -316,14 +325,10 @@ def test_an_index_in_parts_is_deterministic_and_unchanged_parts_are_linked(tmp_p
     assert bundle_files(site) == bundle_files(tmp_path / "again")
 
 
-def test_a_symlink_in_the_published_index_is_not_reused(tmp_path, monkeypatch):
-    from site_builder.config import load_config
-    from site_builder.output import search
+def test_a_symlink_in_the_published_index_is_not_reused(tmp_path, in_parts):
     from tests.conftest import CONTENT
 
-    monkeypatch.setattr(search, "PART_CHARS", 2000)
-    config = load_config(ROOT / "site.yaml")
-    config.mathjax.self_host = False
+    config = in_parts
     site = tmp_path / "site"
     build(CONTENT, site, config, tmp_path)
     secret = tmp_path / "secret.txt"

@@ -15,11 +15,7 @@ import pytest
 from site_builder.config import load_config
 from site_builder.pipeline import build
 from tests.conftest import ROOT
-from tests.robustness.inputs import md_record
-from tests.robustness.test_atomic_output import sigkill_at, snapshot
-
-RECORDS = 300
-
+from tests.robustness.test_atomic_output import sigkill_at, snapshot, write_records
 
 def run_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen(
@@ -44,11 +40,8 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("atomic-search")
     content = root / "content"
     content.mkdir()
-    for n in range(RECORDS):
-        body = f"Summary number {n} of a generated site about topic{n % 20}.\n\n" + "A paragraph of words to index. " * 60
-        (content / f"r{n:03}.md").write_text(md_record(f"Generated Paper {n}", body, year=str(1990 + n % 30),
-                                                       authors=f"[Author {n % 50}]", keywords=f"[topic{n % 20}]"),
-                                             encoding="utf-8")
+    write_records(content, lambda n: f"Summary number {n} of a generated site about topic{n % 20}.\n\n"
+                  + "A paragraph of words to index. " * 60)
     (root / "site.yaml").write_text("title: Atomic search\nmathjax:\n  self_host: false\n", encoding="utf-8")
     age(content)
     first = run_build(root)
