@@ -338,3 +338,20 @@ def test_a_symlink_in_the_published_index_is_not_reused(tmp_path, in_parts):
     build(CONTENT, site, config, tmp_path)
     assert not any(p.is_symlink() for p in (site / "pagefind").rglob("*"))
     assert {p: p.stat().st_ino for p in (site / "pagefind").glob("fragment/*.pf_fragment")} == kept
+
+
+def test_repeated_indexer_runs_give_the_same_complete_bundle(tmp_path):
+    """The service's last writes used to be cut short about once in ten runs; now every run is whole and equal."""
+    from site_builder.output.pagefind import Indexer, Record
+
+    words = "normal batch layer gradient attention whitening sparse graph policy reward".split()
+    records = [Record(f"/papers/p{i:03}/", " ".join(words[(i * j) % 10] for j in range(300)),
+                      {"title": f"Paper {i}", "year": str(2000 + i % 20)},
+                      {"year": [str(2000 + i % 20)], "topic": [words[i % 10], words[(i + 3) % 10]]})
+               for i in range(120)]
+    runs = []
+    for n in range(10):
+        bundle = tmp_path / f"run{n}"
+        assert Indexer(records, bundle, "en").start().finish() == len(records)  # verified inside
+        runs.append({p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()})
+    assert all(run == runs[0] for run in runs)
