@@ -36,13 +36,17 @@ from site_builder.pipeline import BuildReport, read_inputs  # noqa: E402
 
 
 def catalog_of(site: Path, config, jobs: int):
+    """The rendered catalog, made as pipeline.build makes it."""
     from site_builder.catalog import build_catalog
+    from site_builder.catalog import overrides as paper_overrides
     from site_builder.render.summaries import render_catalog
 
     cache = BuildCache.open(site)
     cache.load_tables()
     records, collections = read_inputs(site / "content", BuildReport(), config.max_input_mb * 1024 * 1024, cache, jobs)
-    catalog = build_catalog(records, collections, config)
+    if not config.drafts:
+        records = [r for r in records if not r.draft]
+    catalog = build_catalog(records, collections, config, paper_overrides.load(site / "content"))
     render_catalog(catalog, config, site, cache=cache, jobs=jobs)
     return catalog
 
