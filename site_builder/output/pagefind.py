@@ -11,7 +11,9 @@ files seen about once in ten builds before). Here the process is ended by a
 message that is not base64: Pagefind's stdin thread then returns instead of
 calling exit(), the service loop ends, and the tokio runtime, as it shuts down,
 waits for every pending write (pagefind/src/service/mod.rs, 1.5.2). The bundle
-is then checked: every gzip file must decompress whole.
+is then checked: every gzip file must decompress whole, and it must hold every
+record. (Closing stdin instead would not do: on end of input the service calls
+exit() at once, which is what an indexer orphaned by a killed build should do.)
 
 Pagefind 1.5 also writes the filter indexes from hash maps, so their byte order
 (and file names) change from run to run (upstream issue #638);
