@@ -213,6 +213,7 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     record.collection = record.collection or course
     record.presenter = row.presenter or None
     record.presented_on = row.date
+    record.presented_order = row.position
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)
