@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+from functools import lru_cache
+from html import escape, unescape
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 from markupsafe import Markup
@@ -65,17 +66,33 @@ def _prefix(s: Summary) -> str:
 
 def headings(html: str) -> list[Heading]:
     """The headings of a summary's HTML (already prefixed), in order."""
-    out = []
-    for m in _HEADING.finditer(html):
-        inner = _INNER_ID.sub("", _LINK_TAG.sub("", _NOTE_REF.sub("", m.group(4)))).strip()
-        out.append(Heading(int(m.group(1)), m.group(2), inner))
-    return out
+    return _view(html, "")[1]
+
+
+@lru_cache(maxsize=32)  # a page asks for a summary's outline, then for its HTML: one pass serves both
+def _view(html: str, prefix: str) -> tuple[Markup, list[Heading]]:
+    """The HTML as a page shows it (ids prefixed, anchors after the headings) and its headings."""
+    found: list[Heading] = []
+
+    def anchored(m: re.Match) -> str:
+        inner = m.group(4)
+        if "<" in inner:  # markup inside the heading (most have none)
+            inner = _NOTE_REF.sub("", inner)
+            shown, name = _INNER_ID.sub("", _LINK_TAG.sub("", inner)).strip(), " ".join(unescape(_TAG.sub("", inner)).split())
+        else:
+            shown, name = inner.strip(), " ".join(unescape(inner).split())
+        found.append(Heading(int(m.group(1)), m.group(2), shown))
+        name = name or "this section"
+        return (f'<div class="heading">{m.group(0)}<a class="heading-anchor" href="#{m.group(2)}" '
+                f'aria-label="Link to section: {escape(name)}">#</a></div>')
+
+    return Markup(_HEADING.sub(anchored, prefixed(html, prefix))), found
 
 
 def outline(s: Summary) -> list[tuple[str, Markup, list[tuple[str, Markup]]]]:
     """The table of contents of a summary: (id, content, sub-sections as (id, content)) per
     top-level section; [] when the summary has fewer than three headings: a short one needs none."""
-    found = [h for h in headings(prefixed(s.html, _prefix(s))) if h.level in TOC_LEVELS]
+    found = [h for h in _view(s.html, _prefix(s))[1] if h.level in TOC_LEVELS]
     if len(found) < TOC_MIN_HEADINGS:
         return []
     top = min(h.level for h in found)
@@ -91,14 +108,7 @@ def outline(s: Summary) -> list[tuple[str, Markup, list[tuple[str, Markup]]]]:
 def summary_html(s: Summary) -> Markup:
     """The summary's HTML as a page shows it: ids unique in the page, and each heading with an
     anchor link after it (shown on hover and focus; its accessible name says which section)."""
-    html = prefixed(s.html, _prefix(s))
-
-    def anchored(m: re.Match) -> str:
-        name = " ".join(_TAG.sub("", _NOTE_REF.sub("", m.group(4))).split()) or "this section"
-        return (f'<div class="heading">{m.group(0)}<a class="heading-anchor" href="#{m.group(2)}" '
-                f'aria-label="Link to section: {escape(name)}">#</a></div>')
-
-    return Markup(_HEADING.sub(anchored, html))
+    return _view(s.html, _prefix(s))[0]
 
 
 def summary_heading(s: Summary) -> str:

@@ -27,7 +27,7 @@ from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
 from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
-from .pages import SORTS, Page, build_pages
+from .pages import SORTS, Page, build_pages, memoized
 from .search import index_search
 from .swap import swap_in
 from .staging import Stager, record_outputs
@@ -76,7 +76,7 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
     )
     install_filters(env, catalog, config)
     reading.install(env)
-    sequences.install(env, catalog, SORTS[0][3])
+    sequences.install(env, catalog, memoized(SORTS)[0][3])  # each entry's key once, whatever terms it is in
     partials.install(env)
     seo.install(env, catalog, config, canonical, related)
     return env

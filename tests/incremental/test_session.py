@@ -161,3 +161,17 @@ def test_config_change_is_a_full_build(site: Path) -> None:
     session.build(cfg2)
     assert session.last_mode == "full"
     assert tree(site / "out") == clean_build(site, cfg2)
+
+
+def test_edit_that_adds_a_section_brings_in_the_contents(site: Path) -> None:
+    """A third heading makes a table of contents appear (and the reading time grow): same bytes as clean."""
+    cfg = config()
+    session = start(site, cfg)
+    target = site / "content" / "summaries" / "dropout.md"
+    page = site / "out" / "papers" / "dropout-a-simple-way-to-prevent-neural-networks-from-overfitting" / "index.html"
+    assert 'class="toc"' not in page.read_text(encoding="utf-8")
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\n## A third section\n\n" + "Words that make the summary longer to read. " * 60 + "\n")
+    assert_incremental_and_exact(site, session, cfg)
+    html = page.read_text(encoding="utf-8")
+    assert 'class="toc"' in html and 'href="#a-third-section"' in html and "3 min read" in html

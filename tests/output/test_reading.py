@@ -257,6 +257,9 @@ def test_anchor_names_the_section_without_the_footnote_mark():
     html = summary_html(make_summary("s1", LONG))
     assert 'aria-label="Link to section: B"' in html and 'aria-label="Link to section: A \\(x\\)"' in html
     assert html.count('class="heading-anchor"') == 4
+    escaped = summary_html(make_summary("s2", '<h3 id="q">Q &amp; A &lt;b&gt;</h3><h4 id="r"><em>R &amp; S</em></h4>'))
+    assert 'aria-label="Link to section: Q &amp; A &lt;b&gt;"' in escaped  # escaped once, not twice
+    assert 'aria-label="Link to section: R &amp; S"' in escaped
 
 
 def test_headings_of_several_summaries_are_told_apart():
