@@ -46,7 +46,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     the pickled result, which the cache keeps anyway). `max_bytes`: the readers' default when None.
     """
     from .parallel import map_indexed  # both imported here, as build's own imports are (below)
-    from .readers import DEFAULT_MAX_BYTES, input_files, read_file
+    from .readers import DEFAULT_MAX_BYTES, read_file
+    from .readers.tree import walk_content
 
     if max_bytes is None:
         max_bytes = DEFAULT_MAX_BYTES
@@ -55,19 +56,25 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     if not content.is_dir():
         raise FileNotFoundError(f"content folder not found: {content}")
     cache = cache or BuildCache.memory()
-    files = [(path, path.relative_to(content).as_posix()) for path in input_files(content)]
+    tree = walk_content(content)  # symlinks out of the folder, special files, unreadable folders: reported
+    report.diagnostics += tree.diagnostics
+    files = [(path, rel) for rel, path in tree.inputs]
     found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
     todo = [i for i, r in enumerate(found) if r is None]
 
     def read(k: int) -> tuple[tuple, str, bytes]:
         path, rel = files[todo[k]]
-        st = os.stat(path)  # before reading: an edit in between is seen next time
-        h = cache.file_hash(path, rel, st)[0]
+        try:
+            st = os.stat(path)  # before reading: an edit in between is seen next time
+            h = cache.file_hash(path, rel, st)[0]
+        except OSError:  # unreadable: read_file says so, and nothing is cached
+            return (), "", pickle.dumps(read_file(path, rel, max_bytes=max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
         result = read_file(path, rel, max_bytes=max_bytes)
         return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
     for i, (st, h, blob) in zip(todo, map_indexed(read, len(todo), jobs)):
-        cache.put("reads", files[i][1], (st, h, max_bytes, blob))
+        if h:
+            cache.put("reads", files[i][1], (st, h, max_bytes, blob))
         found[i] = pickle.loads(blob)
     for result in found:
         assert result is not None
@@ -83,8 +90,11 @@ def _read_from_cache(path: Path, rel: str, max_bytes: int, cache: BuildCache) ->
     old = cache.old["reads"].get(rel)
     if old is None or old[2] != max_bytes:
         return None
-    st = os.stat(path)
-    h, _ = cache.file_hash(path, rel, st)
+    try:
+        st = os.stat(path)
+        h, _ = cache.file_hash(path, rel, st)
+    except OSError:  # read again, which reports it
+        return None
     if old[1] != h:
         return None
     cache.put("reads", rel, (stat_key(st), h, max_bytes, old[3]))
@@ -142,6 +152,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                        progress=step.stage("pages", None), related=related, keep=keep)
+    report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
     report.summaries = len(catalog.summaries)

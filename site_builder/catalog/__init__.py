@@ -5,7 +5,7 @@ from ..config import SiteConfig
 from ..records import Collection, SummaryRecord
 from .merge import group_papers, merge_summaries, resolve_year
 from .model import Catalog, Paper, Summary, Taxonomy, Term
-from .slugs import slugify
+from .slugs import slugify, unique_slug
 from .topics import paper_topics
 from ..readers.names import last_first
 
@@ -57,11 +57,11 @@ def build_taxonomies(catalog: Catalog) -> dict[str, Taxonomy]:
         year_key = str(paper.year) if paper.year else YEAR_UNKNOWN
         add(by["years"], year_key, str(paper.year) if paper.year else "Year unknown").papers.append(paper)
         for topic in paper.topics:
-            add(by["topics"], slugify(topic), topic).papers.append(paper)
+            add(by["topics"], unique_slug(topic), topic).papers.append(paper)
         if paper.meta.venue:
-            add(by["venues"], slugify(paper.meta.venue), paper.meta.venue).papers.append(paper)
+            add(by["venues"], unique_slug(paper.meta.venue), paper.meta.venue).papers.append(paper)
         for author in paper.meta.authors:
-            add(by["authors"], slugify(author), author).papers.append(paper)
+            add(by["authors"], unique_slug(author), author).papers.append(paper)
         for coll in paper.collections:
             add(by["collections"], coll, coll).papers.append(paper)
     for s in catalog.unidentified:

@@ -14,7 +14,7 @@ from ..records import PaperMeta, SummaryRecord
 from ..render import links as scholarly
 from .model import Paper, Summary
 from .order import newest_summary_first
-from .slugs import LISTING_SLUGS, SlugSet
+from .slugs import LISTING_SLUGS, assign_slugs
 
 
 def merge_summaries(records: list[SummaryRecord]) -> list[Summary]:
@@ -39,7 +39,10 @@ def _merge_record(a: SummaryRecord, b: SummaryRecord) -> SummaryRecord:
 
 
 def title_key(title: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+    """Titles that differ only in case and punctuation are one paper's; `+` and `#` count
+    (C++ is not C), and a title of no word at all (punctuation, emoji) is compared whole."""
+    words = " ".join(re.sub(r"[^\w+#]+", " ", title.lower()).split())
+    return words or " ".join(title.split())
 
 
 def paper_keys(meta: PaperMeta) -> list[str]:
@@ -77,9 +80,10 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
         meta = combine_meta([m.record.paper for m in members])
         papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=newest_summary_first)))
     papers.sort(key=lambda p: (title_key(p.title), p.summaries[0].id))
-    slugs = SlugSet(reserved=LISTING_SLUGS)
-    for paper in papers:
-        paper.id = slugs.take(paper.title)
+    # Each paper's slug from its title; the tiebreak (its first summary id) matters only between equal titles.
+    ids = assign_slugs([(p.title, min(s.id for s in p.summaries)) for p in papers], reserved=LISTING_SLUGS)
+    for paper, paper_id in zip(papers, ids):
+        paper.id = paper_id
         for s in paper.summaries:
             s.paper = paper
     return papers

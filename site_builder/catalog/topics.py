@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..config import SiteConfig
-from .slugs import slugify
+from .slugs import slugify, unique_slug
 
 # The arXiv categories that occur in machine-learning summaries, by their official names.
 ARXIV_CATEGORIES = {
@@ -74,8 +74,8 @@ def paper_topics(keywords: list[str], title: str, config: SiteConfig) -> list[st
     for rule in config.topics:
         if any(m.lower() in h for m in rule.match for h in haystack):
             topics.append(rule.topic)
-    # One topic per slug: the slug is the topic's page.
+    # One topic per slug: the slug is the topic's page (and never shared by different names).
     unique = {}
     for t in topics:
-        unique.setdefault(slugify(t), t)
+        unique.setdefault(unique_slug(t), t)
     return sorted(unique.values(), key=str.lower)

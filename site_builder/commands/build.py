@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..config import ConfigError, load_config
 from ..output.assets import AssetError
+from ..output.confine import UnsafePath
+from ..output.target import OutputRefused, check_build_output
 from ..output.theme import template_error, template_error_message
 from .options import add_input_options, add_output_options
 
@@ -50,6 +52,12 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
     ] + ([f"  how            {report.how}"] if report.how else [])
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..incremental.persist import build_site
     from ..parallel import default_jobs
@@ -58,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         config, site_root = load(args)
     except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:  # before any work: a build must never replace a folder it did not write
+        check_build_output(args.output, args.content, site_root)
+    except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -77,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
     except template_error() as exc:  # a broken theme override: nothing was written
         print(f"error: {template_error_message(exc)}; the previous output was left as it was", file=sys.stderr)
         return 2
+    except (OSError, UnsafePath) as exc:  # a full disk, a write refused: the build failed, the old site stands
+        print(f"error: the site could not be written: {_reason(exc)}; the previous site in {args.output} "
+              f"was left as it was", file=sys.stderr)
+        return 3
     for d in report.diagnostics:
         print(d, file=sys.stderr)
     for w in report.render_warnings:

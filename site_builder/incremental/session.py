@@ -331,17 +331,25 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
 
 def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
+    All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them.
     """
-    for rel in sorted(files):
-        dest = output / rel
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(files[rel])
+    from ..output.confine import Folder
+
+    folder = Folder(output)  # proves each file is inside the output, as the full build's staging does
+    staged: list[tuple[str, str, str]] = []
+    try:  # every new file written first: a full disk leaves the published site as it was
+        for rel in sorted(files):
+            staged.append((rel, *folder.stage(rel, files[rel])))
+    except BaseException:
+        for _, tmp, _ in staged:
+            os.unlink(tmp)
+        raise
+    for rel, tmp, dest in staged:  # renames need no space
         os.replace(tmp, dest)
-        outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+        outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..catalog import Catalog, Paper
-from ..catalog.slugs import slugify
+from ..catalog.slugs import unique_slug
 from ..config import SiteConfig
 from ..readers.names import last_first
 from ..render.plaintext import excerpt
@@ -46,5 +46,5 @@ def install(env, catalog: Catalog, config: SiteConfig) -> None:
                         seen.setdefault(u, LINK_LABELS.get(kind, kind))
         return [(label, u) for u, label in sorted(seen.items())]
 
-    env.filters.update(slug=slugify, author=author, excerpt=excerpt, date=format_date)
+    env.filters.update(slug=unique_slug, author=author, excerpt=excerpt, date=format_date)
     env.globals.update(mentioned_links=mentioned_links, collection_name=lambda key: names.get(key, key), paper_links=paper_links)
