@@ -105,6 +105,18 @@ def outline(s: Summary) -> list[tuple[str, Markup, list[tuple[str, Markup]]]]:
     return out
 
 
+def contents(summaries: list[Summary]) -> list[tuple[str, Markup, list]]:
+    """The table of contents of a page as a tree of (id, label, children): [] when no summary on it
+    has an outline. With one summary, its sections; with several, an entry per summary (its heading)
+    holding its sections."""
+    trees = [[(i, label, [(j, sub, []) for j, sub in subs]) for i, label, subs in outline(s)] for s in summaries]
+    if not any(trees):
+        return []
+    if len(summaries) == 1:
+        return trees[0]
+    return [(s.id, Markup(escape(summary_heading(s), quote=False)), tree) for s, tree in zip(summaries, trees)]
+
+
 def summary_html(s: Summary) -> Markup:
     """The summary's HTML as a page shows it: ids unique in the page, and each heading with an
     anchor link after it (shown on hover and focus; its accessible name says which section)."""
@@ -182,5 +194,5 @@ def paper_buttons(paper: Paper) -> list[tuple[str, str, str]]:
 
 def install(env) -> None:
     env.filters.update(reading_time=reading_time)
-    env.globals.update(outline=outline, summary_html=summary_html, summary_heading=summary_heading,
+    env.globals.update(outline=outline, contents=contents, summary_html=summary_html, summary_heading=summary_heading,
                        source_links=source_links, paper_buttons=paper_buttons, shares_page=shares_page)

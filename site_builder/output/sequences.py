@@ -29,9 +29,17 @@ def presentation_key(term: Term, listing_key: Callable[[Any], Any]) -> Callable[
     return key
 
 
+def _link(entry: Entry | None) -> tuple[str, str] | None:
+    """(site path, title) of an entry: plain values, so a page depends on its neighbours' titles alone."""
+    if entry is None:
+        return None
+    return entry.url, entry.title if isinstance(entry, Paper) else entry.display_title
+
+
 def neighbour_map(catalog: Catalog, listing_key: Callable[[Any], Any]) -> dict[str, list[tuple]]:
-    """Entry URL -> [(kind, term name, term path, previous entry, next entry)], one per course,
-    year and topic the entry is in that has another entry (kinds in WALKS order)."""
+    """Entry URL -> [(kind, term name, term path, previous, next)], one per course, year and topic
+    the entry is in that has another entry (kinds in WALKS order); previous and next are
+    (site path, title), or None at the ends."""
     out: dict[str, list[tuple]] = {}
     for tax_key, kind in WALKS:
         tax = catalog.taxonomies.get(tax_key)
@@ -45,8 +53,8 @@ def neighbour_map(catalog: Catalog, listing_key: Callable[[Any], Any]) -> dict[s
             entries.sort(key=key)
             path = tax.url(term)
             for i, entry in enumerate(entries):
-                prev = entries[i - 1] if i > 0 else None
-                nxt = entries[i + 1] if i + 1 < len(entries) else None
+                prev = _link(entries[i - 1]) if i > 0 else None
+                nxt = _link(entries[i + 1]) if i + 1 < len(entries) else None
                 out.setdefault(entry.url, []).append((kind, term.name, path, prev, nxt))
     return out
 

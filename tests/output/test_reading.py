@@ -348,7 +348,8 @@ def test_neighbours_are_worked_out_once_for_all_entries():
         make_summary(f"s{i}", paper=p, date=f"2024-01-0{i + 1}")
     table = neighbour_map(catalog_of(papers), SORTS[0][3])
     assert set(table) == {p.url for p in papers}
-    order = [row[4].id for row in (table[p.url][0] for p in papers) if row[4]]  # next of each, in the year
     assert [r[0] for r in table[papers[0].url]] == ["year", "topic"]
-    assert sorted(order) == ["p0", "p1", "p2"]  # newest summary first within one year: p3, p2, p1, p0
-    assert table[papers[3].url][0][3] is None and table[papers[3].url][0][4] is papers[2]
+    # Newest summary first within one year: p3, p2, p1, p0; neighbours as (path, title).
+    assert [table[p.url][0][3:] for p in papers] == [
+        (("/papers/p1/", "T1"), None), (("/papers/p2/", "T2"), ("/papers/p0/", "T0")),
+        (("/papers/p3/", "T3"), ("/papers/p1/", "T1")), (None, ("/papers/p2/", "T2"))]
