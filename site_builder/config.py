@@ -31,7 +31,7 @@ class MathJaxConfig:
 
 @dataclass
 class TopicRule:
-    """Adds `topic` to every paper whose keywords or title contain one of `match`."""
+    """Adds `topic` to every paper whose title, keywords or abstract has one of `match` (whole words)."""
 
     topic: str
     match: list[str] = field(default_factory=list)
@@ -51,6 +51,8 @@ class SiteConfig:
     home_recent: int = 12
     page_size: int = 50
     topics: list[TopicRule] = field(default_factory=list)
+    # Use the built-in topic taxonomy's rules (catalog/data/topics.yaml); `topics` extends it.
+    default_topics: bool = True
     # keyword -> topic name, overriding or extending the built-in arXiv category names
     topic_names: dict[str, str] = field(default_factory=dict)
     mathjax: MathJaxConfig = field(default_factory=MathJaxConfig)

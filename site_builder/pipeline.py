@@ -31,6 +31,8 @@ class BuildReport:
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
     how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
+    # Summaries without a paper: (id, input files, title shown), for the user to tie in papers.yaml
+    unidentified: list[tuple[str, list[str], str]] = field(default_factory=list)
     catalog: Catalog | None = None
 
     @property
@@ -135,15 +137,19 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         cache.load_tables()
     # Imported here, after the "nothing changed" check: they are most of the start-up time.
     from .catalog import build_catalog
+    from .catalog import overrides as paper_overrides
     from .output.site import write_site
     from .render.summaries import render_catalog
 
     step = progress or BuildProgress()
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
     report.records = len(records)
-    catalog = build_catalog(records, collections, config)
+    overrides = paper_overrides.load(content)
+    catalog = build_catalog(records, collections, config, overrides)
+    report.diagnostics += overrides.diagnostics
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)))
+    report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
     index = RelatedIndex.for_catalog(catalog, jobs=jobs)
@@ -164,6 +170,17 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
                background=save_in_background)
     report.catalog = catalog
     return report
+
+
+def unidentified(catalog: Catalog) -> list[tuple[str, list[str], str]]:
+    """Summaries without a paper, for the build's report: (id, input files, title shown)."""
+    out = []
+    for s in sorted(catalog.unidentified, key=lambda s: (s.record.origins, s.id)):
+        title = s.display_title
+        if s.own_link:
+            title += f" (links {s.own_link[1]} as its paper)"
+        out.append((s.id, list(s.record.origins), title))
+    return out
 
 
 def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,

@@ -49,7 +49,19 @@ def summary_lines(report: BuildReport, output: Path) -> list[str]:
         f"  pages written  {report.pages} ({report.files_written} files in all, {report.files_changed} changed,"
         f" {report.pages_rendered} pages rendered)",
         f"  warnings       {report.warnings}",
-    ] + ([f"  how            {report.how}"] if report.how else [])
+    ] + ([f"  how            {report.how}"] if report.how else []) + unidentified_lines(report)
+
+
+def unidentified_lines(report: BuildReport) -> list[str]:
+    """The summaries whose paper is unknown, so the user can tie them in content/papers.yaml."""
+    if not report.unidentified:
+        return []
+    n = len(report.unidentified)
+    lines = [f"  {n} summar{'y' if n == 1 else 'ies'} without a paper (tie them to a paper under `summaries:`"
+             " in content/papers.yaml; see docs/catalog.md):"]
+    for sid, origins, title in report.unidentified:
+        lines.append(f"    {sid}  {', '.join(origins)}  \"{title}\"")
+    return lines
 
 
 def _reason(exc: Exception) -> str:

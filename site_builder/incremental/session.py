@@ -109,7 +109,10 @@ class Session:
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
         fresh: dict[str, Any] = {}
+        from ..readers.tree import METADATA_FILES
         for rel in found.changed:
+            if rel in METADATA_FILES:  # paper metadata: years, titles, slugs and taxonomies may all move
+                return self._cannot(f"{rel} changed")
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say
@@ -134,8 +137,12 @@ class Session:
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [by_id[sid] for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
+        from ..catalog import text_facts
+        facts = [text_facts(s, config) for s in edited]
         for s in edited:
             s.record.body = edits[s.id]
+        if [text_facts(s, config) for s in edited] != facts:  # its citation of its paper, its link, topics
+            return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,

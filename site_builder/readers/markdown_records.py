@@ -105,6 +105,8 @@ def read(text: str, name: str) -> ReadResult:
         first_published=date("first_published"),
         abstract=str(data.get("abstract") or "").strip(),
         links=_safe_links(data.get("links") or {}, name, result),
+        # where each value came from, when the record was exported from a scrape (`import`)
+        sources={str(k): str(v) for k, v in (data.get("metadata_sources") or {}).items() if v is not None},
     )
     source = str(data.get("source") or "markdown")
     if source not in SOURCES:
@@ -211,9 +213,9 @@ _LIST = (list, str)
 _SHAPES: dict[str, tuple[type, ...]] = {
     "title": _SCALAR, "venue": _SCALAR, "year": (int, str), "metadata_source": _SCALAR,
     "first_published": _SCALAR, "abstract": _SCALAR, "id": _SCALAR, "source": (str,), "markup": (str,),
-    "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
+    "source_url": (str,), "contributor": _SCALAR, "editor": _SCALAR, "metadata_sources": (dict,), "collection": _SCALAR, "date": _SCALAR,
     "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
-    "revision": (int,), "editor": _SCALAR, "votes": (int,), "presented_order": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
+    "revision": (int,), "votes": (int,), "presented_order": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
     "aliases": _LIST,
 }
 
@@ -267,6 +269,7 @@ def dump(record: SummaryRecord) -> str:
         "first_published": meta.first_published,
         "abstract": meta.abstract,
         "links": meta.links,
+        "metadata_sources": meta.sources,
         "source": record.source,
         "markup": record.markup,
         "origins": record.origins,
