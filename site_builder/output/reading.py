@@ -124,11 +124,14 @@ def summary_html(s: Summary) -> Markup:
 
 
 def summary_heading(s: Summary) -> str:
-    """The summary's own heading: who wrote it, and where from when the page has several
-    and the author is not known; summaries that would read the same are numbered."""
+    """The summary's own heading. Alone on its page it is "Summary" (the credit line under it says
+    who wrote it); among several, who wrote it, or where from when the author is not known, and
+    summaries that would read the same are numbered."""
     record = s.record
     who = record.contributor or (record.presenter if record.source == "statwiki" else None)
     siblings = s.paper.summaries if s.paper is not None else [s]
+    if len(siblings) < 2:
+        return "Summary"
 
     def plain(x: Summary) -> str:
         r = x.record
