@@ -120,8 +120,17 @@
       if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) box.scrollTop = top - box.clientHeight / 3;
     }
   }
+  // The observer sees headings cross the top quarter (also when MathJax or images move them);
+  // a jump (End key, a link) can carry a heading past that band between two frames unseen,
+  // so a scroll also re-marks, at most once a frame.
   var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -75% 0px" });
   targets.forEach(function (t) { observer.observe(t.target); });
+  var queued = false;
+  window.addEventListener("scroll", function () {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; mark(); });
+  }, { passive: true });
   mark();
 })();
 

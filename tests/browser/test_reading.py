@@ -44,6 +44,13 @@ def test_contents_sit_right_on_wide_screens_and_follow_the_scroll(browser, readi
     page.evaluate("() => window.scrollBy(0, 300)")
     page.wait_for_function("() => document.querySelector('.toc a[aria-current]').textContent === 'Votes and agreement'")
     assert page.locator(".toc a[aria-current]").count() == 1
+    # A jump straight to the end (no heading seen crossing the band on the way) marks the last section.
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.querySelector('.toc a[aria-current]').textContent === 'Summary from ShortScience (2 of 2)'",
+                           timeout=5000)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_function("() => document.querySelector('.toc a[aria-current]').textContent === 'Summary from ShortScience (1 of 2)'",
+                           timeout=5000)
 
     # Following an entry lands on its heading.
     page.locator(".toc a", has_text="Motivation").click()
