@@ -61,6 +61,8 @@ class SummaryRecord:
     presented_order: int | None = None  # the row's place in the course table (0 first): order on one date
     revision: int | None = None
     aliases: list[str] = field(default_factory=list)  # other titles that redirect here
+    # `draft: true` in a Markdown record: left out of the site unless drafts are asked for (--drafts).
+    draft: bool = False
 
 
 @dataclass

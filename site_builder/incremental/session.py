@@ -25,7 +25,7 @@ from jinja2 import TemplateError
 
 from ..cache import BuildCache, digest, stat_key
 from ..config import SiteConfig
-from ..pipeline import BuildProgress, BuildReport, build, theme_state
+from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
 from .delta import text_edits
 
@@ -101,6 +101,9 @@ class Session:
         """The rebuild after text-only edits; None when a full build is needed."""
         if theme_state(self.site_root, config) != st.theme:
             return self._cannot("a template or static file changed")
+        if self.one_shot and config.images == "mirror" and any(
+                w.startswith(MIRROR_FAILED) for w in st.report.render_warnings):
+            return self._cannot("figures could not be mirrored last time")  # a command-line build tries again
         snapshot = changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
         if found.added or found.removed:
@@ -127,7 +130,9 @@ class Session:
         by_id = {s.id: s for s in catalog.summaries} if edits else {}
         for sid in edits:
             s = by_id.get(sid)
-            if s is None or len(s.record.origins) != 1:  # merged: which text wins is the merge's business
+            if s is None:
+                return self._cannot(f"summary {sid} is not on the site (a draft?)")
+            if len(s.record.origins) != 1:  # merged: which text wins is the merge's business
                 return self._cannot(f"summary {sid} is merged from several files")
         if found.changed:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
@@ -149,11 +154,19 @@ class Session:
                                   links=self._links(st, config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
+        if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
+            return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
         stats = self._write_changes(st, config, edited)
         ids = {s.id for s in edited}
-        st.report.render_warnings = [w for w in st.report.render_warnings
-                                     if not any(f"[{i}]" in w for i in ids)] + warnings
+        kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
+        # A warning naming no summary (e.g. math not checked) is already among the kept ones.
+        st.report.render_warnings = kept + [w for w in warnings if w not in kept]
         return self._finish(st, started, fresh, edited, *stats, "incremental")
+
+    def _new_figure(self, src: str) -> bool:
+        from ..figures.mirror import FIGURE_DIR
+
+        return src.startswith(f"/{FIGURE_DIR}/") and not (self.output / src.lstrip("/")).is_file()
 
     def _cannot(self, why: str) -> None:
         self.why_full = why
