@@ -61,6 +61,8 @@ def reading_site(tmp_path_factory):
     config.mathjax.self_host = (ROOT / "node_modules" / "mathjax").is_dir()
     report = build(READING, out, config, ROOT)
     return out, report
+
+
 @pytest.fixture
 def fake_server(monkeypatch):
     """A scripted HTTP server on 127.0.0.1 (tests/http_server.py), stopped after the test."""

@@ -175,6 +175,8 @@ def test_edit_that_adds_a_section_brings_in_the_contents(site: Path) -> None:
     assert_incremental_and_exact(site, session, cfg)
     html = page.read_text(encoding="utf-8")
     assert 'class="toc"' in html and 'href="#a-third-section"' in html and "3 min read" in html
+
+
 def test_a_warning_about_the_whole_build_is_not_repeated_by_each_edit(site: Path, monkeypatch) -> None:
     # E.g. "math not checked" (no npm MathJax), which names no summary: every text edit added it
     # again, and `serve` printed "(2 warnings)", "(3 warnings)"... (issue 25).
