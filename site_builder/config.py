@@ -64,6 +64,11 @@ class SiteConfig:
     cname: str = ""
     # Largest input file read, in megabytes; a bigger one is reported and skipped.
     max_input_mb: int = 50
+    # Work one summary's rendering may do, in millions of steps (about characters scanned);
+    # past it the summary is shown as escaped text with a warning. See render/budget.py.
+    render_budget: int = 200
+    # Seconds one summary's rendering may take: a safety net far above any real summary's time.
+    render_timeout: int = 60
 
     @property
     def root_url(self) -> str:

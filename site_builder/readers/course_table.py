@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_EXT_LINK = re.compile(r"\[+\s*(https?://[^\s\]]+)[^\]]*\]+")
+# The link's text stops at a "[" too: otherwise each unclosed "[http://..." rescans the cell.
+_EXT_LINK = re.compile(r"(?<!\[)\[+\s*+(https?://[^\s\]\[]++)[^\]\[]*+\]+")
 SIMILAR_ENOUGH = 0.9
 
 
@@ -60,19 +61,55 @@ def parse(wikitext: str, course_key: str) -> list[Row]:
 
 def match(rows: list[Row], title: str, page: str) -> Row | None:
     """The row about this page: by its summary link, else by a tolerant title match."""
-    for row in rows:
-        if row.summary_page and row.summary_page.lower() == page.lower():
-            return replace(row, exact=normalise(row.title) == normalise(title))
-    wanted = normalise(title)
-    best, best_score = None, 0.0
-    for row in rows:
-        got = normalise(row.title)
-        if got == wanted:
+    return TitleIndex(rows).match(title, page)
+
+
+# Tolerant matching compares strings (difflib, quadratic in their length): titles longer
+# than this are matched exactly only, and one table makes at most FUZZY_PAIRS tolerant
+# comparisons (real tables make hundreds), so a crafted feed cannot make it rows x pages.
+MAX_FUZZY_CHARS = 300
+FUZZY_PAIRS = 20_000
+
+
+class TitleIndex:
+    """A table's rows, looked up by summary page and title; build once, match every page."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.normalised = [normalise(row.title) for row in rows]
+        self.by_page: dict[str, Row] = {}
+        self.by_title: dict[str, Row] = {}
+        for row, got in zip(rows, self.normalised):
+            if row.summary_page:
+                self.by_page.setdefault(row.summary_page.lower(), row)
+            self.by_title.setdefault(got, row)
+        self.fuzzy_left = FUZZY_PAIRS
+
+    def match(self, title: str, page: str) -> Row | None:
+        wanted = normalise(title)
+        row = self.by_page.get(page.lower())
+        if row is not None:
+            return replace(row, exact=normalise(row.title) == wanted)
+        row = self.by_title.get(wanted)
+        if row is not None:
             return replace(row, exact=True)
-        score = difflib.SequenceMatcher(None, got, wanted).ratio()
-        if score > best_score:
-            best, best_score = row, score
-    return best if best is not None and best_score >= SIMILAR_ENOUGH else None
+        if len(wanted) > MAX_FUZZY_CHARS:
+            return None
+        best, best_score = None, 0.0
+        matcher = difflib.SequenceMatcher(None, "", wanted)
+        for row, got in zip(self.rows, self.normalised):
+            if len(got) > MAX_FUZZY_CHARS or 2 * min(len(got), len(wanted)) < SIMILAR_ENOUGH * (len(got) + len(wanted)):
+                continue  # too long, or lengths too far apart to reach SIMILAR_ENOUGH
+            if self.fuzzy_left <= 0:
+                break
+            self.fuzzy_left -= 1
+            matcher.set_seq1(got)
+            if matcher.quick_ratio() <= best_score:  # an upper bound of ratio()
+                continue
+            score = matcher.ratio()
+            if score > best_score:
+                best, best_score = row, score
+        return best if best is not None and best_score >= SIMILAR_ENOUGH else None
 
 
 def normalise(title: str) -> str:

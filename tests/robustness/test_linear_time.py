@@ -1,0 +1,107 @@
+"""Every reader, the flattened-Markdown restorer and the wikitext renderer take time
+linear in their input (or bounded by the work budget).
+
+Each case is a crafted input that used to take quadratic time (one construct
+repeated and never closed), at a size where quadratic code takes minutes and
+linear code well under a second; `finishes_within` fails the test at its limit
+(15 s). benchmarks/linear_inputs.py prints the same patterns' time against size.
+"""
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from site_builder.readers import detect, read_text
+from site_builder.readers import course_table
+from site_builder.readers.names import parse_authors
+from tests.robustness.inputs import WIKI, feed, feed_entry, listing, listing_block
+from tests.robustness.linear import finishes_within
+
+N = 400_000  # characters: quadratic code takes minutes on these
+
+
+def times(unit: str, size: int = N) -> str:
+    return unit * (size // len(unit))
+
+
+def one_good_entry() -> str:
+    return feed(feed_entry("Good Page", 1, "A good page.")).rstrip()
+
+
+# --- readers -------------------------------------------------------------------------
+
+
+def test_feed_entry_head_with_many_timestamps_never_closed():
+    text = one_good_entry() + f" {WIKI}?title=B&diff=2 B " + times("2018-03-01T10:00:00Z <p>") + " <hr /> <div>x"
+
+    def work():
+        result = read_text(text, "feed.txt")
+        assert [r.title for r in result.records] == ["Good Page"]
+        assert any("malformed head" in d.message or "cut off" in d.message for d in result.diagnostics)
+
+    finishes_within(work)
+
+
+def test_feed_entry_head_with_a_run_of_spaces_and_no_timestamp():
+    text = one_good_entry() + f" {WIKI}?title=B&diff=2 B" + " " * N + "<x"
+    finishes_within(lambda: read_text(text, "feed.txt"))
+
+
+@pytest.mark.parametrize("tail", ["http://a", "http://a/index.php?title=x&diff=", "https://a/index.php?"])
+def test_feed_tail_of_url_runs(tail):
+    text = one_good_entry() + " " + times(tail)
+
+    def work():
+        result = read_text(text, "feed.txt")
+        assert [r.title for r in result.records] == ["Good Page"]
+
+    finishes_within(work)
+
+
+@pytest.mark.parametrize("unit", ["http://", "http://a/index.php?title=", "[link]x"])
+def test_format_detection(unit):
+    finishes_within(lambda: detect(times(unit)))
+
+
+def test_metadata_lines_with_long_runs_of_spaces():
+    block = "\n".join(["Title", "Ann" + " " * N + "andB", "Venue" + " " * N + "-x",
+                       "Venue - 2018 via" + " " * N + "x", "Ann and Bob", "Conf - 2018 via arXiv", "[link]", "A summary."])
+
+    def work():
+        result = read_text("Welcome to ShortScience.org! |\n" + block + "\n", "listing.txt")
+        assert result.records[0].paper.venue == "Conf"
+
+    finishes_within(work)
+    finishes_within(lambda: parse_authors("A" + " " * N + "andB"))
+
+
+def test_course_table_cells_with_unclosed_external_links():
+    table = "{|\n! Date !! Name !! Title\n|-\n| Jan 1 || A || " + times("[http://a ") + "\n|}"
+    finishes_within(lambda: course_table.parse(table, "stat946w18"))
+
+
+def test_course_table_matches_many_rows_against_many_pages():
+    """Fuzzy title matching compares long titles and many rows without quadratic blow-up."""
+    words = [f"w{i}x{i * 7 % 13}" for i in range(3_000)]
+    rows = "\n".join(f"|-\n| Jan 1 || P || {' '.join(words[i:i + 8])}" for i in range(0, 4_000, 4))
+    table = "{|\n! Date !! Name !! Title\n" + rows + "\n|}"
+    pages = [feed_entry(" ".join(words[i + 1:i + 9]), 10 + i, "Text.") for i in range(0, 4_000, 4)]
+    long_title = " ".join(words)
+    text = feed(feed_entry("stat946w18", 2, table), *pages, feed_entry(long_title, 3, "Text."))
+    finishes_within(lambda: read_text(text, "feed.txt"))
+
+
+def test_listing_with_many_link_lines():
+    text = listing(*(listing_block("s") for _ in range(5_000)))
+    finishes_within(lambda: read_text(text, "listing.txt"))
+
+
+def test_feed_with_many_entries():
+    entries = [feed_entry(f"Page {i}", i, "x") for i in range(3_000)]
+    finishes_within(lambda: read_text(feed(*entries), "feed.txt"))
+
+
+def test_escaped_feed_body():
+    body = html.escape(times("<br />&amp;", N // 4))
+    finishes_within(lambda: read_text(feed(feed_entry("P", 1, body)), "feed.txt"))
