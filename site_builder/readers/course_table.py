@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -66,9 +67,10 @@ def match(rows: list[Row], title: str, page: str) -> Row | None:
 
 # Tolerant matching compares strings (difflib, quadratic in their length): titles longer
 # than this are matched exactly only, and one table makes at most FUZZY_PAIRS tolerant
-# comparisons (real tables make hundreds), so a crafted feed cannot make it rows x pages.
+# comparisons (a real table makes a few thousand), so a crafted feed cannot make the
+# work rows x pages x title length.
 MAX_FUZZY_CHARS = 300
-FUZZY_PAIRS = 20_000
+FUZZY_PAIRS = 50_000
 
 
 class TitleIndex:
@@ -77,6 +79,7 @@ class TitleIndex:
     def __init__(self, rows: list[Row]):
         self.rows = rows
         self.normalised = [normalise(row.title) for row in rows]
+        self.letters = [Counter(got) for got in self.normalised]
         self.by_page: dict[str, Row] = {}
         self.by_title: dict[str, Row] = {}
         for row, got in zip(rows, self.normalised):
@@ -96,17 +99,20 @@ class TitleIndex:
         if len(wanted) > MAX_FUZZY_CHARS:
             return None
         best, best_score = None, 0.0
-        matcher = difflib.SequenceMatcher(None, "", wanted)
-        for row, got in zip(self.rows, self.normalised):
-            if len(got) > MAX_FUZZY_CHARS or 2 * min(len(got), len(wanted)) < SIMILAR_ENOUGH * (len(got) + len(wanted)):
-                continue  # too long, or lengths too far apart to reach SIMILAR_ENOUGH
+        letters = Counter(wanted)
+        for row, got, got_letters in zip(self.rows, self.normalised, self.letters):
+            total = len(got) + len(wanted)
+            # Upper bounds of difflib's ratio, cheapest first: from the lengths, then from the
+            # letters in common (its quick_ratio). Below SIMILAR_ENOUGH a row can never be the answer.
+            if len(got) > MAX_FUZZY_CHARS or 2 * min(len(got), len(wanted)) < SIMILAR_ENOUGH * total:
+                continue
             if self.fuzzy_left <= 0:
                 break
             self.fuzzy_left -= 1
-            matcher.set_seq1(got)
-            if matcher.quick_ratio() <= best_score:  # an upper bound of ratio()
+            common = sum((got_letters & letters).values())
+            if 2 * common < SIMILAR_ENOUGH * total or 2 * common <= best_score * total:
                 continue
-            score = matcher.ratio()
+            score = difflib.SequenceMatcher(None, got, wanted).ratio()
             if score > best_score:
                 best, best_score = row, score
         return best if best is not None and best_score >= SIMILAR_ENOUGH else None
