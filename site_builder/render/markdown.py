@@ -21,7 +21,6 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -43,7 +42,7 @@ from .links import canonical, classify, shortscience_bibtex_key
 from .restore import restore_markdown
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
-_CITE = re.compile(r"\\cite[pt]?\*?\{([^}]*)\}")
+_CITE = re.compile(r"\\cite[pt]?\*?\{([^{}]*)\}")  # keys stop at "{" too: "\\cite{" repeated is no rescan
 _IMGUR_PAGE = re.compile(r"https?://(?:www\.|m\.)?imgur\.com/([A-Za-z0-9]{5,})/?$")
 _FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
 
@@ -78,7 +77,7 @@ def _parser() -> MarkdownIt:
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     amsmath_plugin(md)
     footnote_plugin(md)
-    anchors_plugin(md, min_level=1, max_level=6, slug_func=_slug)
+    md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.inline.ruler.before("escape", "cite", _cite_rule)
     md.core.ruler.before("text_join", "dollar_balance", _dollar_balance_rule)
     md.core.ruler.push("structure", _structure_rule)
@@ -117,6 +116,25 @@ def _slug(title: str) -> str:
 
 
 # --- parse rules ---------------------------------------------------------------------
+
+
+def _heading_ids_rule(state: StateCore) -> None:
+    """An id on every heading: its slug, with -1, -2… for repeats, as mdit-py-plugins' anchors
+    plugin gives them, but resuming each slug's count instead of trying -1, -2… again for
+    every repeat (quadratic on a summary of many equal headings)."""
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        children = state.tokens[i + 1].children or []
+        base = _slug("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        slug, n = base, next_number.get(base, 1)
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        next_number[base] = n
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def _cite_rule(state: StateInline, silent: bool) -> bool:

@@ -19,6 +19,7 @@ from tests.robustness.inputs import WIKI, feed, feed_entry, listing, listing_blo
 from tests.robustness.linear import finishes_within
 
 N = 400_000  # characters: quadratic code takes minutes on these
+RENDER_N = 200_000  # the renderers are slower per character (markdown-it, mwparserfromhell)
 
 
 def times(unit: str, size: int = N) -> str:
@@ -105,3 +106,63 @@ def test_feed_with_many_entries():
 def test_escaped_feed_body():
     body = html.escape(times("<br />&amp;", N // 4))
     finishes_within(lambda: read_text(feed(feed_entry("P", 1, body)), "feed.txt"))
+
+
+# --- the flattened-Markdown restorer and the Markdown renderer ------------------------
+
+FLAT_PATTERNS = {
+    "headings": "#### a ",
+    "heading sentences": None,  # built below: one heading, then "x. A " repeated
+    "cite": "\\cite{",
+    "begin": "\\begin{align} ",
+    "url run": "http://",
+    "bare urls": "http://a ",
+    "table rows": None,
+    "delimiter rows": "| a | |---| ",
+    "tick run": None,
+    "stars between numbers": "1 * 2 * ",
+    "quotes": "> a. B. ",
+    "bullets": "* a ",
+    "ordered": "1. a 2. b ",
+    "bold labels": "**A** b ",
+    "links": "[a](",
+    "images": "![a](b) ",
+    "dollars": "$a ",
+    "display": "$$a",
+}
+
+
+def flat_input(name: str, n: int = RENDER_N) -> str:
+    unit = FLAT_PATTERNS[name]
+    if name == "heading sentences":
+        return "## " + times("x. A ", n)
+    if name == "table rows":
+        return "| a | b | |---|---| " + times("| a | b | ", n)
+    if name == "tick run":
+        return "`" * (n // 2) + times("a ", n // 2)
+    return times(unit, n)
+
+
+@pytest.mark.parametrize("name", sorted(FLAT_PATTERNS))
+def test_flattened_markdown_restorer(name):
+    from site_builder.render.restore import restore_markdown
+
+    text = flat_input(name, N)
+    finishes_within(lambda: restore_markdown(text))
+
+
+def test_flattened_markdown_through_the_renderer():
+    """The restorer's output through markdown-it: headings, display math and tables in bulk."""
+    from site_builder.render.markdown import render_flat_markdown
+
+    for name in ("headings", "display", "delimiter rows"):
+        text = flat_input(name, 50_000)
+        finishes_within(lambda: render_flat_markdown(text))
+
+
+@pytest.mark.parametrize("text", [times("\\cite{", RENDER_N), times("# a\n", 60_000)], ids=["cite", "equal headings"])
+def test_markdown_rules_of_our_own(text):
+    """The rules we add to markdown-it: \\cite, and heading ids (unique without rescanning)."""
+    from site_builder.render.markdown import render_markdown
+
+    finishes_within(lambda: render_markdown(text))
