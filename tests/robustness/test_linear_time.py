@@ -166,3 +166,61 @@ def test_markdown_rules_of_our_own(text):
     from site_builder.render.markdown import render_markdown
 
     finishes_within(lambda: render_markdown(text))
+
+
+# --- wikitext ------------------------------------------------------------------------
+
+WIKI_N = 100_000  # mwparserfromhell's quadratic cases take minutes from here
+WIKI_PATTERNS = {
+    "headings on one line": "== a ==",
+    "heading lines": "== a ==\n",
+    "external links": "[http://a ",
+    "external links closed at the end": None,
+    "spans": "<span>",
+    "spans closed at the end": None,
+    "tags with attributes": "<a b='",
+    "bare tags": "<a ",
+    "file links": "[[File:a.png|",
+    "file links closed at the end": None,
+    "links with text": "[[a|b",
+    "bold links": "'''[[a|b''",
+    "templates": "{{a|",
+    "templates closed at the end": None,
+    "arguments": "{{{a|",
+    "begin": "\\begin{align}",
+    "math": "<math>",
+    "math with attributes": "<math a",
+    "centred math": "<center><math>",
+    "refs": "<ref>",
+    "refs with attributes": "<ref name=a",
+    "nowiki": "<nowiki>",
+    "galleries": "<gallery>",
+    "comments": "<!--",
+    "protocol-relative links": "[//a ",
+    "mailto links": "[mailto:a ",
+    "tags": "<b><i>",
+    "list items": "<li>",
+    "dollars": "$a ",
+    "dollar environments": "$\\begin{cases} ",
+    "nested tables": "{|\n|",
+    "table rows": None,
+}
+
+
+def wiki_input(name: str, n: int = WIKI_N) -> str:
+    closed = {"external links closed at the end": ("[http://a ", "]"), "spans closed at the end": ("<span>", "</span>"),
+              "file links closed at the end": ("[[File:a.png|", "]]"), "templates closed at the end": ("{{a|", "}}")}
+    if name in closed:
+        unit, end = closed[name]
+        return times(unit, n) + end
+    if name == "table rows":
+        return "{|\n" + times("|-\n| a || b\n", n) + "|}"
+    return times(WIKI_PATTERNS[name], n)
+
+
+@pytest.mark.parametrize("name", sorted(WIKI_PATTERNS))
+def test_wikitext(name):
+    from site_builder.render.wikitext import render_wikitext
+
+    text = wiki_input(name)
+    finishes_within(lambda: render_wikitext(text))
