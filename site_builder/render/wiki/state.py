@@ -43,6 +43,7 @@ class State:
     figures: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    id_numbers: dict[str, int] = field(default_factory=dict)  # slug -> last number given (unique_id)
     numbered_links: int = 0
     notes: object = None  # refs.Footnotes, set by the entry point
 
@@ -71,11 +72,14 @@ class State:
             self.figures.append(url)
 
     def unique_id(self, text: str) -> str:
+        """The heading's slug, then slug-2, slug-3...; each slug's count resumes where it
+        stopped, so many equal headings do not each try every number again."""
         base = slugify(text) or "section"
-        candidate, n = base, 1
+        candidate, n = base, self.id_numbers.get(base, 1)
         while candidate in self.ids:
             n += 1
             candidate = f"{base}-{n}"
+        self.id_numbers[base] = n
         self.ids.add(candidate)
         return candidate
 
