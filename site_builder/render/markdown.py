@@ -26,6 +26,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
+from .budget import charge
 from .html import (
     LinkContext,
     RenderedMarkup,
@@ -50,7 +51,8 @@ _FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
 def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
     """HTML for one Markdown summary, with the links, figures and headings found in it."""
     result = RenderedMarkup(html="")
-    env = {"ctx": ctx or LinkContext(), "result": result, "open_links": []}
+    env = {"ctx": ctx or LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+    charge(4 * len(text), "parsing Markdown")  # block, inline and render passes, and our core rules
     result.html = _parser().render(text, env)
     return result
 
@@ -282,7 +284,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     if safe is None:
         env["result"].warnings.append(f"unsafe link removed: {href[:80]}")
         return ""
-    _collect_link(safe, env["result"])
+    _collect_link(safe, env)
     token.attrSet("href", safe)
     if is_external(safe):
         token.attrSet("rel", "noopener")
@@ -395,10 +397,10 @@ def _resolve_bibtex_link(href: str, ctx: LinkContext) -> str:
     return (ctx.resolve_bibtex_key(key) or href) if key else href
 
 
-def _collect_link(url: str, result: RenderedMarkup) -> None:
+def _collect_link(url: str, env) -> None:
     kind = classify(url)
     if kind in COLLECTED_LINK_KINDS:
-        found = result.links.setdefault(kind, [])
         url = canonical(kind, url)
-        if url not in found:
-            found.append(url)
+        if (kind, url) not in env["seen_links"]:  # a set beside the lists: no scan per link
+            env["seen_links"].add((kind, url))
+            env["result"].links.setdefault(kind, []).append(url)

@@ -56,6 +56,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from .budget import charge
 from .html import is_image_url
 from .lexers import lexer_named
 
@@ -115,6 +116,7 @@ def restore_markdown(flat: str) -> str:
     text = flat.strip()
     if "\n" in text:
         return text
+    charge(4 * len(text), "restoring flattened Markdown")  # its four passes, each linear
     text = _strip_residue(text.replace(OPEN, "").replace(CLOSE, ""))
     protected = _protect(text)
     protected.text = _rebuild_tables(protected)

@@ -7,17 +7,20 @@ openers that never close this is quadratic, with a large constant (`<a ` repeate
 two and a half minutes for 40 KB). Whether an opener can close is a question one
 pass over the text answers, so before parsing:
 
-- a `<name` with no `>` before the next `<` cannot be a tag: its `<` becomes `&lt;`;
+- a `<name` with no `>` before the next `<` cannot be a tag: its `<` becomes plain;
 - tags are paired by name with a stack (`</span>` closes the nearest open `<span>`);
   an open tag left without a partner becomes text, or disappears if it is one of the
   tags the renderer drops when stray (inline.STRAY_TAG), exactly as it would after
   parsing; void and self-closing tags need no partner;
 - `[[`/`]]` and `[` + URL/`]` are paired with one stack; an opener left without a
-  partner gets its `[` as `&#91;`;
+  partner gets a plain `[`;
 - every `{{` left by the template pass (protect.py) is unmatched or no template:
-  its braces become `&#123;`.
+  its braces become plain; so does a `{|` or `=` that starts the text (a table or a
+  heading would be tried there, and the line-by-line pass has already said it is none).
 
-Entities render as the characters they stand for, so the page shows the same text.
+"Plain" is a private-use stand-in (state.PLAIN_*) that mwparserfromhell reads as an
+ordinary character and the renderer turns back (state.PLAIN_BACK), so the page shows
+the same text. (HTML entities would do too, but cost mwparserfromhell a node each.)
 What remains for mwparserfromhell are constructs whose closer exists; their parse
 costs about the sum of their lengths (nested ones count once per level), which is
 charged to the summary's work budget before parsing (budget.py) — deep nesting, the
@@ -31,6 +34,7 @@ import mwparserfromhell
 from mwparserfromhell.definitions import SINGLE, URI_SCHEMES
 
 from ..budget import charge
+from .state import PLAIN_BRACE, PLAIN_BRACKET, PLAIN_EQUALS, PLAIN_LT
 
 _SCHEMES = "|".join(
     sorted((re.escape(s) + (":(?://)" if slashes else ":") for s, slashes in URI_SCHEMES.items()), key=len, reverse=True))
@@ -51,13 +55,17 @@ def parse(text: str, stray_tag: re.Pattern) -> mwparserfromhell.wikicode.Wikicod
 
 def prepare(text: str, stray_tag: re.Pattern) -> tuple[str, int]:
     """(`text` with its unclosable openers made plain, the parse's estimated work)."""
-    if not any(c in text for c in "<[{"):
+    if not any(c in text for c in "<[{") and not text.startswith("="):
         return text, len(text)
     edits: dict[int, tuple[int, str]] = {}  # position -> (characters replaced, replacement)
     spans = _tags(text, edits, stray_tag) + _links(text, edits)
     if "{{" in text:
         for m in _DOUBLE_BRACE.finditer(text):
-            edits[m.start()] = (1, "&#123;")
+            edits[m.start()] = (1, PLAIN_BRACE)
+    if text.startswith("{|"):
+        edits[0] = (1, PLAIN_BRACE)
+    elif text.startswith("="):
+        edits[0] = (1, PLAIN_EQUALS)
     out, pos = [], 0
     for at in sorted(edits):
         if at < pos:
@@ -83,7 +91,7 @@ def _tags(text: str, edits: dict[int, tuple[int, str]], stray_tag: re.Pattern) -
             found = text.find("<", m.start() + 1)
             next_lt = none if found < 0 else found
         if next_gt == none or next_lt < next_gt:  # no ">" before the next "<": not a tag
-            edits[m.start()] = (1, "&lt;")
+            edits[m.start()] = (1, PLAIN_LT)
             continue
         closing, name = m.group(1) == "/", m.group(2).lower()
         if closing:
@@ -95,7 +103,7 @@ def _tags(text: str, edits: dict[int, tuple[int, str]], stray_tag: re.Pattern) -
             open_tags.setdefault(name, []).append((m.start(), next_gt + 1))
     for stack in open_tags.values():
         for start, end in stack:
-            edits[start] = (end - start, "") if stray_tag.fullmatch(text, start, end) else (1, "&lt;")
+            edits[start] = (end - start, "") if stray_tag.fullmatch(text, start, end) else (1, PLAIN_LT)
     return spans
 
 
@@ -149,7 +157,7 @@ def _links(text: str, edits: dict[int, tuple[int, str]]) -> int:
     for start, width, _ in stack + unpaired:
         # "[[x" keeps its second "[" (plain text now) unless a third one follows it
         width = 2 if width == 2 and text.startswith("[", start + 2) else 1
-        edits[start] = (width, "&#91;" * width)
+        edits[start] = (width, PLAIN_BRACKET * width)
         for inner in inside.get(start, ()):  # no "]" follows an unclosed [url: nor these
-            edits[inner] = (1, "&#91;")
+            edits[inner] = (1, PLAIN_BRACKET)
     return spans

@@ -20,7 +20,9 @@ from . import bounds, images, slots
 from .filepath import normalize_title, wiki_page_url
 from .protect import template_warning
 from .quotes import do_quotes, finish_flow, strip_sentinels
-from .state import BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PRIVATE_USE_RE, State, block, edge, slugify
+from .state import (
+    BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PLAIN_BACK, PRIVATE_USE_RE, State, block, edge, slugify,
+)
 
 # Tags kept as themselves (or a plain equivalent), attributes always dropped.
 INLINE_TAGS = {
@@ -109,7 +111,7 @@ def render_text(state: State, text: str) -> str:
         elif STRAY_TAG.fullmatch(piece):
             continue
         else:
-            out.append(escape(piece, quote=False))
+            out.append(escape(piece, quote=False).translate(PLAIN_BACK))
     return "".join(out)
 
 
