@@ -12,6 +12,7 @@ LinkContext and the RenderedMarkup being filled) travels in markdown-it's ``env`
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
@@ -74,6 +75,7 @@ def _parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
     _gate_linkify(md.linkify)
+    md.inline.ruler.at("linkify", _linkify_rule)
     md.validateLink = _validate_link  # per-instance hook markdown-it provides for this
     # no space inside the dollars and no digit around them: "$5 and $10" stays text
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
@@ -81,6 +83,7 @@ def _parser() -> MarkdownIt:
     footnote_plugin(md)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.inline.ruler.before("escape", "cite", _cite_rule)
+    _gate_labels(md)
     md.core.ruler.before("text_join", "dollar_balance", _dollar_balance_rule)
     md.core.ruler.push("structure", _structure_rule)
     md.core.ruler.push("figures", _figure_rule)
@@ -90,22 +93,117 @@ def _parser() -> MarkdownIt:
 
 
 def _gate_linkify(linkify) -> None:
-    """Skip linkify-it's slow case-insensitive regexes on text that cannot hold a link.
+    """Give linkify-it, in markdown-it's core linkify rule, only the words that can hold a
+    link that rule is still needed for.
 
-    With fuzzy links and e-mails off only a schema ("http:", "//", ...) can match,
-    and every schema contains ":" or "//"; its `pretest` also hunts for fuzzy hosts.
-    A text without either gives False from both methods, so the output is the same.
+    With fuzzy links and e-mails off only a schema ("http:", "//", "mailto:"...) can
+    match. Links with "://" are made by the inline rule (_linkify_rule) as the text is
+    parsed, so what the core rule can still find is a "mailto:" or a "//" link without a
+    scheme; and a link never holds a space. linkify-it's `test` and `match` try every
+    schema to the end of the text they are given (quadratic on a word of many "http:"),
+    so they get each such word alone, and only words of at most MAX_CORE_LINK_CHARS.
     """
     assert not (linkify._opts.get("fuzzy_link") or linkify._opts.get("fuzzy_email"))
     schemas = [name for name in linkify._compiled if name]
     assert all(":" in name or "//" in name for name in schemas), schemas
-    test = linkify.test
+    test, match = linkify.test, linkify.match
 
-    def may_link(text: str) -> bool:
-        return ":" in text or "//" in text
+    def words(text: str):
+        if "mailto:" not in text.lower() and "//" not in text:
+            return
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if len(word) <= MAX_CORE_LINK_CHARS and ("mailto:" in word.lower() or _BARE_SLASHES.search(word)):
+                yield m.start(), word
 
-    linkify.pretest = may_link
-    linkify.test = lambda text: may_link(text) and test(text)
+    def bounded_match(text: str):
+        found = []
+        for at, word in words(text):
+            for link in match(word) or []:
+                link.index, link.last_index = link.index + at, link.last_index + at
+                found.append(link)
+        return found or None
+
+    linkify.pretest = lambda text: ":" in text or "//" in text
+    linkify.test = lambda text: any(test(word) for _, word in words(text))
+    linkify.match = bounded_match
+
+
+_WORD = re.compile(r"\S+")
+_BARE_SLASHES = re.compile(r"(?<!:)//")
+MAX_CORE_LINK_CHARS = 512
+_SCHEME_CHAR = re.compile(r"[a-z0-9.+-]", re.I)
+_URL_END = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+MAX_URL_CHARS = 2048
+
+
+def _linkify_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline linkify rule (a URL at "://"), without its two rescans.
+
+    It found the scheme with a regex searched over all the text pending since the last
+    token, and gave linkify-it the rest of the summary: both quadratic on text with many
+    "://" that do not make links. Here the scheme is read backwards from the end of the
+    pending text, and linkify-it gets the text up to the next space (a URL has none),
+    at most MAX_URL_CHARS past the "://".
+    """
+    if state.linkLevel > 0:
+        return False
+    pos, src = state.pos, state.src
+    if pos + 3 > state.posMax or src[pos:pos + 3] != "://":
+        return False
+    pending = state.pending
+    start = len(pending)
+    while start and _SCHEME_CHAR.match(pending, start - 1):
+        start -= 1
+    proto = pending[start:]
+    if not proto or not proto[0].isascii() or not proto[0].isalpha():
+        return False
+    limit = min(state.posMax, pos + MAX_URL_CHARS)
+    end = _URL_END.search(src, pos, limit)
+    found = state.md.linkify.match_at_start(src[pos - len(proto):end.start() if end else limit])
+    if not found:
+        return False
+    url = found.url.rstrip("*")  # a "*" at the end is emphasis, not the URL
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = pending[:start]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup, token.info = "linkify", "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(proto)
+    return True
+
+
+def _gate_labels(md: MarkdownIt) -> None:
+    """Skip the rules that read a bracketed label (links, images, inline footnotes) at a "["
+    with no "]" after it in the text being parsed: they would fail anyway.
+
+    They fail expensively: markdown-it's label reader retries nested labels up to
+    maxNesting deep from every "[", about 100 µs each, so a summary of a few hundred
+    thousand "[" took minutes. Where a "]" follows the answer is the rules' own.
+    """
+    for name, offset in (("link", 0), ("image", 1), ("footnote_inline", 1)):
+        rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _label_gate(rule, offset))
+
+
+def _label_gate(rule, offset: int):
+    def gated(state: StateInline, silent: bool) -> bool:
+        closers = getattr(state, "closing_brackets", None)
+        if closers is None:
+            closers = state.closing_brackets = [m.start() for m in re.finditer(r"\]", state.src)]
+        i = bisect_right(closers, state.pos + offset)
+        if i == len(closers) or closers[i] >= state.posMax:
+            return False
+        return rule(state, silent)
+
+    return gated
 
 
 def _validate_link(url: str) -> bool:
