@@ -423,6 +423,7 @@ class _Restructurer:
         self.last_char = ""
         self.at_line_start = True
         self.hard_found: dict[bool, tuple[int, int]] = {}  # see _hard_marker
+        self.item_starts: list[int] = []  # where each item of the open list starts in self.out
 
     def run(self) -> str:
         pos = 0
@@ -430,6 +431,7 @@ class _Restructurer:
             self._emit_text(self.text[pos : m.start()])
             pos = self._handle(m)
         self._emit_text(self.text[pos:])
+        self._end_list()
         return "".join(self.out)
 
     # markers ------------------------------------------------------------------
@@ -544,6 +546,7 @@ class _Restructurer:
             self._emit_raw(f"{marker} ")
             self.list_kind = marker
             self.item_indent = self.level1_indent = "  "
+        self.item_starts.append(len(self.out))
         self.block_start = False
         return m.end() + 1
 
@@ -557,18 +560,34 @@ class _Restructurer:
         self._emit_raw(label)
         self.list_kind, self.ol_next = "ol", n + 1
         self.item_indent = self.level1_indent = " " * len(label)
+        self.item_starts.append(len(self.out))
         self.block_start = False
         return m.end() + 1
 
     # output -------------------------------------------------------------------
 
     def _break_block(self, keep_numbering: bool = False) -> None:
+        self._end_list()
         self._emit_raw("\n\n")
         self.list_kind = None
         self.item_indent = self.level1_indent = ""
         if not keep_numbering:
             self.ol_next = 0
         self.block_start = True
+
+    def _end_list(self) -> None:
+        """At the end of a list: a paragraph the scrape glued to its last item becomes a paragraph again."""
+        starts, self.item_starts = self.item_starts, []
+        if not starts:
+            return
+        last = "".join(self.out[starts[-1]:])
+        others = ["".join(self.out[a:b]) for a, b in zip(starts, starts[1:])]
+        cut = _paragraph_after_item(last, others)
+        if cut is None:
+            return
+        rest = last[cut:].lstrip().replace("\n" + self.item_indent, "\n")
+        self.out[starts[-1]:] = [last[:cut].rstrip(), "\n\n", _escape_line_start(rest)]
+        self.last_char = rest.rstrip()[-1:] or self.last_char
 
     def _emit_raw(self, s: str) -> None:
         """Structure we add: after it, the next text starts a line (or an item)."""
@@ -585,6 +604,39 @@ class _Restructurer:
             return
         self.block_start = self.at_line_start = False
         self.last_char = s.rstrip()[-1]
+
+
+# A sentence opener after a word with no full stop: "... on size The authors argue ...".
+_RUN_ON = re.compile(r"(?<=[a-z0-9)%])[ ]+(?=(?:" + "|".join(sorted(_SENTENCE_OPENERS - {"A", "I"})) + r") [a-z])")
+_ITEM_SENTENCE_END = re.compile(r"(?<=\S)[.!?](?=[ ]+[A-Z\"'(])")
+
+
+def _paragraph_after_item(item: str, others: list[str]) -> int | None:
+    """Where the text of a list's last item stops being the item, or None.
+
+    Flattening glued the paragraph after a list to its last item. The item ends
+    a. where a sentence opener follows a word without a full stop ("... on size The
+       authors argue that ..."): items often lack full stops, sentences in prose do not; or
+    b. after its first sentence, when more sentences follow than any other item of
+       the list has (one more sentence, or a follow-up question, is the item's own).
+
+    Only the item's first line is read: what follows a block nested in it is its own.
+    """
+    line = item.split("\n", 1)[0]
+    run_on = _RUN_ON.search(line)
+    if run_on and line[: run_on.start()].strip():
+        return run_on.start()
+    ends = _sentence_ends(line)  # len(ends) sentences follow the first
+    most = max((len(_sentence_ends(other)) + 1 for other in others), default=0)
+    if len(ends) >= 2 and len(ends) > most:
+        return ends[0]
+    return None
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Ends of the sentences of `text` that another sentence follows."""
+    return [m.end() for m in _ITEM_SENTENCE_END.finditer(text)
+            if not (m.group(0) == "." and _abbreviation_before(text, m.start()))]
 
 
 def _escape_line_start(s: str) -> str:

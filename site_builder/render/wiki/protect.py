@@ -26,7 +26,14 @@ _COMMENT_END = re.compile("-->")
 _MATH_CLOSE = re.compile("</math", re.I)
 _CENTRED_MATH_END = re.compile(r"</math\s*>\s*</center\s*>", re.I)
 _UNCLOSED_MATH = re.compile(r"<math(\s[^<>]*)?>(.*?)(?=\n\s*\n|\Z)", re.I | re.S)
-_TEX_START = re.compile(r"\\begin\{([A-Za-z]+\*?)\}|\$\$")
+_TEX_START = re.compile(
+    r"(?P<skip>(?:https?|ftp)://[^\s\[\]<>\"]*|\[//[^\s\[\]<>\"]*|\[\[[^\]|\n]*|<(?P<code>code|tt)\b[^<>]*>)"
+    r"|(?P<environment>\\begin\{[A-Za-z]+\*?\})|(?P<double>\$\$)|(?P<single>\$)",
+    re.I,
+)
+_DOLLAR = re.compile(r"\$")
+# A blank line, or a line of list, table or heading markup, ends a paragraph: inline math cannot cross it.
+_NOT_IN_INLINE_MATH = re.compile(r"\n[ \t]*(?:\n|[*#:;|!=]|\{\|)")
 _TEX_ENVIRONMENT = re.compile(r"\\(begin|end)\{([A-Za-z]+\*?)\}")
 _DOUBLE_DOLLAR = re.compile(r"\$\$")
 _LATER_OPEN = re.compile(r"<(?P<tag>gallery|references|ref)(?P<attrs>\s[^<>]*?)?(?P<end>/>|>)", re.I)
@@ -119,30 +126,73 @@ def _verbatim_slot(tag: str, attrs: str | None, body: str) -> Slot:
 
 
 def _protect_bare_tex(state: State, text: str) -> str:
-    """\\begin{env}...\\end{env} and $$...$$ written straight into the wikitext."""
-    if "$$" not in text and "\\begin" not in text:
+    """TeX written straight into the wikitext: \\begin{env}...\\end{env} and $$...$$ as
+    display math, $...$ as inline math (statwiki typeset these in the browser).
+
+    `$...$` follows the rules of the Markdown renderer's dollarmath (`$5 and $10` stays
+    text): no space after the opening or before the closing dollar, no digit before the
+    opening or after the closing one, not escaped (`\\$`), not empty; and, since math
+    never spans blocks, no blank line or line of list or table markup inside. An
+    environment inside the dollars belongs to the inline formula. URLs, link targets
+    and <code> are skipped (verbatim regions are placeholders already).
+    """
+    if "$" not in text and "\\begin" not in text:
         return text
     environments = _environment_ends(text)
-    dollars = NextMatch(_DOUBLE_DOLLAR, text)
-    out, pos = [], 0
-    while m := _TEX_START.search(text, pos):
-        if m.group(0) == "$$":
-            close = dollars.after(m.end())
-            end = close.end() if close else None
-        else:
-            end = environments.get(m.start())
-        if end is None:  # never closed: leave it as text
-            out.append(text[pos:m.end()])
-            pos = m.end()
+    dollars, double_dollars = NextMatch(_DOLLAR, text), NextMatch(_DOUBLE_DOLLAR, text)
+    closers = Closers(text)
+    out, pos, scan = [], 0, 0
+    while m := _TEX_START.search(text, scan):
+        start, kind = m.start(), m.lastgroup
+        mode, body_start, end = "display", m.end(), None
+        if kind == "skip":
+            scan = m.end()
+            if m.group("code"):
+                close = closers.after(m.group("code"), m.end())
+                scan = close.end() if close else m.end()
             continue
-        out.append(text[pos:m.start()])
-        tex = text[m.start():end]
-        if tex.startswith("$$"):
-            tex = tex[2:-2]
-        out.append(state.protect(Slot("math", body=defuse_tex(tex), mode="display")))
-        pos = end
+        if kind == "double":
+            close = double_dollars.after(m.end())
+            end, body_end = (close.end(), close.start()) if close else (None, 0)
+        elif kind == "single":
+            mode = "inline"
+            end, body_end = _dollar_end(text, start, dollars)
+        else:
+            end = environments.get(start)
+            body_start, body_end = start, end
+        if end is None or (kind != "environment" and _escaped(text, start)):
+            scan = m.end()
+            continue
+        out += [text[pos:start], state.protect(Slot("math", body=defuse_tex(text[body_start:body_end]), mode=mode))]
+        pos = scan = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _dollar_end(text: str, start: int, dollars: NextMatch) -> tuple[int | None, int]:
+    """(end, end of the formula) of inline math opened by the "$" at `start`, or (None, 0)."""
+    after = text[start + 1:start + 2]
+    if not after or after.isspace() or text[start - 1:start].isdigit():
+        return None, 0
+    close = dollars.after(start + 1)
+    while close is not None and _escaped(text, close.start()):
+        close = dollars.after(close.start() + 1)
+    if close is None:
+        return None, 0
+    at = close.start()
+    if at == start + 1 or text[at - 1].isspace() or text[at + 1:at + 2].isdigit():
+        return None, 0
+    if _NOT_IN_INLINE_MATH.search(text, start, at):
+        return None, 0
+    return at + 1, at
+
+
+def _escaped(text: str, at: int) -> bool:
+    """An odd number of backslashes before `at`."""
+    n = 0
+    while at - n > 0 and text[at - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
 
 
 def _environment_ends(text: str) -> dict[int, int]:
