@@ -12,15 +12,17 @@ LinkContext and the RenderedMarkup being filled) travels in markdown-it's ``env`
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -80,6 +82,7 @@ def _parser() -> MarkdownIt:
     # no space inside the dollars and no digit around them: "$5 and $10" stays text
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     amsmath_plugin(md)
+    _gate_amsmath(md)
     footnote_plugin(md)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.inline.ruler.before("escape", "cite", _cite_rule)
@@ -178,6 +181,31 @@ def _linkify_rule(state: StateInline, silent: bool) -> bool:
         token.markup, token.info = "linkify", "auto"
     state.pos += len(url) - len(proto)
     return True
+
+
+def _gate_amsmath(md: MarkdownIt) -> None:
+    """Skip the amsmath block rule at a \\begin{env} line when no later line of the block ends
+    with its \\end{env}: it would fail anyway, after reading every line to the end of the
+    block (quadratic on many unclosed environments)."""
+    rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "amsmath")
+
+    def gated(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+        opening = re.match(AMSMATH_OPEN, first)
+        if opening is None:
+            return False
+        closing = rf"\end{{{opening.group(1)}{opening.group(2)}}}"
+        ends = state.env.setdefault("amsmath_ends", {}).get((id(state), closing))
+        if ends is None:
+            ends = [line for line in range(len(state.bMarks) - 1)
+                    if state.src[state.bMarks[line]:state.eMarks[line]].rstrip().endswith(closing)]
+            state.env["amsmath_ends"][(id(state), closing)] = ends
+        i = bisect_left(ends, start_line)
+        if i == len(ends) or ends[i] >= end_line:
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    md.block.ruler.at("amsmath", gated)
 
 
 def _gate_labels(md: MarkdownIt) -> None:

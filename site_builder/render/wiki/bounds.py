@@ -119,6 +119,7 @@ def _links(text: str, edits: dict[int, tuple[int, str]]) -> int:
     stack: list[tuple[int, int, int]] = []  # (position, 2 for "[[" or 1 for "[url", where its title ends)
     unpaired: list[tuple[int, int, int]] = []
     inside: dict[int, list[int]] = {}  # [url ... openers read as text inside an open [url
+    urls_open = 0  # [url ... entries on the stack
     spans = 0
     pos = 0
     while m := _BRACKETS.search(text, pos):
@@ -132,18 +133,20 @@ def _links(text: str, edits: dict[int, tuple[int, str]]) -> int:
                 inside.setdefault(stack[-1][0], []).append(m.start())
             else:
                 stack.append((m.start(), 1, 0))
+                urls_open += 1
             continue
         while stack:
             start, kind, title_end = stack[-1]
             double = text.startswith("]]", m.start())
             if kind == 1:  # "]" ends the innermost [url ...]
                 spans += m.end() - stack.pop()[0]
+                urls_open -= 1
             elif text[title_end:title_end + 1] == "|" and title_end < m.start():  # in the link's text
                 if double:
                     stack.pop()
                     pos = m.end() + 1
                     spans += pos - start
-                elif any(k == 1 for _, k, _ in stack):  # a "]" inside [url ...] ends it, and this link
+                elif urls_open:  # a "]" inside [url ...] ends it, and this link
                     unpaired.append(stack.pop())
                     continue
             elif title_end == m.start() and double:
