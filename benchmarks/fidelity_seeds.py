@@ -17,8 +17,8 @@ and counts, independently of the rules that fix them:
   its finds by eye with --show, a second sentence can be the item's own);
 - sibling headings nested: two headings of the same level in the source that come out
   at different levels;
-- headings run into a label: a heading whose text runs on into a numbered or bold
-  label ("Training 1 Supervised pre-training:").
+- headings run into a label: a heading whose text runs on into the first of a run of
+  numbered labels, or a bold one ("Training 1 Supervised pre-training:").
 """
 from __future__ import annotations
 
@@ -46,15 +46,18 @@ OPENERS = {"The", "This", "These", "That", "Those", "We", "It", "In", "Our", "Th
 _RUN_ON = re.compile(r"[a-z0-9)%][ ]+(" + "|".join(sorted(OPENERS)) + r") [a-z]")
 # a sentence end: not after a single letter or an abbreviation ("e.g.", "Fig.")
 _SENTENCE = re.compile(r"(?<![ .(][A-Za-z])(?<!e\.g)(?<!i\.e)(?<!Fig)(?<!etc)(?<!\bal)(?<!\bvs)(?<!\bEq)[.!?][ ]+(?=[A-Z])")
+_SPLIT_FORMULA = re.compile(r'\$[^$<]{1,200}(?=</p>\s*<div class="math display">)')
 _MATH = re.compile(r'<(span|div) class="math[^"]*">.*?</\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
-_LABEL = re.compile(r"\s\d{1,2}\.?\s+[A-Z][\w -]{2,40}:$|\s\*\*[^*]+\*\*:?$")
+_LABEL = re.compile(r"\s1\.?\s+[^\s.:]+(?:\s[^\s.:]+){0,5}[:.]?$|\s\*\*[^*]+\*\*:?$")  # "... 1 Supervised pre-training:"
 
 
 def raw_dollar_math(html: str) -> list[str]:
-    """`$...$` left in the page's text, by dollarmath's rules (no space inside, no digit outside)."""
-    text = unescape(_TAG.sub(" ", _MATH.sub(" ", html)))
-    found, pos = [], 0
+    """`$...$` left in the page's text, by dollarmath's rules (no space inside, no digit outside),
+    and `$...` opening a formula that a display block of its own environment split off."""
+    found = [m.group(0) + "[display block]$" for m in _SPLIT_FORMULA.finditer(html)]
+    text = unescape(_TAG.sub(" ", _MATH.sub(" ", _SPLIT_FORMULA.sub(" ", html))))
+    pos = 0
     while (start := text.find("$", pos)) >= 0:
         pos = start + 1
         if text[start + 1:start + 2] in ("", "$") or text[start + 1].isspace() or text[start - 1:start].isdigit():

@@ -424,6 +424,7 @@ class _Restructurer:
         self.at_line_start = True
         self.hard_found: dict[bool, tuple[int, int]] = {}  # see _hard_marker
         self.item_starts: list[int] = []  # where each item of the open list starts in self.out
+        self.next_label = 0  # the number of the next "2 Label." when a heading ran into label 1
 
     def run(self) -> str:
         pos = 0
@@ -495,7 +496,11 @@ class _Restructurer:
 
     def _heading(self, m: re.Match) -> int:
         start = m.end() + 1
-        end = _heading_end(self.text, start, self._hard_marker(start, bold=True))
+        hard = self._hard_marker(start, bold=True)
+        end = _label_in_heading(self.text, start, hard)
+        self.next_label = 2 if end is not None else 0
+        if end is None:
+            end = _heading_end(self.text, start, hard)
         if not self.text[start:end].strip():  # "## * item": nothing to title
             self._emit_text(m.group(0))
             return m.end()
@@ -539,6 +544,8 @@ class _Restructurer:
             self._emit_raw(f"\n{indent}{marker} ")
             self.item_indent = indent + "  "
         else:
+            if self.list_kind == marker:
+                self._split_trailing_label()
             if self.list_kind not in (marker,):
                 self._break_block(keep_numbering=True)
             else:
@@ -575,6 +582,19 @@ class _Restructurer:
             self.ol_next = 0
         self.block_start = True
 
+    def _split_trailing_label(self) -> None:
+        """"* item 2 Domain-specific fine-tuning. * ...": after a heading that ran into label 1
+        (_label_in_heading), the next label ends the item it was glued to, and the list."""
+        if not self.next_label or not self.item_starts:
+            return
+        item = "".join(self.out[self.item_starts[-1]:]).rstrip()
+        label = _NUMBERED_LABEL.search(item)
+        if label is None or int(label.group("n")) != self.next_label or not item[:label.start()].strip():
+            return
+        self.next_label += 1
+        self.out[self.item_starts[-1]:] = [item[:label.start()].rstrip(), "\n\n", label.group(0)]
+        self._break_block(keep_numbering=True)
+
     def _end_list(self) -> None:
         """At the end of a list: a paragraph the scrape glued to its last item becomes a paragraph again."""
         starts, self.item_starts = self.item_starts, []
@@ -606,6 +626,12 @@ class _Restructurer:
         self.last_char = s.rstrip()[-1]
 
 
+# "1 Supervised pre-training:", "2 Layer fc6": a numbered label the scrape lost the line of,
+# at the end of the text before a list.
+_LABEL = r"(?P<n>\d{1,2}) [^\s*:.!?\ue000\ue001]+(?: [^\s*:.!?\ue000\ue001]+){0,5}[:.]?"
+_NUMBERED_LABEL = re.compile(rf"(?<= ){_LABEL}$")
+_SECOND_LABEL = re.compile(r"(?<=[ \ue001])" + _LABEL.replace(r"(?P<n>\d{1,2})", "(?P<n>2)") + r"[ ]+(?=[*-] |\ue000)")
+_NEXT_HEADING = re.compile(r"(?<!\S)#{1,6} ")
 # A sentence opener after a word with no full stop: "... on size The authors argue ...".
 _RUN_ON = re.compile(r"(?<=[a-z0-9)%])[ ]+(?=(?:" + "|".join(sorted(_SENTENCE_OPENERS - {"A", "I"})) + r") [a-z])")
 _ITEM_SENTENCE_END = re.compile(r"(?<=\S)[.!?](?=[ ]+[A-Z\"'(])")
@@ -717,6 +743,25 @@ def _abbreviation_before(text: str, end: int) -> bool:
             return False
     word = text[start:end].lower()
     return word in _ABBREVIATIONS or len(word) == 1
+
+
+def _label_in_heading(text: str, start: int, hard: int) -> int | None:
+    """Where a heading stops when it ran into the first of a run of numbered labels, or None.
+
+    "## Training 1 Supervised pre-training: * ... 2 Domain-specific fine-tuning. * ...":
+    the heading's text ends with "1 <a few words>" right before a list, and a "2 <a few
+    words>" label stands before a later list (or figure) of the same section.
+    """
+    segment = text[start:hard].rstrip()
+    label = _NUMBERED_LABEL.search(segment)
+    if label is None or label.group("n") != "1" or not segment[:label.start()].strip():
+        return None
+    if not text.startswith(("* ", "- "), hard):
+        return None
+    section_end = _NEXT_HEADING.search(text, hard)
+    if _SECOND_LABEL.search(text, hard, section_end.start() if section_end else len(text)) is None:
+        return None
+    return start + label.start()
 
 
 def _heading_end(text: str, start: int, hard: int) -> int:

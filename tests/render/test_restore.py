@@ -61,6 +61,23 @@ def test_bold_label_ends_a_heading_and_opens_paragraphs():
     )
 
 
+def test_heading_stops_before_a_numbered_label_and_the_labels_split_the_list():
+    text = ("## Training 1 Supervised pre-training: * pre-train on images 2 Domain-specific fine-tuning. "
+            "* tune on regions 3 Object classifiers. * one SVM per class")
+    assert r(text) == (
+        "## Training\n\n1 Supervised pre-training:\n\n* pre-train on images\n\n2 Domain-specific fine-tuning.\n\n"
+        "* tune on regions\n\n3 Object classifiers.\n\n* one SVM per class"
+    )
+
+
+def test_numbers_in_a_heading_are_no_label_without_one():
+    # no label ending in ":" or "." before the list: the numbers are the heading's
+    assert r("### Results on Glimmer 2019 2 Glimmer 2020 * first run") == (
+        "### Results on Glimmer 2019 2 Glimmer 2020\n\n* first run")
+    # an item ending in a number and capital word is not cut unless it is the next label
+    assert r("* runs in 2 Hours. * done") == "* runs in 2 Hours.\n* done"
+
+
 # --- lists -------------------------------------------------------------------------
 
 
