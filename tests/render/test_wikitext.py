@@ -293,6 +293,26 @@ def test_templates_inside_math_stay_tex():
 
 # --- tables ---
 
+def test_table_cells_keep_colspan_and_rowspan():
+    src = ('{| class="wikitable"\n|+Costs\n!\n! colspan="2" |Energy\n! colspan=2 style="x" |Area\n|-\n!Op\n!MUL\n!ADD\n'
+           "!MUL\n!ADD\n|-\n| rowspan='2' | int || 1 || 2 || 3 || 4\n|-\n| 5 || 6 || 7 || 8\n|}")
+    html_ = out(src)
+    assert '<th colspan="2">Energy</th>' in html_ and '<th colspan="2">Area</th>' in html_
+    assert '<td rowspan="2">int</td>' in html_
+    assert "style" not in html_ and "class" not in html_.split("<table>")[1]
+
+
+@pytest.mark.parametrize("attrs", ['colspan="2x"', 'colspan="-1"', "colspan=0", 'colspan="99999"',
+                                   'colspan="2" onclick="x"', 'rowspan="1e3"', 'colspan="&#50;"'])
+def test_only_safe_whole_spans_are_kept(attrs):
+    html_ = out("{|\n| " + attrs + " | cell\n|}")
+    assert "cell" in html_ and "onclick" not in html_ and "&#50;" not in html_
+    if "onclick" in attrs:
+        assert '<td colspan="2">cell</td>' in html_
+    else:
+        assert "<td>cell</td>" in html_
+
+
 def test_table_rows_headers_inline_separators_caption_and_dropped_attributes():
     src = (
         '{| class="wikitable" style="x"\n'
