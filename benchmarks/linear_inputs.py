@@ -11,8 +11,10 @@ reader (`readers.read_text`), the catalog, and per summary the renderer with its
 work budget, heading re-levelling and the plain text (`render.summaries.render_one`)
 — everything but the page templates and MathJax's check in Node, whose cost does
 not depend on these patterns. The table gives seconds per size and the ratio of
-the two largest sizes: about 2 for linear time, 4 for quadratic. "budget" says
-whether a summary hit its work budget (it is then shown as escaped text).
+the two largest sizes: about 2 for linear time, 4 for quadratic. Times are CPU
+seconds of this process (time.process_time), so other work on a shared machine does
+not count; on an idle machine they are the wall time. "budget" says whether a
+summary hit its work budget (it is then shown as escaped text).
 """
 from __future__ import annotations
 
@@ -119,6 +121,11 @@ PATTERNS = [
     Pattern("flat-ordered", "`1. a 2. b `×n", lambda n: shortscience(repeat("1. a 2. b ", n))),
     Pattern("flat-bold", "`**A** b `×n", lambda n: shortscience(repeat("**A** b ", n))),
     Pattern("flat-sentences", "`A b. `×n", lambda n: shortscience(repeat("A b. ", n))),
+    Pattern("flat-url-words", "`ahttp://b.c/`×n (one word)", lambda n: shortscience(repeat("ahttp://b.c/", n))),
+    Pattern("flat-url-pipes", "`http://x|----`×n", lambda n: shortscience(repeat("http://x|----", n))),
+    Pattern("flat-distinct-urls", "n different URLs", lambda n: shortscience(" ".join(f"http://a{i}.org/" for i in range(n // 16)))),
+    Pattern("flat-begin-dollars", "`\\begin{align}$$`×n", lambda n: shortscience(repeat("\\begin{align}$$", n))),
+    Pattern("flat-tick-run", "a run of backticks, then text", lambda n: shortscience("`" * (n // 2) + repeat("a ", n // 2))),
     # Markdown records
     Pattern("md-cite", "`\\cite{`×n", lambda n: markdown_record(repeat("\\cite{", n))),
     Pattern("md-brackets", "`[a`×n", lambda n: markdown_record(repeat("[a", n))),
@@ -126,6 +133,9 @@ PATTERNS = [
     Pattern("md-dollars", "`$a`×n", lambda n: markdown_record(repeat("$a", n))),
     Pattern("md-emphasis", "`*a`×n", lambda n: markdown_record(repeat("*a ", n))),
     Pattern("md-lines", "one-word lines", lambda n: markdown_record(repeat("a\n", n))),
+    Pattern("md-open-brackets", "`[`×n", lambda n: markdown_record(repeat("[", n))),
+    Pattern("md-headings", "`# a` lines (equal headings)", lambda n: markdown_record(repeat("# a\n", n))),
+    Pattern("md-begin-lines", "`\\begin{align}` paragraphs", lambda n: markdown_record(repeat("\n\n\\begin{align}", n))),
     # wikitext (statwiki)
     Pattern("wiki-headings", "`== a ==`×n on one line", lambda n: feed(repeat("== a ==", n))),
     Pattern("wiki-heading-lines", "`== a ==` lines", lambda n: feed(repeat("== a ==\n", n))),
@@ -153,12 +163,17 @@ PATTERNS = [
     Pattern("wiki-entities", "`&amp;`-like runs", lambda n: feed(repeat("&a", n))),
     Pattern("wiki-comments", "`<!--`×n", lambda n: feed(repeat("<!--", n))),
     Pattern("wiki-nowiki", "`<nowiki>`×n", lambda n: feed(repeat("<nowiki>", n))),
+    Pattern("wiki-heading-start", "`=={{{<ref>{{{`×n (a paragraph that starts like a heading)",
+            lambda n: feed(repeat("=={{{<ref>{{{", n))),
+    Pattern("wiki-link-brackets", "`[[a|]&`×n", lambda n: feed(repeat("[[a|]&", n))),
+    Pattern("wiki-nested-links", "`[[a|`×n then `]]`×n (deep nesting)", lambda n: feed(repeat("[[a|", n * 2 // 3) + repeat("]]", n // 3))),
+    Pattern("wiki-distinct-links", "n different external links", lambda n: feed(" ".join(f"[http://a{i}.org x]" for i in range(n // 20)))),
 ]
 
 
 def run(text: str, config: SiteConfig) -> tuple[float, int, int]:
     """Seconds for the whole path, the number of summaries, and how many hit their budget."""
-    started = time.perf_counter()
+    started = time.process_time()
     detect(text)
     result = read_text(text, "crafted.txt")
     catalog = build_catalog(result.records, result.collections, config)
@@ -168,7 +183,7 @@ def run(text: str, config: SiteConfig) -> tuple[float, int, int]:
         out = render_one(s.record, ctx, config)
         html_to_text(out["html"])
         over += any("work budget" in w for w in out["warnings"])
-    return time.perf_counter() - started, len(catalog.summaries), over
+    return time.process_time() - started, len(catalog.summaries), over
 
 
 def main() -> None:

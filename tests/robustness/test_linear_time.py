@@ -160,9 +160,13 @@ def test_flattened_markdown_through_the_renderer():
         finishes_within(lambda: render_flat_markdown(text))
 
 
-@pytest.mark.parametrize("text", [times("\\cite{", RENDER_N), times("# a\n", 60_000)], ids=["cite", "equal headings"])
+@pytest.mark.parametrize("text", [
+    times("\\cite{", RENDER_N), times("# a\n", 60_000), times("[", 100_000), times("ahttp://b.c/", RENDER_N),
+    times("\n\n\\begin{align}", RENDER_N), times("mailto:a", RENDER_N),
+], ids=["cite", "equal headings", "open brackets", "url words", "unclosed environments", "mailto words"])
 def test_markdown_rules_of_our_own(text):
-    """The rules we add to markdown-it: \\cite, and heading ids (unique without rescanning)."""
+    """The rules we add to markdown-it or put in place of its own: \\cite, heading ids (unique
+    without rescanning), linkify, and the gates on the label and amsmath rules."""
     from site_builder.render.markdown import render_markdown
 
     finishes_within(lambda: render_markdown(text))
@@ -203,6 +207,8 @@ WIKI_PATTERNS = {
     "dollars": "$a ",
     "dollar environments": "$\\begin{cases} ",
     "nested tables": "{|\n|",
+    "paragraph starting like a heading": "=={{{<ref>{{{",
+    "links with brackets inside": "[[a|]&",
     "table rows": None,
 }
 
