@@ -51,6 +51,8 @@ class State:
     id_numbers: dict[str, int] = field(default_factory=dict)  # slug -> last number given (unique_id)
     numbered_links: int = 0
     notes: object = None  # refs.Footnotes, set by the entry point
+    # a plain image's figure HTML -> its inline form (wiki/images.py arrange)
+    inline_images: dict[str, str] = field(default_factory=dict)
 
     def protect(self, slot: Slot) -> str:
         self.slots.append(slot)
