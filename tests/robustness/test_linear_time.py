@@ -82,6 +82,14 @@ def test_course_table_cells_with_unclosed_external_links():
     finishes_within(lambda: course_table.parse(table, "stat946w18"))
 
 
+@pytest.mark.parametrize("cell", ["Ada" + " " * N + "Byron", times("[http://a b")])
+def test_course_table_presenter_cells(cell):
+    """The Name cell of the row that matches a page is split into presenters."""
+    table = "{|\n! Date !! Name !! Title\n|-\n| Jan 1 || " + cell + " || Widget Networks\n|}"
+    text = feed(feed_entry("stat946w18", 2, table), feed_entry("Widget Networks", 3, "Text."))
+    finishes_within(lambda: read_text(text, "feed.txt"))
+
+
 def test_course_table_matches_many_rows_against_many_pages():
     """Fuzzy title matching compares long titles and many rows without quadratic blow-up."""
     words = [f"w{i}x{i * 7 % 13}" for i in range(3_000)]
