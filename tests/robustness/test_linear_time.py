@@ -116,6 +116,14 @@ def test_escaped_feed_body():
     finishes_within(lambda: read_text(feed(feed_entry("P", 1, body)), "feed.txt"))
 
 
+@pytest.mark.parametrize("tex", [times("\\label{"), times("<math>"), times("\\frac{a}{")])
+def test_plain_text_of_a_huge_formula(tex):
+    from site_builder.render.plaintext import html_to_text
+
+    html_ = f'<p><span class="math inline">\\({html.escape(tex, quote=False)}\\)</span></p>'
+    finishes_within(lambda: html_to_text(html_))
+
+
 # --- the flattened-Markdown restorer and the Markdown renderer ------------------------
 
 FLAT_PATTERNS = {
