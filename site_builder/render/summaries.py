@@ -15,10 +15,12 @@ from ..cache import BuildCache, digest
 from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
-from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
+from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, SummaryRecord
+from . import citekeys
 from . import links as scholarly
 from . import mathcheck
 from ..parallel import Progress, map_indexed
+from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
@@ -50,26 +52,36 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
             names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
         for name in names:
             wiki_pages[title_key(name)] = s.url
-    by_arxiv: dict[str, str] = {}
-    for paper in catalog.papers:
-        for url in paper.meta.links.values():
-            aid = scholarly.arxiv_id(url)
-            if aid:
-                by_arxiv[aid] = paper.url
+    cited = citekeys.KeyIndex(_candidate(paper) for paper in catalog.papers)
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
 
     def resolve_bibtex_key(key: str) -> str | None:
-        aid = scholarly.arxiv_id(key)
-        return by_arxiv.get(aid) if aid else None
+        found = cited.find(key)
+        return found.url if found else None
+
+    def cited_title(key: str) -> str | None:
+        found = cited.find(key)
+        return found.title if found else None
 
     return LinkContext(
         wiki_base=config.wiki_base,
         shortscience_base=config.shortscience_base,
         resolve_wiki_page=resolve_wiki_page,
         resolve_bibtex_key=resolve_bibtex_key,
+        cited_title=cited_title,
     )
+
+
+def _candidate(paper) -> citekeys.Candidate:
+    """A paper as a citation key may name it: by arXiv id, or by first author and any year it is known by."""
+    m = paper.meta
+    aid = next((a for a in map(scholarly.arxiv_id, m.links.values()) if a), None)
+    years = {y for y in (m.year, scholarly.arxiv_year(aid) if aid else None) if y}
+    if m.first_published and m.first_published[:4].isdigit():
+        years.add(int(m.first_published[:4]))
+    return citekeys.Candidate(paper.url, m.title, tuple(m.authors), frozenset(years), aid)
 
 
 def render_catalog(
@@ -92,7 +104,8 @@ def render_catalog(
     cache = cache or BuildCache.memory()
     warnings: list[str] = []
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
-    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))])
+    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))]
+                    + [config.render_budget, config.render_timeout])
     keys = [digest(s.record.markup, s.record.body, settings) for s in summaries]
     results: list[dict | None] = []
     for key in keys:
@@ -103,13 +116,14 @@ def render_catalog(
 
     def fresh(k: int) -> tuple[dict, tuple[str, str]]:
         # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
-        out = _render_one(summaries[todo[k]], ctx, renderers)
+        out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         return out, _text_and_title(under_base_path(out["html"], base))
 
     texts: dict[int, tuple[str, str]] = {}
     for i, (out, text) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
         results[i] = out
-        cache.put("renders", keys[i], out)
+        if not out.get("timed_out"):
+            cache.put("renders", keys[i], out)
         texts[i] = text
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
@@ -140,8 +154,10 @@ def render_catalog(
     return warnings
 
 
-def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) -> dict:
+def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | None = None, *,
+               renderers: dict[str, Renderer] | None = None) -> dict:
     """One summary's HTML and what it found, plus every link question it asked."""
+    renderers = renderers or _renderers()
     asked: list[tuple[str, str, str | None]] = []
 
     def ask(kind: str, resolve: Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -152,20 +168,34 @@ def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) ->
         return recorded
 
     rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
-                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key))
-    out = (renderers.get(s.record.markup) or renderers[MARKUP_MARKDOWN])(s.record.body, rctx)
-    return {
-        "html": relevel_headings(out.html),  # pages show each summary under an <h2>
+                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key),
+                   cited_title=ask("cited", ctx.cited_title))
+    config = config or SiteConfig()
+    render = renderers.get(record.markup) or renderers[MARKUP_MARKDOWN]
+    timed_out = False
+    try:
+        with work_budget(config.render_budget * MILLION, config.render_timeout):
+            out = render(record.body, rctx)
+            html = relevel_headings(out.html)  # pages show each summary under an <h2>
+    except BudgetExceeded as exc:
+        timed_out = exc.timed_out
+        out = RenderedMarkup(html="", warnings=[f"{exc}; shown as plain text"])
+        html = unrendered_html(record.body)
+    result = {
+        "html": html,
         "warnings": list(out.warnings),
         "figures": list(out.figures),
         "links": {k: sorted(set(v)) for k, v in sorted(out.links.items())},
         "asked": asked,
     }
+    if timed_out:
+        result["timed_out"] = True  # depends on the machine's speed: never cached
+    return result
 
 
 def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:
     """A cached render is valid only if the rest of the site still answers its link questions alike."""
-    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key}
+    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key, "cited": ctx.cited_title}
     return all(resolvers[kind](q) == answer for kind, q, answer in asked)
 
 
@@ -198,6 +228,7 @@ def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
         assert value is not None
         s.text, s.derived_title = value
         s.teaser = excerpt(s.text, TEASER_CHARS)
+        s.words = len(s.text.split())
 
 
 def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,

@@ -54,3 +54,10 @@ def test_seed_site_pages_open_cleanly(browser, seeds_site):
     assert len(pages) > 60
     assert problems == {}
     assert typeset > 100
+
+
+def test_reading_fixture_pages_open_cleanly(browser, reading_site):
+    root, _ = reading_site
+    pages, problems, _ = visit_all(browser, root)
+    assert len(pages) > 15
+    assert problems == {}
