@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
+MATH_MODES = ("build", "client")
 
 
 class ConfigError(Exception):
@@ -27,6 +28,10 @@ class MathJaxConfig:
     self_host: bool = False
     # Folder holding node_modules/mathjax and node_modules/@mathjax (relative to the site root).
     npm_root: str = "."
+    # TeX macros every formula may use, name -> definition ("\\mathbb{R}") or [definition, arguments].
+    macros: dict[str, Any] = field(default_factory=dict)
+    # With math: build, where pages load MathJax's fonts from; empty: copied into the site.
+    font_url: str = ""
 
 
 @dataclass
@@ -53,6 +58,8 @@ class SiteConfig:
     topics: list[TopicRule] = field(default_factory=list)
     # keyword -> topic name, overriding or extending the built-in arXiv category names
     topic_names: dict[str, str] = field(default_factory=dict)
+    # "build": formulas typeset into the pages when the site is built (no script); "client": by MathJax in the browser.
+    math: str = "build"
     mathjax: MathJaxConfig = field(default_factory=MathJaxConfig)
     # Collection display names by key, e.g. {"stat946w18": "STAT 946 (Winter 2018)"}
     collections: dict[str, str] = field(default_factory=dict)
@@ -114,12 +121,35 @@ def _convert(f: Any, value: Any, file: str, key: str) -> Any:
             raise ConfigError(f"{where}: expected text, got {value!r}")
         if f.name == "author_names" and value not in ("first-last", "last-first"):
             raise ConfigError(f"{where}: expected 'first-last' or 'last-first', got {value!r}")
+        if f.name == "math" and value not in MATH_MODES:
+            raise ConfigError(f"{where}: expected 'build' or 'client', got {value!r}")
         return value
+    if f.name == "macros":
+        return _macros(value, where)
     if isinstance(default, dict):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: expected a mapping of names to text")
         return {str(k): v for k, v in value.items()}
     return value
+
+
+def _macros(value: Any, where: str) -> dict[str, Any]:
+    """TeX macros as MathJax takes them: name -> "definition" or [definition, number of arguments]."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a mapping of macro names to definitions")
+    out: dict[str, Any] = {}
+    for name, definition in value.items():
+        name = str(name).lstrip("\\")
+        if not name.isalpha():
+            raise ConfigError(f"{where}: macro name {name!r} must be letters only")
+        if isinstance(definition, str):
+            out[name] = definition
+        elif (isinstance(definition, list) and len(definition) == 2 and isinstance(definition[0], str)
+              and isinstance(definition[1], int) and not isinstance(definition[1], bool) and 0 <= definition[1] <= 9):
+            out[name] = [definition[0], definition[1]]
+        else:
+            raise ConfigError(f"{where}: macro '{name}' must be a definition or [definition, arguments 0-9]")
+    return out
 
 
 def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:

@@ -20,6 +20,8 @@ class Summary:
     figures: list[str] = field(default_factory=list)
     found_links: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Element and class names its typeset formulas use (math: build): what the math stylesheet must style.
+    math_css: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -40,6 +42,11 @@ class Summary:
     @property
     def sort_date(self) -> str:
         return self.record.date or ""
+
+    @property
+    def math_in_browser(self) -> bool:
+        """Whether formulas are left as TeX for MathJax in the browser (math: client, or no Node at build time)."""
+        return '<span class="math inline">\\(' in self.html or '<div class="math display">\\' in self.html
 
 
 @dataclass

@@ -31,8 +31,8 @@ def clean_build(site: Path, cfg: SiteConfig) -> dict[str, bytes]:
     shutil.copytree(site / "content", ref / "content")
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", ref / "templates")
-    mathcheck = site / CACHE_DIR / "mathcheck.json"
-    if mathcheck.is_file():  # only MathJax's verdicts: they do not depend on the build
+    mathcheck = site / CACHE_DIR / "math.sqlite"
+    if mathcheck.is_file():  # only typeset formulas: they do not depend on the build
         (ref / CACHE_DIR).mkdir(parents=True)
         shutil.copy(mathcheck, ref / CACHE_DIR)
     build(ref / "content", ref / "out", cfg, ref, use_cache=False)
