@@ -160,6 +160,8 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
         keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
     math_texts, math_copies = math_assets(catalog.summaries, config, site_root, url)
+    if keep is not None:  # an incremental rebuild rewrites the stylesheet; other files need a full build
+        keep.update(math_files=sorted([*math_texts, *math_copies]))
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
              **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts}
     for rel in sorted(texts):

@@ -110,6 +110,28 @@ def test_new_formula_is_checked_and_rendered(site: Path) -> None:
     assert_incremental_and_exact(site, session, cfg)
 
 
+def test_new_character_rewrites_the_math_stylesheet(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    before = (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8")
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nTwo rare symbols: $\\aleph_0 \\nabla$.\n")
+    assert_incremental_and_exact(site, session, cfg)
+    assert (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8") != before
+
+
+def test_formula_needing_another_font_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nA Fraktur letter: $\\mathfrak{A}$.\n")
+    session.build(cfg)
+    assert session.last_mode == "full" and "math files" in session.why_full
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
 def test_search_index_is_rebuilt_with_the_edit(site: Path) -> None:
     cfg = config(search=True)
     session = start(site, cfg)
