@@ -40,6 +40,8 @@ function siteBuilderTeX(macros, build) {
         delete attrs[name];  // only the browser's menu uses it ("copy as LaTeX"); it doubles the HTML
       } else if (/^on/i.test(name)) {
         delete attrs[name];
+      } else if (value === '' && /^(column|row)(spacing|align|lines|width)$/.test(name)) {
+        delete attrs[name];  // a one-column align gets columnspacing="": invalid MathML, and no spacing to give
       }
     }
   }
@@ -51,6 +53,10 @@ function siteBuilderTeX(macros, build) {
   var own = {};
   for (var key in macros || {}) own[key] = macros[key];
   // \class, \style, \cssId and \data keep their content and lose their attribute.
+  // No equation is numbered (tags: 'none'), so \nonumber and \notag have nothing to do; MathJax
+  // would otherwise make an empty numbered row of a display that holds one (with height NaN).
+  own.nonumber = '';
+  own.notag = '';
   own['class'] = ['{#2}', 2];
   own.style = ['{#2}', 2];
   own.cssId = ['{#2}', 2];

@@ -20,6 +20,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -145,10 +146,13 @@ class Worker:
     """One Node process running typeset.mjs."""
 
     def __init__(self, engine: Engine) -> None:
+        # stderr to a file, not a pipe: nobody reads it until Node fails, and a full pipe would stall Node.
+        self.stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         try:
             self.proc = subprocess.Popen(engine.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+                                         stderr=self.stderr, text=True, encoding="utf-8", bufsize=1)
         except OSError as exc:
+            self.stderr.close()
             raise MathJaxError(f"cannot start node: {exc}") from exc
         self.messages: list[str] = []
         self.version = ""
@@ -169,7 +173,8 @@ class Worker:
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait(timeout=10)
-            raise MathJaxError(_last_line(self.proc.stderr.read()) or f"node exited with {self.proc.returncode}")
+            self.stderr.seek(0)
+            raise MathJaxError(_last_line(self.stderr.read()) or f"node exited with {self.proc.returncode}")
         return json.loads(line)
 
     def close(self) -> None:
@@ -180,8 +185,8 @@ class Worker:
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        self.proc.stdout.close()
+        self.stderr.close()
 
 
 def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int = 1,
