@@ -93,7 +93,7 @@ def figure(src: str, caption_html: str = "", *, alt: str = "", href: str | None 
     url = safe_url(src)
     if url is None:
         return caption_html
-    alt_text = alt or _strip_tags(caption_html) or "figure from summary"
+    alt_text = alt or _caption_text(caption_html) or "figure from summary"
     img = f'<img src="{escape(url)}" alt="{escape(alt_text)}" loading="lazy">'
     target = safe_url(href) if href else None
     if target:
@@ -107,8 +107,11 @@ def is_image_url(url: str) -> bool:
     return path.endswith(IMAGE_EXTENSIONS) or "i.imgur.com/" in url
 
 
-def _strip_tags(fragment: str) -> str:
-    return re.sub(r"<[^>]+>", "", fragment).strip()
+def _caption_text(fragment: str) -> str:
+    """A caption as alt text: no tags, its formulas as readable text rather than TeX."""
+    from .plaintext import html_to_text  # pylatexenc: loaded only when a figure has a caption
+
+    return " ".join(html_to_text(fragment).split()) if "<" in fragment else fragment.strip()
 
 
 @dataclass

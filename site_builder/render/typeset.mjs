@@ -6,7 +6,7 @@
 // Reads one JSON request per line on stdin: [[tex, display, prelude], ...], where
 // prelude lists earlier formulas of the same summary that define macros. Writes a
 // first line {"ready": version, "messages": [...]} once MathJax is loaded, then one
-// JSON line per request: [[html or null, error or null, [messages]], ...].
+// JSON line per request: [[html or null, error or null, [messages], width in em], ...].
 // Every formula starts from the same state (user macros, colours, labels cleared),
 // so its result depends on its own request only and can be cached.
 // With "stylesheet": true it instead prints the complete CHTML stylesheet (every
@@ -63,6 +63,16 @@ function serve() {
   const tex = document.inputJax.find((jax) => /TeX/.test(jax.name));
   const {MapHandler} = MathJax._.input.tex.MapHandler;
 
+  // The width of each formula (in em), read from the layout MathJax makes anyway: pages let a
+  // wide inline formula scroll by itself on a phone (render/formulas.py marks it).
+  const output = MathJax.startup.output;
+  const processMath = output.processMath.bind(output);
+  let width = 0;
+  output.processMath = (wrapper, parent) => {
+    processMath(wrapper, parent);
+    width = wrapper.getOuterBBox().w;
+  };
+
   // What one formula may leave behind for the next: \newcommand/\def, \definecolor, labels.
   function reset() {
     for (const name of ['new-Command', 'new-Environment', 'new-Delimiter']) {
@@ -86,10 +96,11 @@ function serve() {
         try { await typeset(earlier, true); } catch (e) { /* its own entry reports it */ }
       }
       messages = [];
+      width = 0;
       const html = await typeset(source, display);
-      return [html, null, messages];
+      return [html, null, messages, Math.round(width * 1000) / 1000];
     } catch (err) {
-      return [null, String((err && err.message) || err), messages];
+      return [null, String((err && err.message) || err), messages, 0];
     }
   }
 

@@ -93,12 +93,13 @@ def css_tokens(html: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Typeset:
-    """One formula's result: HTML, or the error MathJax gave; what it printed; its CSS tokens."""
+    """One formula's result: HTML, or the error MathJax gave; what it printed; its CSS tokens; its width in em."""
 
     html: str | None
     error: str | None
     messages: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()
+    width: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ class Worker:
         answer = self._read()
         if len(answer) != len(items):
             raise MathJaxError(f"MathJax answered {len(answer)} results for {len(items)} formulas")
-        return [Typeset(html, err, tuple(msgs), css_tokens(html) if html else ()) for html, err, msgs in answer]
+        return [Typeset(html, err, tuple(msgs), css_tokens(html) if html else (), width)
+                for html, err, msgs, width in answer]
 
     def _read(self):
         line = self.proc.stdout.readline()
@@ -278,8 +280,8 @@ class MathStore:
                 part = keys[a:a + 500]
                 rows = self.db.execute(f"SELECT key, value FROM formulas WHERE key IN ({','.join('?' * len(part))})", part)
                 for key, value in rows:
-                    html, err, msgs, tokens = json.loads(value)
-                    found[key] = Typeset(html, err, tuple(msgs), tuple(tokens))
+                    html, err, msgs, tokens, width = json.loads(value)
+                    found[key] = Typeset(html, err, tuple(msgs), tuple(tokens), width)
         except (sqlite3.Error, ValueError):
             self._reset()
             return {}
@@ -288,7 +290,7 @@ class MathStore:
     def put_many(self, entries: dict[str, Typeset]) -> None:
         if self.db is None or not entries:
             return
-        rows = [(k, json.dumps([t.html, t.error, list(t.messages), list(t.tokens)])) for k, t in entries.items()]
+        rows = [(k, json.dumps([t.html, t.error, list(t.messages), list(t.tokens), t.width])) for k, t in entries.items()]
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO formulas (key, value) VALUES (?, ?)", rows)

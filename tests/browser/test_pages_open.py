@@ -16,7 +16,7 @@ IN_BROWSER = r"""() => [...document.querySelectorAll('.math')].some(
     el => !el.querySelector('mjx-container') && /^\s*\\[\[(]|^\s*\\begin/.test(el.textContent))"""
 
 
-def visit_all(browser, root, *, javascript: bool = True, check=None):
+def visit_all(browser, root, *, javascript: bool = True, check=None, width: int | None = None):
     """Open every page; returns (pages, problems by page, formulas typeset). `check(page)`
     may return more problems of a page."""
     server = serve(root)
@@ -25,7 +25,8 @@ def visit_all(browser, root, *, javascript: bool = True, check=None):
     problems: dict[str, list[str]] = {}
     typeset = 0
     try:
-        ctx = browser.new_context(java_script_enabled=javascript)
+        size = {"viewport": {"width": width, "height": 800}} if width else {}
+        ctx = browser.new_context(java_script_enabled=javascript, **size)
         ctx.route("**/*", stand_in)
         page = ctx.new_page()
         errors: list[str] = []
@@ -79,11 +80,13 @@ NO_SCRIPT_MATH = r"""() => {
     errors: document.querySelectorAll('.math-error').length,
     assistive: document.querySelectorAll('mjx-container mjx-assistive-mml math').length,
     scripts: [...document.scripts].filter(s => s.src.includes('mathjax')).length,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   };
 }"""
 
 
 def test_seed_math_is_in_the_pages_as_built(browser, seeds_site):
+    """JavaScript off, on a 320 px phone: every formula typeset, none widening the page."""
     root, report = seeds_site
     totals = {"typeset": 0, "errors": 0}
 
@@ -98,9 +101,11 @@ def test_seed_math_is_in_the_pages_as_built(browser, seeds_site):
             out.append("typeset formulas without MathML for screen readers")
         if found["scripts"]:
             out.append("MathJax's script is loaded")
+        if found["placeholders"] and found["overflow"] > 0:
+            out.append(f"page {found['overflow']} px wider than a 320 px screen")
         return out
 
-    pages, problems, typeset = visit_all(browser, root, javascript=False, check=check)
+    pages, problems, typeset = visit_all(browser, root, javascript=False, check=check, width=320)
     assert problems == {}
     assert totals["typeset"] > 1000 and totals["errors"] == 0
     assert not [w for w in report.render_warnings if "MathJax" in w or "math" in w.split(":", 1)[0]]
