@@ -38,8 +38,9 @@ BATCH = 64  # formulas per request line: results stream back while the rest are 
 PER_PROCESS = 150  # fewer new formulas than this per process: starting another one costs more than it saves
 TIMEOUT = 600.0
 
+# Placeholders only (TeX, escaped, so no "<" inside): typeset formulas in the same wrappers never match.
 _MATH = re.compile(
-    r'<span class="math inline">\\\((?P<inline>.*?)\\\)</span>|<div class="math display">(?P<display>.*?)</div>',
+    r'<span class="math inline">\\\((?P<inline>.*?)\\\)</span>|<div class="math display">(?P<display>\\.*?)</div>',
     re.S,
 )
 # Commands whose effect outlives their formula in the browser: a later formula of the same summary may use them.
