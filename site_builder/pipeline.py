@@ -133,7 +133,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
-                                            progress=step.stage("summaries", len(catalog.summaries)))
+                                            progress=step.stage("summaries", len(catalog.summaries)),
+                                            math_progress=step.stage("formulas", None))
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
     index = RelatedIndex.for_catalog(catalog, jobs=jobs)

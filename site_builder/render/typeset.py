@@ -208,6 +208,7 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
     workers = [Worker(engine) for _ in shares]
     results: list[list[Typeset] | None] = [None] * len(shares)
     failures: list[BaseException] = []
+    lock = threading.Lock()  # progress is reported from the threads that feed the processes
 
     def work(n: int) -> None:
         try:
@@ -217,7 +218,8 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
             for a in range(0, len(part), BATCH):
                 out += workers[n].run(part[a:a + BATCH])
                 if progress:
-                    progress(len(part[a:a + BATCH]))
+                    with lock:
+                        progress(len(part[a:a + BATCH]))
             results[n] = out
         except (MathJaxError, OSError, ValueError) as exc:
             failures.append(exc)

@@ -157,8 +157,11 @@ def test_safe_links_are_kept(engine):
 def test_summaries_get_typeset_math_and_text_from_the_tex(engine, tmp_path):
     bodies = [f"Note {n} on $x_{n}^2$ and more words." for n in range(40)]
     bodies[7] = r"A broken formula $\frac{a}{b} + \undefinedmacro{x}$ here."
+    bodies[8] = r"MathJax complains about $\mmlToken{mi}[mathvariant='bogus']{x}$ but typesets it."
     catalog = catalog_of(bodies)
     warnings = render_catalog(catalog, config_for(engine), tmp_path, jobs=2)
+    # What MathJax printed is a warning of the summary, not text on stderr.
+    assert [w for w in warnings if "[m8]" in w and "Invalid variant: bogus" in w]
     broken = next(s for s in catalog.summaries if s.id == "m7")
     assert '<code class="math-error"' in broken.html and r"\undefinedmacro{x}" in broken.html
     assert any("[m7]" in w and "cannot typeset" in w for w in warnings)
