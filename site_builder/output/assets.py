@@ -91,9 +91,16 @@ def mathjax_files(site_root: Path, config: SiteConfig, needed: bool = True) -> d
     return files
 
 
+# Fonts every page with typeset math uses (the main one, and the zero-width one every font-family
+# list starts with): preloaded, so they arrive with the stylesheet instead of after the layout.
+PRELOAD_FONTS = ("mjx-ncm-n.woff2", "mjx-ncm-zero.woff2")
+
+
 def mathjax_urls(config: SiteConfig, url: callable) -> dict[str, str | None]:
-    """What pages link: the math stylesheet; for formulas left to the browser, MathJax and its configuration."""
-    urls = {"stylesheet": url(f"/{MATH_STYLESHEET}"), "config": url(f"/{CLIENT_CONFIG}")}
+    """What pages link: the math stylesheet and its main fonts; for formulas left to the browser, MathJax and its configuration."""
+    fonts = config.mathjax.font_url.rstrip("/") if config.mathjax.font_url else url(f"/{MATHJAX_DIR}/woff2")
+    urls = {"stylesheet": url(f"/{MATH_STYLESHEET}"), "config": url(f"/{CLIENT_CONFIG}"),
+            "preload": [f"{fonts}/{name}" for name in PRELOAD_FONTS]}
     if config.mathjax.self_host:
         return {**urls, "script": url(f"/{MATHJAX_DIR}/tex-chtml.js"), "fonts": url(f"/{MATHJAX_DIR}/fonts")}
     return {**urls, "script": config.mathjax.url, "fonts": None}

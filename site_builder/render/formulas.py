@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 STORE_NAME = "math.sqlite"
 MISSING = "node or the npm package mathjax is missing (npm install mathjax@4)"
 WIDE_EM = 16  # an inline formula wider than this does not fit a 320 px phone's line: it may scroll (style.css)
+WIDER_EM = 40  # nor the text column of a wide screen
 
 
 def macros_for(config: SiteConfig) -> dict[str, object]:
@@ -116,7 +117,7 @@ def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/"
         tokens.update(result.tokens)
         out = under_base_path(result.html, base)  # a root-relative \href, for a site in a sub-folder
         if m.group("inline") is not None:
-            wide = " wide" if result.width > WIDE_EM else ""
+            wide = " wide wider" if result.width > WIDER_EM else " wide" if result.width > WIDE_EM else ""
             return f'<span class="math inline{wide}">{out}</span>'
         return f'<div class="math display">{out}</div>'
 

@@ -81,6 +81,9 @@ NO_SCRIPT_MATH = r"""() => {
     assistive: document.querySelectorAll('mjx-container mjx-assistive-mml math').length,
     scripts: [...document.scripts].filter(s => s.src.includes('mathjax')).length,
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    // past the screen's edge (clipped by the paragraph, or widening the page), unless in a scrolling table
+    beyond: [...document.querySelectorAll('.math.inline > mjx-container')].filter(c => !c.closest('.table-wrap')
+      && c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
   };
 }"""
 
@@ -103,6 +106,8 @@ def test_seed_math_is_in_the_pages_as_built(browser, seeds_site):
             out.append("MathJax's script is loaded")
         if found["placeholders"] and found["overflow"] > 0:
             out.append(f"page {found['overflow']} px wider than a 320 px screen")
+        if found["beyond"]:
+            out.append(f"{found['beyond']} inline formulas past the edge of a 320 px screen")
         return out
 
     pages, problems, typeset = visit_all(browser, root, javascript=False, check=check, width=320)
