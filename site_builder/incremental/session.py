@@ -148,8 +148,8 @@ class Session:
             return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
         stats = self._write_changes(st, config, edited, math)
         ids = {s.id for s in edited}
-        st.report.render_warnings = [w for w in st.report.render_warnings
-                                     if not any(f"[{i}]" in w for i in ids)] + warnings
+        kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
+        st.report.render_warnings = kept + [w for w in warnings if w not in kept]  # site-wide ones (no Node) once
         return self._finish(st, started, fresh, edited, *stats, "incremental")
 
     def _cannot(self, why: str) -> None:

@@ -57,8 +57,8 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
 
     Sets each summary's `html` (formulas replaced) and `math_css`, and adds per-summary
     warnings to `s.warnings`. `complete`: these are all the site's summaries, so cached
-    formulas no summary uses any more are dropped from the store. The store is used
-    even by `build --clean`: its keys hold everything that decides a result.
+    formulas no summary uses any more may be dropped from the store (MathStore.keep_only).
+    The store is used even by `build --clean`: its keys hold everything that decides a result.
     """
     build = config.math == "build"
     found = {s.id: typeset.formulas(s.html) for s in summaries}

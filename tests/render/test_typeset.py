@@ -82,14 +82,19 @@ def test_what_mathjax_prints_comes_back_with_the_formula(engine):
     assert result.html and any("Invalid variant" in m for m in result.messages)
 
 
-def test_results_do_not_depend_on_order_or_processes(engine):
+def test_results_do_not_depend_on_order_or_processes(engine, monkeypatch):
+    monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # few formulas: still two processes
     items = [(r"\newcommand{\R}{\mathbb{R}} x \in \R", False, ()), (r"\R^n", False, ()),
              (r"\definecolor{mine}{rgb}{1,0,0} \color{mine}{a}", False, ()), (r"\color{mine}{b}", False, ()),
              (r"\unicode[Comic Sans]{x2260} \unicode{x2260}", False, ())] + [
              (rf"\sum_{{i={n}}}^{{N}} x_i^{n} \frac{{\alpha}}{{{n}}}", n % 2 == 0, ()) for n in range(40)]
     forward, _ = typeset.typeset_all(engine, items, 1)
     backward, _ = typeset.typeset_all(engine, items[::-1], 1)
+    started = []
+    original = typeset.Worker.__init__
+    monkeypatch.setattr(typeset.Worker, "__init__", lambda self, *a: started.append(1) or original(self, *a))
     shared, _ = typeset.typeset_all(engine, items, 2)
+    assert len(started) == 2
     assert forward == backward[::-1] == shared
     assert forward[1].error and forward[3].error is None  # \R was not left behind by the first formula
     assert "Comic" not in forward[4].html  # \unicode may not set a font
@@ -195,3 +200,22 @@ def test_without_node_build_falls_back_to_the_browser(engine, tmp_path, monkeypa
     warnings = render_catalog(catalog, config_for(engine), tmp_path)
     assert len([w for w in warnings if "math: build needs Node" in w]) == 1
     assert all(s.math_in_browser for s in catalog.summaries)
+
+
+def test_store_keeps_results_and_drops_unused_ones_only_when_they_pile_up(tmp_path):
+    store = typeset.MathStore(tmp_path / "math.sqlite")
+    entries = {k: typeset.Typeset(f"<mjx-container>{k}</mjx-container>", None, ("said",), ("mjx-c.x",), 1.5)
+               for k in "abc"}
+    store.put_many(entries)
+    assert store.get_many(["a", "c", "z"]) == {"a": entries["a"], "c": entries["c"]}
+    store.keep_only({"a"})  # 3 entries: no pile-up yet (two sites may share the store)
+    assert set(store.get_many(["a", "b", "c"])) == {"a", "b", "c"}
+    store.keep_only({"a"}, slack=1, spare=0)
+    assert set(store.get_many(["a", "b", "c"])) == {"a"}
+    store.close()
+    (tmp_path / "bad.sqlite").write_bytes(b"not a database at all" * 100)
+    broken = typeset.MathStore(tmp_path / "bad.sqlite")  # a damaged file is started again
+    assert broken.get_many(["a"]) == {}
+    broken.put_many({"a": entries["a"]})
+    assert broken.get_many(["a"]) == {"a": entries["a"]}
+    broken.close()
