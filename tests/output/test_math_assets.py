@@ -38,8 +38,13 @@ def site(content: Path, tmp: Path, **changes) -> Path:
     return tmp / "out"
 
 
-def test_build_mode_pages_link_only_the_stylesheet_and_its_fonts(content, tmp_path):
-    out = site(content, tmp_path)
+@pytest.fixture(scope="module")
+def built(content, tmp_path_factory) -> Path:
+    return site(content, tmp_path_factory.mktemp("math-site"))
+
+
+def test_build_mode_pages_link_only_the_stylesheet_and_its_fonts(built):
+    out = built
     page = (out / PAGE).read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="/assets/mathjax/chtml.css">' in page
     assert not re.search(r'<script[^>]*src="[^"]*mathjax', page)  # no MathJax script, nor its configuration
@@ -54,10 +59,9 @@ def test_build_mode_pages_link_only_the_stylesheet_and_its_fonts(content, tmp_pa
     assert len(css) < 40_000 and "mjx-c.mjx-c211D" in css and "mjx-c.mjx-c1D504" not in css
 
 
-def test_stylesheet_is_the_same_however_it_was_made(content, tmp_path):
-    first = site(content, tmp_path / "one")
-    (tmp_path / "two" / ".site-builder-cache").mkdir(parents=True)
-    again = site(content, tmp_path / "two")  # its own store: typeset and cut from nothing
+def test_stylesheet_is_the_same_however_it_was_made(content, built, tmp_path):
+    first = built
+    again = site(content, tmp_path)  # its own store: typeset and cut from nothing
     name = "assets/mathjax/chtml.css"
     assert (first / name).read_bytes() == (again / name).read_bytes()
 
