@@ -7,13 +7,14 @@ import os
 import sys
 
 from . import __version__
-from .commands import build, deploy, import_records, serve
+from .commands import build, deploy, enrich, import_records, serve
 
 COMMANDS = {
     "build": (build, "build the static site from a content folder"),
     "import": (import_records, "turn scraped files into Markdown records with front matter"),
     "serve": (serve, "build, serve on this machine, rebuild and reload pages on every edit"),
     "deploy": (deploy, "build, then publish the site to a folder or a gh-pages branch"),
+    "enrich": (enrich, "look papers up in arXiv and OpenAlex; write content/papers.enriched.yaml for builds to read"),
 }
 
 

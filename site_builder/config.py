@@ -14,6 +14,7 @@ import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
 MATH_MODES = ("build", "client")
+IMAGE_MODES = ("link", "mirror")
 
 
 class ConfigError(Exception):
@@ -35,8 +36,18 @@ class MathJaxConfig:
 
 
 @dataclass
+class EnrichConfig:
+    """Where `site-builder enrich` asks (tests and mirrors point these elsewhere)."""
+
+    arxiv: str = "https://export.arxiv.org/api/query"
+    openalex: str = "https://api.openalex.org"
+    # A contact address: OpenAlex's polite pool, and the User-Agent of every request.
+    mailto: str = ""
+
+
+@dataclass
 class TopicRule:
-    """Adds `topic` to every paper whose keywords or title contain one of `match`."""
+    """Adds `topic` to every paper whose title, keywords or abstract has one of `match` (whole words)."""
 
     topic: str
     match: list[str] = field(default_factory=list)
@@ -56,6 +67,8 @@ class SiteConfig:
     home_recent: int = 12
     page_size: int = 50
     topics: list[TopicRule] = field(default_factory=list)
+    # Use the built-in topic taxonomy's rules (catalog/data/topics.yaml); `topics` extends it.
+    default_topics: bool = True
     # keyword -> topic name, overriding or extending the built-in arXiv category names
     topic_names: dict[str, str] = field(default_factory=dict)
     # "build": formulas typeset into the pages when the site is built (no script); "client": by MathJax in the browser.
@@ -71,6 +84,12 @@ class SiteConfig:
     cname: str = ""
     # Largest input file read, in megabytes; a bigger one is reported and skipped.
     max_input_mb: int = 50
+    # Remote figures: "link" hot-links them; "mirror" downloads each once into the build
+    # cache and serves it from the site (the only network use of `build`, and only then).
+    images: str = "link"
+    # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
+    images_max_mb: int = 20
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
 
     @property
     def root_url(self) -> str:
@@ -108,6 +127,12 @@ def _convert(f: Any, value: Any, file: str, key: str) -> Any:
         return [_build(TopicRule, item, file, f"{key}[{i}].") for i, item in enumerate(value)]
     if f.name == "mathjax":
         return _build(MathJaxConfig, value or {}, file, f"{key}.")
+    if f.name == "enrich":
+        enrich = _build(EnrichConfig, value or {}, file, f"{key}.")
+        for name in ("arxiv", "openalex"):
+            if not getattr(enrich, name).lower().startswith(("http://", "https://")):
+                raise ConfigError(f"{file}: '{key}.{name}': expected an http:// or https:// URL, got {getattr(enrich, name)!r}")
+        return enrich
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -123,6 +148,8 @@ def _convert(f: Any, value: Any, file: str, key: str) -> Any:
             raise ConfigError(f"{where}: expected 'first-last' or 'last-first', got {value!r}")
         if f.name == "math" and value not in MATH_MODES:
             raise ConfigError(f"{where}: expected 'build' or 'client', got {value!r}")
+        if f.name == "images" and value not in IMAGE_MODES:
+            raise ConfigError(f"{where}: expected 'link' or 'mirror', got {value!r}")
         return value
     if f.name == "macros":
         return _macros(value, where)

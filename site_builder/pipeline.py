@@ -13,6 +13,8 @@ from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
+MIRROR_FAILED = "figure not mirrored"  # = figures.mirror.FAILED, not imported: `build` with nothing to do starts fast
+
 if TYPE_CHECKING:
     from .catalog import Catalog
 
@@ -31,6 +33,8 @@ class BuildReport:
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
     how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
+    # Summaries without a paper: (id, input files, title shown), for the user to tie in papers.yaml
+    unidentified: list[tuple[str, list[str], str]] = field(default_factory=list)
     catalog: Catalog | None = None
 
     @property
@@ -46,7 +50,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     the pickled result, which the cache keeps anyway). `max_bytes`: the readers' default when None.
     """
     from .parallel import map_indexed  # both imported here, as build's own imports are (below)
-    from .readers import DEFAULT_MAX_BYTES, input_files, read_file
+    from .readers import DEFAULT_MAX_BYTES, read_file
+    from .readers.tree import walk_content
 
     if max_bytes is None:
         max_bytes = DEFAULT_MAX_BYTES
@@ -55,19 +60,25 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     if not content.is_dir():
         raise FileNotFoundError(f"content folder not found: {content}")
     cache = cache or BuildCache.memory()
-    files = [(path, path.relative_to(content).as_posix()) for path in input_files(content)]
+    tree = walk_content(content)  # symlinks out of the folder, special files, unreadable folders: reported
+    report.diagnostics += tree.diagnostics
+    files = [(path, rel) for rel, path in tree.inputs]
     found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
     todo = [i for i, r in enumerate(found) if r is None]
 
     def read(k: int) -> tuple[tuple, str, bytes]:
         path, rel = files[todo[k]]
-        st = os.stat(path)  # before reading: an edit in between is seen next time
-        h = cache.file_hash(path, rel, st)[0]
+        try:
+            st = os.stat(path)  # before reading: an edit in between is seen next time
+            h = cache.file_hash(path, rel, st)[0]
+        except OSError:  # unreadable: read_file says so, and nothing is cached
+            return (), "", pickle.dumps(read_file(path, rel, max_bytes=max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
         result = read_file(path, rel, max_bytes=max_bytes)
         return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
     for i, (st, h, blob) in zip(todo, map_indexed(read, len(todo), jobs)):
-        cache.put("reads", files[i][1], (st, h, max_bytes, blob))
+        if h:
+            cache.put("reads", files[i][1], (st, h, max_bytes, blob))
         found[i] = pickle.loads(blob)
     for result in found:
         assert result is not None
@@ -83,8 +94,11 @@ def _read_from_cache(path: Path, rel: str, max_bytes: int, cache: BuildCache) ->
     old = cache.old["reads"].get(rel)
     if old is None or old[2] != max_bytes:
         return None
-    st = os.stat(path)
-    h, _ = cache.file_hash(path, rel, st)
+    try:
+        st = os.stat(path)
+        h, _ = cache.file_hash(path, rel, st)
+    except OSError:  # read again, which reports it
+        return None
     if old[1] != h:
         return None
     cache.put("reads", rel, (stat_key(st), h, max_bytes, old[3]))
@@ -125,16 +139,24 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         cache.load_tables()
     # Imported here, after the "nothing changed" check: they are most of the start-up time.
     from .catalog import build_catalog
+    from .catalog import overrides as paper_overrides
     from .output.site import write_site
     from .render.summaries import render_catalog
 
     step = progress or BuildProgress()
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
     report.records = len(records)
-    catalog = build_catalog(records, collections, config)
+    overrides = paper_overrides.load(content)
+    catalog = build_catalog(records, collections, config, overrides)
+    report.diagnostics += overrides.diagnostics
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)),
-                                            math_progress=step.stage("formulas", None))
+                                            math_progress=step.stage("formulas", None),
+                                            figure_progress=step.stage("figures", None) if config.images == "mirror"
+                                            else None)
+    if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
+        inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
+    report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
     index = RelatedIndex.for_catalog(catalog, jobs=jobs)
@@ -143,6 +165,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                        progress=step.stage("pages", None), related=related, keep=keep)
+    report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
     report.summaries = len(catalog.summaries)
@@ -154,6 +177,17 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
                background=save_in_background)
     report.catalog = catalog
     return report
+
+
+def unidentified(catalog: Catalog) -> list[tuple[str, list[str], str]]:
+    """Summaries without a paper, for the build's report: (id, input files, title shown)."""
+    out = []
+    for s in sorted(catalog.unidentified, key=lambda s: (s.record.origins, s.id)):
+        title = s.display_title
+        if s.own_link:
+            title += f" (links {s.own_link[1]} as its paper)"
+        out.append((s.id, list(s.record.origins), title))
+    return out
 
 
 def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,

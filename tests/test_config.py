@@ -39,6 +39,9 @@ def test_math_settings(tmp_path):
     ("mathjax: {macros: [R]}\n", ["mathjax.macros", "mapping"]),
     ("mathjax: {macros: {R2: x}}\n", ["mathjax.macros", "letters only"]),
     ("mathjax: {macros: {norm: [x, ten]}}\n", ["mathjax.macros", "norm", "arguments"]),
+    ("images: copy\n", ["images", "'link' or 'mirror'"]),
+    ("enrich: {arxive: x}\n", ["enrich.arxive", "enrich.arxiv"]),
+    ("enrich: {openalex: 'file:///etc'}\n", ["enrich.openalex", "http"]),
 ])
 def test_mistakes_name_the_key(tmp_path, text, words):
     p = tmp_path / "site.yaml"
@@ -47,3 +50,15 @@ def test_mistakes_name_the_key(tmp_path, text, words):
         load_config(p)
     for w in words:
         assert w in str(err.value)
+
+
+def test_enrich_and_images_keys(tmp_path):
+    p = tmp_path / "site.yaml"
+    assert load_config(p).images == "link" and load_config(p).enrich.arxiv == "https://export.arxiv.org/api/query"
+    p.write_text("images: mirror\nimages_max_mb: 3\n"
+                 "enrich: {arxiv: 'http://127.0.0.1:9/q', openalex: 'http://127.0.0.1:9', mailto: a@b.org}\n",
+                 encoding="utf-8")
+    config = load_config(p)
+    assert (config.images, config.images_max_mb) == ("mirror", 3)
+    assert (config.enrich.arxiv, config.enrich.openalex, config.enrich.mailto) == \
+        ("http://127.0.0.1:9/q", "http://127.0.0.1:9", "a@b.org")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .. import provenance as prov
 from ..records import PaperMeta, SummaryRecord
 from ..render import links as scholarly
 from .model import Paper, Summary
 from .order import newest_summary_first
-from .slugs import LISTING_SLUGS, SlugSet
+from .slugs import LISTING_SLUGS, assign_slugs
 
 
 def merge_summaries(records: list[SummaryRecord]) -> list[Summary]:
@@ -39,15 +40,23 @@ def _merge_record(a: SummaryRecord, b: SummaryRecord) -> SummaryRecord:
 
 
 def title_key(title: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+    """Titles that differ only in case and punctuation are one paper's; `+` and `#` count
+    (C++ is not C), and a title of no word at all (punctuation, emoji) is compared whole."""
+    words = " ".join(re.sub(r"[^\w+#]+", " ", title.lower()).split())
+    return words or " ".join(title.split())
 
 
 def paper_keys(meta: PaperMeta) -> list[str]:
+    """What identifies the paper: its arXiv id, DOI, OpenReview id, normalised title."""
     keys = []
     for url in meta.links.values():
         aid = scholarly.arxiv_id(url)
         if aid:
             keys.append("arxiv:" + aid)
+        elif (d := scholarly.doi(url)) and "doi.org" in url.lower():
+            keys.append("doi:" + d.lower())
+        elif "openreview.net" in url.lower() and (oid := scholarly.openreview_id(url)):
+            keys.append("openreview:" + oid)
     if meta.title:
         keys.append("title:" + title_key(meta.title))
     return keys
@@ -77,31 +86,36 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
         meta = combine_meta([m.record.paper for m in members])
         papers.append(Paper(id="", meta=meta, summaries=sorted(members, key=newest_summary_first)))
     papers.sort(key=lambda p: (title_key(p.title), p.summaries[0].id))
-    slugs = SlugSet(reserved=LISTING_SLUGS)
-    for paper in papers:
-        paper.id = slugs.take(paper.title)
+    # Each paper's slug from its title; the tiebreak (its first summary id) matters only between equal titles.
+    ids = assign_slugs([(p.title, min(s.id for s in p.summaries)) for p in papers], reserved=LISTING_SLUGS)
+    for paper, paper_id in zip(papers, ids):
+        paper.id = paper_id
         for s in paper.summaries:
             s.paper = paper
     return papers
 
 
 def combine_meta(metas: list[PaperMeta]) -> PaperMeta:
-    """The fullest metadata wins field by field; links and keywords are united."""
+    """Field by field, the value from the best-ranked source (provenance.RANK), then the fullest
+    metadata; links and keywords are united. Each value keeps its source."""
     ranked = sorted(metas, key=lambda m: -_richness(m))
     out = PaperMeta()
     for m in ranked:
-        for name in ("title", "venue", "source", "abstract", "first_published"):
-            if not getattr(out, name) and getattr(m, name):
-                setattr(out, name, getattr(m, name))
-        if not out.authors and m.authors:
-            out.authors = list(m.authors)
-        if out.year is None and m.year is not None:
-            out.year = m.year
+        for name in ("title", "venue", "abstract", "first_published", "authors", "year"):
+            value = getattr(m, name)
+            if prov.offer(out, name, list(value) if isinstance(value, list) else value, prov.source_of(m, name)):
+                for note in (f"{name}.note",):
+                    if note in m.sources:
+                        out.sources[note] = m.sources[note]
+                    else:
+                        out.sources.pop(note, None)
+        if not out.source and m.source:
+            out.source = m.source
         for kw in m.keywords:
             if kw not in out.keywords:
                 out.keywords.append(kw)
         for kind, url in sorted(m.links.items()):
-            out.links.setdefault(kind, url)
+            prov.offer(out, f"links.{kind}", url, prov.source_of(m, f"links.{kind}"))
     return out
 
 
@@ -109,17 +123,3 @@ def _richness(m: PaperMeta) -> int:
     return sum(bool(x) for x in (m.title, m.authors, m.venue, m.year, m.keywords, m.abstract, m.links))
 
 
-def resolve_year(meta: PaperMeta) -> str | None:
-    """Fill meta.year from the paper's own sources; say which one gave it."""
-    if meta.year is not None:
-        return "venue"
-    for url in meta.links.values():
-        aid = scholarly.arxiv_id(url)
-        year = scholarly.arxiv_year(aid) if aid else None
-        if year:
-            meta.year = year
-            return "arXiv id"
-    if meta.first_published and re.match(r"\d{4}", meta.first_published):
-        meta.year = int(meta.first_published[:4])
-        return "first published"
-    return None

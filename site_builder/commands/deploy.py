@@ -22,7 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remote", default="origin", help="gh-pages: remote to push to (default: origin)")
     p.add_argument("--branch", default="gh-pages", help="gh-pages: branch to commit to (default: gh-pages)")
     p.add_argument("--message", default=None, help="gh-pages: commit message")
-    p.add_argument("--force", action="store_true", help="gh-pages: replace the branch's history instead of adding to it")
+    p.add_argument("--force", action="store_true",
+                   help="a folder: deploy into a non-empty folder that holds no site-builder site (its other files "
+                        "are deleted); gh-pages: replace the branch's history instead of adding to it")
     p.add_argument("--allow-dirty", action="store_true", help="gh-pages: deploy even with uncommitted changes to the site's inputs")
     add_input_options(p)
     add_output_options(p, output_help="folder the site is built in (default: ./_site)",
@@ -41,6 +43,15 @@ def build_args(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.to != BRANCH_TARGET:  # before building: a folder it may not replace is refused at once
+        try:
+            site_root = load(args)[1]
+            folder.check_target(args.output, Path(args.to), [site_root, *input_paths(args, site_root)], args.force)
+        except ConfigError:
+            pass  # reported by the build below, as for any command
+        except folder.FolderDeployError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if not args.no_build:
         status = build_command.run(build_args(args))
         if status:
@@ -54,14 +65,22 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    inputs = [args.content, args.config or Path("site.yaml"), site_root / "templates", site_root / "static"]
+    inputs = input_paths(args, site_root)
     try:
         if args.to == BRANCH_TARGET:
             return to_branch(args, config, inputs)
         return to_folder(args, site_root, inputs)
-    except (folder.FolderDeployError, ghpages.GhPagesError, OSError) as exc:
+    except folder.FolderDeployError as exc:  # a target it must not replace: a usage error
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ghpages.GhPagesError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def input_paths(args: argparse.Namespace, site_root: Path) -> list[Path]:
+    """What the site is built from: a deploy never deletes them, and gh-pages wants them committed."""
+    return [args.content, args.config or Path("site.yaml"), site_root / "templates", site_root / "static"]
 
 
 def show(changes, dry_run: bool) -> None:
@@ -72,7 +91,7 @@ def show(changes, dry_run: bool) -> None:
 
 def to_folder(args: argparse.Namespace, site_root: Path, inputs: list[Path]) -> int:
     target = Path(args.to)
-    changes = folder.deploy(args.output, target, keep=[site_root, *inputs], dry_run=args.dry_run)
+    changes = folder.deploy(args.output, target, keep=[site_root, *inputs], dry_run=args.dry_run, force=args.force)
     show(changes, args.dry_run)
     print(f"{'would update' if args.dry_run else 'deployed to'} {target}: {changes.summary()}")
     return 0

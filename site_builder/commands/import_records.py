@@ -34,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
         for d in result.diagnostics:
             print(d, file=sys.stderr)
         records += result.records
+    from ..output.confine import Folder
+
     args.to.mkdir(parents=True, exist_ok=True)
     merged = merge_summaries(records)
+    folder = Folder(args.to)  # a file name made from a record never leaves the folder
     for s in merged:
-        (args.to / file_name(s.record)).write_text(dump(s.record), encoding="utf-8")
+        folder.write(file_name(s.record), dump(s.record).encode("utf-8"))
     print(f"Wrote {len(merged)} records ({len(records)} read from {len(args.files)} files) to {args.to}")
     return 0

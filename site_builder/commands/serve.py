@@ -9,6 +9,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..config import ConfigError
+from ..output.target import OutputRefused, check_build_output
 from .build import load
 from .options import add_input_options
 
@@ -33,6 +35,12 @@ def run(args: argparse.Namespace) -> int:
     from ..server import DevServer
     from ..server.app import is_loopback
 
+    if args.output:  # before listening: the server's builds replace this folder whole
+        try:
+            check_build_output(args.output, args.content, load(argparse.Namespace(config=args.config, base_url=None))[1])
+        except (OutputRefused, ConfigError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     temp = None if args.output else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     output = args.output or temp / "site"
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from .changes import Changes, compare, site_files
+from ..output.target import MARKER
 
 
 class GhPagesError(Exception):
@@ -125,6 +126,7 @@ def publish(site: Path, start: Path, *, remote: str = "origin", branch: str = "g
         extra = Path(tmp) / "extra"
         extra.mkdir()
         files = site_files(site)
+        files.pop(MARKER, None)  # marks a folder site-builder may replace; a branch is not one
         # GitHub Pages runs Jekyll unless told not to; Jekyll would drop folders starting with "_".
         (extra / ".nojekyll").write_bytes(b"")
         files[".nojekyll"] = extra / ".nojekyll"

@@ -26,7 +26,7 @@ from jinja2 import TemplateError
 
 from ..cache import BuildCache, digest, stat_key
 from ..config import SiteConfig
-from ..pipeline import BuildProgress, BuildReport, build, theme_state
+from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
 from .delta import text_edits
 
@@ -102,6 +102,9 @@ class Session:
         """The rebuild after text-only edits; None when a full build is needed."""
         if theme_state(self.site_root, config) != st.theme:
             return self._cannot("a template or static file changed")
+        if self.one_shot and config.images == "mirror" and any(
+                w.startswith(MIRROR_FAILED) for w in st.report.render_warnings):
+            return self._cannot("figures could not be mirrored last time")  # a command-line build tries again
         snapshot = changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
         if found.added or found.removed:
@@ -110,7 +113,10 @@ class Session:
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
         fresh: dict[str, Any] = {}
+        from ..readers.tree import METADATA_FILES
         for rel in found.changed:
+            if rel in METADATA_FILES:  # paper metadata: years, titles, slugs and taxonomies may all move
+                return self._cannot(f"{rel} changed")
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say
@@ -135,14 +141,20 @@ class Session:
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [by_id[sid] for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
+        from ..catalog import text_facts
+        facts = [text_facts(s, config) for s in edited]
         for s in edited:
             s.record.body = edits[s.id]
+        if [text_facts(s, config) for s in edited] != facts:  # its citation of its paper, its link, topics
+            return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,
                                   links=self._links(st, config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
+        if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
+            return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
         math = self._math_texts(st, config)
         if math is None:
             return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
@@ -151,6 +163,11 @@ class Session:
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         st.report.render_warnings = kept + [w for w in warnings if w not in kept]  # site-wide ones (no Node) once
         return self._finish(st, started, fresh, edited, *stats, "incremental")
+
+    def _new_figure(self, src: str) -> bool:
+        from ..figures.mirror import FIGURE_DIR
+
+        return src.startswith(f"/{FIGURE_DIR}/") and not (self.output / src.lstrip("/")).is_file()
 
     def _cannot(self, why: str) -> None:
         self.why_full = why
@@ -346,17 +363,25 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
 
 def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
+    All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them.
     """
-    for rel in sorted(files):
-        dest = output / rel
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(files[rel])
+    from ..output.confine import Folder
+
+    folder = Folder(output)  # proves each file is inside the output, as the full build's staging does
+    staged: list[tuple[str, str, str]] = []
+    try:  # every new file written first: a full disk leaves the published site as it was
+        for rel in sorted(files):
+            staged.append((rel, *folder.stage(rel, files[rel])))
+    except BaseException:
+        for _, tmp, _ in staged:
+            os.unlink(tmp)
+        raise
+    for rel, tmp, dest in staged:  # renames need no space
         os.replace(tmp, dest)
-        outputs[str(dest)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+        outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:

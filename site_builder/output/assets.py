@@ -56,18 +56,34 @@ def static_files(site_root: Path) -> dict[str, Path]:
     return files
 
 
-ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".css", ".js", ".ico"}
+# The only files the content folder publishes (beside the summaries): images and PDFs. An SVG also
+# passes output/svgsafe.py. Scripts, stylesheets and HTML belong in the site's static/ folder.
+CONTENT_ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf"})
 
 
 def content_assets(content: Path | None) -> dict[str, Path]:
-    """Images and other files kept beside the inputs, published at the same path."""
+    """Images and PDFs kept beside the inputs, published at the same path (readers/tree.py decides)."""
     if content is None or not content.is_dir():
         return {}
-    return {
-        p.relative_to(content).as_posix(): p
-        for p in sorted(content.rglob("*"))
-        if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES and not p.name.startswith(".")
-    }
+    from ..readers.tree import walk_content  # the walk that also finds the inputs (and reports what it skips)
+
+    return walk_content(content).assets
+
+
+def figure_files(catalog, site_root: Path) -> dict[str, Path]:
+    """The mirrored figures the summaries show (`images: mirror`): output path -> file in the image store."""
+    from ..figures.mirror import FIGURE_DIR
+    from ..figures.store import store_dir, valid_name
+
+    prefix = f"/{FIGURE_DIR}/"
+    root = store_dir(site_root)
+    files = {}
+    for s in catalog.summaries:
+        for src in s.figures:
+            name = src[len(prefix):] if src.startswith(prefix) else ""
+            if valid_name(name):  # a hash and a known extension: never a path of its own
+                files[f"{FIGURE_DIR}/{name}"] = root / name
+    return files
 
 
 def mathjax_files(site_root: Path, config: SiteConfig, needed: bool = True) -> dict[str, Path]:

@@ -11,6 +11,7 @@ always come first.
 """
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ..catalog import Catalog, Summary
 from ..catalog.order import descending
 from ..config import SiteConfig
 from ..render.plaintext import excerpt
+from ..text import clean_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -27,12 +29,18 @@ FEED_TYPE = "application/atom+xml"
 
 
 def atom_datetime(value: str | None) -> str | None:
-    """ISO date or datetime -> RFC 3339 as Atom wants it (UTC assumed when no zone)."""
+    """ISO date or datetime -> RFC 3339 as Atom wants it (UTC assumed when no zone); None for anything else."""
     if not value:
         return None
     v = str(value).strip()
+    try:  # the readers check dates; this keeps a feed valid whatever reaches it
+        parsed = dt.datetime.fromisoformat(v[:-1] if v.endswith("Z") else v)
+    except ValueError:
+        return None
     if len(v) == 10:
         return f"{v}T00:00:00Z"
+    if len(v) < 19 or v[10] != "T":  # "2021-03-04 10:00" and other ISO spellings RFC 3339 does not allow
+        return parsed.isoformat(timespec="seconds") + ("" if parsed.tzinfo else "Z")
     if v.endswith("Z") or "+" in v[10:] or v[10:].count("-"):
         return v
     return v + "Z"
@@ -97,6 +105,7 @@ def render_feed(
     _sub(feed, "generator", "site-builder")
     for date, s in entries:
         feed.append(_entry(s, date, canonical))
+    xml_safe_tree(feed)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
@@ -121,13 +130,20 @@ def _entry(s: Summary, date: str, canonical: Callable[[str], str]) -> ET.Element
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
     el = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    el.text = _xml_safe(text)
+    el.text = text
     return el
 
 
-def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold at all (scraped text has control bytes)."""
-    return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c >= "\U00010000")
+def xml_safe_tree(root: ET.Element) -> None:
+    """Every text and attribute of the tree without what XML 1.0 cannot hold (text.py), whatever the
+    input held: the serializer escapes markup but passes control characters and lone surrogates."""
+    for el in root.iter():
+        if el.text:
+            el.text = clean_text(el.text)
+        if el.tail:
+            el.tail = clean_text(el.tail)
+        for name, value in el.attrib.items():
+            el.attrib[name] = clean_text(value)
 
 
 def feed_path(topic_key: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..catalog import Catalog, Paper
-from ..catalog.slugs import slugify
+from ..catalog.slugs import unique_slug
 from ..config import SiteConfig
 from ..readers.names import last_first
 from ..render.plaintext import excerpt
@@ -54,5 +54,5 @@ def install(env, catalog: Catalog, config: SiteConfig) -> None:
         who = f" by {s.record.contributor}" if s.record.contributor else ""
         return f"Summary{who}" + (f" from {where}" if where else "")
 
-    env.filters.update(slug=slugify, author=author, excerpt=excerpt, date=format_date)
+    env.filters.update(slug=unique_slug, author=author, excerpt=excerpt, date=format_date)
     env.globals.update(mentioned_links=mentioned_links, summary_heading=summary_heading, collection_name=lambda key: names.get(key, key), paper_links=paper_links)

@@ -6,8 +6,9 @@ killed build leaves the previous site as it was.
 """
 from __future__ import annotations
 
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -20,18 +21,20 @@ from ..cache import BuildCache
 from ..catalog import Catalog
 from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
+from ..records import Diagnostic
 from . import seo
 from .api import api_files, summary_lines
 from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
-from .assets import content_assets, math_assets, mathjax_urls, pygments_css, static_files
+from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
 from .search import index_search
 from .swap import swap_in
 from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
+from .target import MARKER, MARKER_TEXT, check_build_output
 from .theme import make_environment, template_dirs
 
 
@@ -40,6 +43,7 @@ class WriteStats:
     pages: int
     files: int
     written: int = 0  # files whose bytes changed; the rest were hard-linked from the previous output
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # files that could not be published
 
 
 def url_helpers(config: SiteConfig):
@@ -118,6 +122,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
+    check_build_output(output, content, site_root)  # never replace a folder the user has other files in
     pages = build_pages(catalog, config)
     output = output.resolve()
     staging = output.with_name(f".{output.name}.staging")
@@ -137,7 +142,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
                             output=output, related=related, keep=keep, sink=stager, meanwhile=other_files)
         other_files()  # if no page needed rendering
-        texts, copies = rest[0]
+        texts, copies, skipped = rest[0]
         fill = stager.done()
         index_search(staging, config)  # after every page is written, before the swap
         swap_into_place(staging, output)
@@ -145,12 +150,14 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteStats(pages=len(html), files=len(html) + len(texts) + len(copies), written=fill.written)
+    return WriteStats(pages=len(html), files=len(html) + len(texts) + len(copies), written=fill.written,
+                      diagnostics=skipped)
 
 
 def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content: Path | None, pages: list[Page],
-                 stager: Stager, keep: dict | None) -> tuple[dict, dict]:
-    """Write every file that is not a page; returns (generated texts, copied files) by output path.
+                 stager: Stager, keep: dict | None) -> tuple[dict, dict, list[Diagnostic]]:
+    """Write every file that is not a page; returns (generated texts, copied files) by output path,
+    and a warning for each file that could not be read to be copied (it is left out).
 
     First the pages' folders, which workers rendering pages would otherwise make one by one.
     """
@@ -163,15 +170,23 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     if keep is not None:  # an incremental rebuild rewrites the stylesheet; other files need a full build
         keep.update(math_files=sorted([*math_texts, *math_copies]))
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts}
+             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts,
+             MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
     page_files = {p.file for p in pages}
-    copies = {**content_assets(content), **static_files(site_root), **math_copies}
+    copies = {**content_assets(content), **static_files(site_root), **math_copies, **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
+    skipped = []
     for rel in sorted(copies):
-        stager.copy(rel, copies[rel])
-    return texts, copies
+        try:
+            stager.copy(rel, copies[rel])
+        except OSError as exc:
+            if exc.filename is None or os.fspath(exc.filename) != os.fspath(copies[rel]):
+                raise  # writing failed (a full disk...): the build fails
+            skipped.append(Diagnostic(rel, f"cannot be read: {exc.strerror or exc}; not published"))
+    copies = {k: v for k, v in copies.items() if k not in {d.file for d in skipped}}
+    return texts, copies, skipped
 
 
 def swap_into_place(staging: Path, output: Path) -> None:

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable, Iterable
 
 from ..catalog import Paper, Summary
+from .feeds import xml_safe_tree
 from .pages import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -41,6 +42,7 @@ def sitemap_xml(pages: list[Page], canonical: Callable[[str], str]) -> str:
         lastmod = page_lastmod(page)
         if lastmod:
             ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = lastmod
+    xml_safe_tree(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

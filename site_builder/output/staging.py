@@ -13,11 +13,11 @@ later step such as the search index makes) is simply not carried over.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import BuildCache, digest, stat_key
+from .confine import Folder
 from .pagecache import Published
 
 
@@ -28,22 +28,19 @@ class FillStats:
 
 
 class _Dirs:
-    """mkdir each folder once (pathlib's mkdir per file was a visible cost).
+    """mkdir each folder once (pathlib's mkdir per file was a visible cost), inside `folder` only.
 
     Safe in several processes at once: a folder another one made is simply there.
     """
 
-    def __init__(self, root: Path):
-        self.root, self.made = root, {""}
+    def __init__(self, folder: Folder):
+        self.folder, self.made = folder, {""}
 
     def ensure(self, rel: str) -> None:
         parent = rel.rpartition("/")[0]
         if parent not in self.made:
             self.ensure(parent)  # its parent first: then one plain mkdir each, no probing
-            try:
-                os.mkdir(f"{self.root}/{parent}")
-            except FileExistsError:
-                pass
+            self.folder.mkdir(parent)
             self.made.add(parent)
 
 
@@ -57,11 +54,12 @@ class Stager:
     def __init__(self, staging: Path, output: Path, cache: BuildCache | None) -> None:
         self.staging, self.output, self.cache = staging, output, cache
         self.stats = FillStats()
-        self.dirs = _Dirs(staging)
+        self.folder = Folder(staging)  # every file goes through it: proved inside the staging folder
+        self.dirs = _Dirs(self.folder)
         self.published = cache.old["outputs"] if cache is not None else {}
         self.hashes: dict[str, str] = {}
 
-    def _link_if_unchanged(self, rel: str, h: str, dest: Path) -> bool:
+    def _link_if_unchanged(self, rel: str, h: str) -> bool:
         old = self.published.get(str(self.output / rel))
         if old is None or old[0] != h:
             return False
@@ -69,7 +67,7 @@ class Stager:
         try:
             if stat_key(os.stat(self.output / rel)) != old[1]:
                 return False
-            os.link(self.output / rel, dest)
+            self.folder.link(self.output / rel, rel)
         except OSError:  # gone, or a file system without hard links: write it
             return False
         return True
@@ -81,18 +79,11 @@ class Stager:
         made), so forked workers call it for the files they render, making folders as they go
         (a cold build's mkdirs overlap the rendering); the parent then `note`s the result.
         """
-        dest = self.staging / rel
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         h = digest(data)
-        if self._link_if_unchanged(rel, h, dest):  # (makes the folder first)
+        if self._link_if_unchanged(rel, h):  # (makes the folder first)
             return h, True
-        try:  # the folder is usually there already (make_folders): one system call, not two
-            f = open(dest, "wb")
-        except FileNotFoundError:
-            self.dirs.ensure(rel)
-            f = open(dest, "wb")
-        with f:
-            f.write(data)
+        self.folder.write(rel, data)  # the folder is usually there already (make_folders)
         return h, False
 
     def make_folders(self, rels: list[str]) -> None:
@@ -109,7 +100,7 @@ class Stager:
 
     def text(self, rel: str, value: "str | bytes | Published") -> None:
         if isinstance(value, Published):  # a page the cache proved unchanged: reuse the published file
-            if not self._link_if_unchanged(rel, value.hash, self.staging / rel):
+            if not self._link_if_unchanged(rel, value.hash):
                 raise RuntimeError(f"{self.output / rel} changed while the site was being built; build again")
             self.note(rel, value.hash, True)
             return
@@ -118,11 +109,10 @@ class Stager:
     def copy(self, rel: str, src: Path) -> None:
         h = self.hashes[rel] = _source_hash(src, self.cache)
         self.dirs.ensure(rel)
-        dest = self.staging / rel
-        if self._link_if_unchanged(rel, h, dest):
+        if self._link_if_unchanged(rel, h):
             self.stats.linked += 1
             return
-        shutil.copyfile(src, dest)
+        self.folder.copy(src, rel)
         self.stats.written += 1
 
     def done(self) -> FillStats:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..output.assets import ASSET_SUFFIXES
 from ..records import Diagnostic, ReadResult
+from ..text import CONTROL
 from . import markdown_records, shortscience, statwiki
+from .paths import contain_paths
+from .tree import walk_content
 
 READERS = (
     ("markdown", markdown_records),
@@ -30,7 +32,9 @@ def detect(text: str) -> str | None:
 def read_text(text: str, name: str) -> ReadResult:
     for _fmt, module in READERS:
         if module.looks_like(text):
-            return module.read(text, name)
+            result = module.read(text, name)
+            contain_paths(result, name)  # whatever the reader: ids and collections are safe folder names
+            return result
     return ReadResult(diagnostics=[Diagnostic(name, "not a format site-builder knows (ShortScience listing, statwiki feed or Markdown with front matter); skipped")])
 
 
@@ -56,19 +60,37 @@ def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_M
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        result_text = data.decode("utf-8", errors="replace")
+        result_text, control = _without_controls(data.decode("utf-8", errors="replace"), name)
         result = read_text(result_text, name)
-        result.diagnostics.insert(0, Diagnostic(name, f"invalid UTF-8 (byte offset {exc.start}); bad bytes replaced", line=line, column=col))
+        result.diagnostics[:0] = [Diagnostic(name, f"invalid UTF-8 (byte offset {exc.start}); bad bytes replaced",
+                                             line=line, column=col), *control]
         return result
     if not text.strip():
         what = "empty file (0 bytes)" if not data else f"empty file ({len(data)} bytes of whitespace only)"
         return ReadResult(diagnostics=[Diagnostic(name, f"{what}; skipped")])
+    text, control = _without_controls(text, name)
     try:
-        return read_text(text, name)
+        result = read_text(text, name)
+        result.diagnostics[:0] = control
+        return result
     except (Exception, RecursionError) as exc:  # a reader bug must not cost the other files
         return ReadResult(diagnostics=[Diagnostic(
             name, f"could not be read ({type(exc).__name__}: {exc}); skipped. This is a site-builder bug, please report it",
             level="error")])
+
+
+def _without_controls(text: str, name: str) -> tuple[str, list[Diagnostic]]:
+    """Control characters (no page or feed may hold them) replaced by spaces, which keeps every
+    position the readers report; one warning for the file, at the first one."""
+    first = CONTROL.search(text)
+    if first is None:
+        return text, []
+    count = len(CONTROL.findall(text))
+    line = text.count("\n", 0, first.start()) + 1
+    column = first.start() - (text.rfind("\n", 0, first.start()) + 1) + 1
+    return CONTROL.sub(" ", text), [Diagnostic(
+        name, f"{count} control character{'s' if count > 1 else ''} (first {first.group()!r}); replaced by spaces",
+        line=line, column=column)]
 
 
 def _size(n: int) -> str:
@@ -76,14 +98,5 @@ def _size(n: int) -> str:
 
 
 def input_files(content_dir: Path) -> list[Path]:
-    """Every input file below the content folder, in a stable order.
-
-    Everything that is not a published asset (image, stylesheet...) counts as input,
-    whatever its name: a file we cannot classify is then reported, not silently skipped.
-    """
-    files = [
-        p for p in content_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-        and p.suffix.lower() not in ASSET_SUFFIXES
-    ]
-    return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())
+    """Every input file below the content folder, in a stable order (readers/tree.py decides which)."""
+    return [path for _, path in walk_content(content_dir).inputs]

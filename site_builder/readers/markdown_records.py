@@ -23,9 +23,11 @@ from typing import Any
 
 import yaml
 
-from ..records import MARKUP_MARKDOWN, SOURCES, Diagnostic, PaperMeta, ReadResult, SummaryRecord
+from ..records import MARKUP_MARKDOWN, SOURCES, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render.html import safe_url
+from ..text import clean_text
 from .limits import oversized
+from .paths import path_value
 from .yamlload import safe_load
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
@@ -41,12 +43,6 @@ KNOWN = PAPER_KEYS | RECORD_KEYS
 def looks_like(text: str) -> bool:
     # An opening `---` alone is enough: front matter never closed is reported, not unknown.
     return bool(_OPENING.match(text))
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def _list(value: Any) -> list[str]:
@@ -84,6 +80,7 @@ def read(text: str, name: str) -> ReadResult:
     for key in unknown:
         result.diagnostics.append(Diagnostic(name, f"unknown front matter key '{key}' ignored", line=2))
     data = _checked_types(data, name, result)
+    data = _cleaned(data, m.group("yaml"), name, result)
     body = text[m.end():].strip("\n")
     body_line = text.count("\n", 0, m.end()) + 1
     too_big = oversized(body, name, what="the body", line=body_line)
@@ -93,24 +90,38 @@ def read(text: str, name: str) -> ReadResult:
     if not body.strip():  # found by fuzzing: it made an empty, untitled summary page
         result.diagnostics.append(Diagnostic(name, "no summary text after the front matter; skipped", line=body_line))
         return result
+    front = m.group("yaml")
+
+    def date(key: str) -> str | None:
+        return _date(key, data.get(key), name, _key_line(front, key), result)
+
     paper = PaperMeta(
         title=str(data.get("title") or ""),
         authors=_list(data.get("authors")),
         venue=str(data.get("venue") or ""),
-        year=int(data["year"]) if str(data.get("year") or "").isdigit() else None,
+        year=_year(data.get("year"), name, _key_line(front, "year"), result),
         source=str(data.get("metadata_source") or ""),
         keywords=_list(data.get("keywords")),
-        first_published=_iso(data.get("first_published")),
+        first_published=date("first_published"),
         abstract=str(data.get("abstract") or "").strip(),
         links=_safe_links(data.get("links") or {}, name, result),
+        # where each value came from, when the record was exported from a scrape (`import`)
+        sources={str(k): str(v) for k, v in (data.get("metadata_sources") or {}).items() if v is not None},
     )
     source = str(data.get("source") or "markdown")
     if source not in SOURCES:
         result.diagnostics.append(Diagnostic(name, f"source '{source}' is not one of {', '.join(SOURCES)}; using markdown", line=2))
         source = "markdown"
     comments = data.get("comments")
+    record_id = path_value("id", str(data["id"]), name, _key_line(front, "id"), result) if data.get("id") else None
+    collection = data.get("collection")
+    if collection:
+        key = path_value("collection", str(collection), name, _key_line(front, "collection"), result)
+        if key != collection:  # the page keeps the name as written
+            result.collections.append(Collection(key=key, name=str(collection)))
+        collection = key
     record = SummaryRecord(
-        id=str(data.get("id") or "md-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]),
+        id=record_id or "md-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12],
         source=source,
         markup=str(data.get("markup") or MARKUP_MARKDOWN),
         body=body,
@@ -118,17 +129,79 @@ def read(text: str, name: str) -> ReadResult:
         paper=paper,
         source_url=_safe_links({"source_url": data["source_url"]}, name, result).get("source_url") if "source_url" in data else None,
         contributor=data.get("contributor"),
-        collection=data.get("collection"),
-        date=_iso(data.get("date")),
+        editor=data.get("editor"),
+        collection=collection,
+        date=date("date"),
         comments=int(comments) if isinstance(comments, int) else None,
         title=str(data.get("summary_title") or ""),
         presenter=data.get("presenter"),
-        presented_on=_iso(data.get("presented_on")),
+        presented_on=date("presented_on"),
         revision=data.get("revision"),
         aliases=_list(data.get("aliases")),
     )
     result.records.append(record)
     return result
+
+
+MIN_YEAR, MAX_YEAR = 1000, 2999
+
+
+def _year(value: Any, name: str, line: int, result: ReadResult) -> int | None:
+    """A paper year, or None with a warning for anything that is not one."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+        return int(text)
+    result.diagnostics.append(Diagnostic(
+        name, f"year {text[:40]!r} is not a year (a number from {MIN_YEAR} to {MAX_YEAR}); ignored", line=line))
+    return None
+
+
+def _date(key: str, value: Any, name: str, line: int, result: ReadResult) -> str | None:
+    """An ISO date or date-time as text, or None with a warning (never a made-up date)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        parsed = None
+    if parsed is not None and len(text) >= 10 and MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return text
+    result.diagnostics.append(Diagnostic(
+        name, f"{key} {text[:40]!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); ignored", line=line))
+    return None
+
+
+def _cleaned(data: dict, front: str, name: str, result: ReadResult) -> dict:
+    """Front matter values without control characters or lone surrogates (one warning per key):
+    no page, feed or export could hold them."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    out = {}
+    for key, value in data.items():
+        out[key] = clean(value)
+        if out[key] != value:
+            result.diagnostics.append(Diagnostic(
+                name, f"front matter key '{key}' holds control characters or invalid code points; removed",
+                line=_key_line(front, key)))
+    return out
+
+
+def _key_line(front: str, key: str) -> int:
+    """The line of the file where front matter key `key` is (the front matter starts on line 2)."""
+    found = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
+    return 2 + (front.count("\n", 0, found.start()) if found else 0)
 
 
 # What each key must hold; a value of another shape is reported and dropped, because
@@ -138,7 +211,7 @@ _LIST = (list, str)
 _SHAPES: dict[str, tuple[type, ...]] = {
     "title": _SCALAR, "venue": _SCALAR, "year": (int, str), "metadata_source": _SCALAR,
     "first_published": _SCALAR, "abstract": _SCALAR, "id": _SCALAR, "source": (str,), "markup": (str,),
-    "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
+    "source_url": (str,), "contributor": _SCALAR, "editor": _SCALAR, "metadata_sources": (dict,), "collection": _SCALAR, "date": _SCALAR,
     "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
     "revision": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
     "aliases": _LIST,
@@ -194,11 +267,13 @@ def dump(record: SummaryRecord) -> str:
         "first_published": meta.first_published,
         "abstract": meta.abstract,
         "links": meta.links,
+        "metadata_sources": meta.sources,
         "source": record.source,
         "markup": record.markup,
         "origins": record.origins,
         "source_url": record.source_url,
         "contributor": record.contributor,
+        "editor": record.editor,
         "collection": record.collection,
         "date": record.date,
         "comments": record.comments,

@@ -75,13 +75,16 @@ def render_catalog(
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
     only: list[Summary] | None = None, links: LinkContext | None = None,
     math_progress: Progress | None = None,
+    figure_progress: Progress | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
 
     With a cache, a summary whose body, markup and link settings are unchanged
     (and whose link look-ups still get the same answers) is not rendered again;
     the rest are rendered on `jobs` cores. The result is the same either way.
-    Then the plain text of each summary is derived, and its formulas are typeset
+    With `images: mirror`, remote figures are then downloaded once (figures/; the rendered
+    HTML in the cache keeps the remote URLs) and the HTML points at the site's copies.
+    Last, the plain text of each summary is derived, and its formulas are typeset
     (render/formulas.py: in the page with `math: build`, else only checked).
     """
     summaries = catalog.summaries if only is None else only
@@ -109,13 +112,26 @@ def render_catalog(
         results[i] = out
         cache.put("renders", keys[i], out)
         texts[i] = text
+    mirrored: dict[str, str] = {}
+    if config.images == "mirror":
+        from ..figures.mirror import mirror
+
+        mirrored, failed = mirror([f for out in results if out for f in out["figures"]], config,
+                                  site_root or Path.cwd(), figure_progress)
+        warnings += failed
     for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:
             warnings.append(f"{s.record.origins[0]}: unknown markup '{s.record.markup}', shown as plain text")
-        s.html = under_base_path(out["html"], base)  # site in a sub-folder
+        html, figures = out["html"], list(out["figures"])
+        if mirrored:
+            from ..figures.localize import local_path, localize
+
+            html = localize(html, mirrored)
+            figures = [local_path(mirrored[f]) if f in mirrored else f for f in figures]
+        s.html = under_base_path(html, base)  # site in a sub-folder
         s.warnings = list(out["warnings"])
-        s.figures = list(out["figures"])
+        s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
     _plain_text(summaries, cache, jobs, early)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.output.target import MARKER
+
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
@@ -16,8 +18,10 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def tree(root: Path) -> dict[str, str]:
+    """The site's files (a deploy target's marker aside: output/target.py)."""
     return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts
+            and p.name != MARKER}
 
 
 def sh(cwd: Path, *args: str) -> str:

@@ -43,6 +43,7 @@ def test_deploy_to_gh_pages_publishes_what_a_host_serves(repo, tmp_path):
     assert "pushed " in result.stdout and "origin/gh-pages" in result.stdout
     served = clone_branch(remote, "gh-pages", tmp_path / "served")
     assert (served / "index.html").is_file() and (served / ".nojekyll").is_file()
+    assert not (served / ".site-builder-output").exists()  # the output folder's marker is not published
     assert (served / "CNAME").read_text() == "notes.example.org\n"
     assert sh(work, "status", "--porcelain") == "" and sh(work, "symbolic-ref", "--short", "HEAD") == "main"
 
