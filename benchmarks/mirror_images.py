@@ -62,7 +62,7 @@ FAILED: dict[str, int] = {}
 def build(content: Path, site: Path, out: Path, name: str) -> float:
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(content), "--output",
-                           str(out), "--config", str(site / "site.yaml"), "--clean", "-q", "-j", "1"],
+                           str(out), "--config", str(site / "site.yaml"), "--ignore-cache", "-q", "-j", "1"],
                           check=True, cwd=site, capture_output=True, text=True)
     FAILED[name] = done.stderr.count("figure not mirrored")
     return time.perf_counter() - started

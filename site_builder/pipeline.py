@@ -32,6 +32,7 @@ class BuildReport:
     seconds: float = 0.0
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
+    drafts: int = 0  # records marked draft and left out (config.drafts is off)
     how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
     # Summaries without a paper: (id, input files, title shown), for the user to tie in papers.yaml
     unidentified: list[tuple[str, list[str], str]] = field(default_factory=list)
@@ -63,6 +64,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     tree = walk_content(content)  # symlinks out of the folder, special files, unreadable folders: reported
     report.diagnostics += tree.diagnostics
     files = [(path, rel) for rel, path in tree.inputs]
+    if not files:  # a typo in --content, or a site not started yet: the site would be empty
+        report.diagnostics.append(Diagnostic(str(content), "no input files in the content folder; the site has no summaries"))
     found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
     todo = [i for i, r in enumerate(found) if r is None]
 
@@ -145,6 +148,10 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
 
     step = progress or BuildProgress()
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
+    if not config.drafts:  # before the catalog: no page, listing, feed, index or JSON line sees them
+        published = [r for r in records if not r.draft]
+        report.drafts = len(records) - len(published)
+        records = published
     report.records = len(records)
     overrides = paper_overrides.load(content)
     catalog = build_catalog(records, collections, config, overrides)

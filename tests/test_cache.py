@@ -159,7 +159,7 @@ def test_clean_ignores_a_poisoned_cache(site: Path):
     store.write_bytes(pickle.dumps(data))
     make(site, use_cache=False)
     assert not any(b"STALE" in body for body in tree(site / "out").values())
-    # ...and the poisoned entries really would have been used: the cache is live without --clean.
+    # ...and the poisoned entries really would have been used: the cache is live without --ignore-cache.
     store.write_bytes(pickle.dumps(data))
     tables.write_bytes(paired)
     make(site)
@@ -224,7 +224,7 @@ def test_cli_flags(site: Path, capsys):
     assert main([*args, "--jobs", "2"]) == 0
     first = capsys.readouterr().out
     assert "changed" in first and "pages rendered" in first
-    assert main([*args, "--clean", "--quiet", "--jobs", "1"]) == 0
+    assert main([*args, "--ignore-cache", "--quiet", "--jobs", "1"]) == 0
     assert capsys.readouterr().out == ""
     assert main(args) == 0
     assert ", 0 changed, 0 pages rendered" in capsys.readouterr().out

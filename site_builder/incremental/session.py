@@ -131,7 +131,9 @@ class Session:
         by_id = {s.id: s for s in catalog.summaries} if edits else {}
         for sid in edits:
             s = by_id.get(sid)
-            if s is None or len(s.record.origins) != 1:  # merged: which text wins is the merge's business
+            if s is None:
+                return self._cannot(f"summary {sid} is not on the site (a draft?)")
+            if len(s.record.origins) != 1:  # merged: which text wins is the merge's business
                 return self._cannot(f"summary {sid} is merged from several files")
         if found.changed:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
@@ -161,7 +163,8 @@ class Session:
         stats = self._write_changes(st, config, edited, math)
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
-        st.report.render_warnings = kept + [w for w in warnings if w not in kept]  # site-wide ones (no Node) once
+        # A warning naming no summary (e.g. math not checked) is already among the kept ones.
+        st.report.render_warnings = kept + [w for w in warnings if w not in kept]
         return self._finish(st, started, fresh, edited, *stats, "incremental")
 
     def _new_figure(self, src: str) -> bool:

@@ -34,7 +34,7 @@ WIDER_EM = 40  # nor the text column of a wide screen
 
 def macros_for(config: SiteConfig) -> dict[str, object]:
     """The TeX macros every formula may use: ours (\\cite, \\bm), then the site's `mathjax.macros`."""
-    return {**typeset.DEFAULT_MACROS, **config.mathjax.macros}
+    return {**typeset.DEFAULT_MACROS, **{name.lstrip("\\"): value for name, value in config.mathjax.macros.items()}}
 
 
 def engine_for(config: SiteConfig, site_root: Path | None) -> Engine | None:
