@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..parallel import Progress
 
 STORE_NAME = "math.sqlite"
+CHECKOUT = Path(__file__).resolve().parents[2]  # the repository, when site_builder runs from one
 MISSING = "node or the npm package mathjax is missing (npm install mathjax@4)"
 WIDE_EM = 16  # an inline formula wider than this does not fit a 320 px phone's line: it may scroll (style.css)
 WIDER_EM = 40  # nor the text column of a wide screen
@@ -38,9 +39,14 @@ def macros_for(config: SiteConfig) -> dict[str, object]:
 
 
 def engine_for(config: SiteConfig, site_root: Path | None) -> Engine | None:
-    """MathJax in Node as this site would use it, or None when node or the package is missing."""
+    """MathJax in Node as this site would use it, or None when node or the package is missing.
+
+    The npm package is looked for under `mathjax.npm_root`, then the current folder, then the
+    checkout site_builder runs from (`pip install -e .` beside `npm install`): a site made by
+    `site-builder new` elsewhere still typesets at build time.
+    """
     root = site_root or Path.cwd()
-    npm_root = typeset.find_mathjax([root / config.mathjax.npm_root, Path.cwd()])
+    npm_root = typeset.find_mathjax([root / config.mathjax.npm_root, Path.cwd(), CHECKOUT])
     if npm_root is None or not shutil.which("node"):
         return None
     return Engine.create(npm_root, macros_for(config))
