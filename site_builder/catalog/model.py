@@ -17,6 +17,7 @@ class Summary:
     text: str = ""
     derived_title: str = ""
     teaser: str = ""  # the opening of `text` that listings show (kept apart so a later edit leaves listings alone)
+    words: int = 0  # words in `text`: the reading time pages show
     figures: list[str] = field(default_factory=list)
     found_links: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -22,14 +22,14 @@ from ..catalog import Catalog
 from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from ..records import Diagnostic
-from . import seo
+from . import reading, seo, sequences
 from .api import api_files, summary_lines
 from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
 from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
-from .pages import Page, build_pages
+from .pages import SORTS, Page, build_pages, memoized
 from .search import index_search
 from .swap import swap_in
 from .staging import Stager, record_outputs
@@ -79,6 +79,8 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
         generator=f"site-builder {__version__}",
     )
     install_filters(env, catalog, config)
+    reading.install(env)
+    sequences.install(env, catalog, memoized(SORTS)[0][3])  # each entry's key once, whatever terms it is in
     partials.install(env)
     seo.install(env, catalog, config, canonical, related)
     return env

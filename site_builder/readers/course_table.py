@@ -27,6 +27,7 @@ class Row:
     paper_url: str | None
     summary_page: str | None
     exact: bool = False
+    position: int = 0  # the row's place in the table, 0 first
 
 
 def parse(wikitext: str, course_key: str) -> list[Row]:
@@ -53,6 +54,7 @@ def parse(wikitext: str, course_key: str) -> list[Row]:
                 title=title,
                 paper_url=_first_url(cells[columns["paper"]]) if "paper" in columns and columns["paper"] < len(cells) else None,
                 summary_page=_wiki_page(cells[columns["summary"]]) if "summary" in columns and columns["summary"] < len(cells) else None,
+                position=len(rows),
             )
         )
     return rows

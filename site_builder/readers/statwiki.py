@@ -220,6 +220,7 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     """Add what the course's presentation table says about this summary's paper."""
     record.collection = record.collection or course
     record.presented_on = row.date
+    record.presented_order = row.position
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)

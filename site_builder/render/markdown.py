@@ -38,6 +38,7 @@ from .html import (
     math_inline,
     safe_url,
 )
+from . import citekeys
 from .lexers import lexer_named
 from .links import canonical, classify, shortscience_bibtex_key
 from .restore import restore_markdown
@@ -355,10 +356,13 @@ def _cite_keys(raw: str) -> list[str]:
 
 
 def _cite_links(keys: list[str], ctx: LinkContext) -> str:
+    """Each key as a link to the cited paper (ours when known, else ShortScience's page for the key),
+    named by the paper's title when we have it, else by what the key says ("Bahdanau et al. 2014")."""
     links = []
     for key in keys:
         target = ctx.resolve_bibtex_key(key) or f"{ctx.shortscience_base}paper?bibtexKey={quote(key, safe='/:')}"
-        links.append(link(target, f"<cite>{escape(key)}</cite>"))
+        name = ctx.cited_title(key) or citekeys.readable(key)
+        links.append(link(target, f"<cite>{escape(name, quote=False)}</cite>"))
     return ", ".join(links)
 
 

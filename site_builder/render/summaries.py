@@ -14,6 +14,7 @@ from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
+from . import citekeys
 from . import links as scholarly
 from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
@@ -48,26 +49,36 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
             names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
         for name in names:
             wiki_pages[title_key(name)] = s.url
-    by_arxiv: dict[str, str] = {}
-    for paper in catalog.papers:
-        for url in paper.meta.links.values():
-            aid = scholarly.arxiv_id(url)
-            if aid:
-                by_arxiv[aid] = paper.url
+    cited = citekeys.KeyIndex(_candidate(paper) for paper in catalog.papers)
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
 
     def resolve_bibtex_key(key: str) -> str | None:
-        aid = scholarly.arxiv_id(key)
-        return by_arxiv.get(aid) if aid else None
+        found = cited.find(key)
+        return found.url if found else None
+
+    def cited_title(key: str) -> str | None:
+        found = cited.find(key)
+        return found.title if found else None
 
     return LinkContext(
         wiki_base=config.wiki_base,
         shortscience_base=config.shortscience_base,
         resolve_wiki_page=resolve_wiki_page,
         resolve_bibtex_key=resolve_bibtex_key,
+        cited_title=cited_title,
     )
+
+
+def _candidate(paper) -> citekeys.Candidate:
+    """A paper as a citation key may name it: by arXiv id, or by first author and any year it is known by."""
+    m = paper.meta
+    aid = next((a for a in map(scholarly.arxiv_id, m.links.values()) if a), None)
+    years = {y for y in (m.year, scholarly.arxiv_year(aid) if aid else None) if y}
+    if m.first_published and m.first_published[:4].isdigit():
+        years.add(int(m.first_published[:4]))
+    return citekeys.Candidate(paper.url, m.title, tuple(m.authors), frozenset(years), aid)
 
 
 def render_catalog(
@@ -154,7 +165,8 @@ def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) ->
         return recorded
 
     rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
-                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key))
+                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key),
+                   cited_title=ask("cited", ctx.cited_title))
     out = (renderers.get(s.record.markup) or renderers[MARKUP_MARKDOWN])(s.record.body, rctx)
     return {
         "html": relevel_headings(out.html),  # pages show each summary under an <h2>
@@ -167,7 +179,7 @@ def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) ->
 
 def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:
     """A cached render is valid only if the rest of the site still answers its link questions alike."""
-    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key}
+    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key, "cited": ctx.cited_title}
     return all(resolvers[kind](q) == answer for kind, q, answer in asked)
 
 
@@ -199,3 +211,4 @@ def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
         assert value is not None
         s.text, s.derived_title = value
         s.teaser = excerpt(s.text, TEASER_CHARS)
+        s.words = len(s.text.split())

@@ -70,6 +70,13 @@ def test_seed_site_pages_open_cleanly(browser, seeds_site):
     assert typeset > 100
 
 
+def test_reading_fixture_pages_open_cleanly(browser, reading_site):
+    root, _ = reading_site
+    pages, problems, _ = visit_all(browser, root)
+    assert len(pages) > 15
+    assert problems == {}
+
+
 # What a reader sees with JavaScript off: no TeX delimiters, and typeset math on every page with formulas.
 NO_SCRIPT_MATH = r"""() => {
   const text = document.querySelector('main').innerText;

@@ -185,6 +185,20 @@ def test_config_change_is_a_full_build(site: Path) -> None:
     assert tree(site / "out") == clean_build(site, cfg2)
 
 
+def test_edit_that_adds_a_section_brings_in_the_contents(site: Path) -> None:
+    """A third heading makes a table of contents appear (and the reading time grow): same bytes as clean."""
+    cfg = config()
+    session = start(site, cfg)
+    target = site / "content" / "summaries" / "dropout.md"
+    page = site / "out" / "papers" / "dropout-a-simple-way-to-prevent-neural-networks-from-overfitting" / "index.html"
+    assert 'class="toc"' not in page.read_text(encoding="utf-8")
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\n## A third section\n\n" + "Words that make the summary longer to read. " * 60 + "\n")
+    assert_incremental_and_exact(site, session, cfg)
+    html = page.read_text(encoding="utf-8")
+    assert 'class="toc"' in html and 'href="#a-third-section"' in html and "3 min read" in html
+
+
 def test_a_warning_about_the_whole_build_is_not_repeated_by_each_edit(site: Path, monkeypatch) -> None:
     # E.g. "math not checked" (no npm MathJax), which names no summary: every text edit added it
     # again, and `serve` printed "(2 warnings)", "(3 warnings)"... (issue 25).

@@ -108,7 +108,9 @@ def test_statwiki_credit_is_the_presenter_never_the_wiki_account(seeds_site):
     assert capsules["contributor"] == "Tong Yang" and capsules["presented_on"] == "2018-04-03"
     for s in summaries:
         page = (out / s["url"].split("#")[0].lstrip("/") / "index.html").read_text(encoding="utf-8")
-        assert "by S3wen" not in page and "Summary by S3wen" not in page
+        # The account is at most "last edited by" (output/reading credit line), never the credit.
+        assert "Summary by S3wen" not in page and "Presented by S3wen" not in page
+        assert page.count("S3wen") == page.count("last edited by S3wen")
     page = (out / capsules["url"].split("#")[0].lstrip("/") / "index.html").read_text(encoding="utf-8")
     assert "Tong Yang" in page
 
