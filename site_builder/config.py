@@ -128,6 +128,11 @@ class SiteConfig:
     # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
     images_max_mb: int = 20
     enrich: EnrichConfig = field(default_factory=EnrichConfig)
+    # Work one summary's rendering may do, in millions of steps (about characters scanned);
+    # past it the summary is shown as escaped text with a warning. See render/budget.py.
+    render_budget: int = 200
+    # Seconds one summary's rendering may take: a safety net far above any real summary's time.
+    render_timeout: int = 60
 
     @property
     def root_url(self) -> str:

@@ -22,11 +22,19 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
+# pylatexenc takes more than linear time on long input; a formula longer than this (no real
+# one is) is shown in plain text as its TeX.
+MAX_FORMULA_CHARS = 20_000
+
+
 @lru_cache(maxsize=65536)  # formulas repeat a lot across summaries; pylatexenc is slow
 def math_to_text(tex: str) -> str:
     """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises."""
     tex = re.sub(r"^\\[\[(]|\\[\])]$", "", tex.strip())
-    tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^}]*\})?", "", tex)
+    # the argument stops at "{" too, so "\\label{" repeated is not rescanned
+    tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^{}]*\})?", "", tex)
+    if len(tex) > MAX_FORMULA_CHARS:
+        return " ".join(tex.split())
     try:
         text = _converter().latex_to_text(tex)
     except Exception:  # pylatexenc is lenient, but math from the web can be anything

@@ -13,11 +13,12 @@ from ..cache import BuildCache, digest
 from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
-from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
+from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, SummaryRecord
 from . import citekeys
 from . import links as scholarly
 from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
+from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
@@ -104,7 +105,8 @@ def render_catalog(
     cache = cache or BuildCache.memory()
     warnings: list[str] = []
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
-    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))])
+    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))]
+                    + [config.render_budget, config.render_timeout])
     keys = [digest(s.record.markup, s.record.body, settings) for s in summaries]
     results: list[dict | None] = []
     for key in keys:
@@ -115,13 +117,14 @@ def render_catalog(
 
     def fresh(k: int) -> tuple[dict, tuple[str, str]]:
         # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
-        out = _render_one(summaries[todo[k]], ctx, renderers)
+        out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         return out, _text_and_title(under_base_path(out["html"], base))
 
     texts: dict[int, tuple[str, str]] = {}
     for i, (out, text) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
         results[i] = out
-        cache.put("renders", keys[i], out)
+        if not out.get("timed_out"):
+            cache.put("renders", keys[i], out)
         texts[i] = text
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
@@ -153,8 +156,10 @@ def render_catalog(
     return warnings
 
 
-def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) -> dict:
+def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | None = None, *,
+               renderers: dict[str, Renderer] | None = None) -> dict:
     """One summary's HTML and what it found, plus every link question it asked."""
+    renderers = renderers or _renderers()
     asked: list[tuple[str, str, str | None]] = []
 
     def ask(kind: str, resolve: Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -167,14 +172,27 @@ def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) ->
     rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
                    resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key),
                    cited_title=ask("cited", ctx.cited_title))
-    out = (renderers.get(s.record.markup) or renderers[MARKUP_MARKDOWN])(s.record.body, rctx)
-    return {
-        "html": relevel_headings(out.html),  # pages show each summary under an <h2>
+    config = config or SiteConfig()
+    render = renderers.get(record.markup) or renderers[MARKUP_MARKDOWN]
+    timed_out = False
+    try:
+        with work_budget(config.render_budget * MILLION, config.render_timeout):
+            out = render(record.body, rctx)
+            html = relevel_headings(out.html)  # pages show each summary under an <h2>
+    except BudgetExceeded as exc:
+        timed_out = exc.timed_out
+        out = RenderedMarkup(html="", warnings=[f"{exc}; shown as plain text"])
+        html = unrendered_html(record.body)
+    result = {
+        "html": html,
         "warnings": list(out.warnings),
         "figures": list(out.figures),
         "links": {k: sorted(set(v)) for k, v in sorted(out.links.items())},
         "asked": asked,
     }
+    if timed_out:
+        result["timed_out"] = True  # depends on the machine's speed: never cached
+    return result
 
 
 def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:

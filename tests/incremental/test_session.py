@@ -31,10 +31,10 @@ def clean_build(site: Path, cfg: SiteConfig) -> dict[str, bytes]:
     shutil.copytree(site / "content", ref / "content")
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", ref / "templates")
-    mathcheck = site / CACHE_DIR / "math.sqlite"
-    if mathcheck.is_file():  # only typeset formulas: they do not depend on the build
+    math_store = site / CACHE_DIR / "math.sqlite"
+    if math_store.is_file():  # only typeset formulas: they do not depend on the build
         (ref / CACHE_DIR).mkdir(parents=True)
-        shutil.copy(mathcheck, ref / CACHE_DIR)
+        shutil.copy(math_store, ref / CACHE_DIR)
     build(ref / "content", ref / "out", cfg, ref, use_cache=False)
     return tree(ref / "out")
 
