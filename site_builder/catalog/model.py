@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from ..records import Collection, PaperMeta, SummaryRecord
 
+MATH_DENSE = 100  # typeset formulas in one summary
+
 
 @dataclass
 class Summary:
@@ -46,6 +48,12 @@ class Summary:
     @property
     def sort_date(self) -> str:
         return self.record.date or ""
+
+    @property
+    def math_dense(self) -> bool:
+        """Whether it holds so many typeset formulas (thousands of elements) that the theme lays out only
+        what is near the screen (style.css: .math-dense)."""
+        return self.html.count("<mjx-container") >= MATH_DENSE
 
     @property
     def math_in_browser(self) -> bool:
