@@ -51,11 +51,13 @@ class Baseline:
 
 def summary_fields(s: Summary) -> tuple:
     """Everything of a summary an edit of its text changes (render/summaries.py sets the rest)."""
-    return (s.record.body, s.html, s.text, s.derived_title, s.teaser, s.words, s.figures, s.found_links, s.warnings)
+    return (s.record.body, s.html, s.text, s.derived_title, s.teaser, s.words, s.figures, s.found_links, s.warnings,
+            s.math_css)
 
 
 def _set_fields(s: Summary, values: tuple) -> None:
-    (s.record.body, s.html, s.text, s.derived_title, s.teaser, s.words, s.figures, s.found_links, s.warnings) = values
+    (s.record.body, s.html, s.text, s.derived_title, s.teaser, s.words, s.figures, s.found_links, s.warnings,
+     s.math_css) = values
 
 
 def packed_index(kept: dict) -> bytes:

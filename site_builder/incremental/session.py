@@ -4,7 +4,8 @@ The fast path (`Session._update`) applies when every changed file is an input
 whose records differ from last time in summary text only (incremental/delta.py).
 Then the catalog's structure, page list, slugs, sort orders and sitemap cannot
 have changed, and the rebuild
-  1. renders the edited summaries again (and their plain text, math check);
+  1. renders the edited summaries again (their plain text, their formulas) and the
+     math stylesheet, if it needs no other files than before;
   2. updates the related-entries map and notes the entries whose list changed;
   3. re-evaluates only the recorded page steps that mention an edited object,
      and re-renders the pages that read a step whose value changed;
@@ -156,7 +157,10 @@ class Session:
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
             return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
-        stats = self._write_changes(st, config, edited)
+        math = self._math_texts(st, config)
+        if math is None:
+            return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
+        stats = self._write_changes(st, config, edited, math)
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         # A warning naming no summary (e.g. math not checked) is already among the kept ones.
@@ -181,7 +185,18 @@ class Session:
         return replace(st.report, seconds=time.perf_counter() - started, files_changed=written,
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
-    def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
+    def _math_texts(self, st: _State, config: SiteConfig) -> dict[str, str] | None:
+        """The math stylesheet (and browser configuration) as the catalog now needs them; None if other files are needed."""
+        from ..output.assets import math_assets
+
+        url = st.kept["env"].globals["url"]
+        texts, copies = math_assets(st.catalog.summaries, config, self.site_root, url)
+        if sorted([*texts, *copies]) != st.kept.get("math_files"):
+            return None
+        return texts
+
+    def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary],
+                       math: dict[str, str]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
         from ..output.pagecache import base_digest, number_steps
@@ -257,7 +272,7 @@ class Session:
         deps.index_steps()
 
         feeds, api = self._feeds_and_api(st, config, edited)
-        for rel, text in feeds.items():
+        for rel, text in {**feeds, **math}.items():
             data = text.encode("utf-8")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data

@@ -1,17 +1,29 @@
 """Static files: the theme's and the site's own, the Pygments stylesheet, and MathJax.
 
-MathJax is never committed: it is either loaded from the URL in the config (a
-CDN by default) or, with `mathjax.self_host`, copied from the npm packages
-`mathjax` and `@mathjax/mathjax-newcm-font` so the site works offline.
+Formulas typeset at build time (`math: build`) need only a stylesheet, cut down to
+what the site's formulas use, and the font files it names, copied from the npm
+package `@mathjax/mathjax-newcm-font` (or loaded from `mathjax.font_url`).
+Formulas left to the browser (`math: client`) need MathJax itself: loaded from the
+URL in the config (a CDN by default) or, with `mathjax.self_host`, copied from the
+npm packages `mathjax` and `@mathjax/mathjax-newcm-font`, plus its configuration
+(output/assets.py writes it, with the TeX safety rules of render/tex_safety.js).
+MathJax is never committed.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
 from .theme import static_dirs
 
+if TYPE_CHECKING:
+    from ..catalog import Summary
+
 MATHJAX_DIR = "assets/mathjax"
+MATH_STYLESHEET = f"{MATHJAX_DIR}/chtml.css"  # math: build; its fonts beside it in woff2/
+CLIENT_CONFIG = f"{MATHJAX_DIR}/config.js"  # math: client
 # Only what the TeX-to-CommonHTML combined component loads at run time.
 MATHJAX_PARTS = ("tex-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors", "package.json")
 FONT_PARTS = ("chtml", "chtml.js", "package.json")
@@ -75,8 +87,9 @@ def figure_files(catalog, site_root: Path) -> dict[str, Path]:
     return files
 
 
-def mathjax_files(site_root: Path, config: SiteConfig) -> dict[str, Path]:
-    if not config.mathjax.self_host:
+def mathjax_files(site_root: Path, config: SiteConfig, needed: bool = True) -> dict[str, Path]:
+    """MathJax for the browser, when self-hosted and some page leaves formulas to it (`needed`)."""
+    if not config.mathjax.self_host or not needed:
         return {}
     modules = (site_root / config.mathjax.npm_root / "node_modules").resolve()
     core, font = modules / "mathjax", modules / "@mathjax" / "mathjax-newcm-font"
@@ -95,8 +108,71 @@ def mathjax_files(site_root: Path, config: SiteConfig) -> dict[str, Path]:
     return files
 
 
+# Fonts every page with typeset math uses (the main one, and the zero-width one every font-family
+# list starts with): preloaded, so they arrive with the stylesheet instead of after the layout.
+PRELOAD_FONTS = ("mjx-ncm-n.woff2", "mjx-ncm-zero.woff2")
+
+
 def mathjax_urls(config: SiteConfig, url: callable) -> dict[str, str | None]:
-    """The script URL and, when self-hosted, the fonts folder for loader.paths."""
+    """What pages link: the math stylesheet and its main fonts; for formulas left to the browser, MathJax and its configuration."""
+    fonts = config.mathjax.font_url.rstrip("/") if config.mathjax.font_url else url(f"/{MATHJAX_DIR}/woff2")
+    urls = {"stylesheet": url(f"/{MATH_STYLESHEET}"), "config": url(f"/{CLIENT_CONFIG}"),
+            "preload": [f"{fonts}/{name}" for name in PRELOAD_FONTS]}
     if config.mathjax.self_host:
-        return {"script": url(f"/{MATHJAX_DIR}/tex-chtml.js"), "fonts": url(f"/{MATHJAX_DIR}/fonts")}
-    return {"script": config.mathjax.url, "fonts": None}
+        return {**urls, "script": url(f"/{MATHJAX_DIR}/tex-chtml.js"), "fonts": url(f"/{MATHJAX_DIR}/fonts")}
+    return {**urls, "script": config.mathjax.url, "fonts": None}
+
+
+def math_assets(summaries: list[Summary], config: SiteConfig, site_root: Path,
+                url: callable) -> tuple[dict[str, str], dict[str, Path]]:
+    """(generated texts, copied files) the summaries' math needs, by output path.
+
+    The math stylesheet and its fonts where formulas are typeset; MathJax's
+    configuration (and MathJax itself, when self-hosted) where any are left to the browser.
+    """
+    from ..render.formulas import site_stylesheet
+
+    texts: dict[str, str] = {}
+    copies: dict[str, Path] = {}
+    sheet = site_stylesheet(summaries, config, site_root)
+    if sheet is not None:
+        css, fonts = sheet
+        texts[MATH_STYLESHEET] = css
+        copies.update({f"{MATHJAX_DIR}/woff2/{font.name}": font for font in fonts})
+    in_browser = any(s.math_in_browser for s in summaries)
+    if in_browser:
+        texts[CLIENT_CONFIG] = client_config(config, mathjax_urls(config, url)["fonts"])
+    copies.update(mathjax_files(site_root, config, in_browser))
+    return texts, copies
+
+
+def client_config(config: SiteConfig, fonts: str | None) -> str:
+    """The MathJax configuration pages load before MathJax (math: client): the same TeX rules as the build."""
+    from ..render.formulas import macros_for
+    from ..render.typeset import SAFETY
+
+    settings = {"macros": macros_for(config), "fonts": fonts}
+    return (SAFETY.read_text(encoding="utf-8") + CLIENT_SETUP.replace("SETTINGS", json.dumps(settings, sort_keys=True)))
+
+
+CLIENT_SETUP = """
+(function (settings) {
+  var rules = siteBuilderTeX(settings.macros, false);
+  var tex = {inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: false};
+  for (var key in rules.tex) tex[key] = rules.tex[key];
+  var loader = {load: ["ui/safe"]};
+  if (settings.fonts) loader.paths = {fonts: settings.fonts};
+  window.MathJax = {
+    tex: tex,
+    options: {ignoreHtmlClass: "tex-ignore", processHtmlClass: "math"},
+    loader: loader,
+    startup: {
+      elements: null,
+      pageReady: function () {
+        rules.install(MathJax.startup.document);  // before the first formula is typeset
+        return MathJax.startup.defaultPageReady();
+      }
+    }
+  };
+})(SETTINGS);
+"""

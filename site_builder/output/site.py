@@ -28,7 +28,7 @@ from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
-from .assets import content_assets, figure_files, mathjax_files, mathjax_urls, pygments_css, static_files
+from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
 from .pages import SORTS, Page, build_pages, memoized
 from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
 from .swap import swap_in
@@ -167,18 +167,20 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     First the pages' folders, which workers rendering pages would otherwise make one by one.
     """
     stager.make_folders([p.file for p in pages])
-    canonical = url_helpers(config)[1]
+    url, canonical = url_helpers(config)
     feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
     if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
         keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
+    math_texts, math_copies = math_assets(catalog.summaries, config, site_root, url)
+    if keep is not None:  # an incremental rebuild rewrites the stylesheet; other files need a full build
+        keep.update(math_files=sorted([*math_texts, *math_copies]))
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical),
+             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts,
              MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
     page_files = {p.file for p in pages}
-    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config),
-              **figure_files(catalog, site_root)}
+    copies = {**content_assets(content), **static_files(site_root), **math_copies, **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
     skipped = []
     for rel in sorted(copies):

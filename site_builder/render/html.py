@@ -126,7 +126,11 @@ def is_image_url(url: str) -> bool:
 
 
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment, on one line (for alt and title attributes)."""
+    """The text of an HTML fragment, on one line (for alt and title attributes); formulas as readable text, not TeX."""
+    if 'class="math' in fragment:
+        from .plaintext import html_to_text  # pylatexenc: loaded only for a caption with math
+
+        return " ".join(html_to_text(fragment).split())
     return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 

@@ -5,8 +5,6 @@ render.html so math, figures and links look the same whatever the source.
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Callable
@@ -18,7 +16,7 @@ from ..config import SiteConfig
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, SummaryRecord
 from . import citekeys
 from . import links as scholarly
-from . import mathcheck
+from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup
@@ -88,6 +86,7 @@ def render_catalog(
     catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
     only: list[Summary] | None = None, links: LinkContext | None = None,
+    math_progress: Progress | None = None,
     figure_progress: Progress | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
@@ -97,6 +96,8 @@ def render_catalog(
     the rest are rendered on `jobs` cores. The result is the same either way.
     With `images: mirror`, remote figures are then downloaded once (figures/; the rendered
     HTML in the cache keeps the remote URLs) and the HTML points at the site's copies.
+    Last, the plain text of each summary is derived, and its formulas are typeset
+    (render/formulas.py: in the page with `math: build`, else only checked).
     """
     summaries = catalog.summaries if only is None else only
     renderers = _renderers()
@@ -115,7 +116,7 @@ def render_catalog(
     base = base_path(config.root_url)
 
     def fresh(k: int) -> tuple[dict, tuple[str, str]]:
-        # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
+        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         return out, _text_and_title(under_base_path(out["html"], base))
 
@@ -147,8 +148,9 @@ def render_catalog(
         s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
-    warnings += check_math(catalog, config, site_root, summaries)
     _plain_text(summaries, cache, jobs, early)
+    warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
+                                  progress=math_progress)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
@@ -206,10 +208,9 @@ def _text_and_title(html: str) -> tuple[str, str]:
 
 def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
                 early: dict[int, tuple[str, str, str]] | None = None) -> None:
-    """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel).
+    """Plain text and derived title of each summary's HTML, formulas still TeX (pylatexenc is slow: cached and parallel).
 
-    `early`: summary index -> (HTML, text, title) worked out with the rendering; used
-    where that HTML is still the summary's (the math check replaced no formula).
+    `early`: summary index -> (HTML, text, title) worked out with the rendering.
     """
     early = early or {}
     keys = [digest(s.html) for s in summaries]
@@ -229,25 +230,3 @@ def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
         s.text, s.derived_title = value
         s.teaser = excerpt(s.text, TEASER_CHARS)
         s.words = len(s.text.split())
-
-
-def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,
-               summaries: list[Summary] | None = None) -> list[str]:
-    """Let MathJax itself judge every formula (of `summaries`, default all); failing ones become readable TeX."""
-    summaries = catalog.summaries if summaries is None else summaries
-    roots = [(site_root or Path.cwd()) / config.mathjax.npm_root, Path.cwd()]
-    npm_root = mathcheck.find_mathjax(roots)
-    if npm_root is None or not shutil.which("node"):
-        return ["math not checked: node or the npm package mathjax is missing (npm install mathjax@4)"]
-    per_summary = {s.id: mathcheck.formulas(s.html) for s in summaries}
-    try:
-        cache = (site_root or Path.cwd()) / ".site-builder-cache" / "mathcheck.json"
-        errors = mathcheck.check([f for fs in per_summary.values() for f in fs], npm_root, cache)
-    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        return [f"math not checked: {exc}"]
-    for s in summaries:
-        bad = [(f, errors[f]) for f in per_summary[s.id] if f in errors]
-        if bad:
-            s.html = mathcheck.replace_failed(s.html, errors)
-            s.warnings += [f"formula MathJax cannot typeset ({err}), shown as TeX: {tex[:80]}" for (tex, _), err in bad]
-    return []

@@ -31,10 +31,10 @@ def clean_build(site: Path, cfg: SiteConfig) -> dict[str, bytes]:
     shutil.copytree(site / "content", ref / "content")
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", ref / "templates")
-    mathcheck = site / CACHE_DIR / "mathcheck.json"
-    if mathcheck.is_file():  # only MathJax's verdicts: they do not depend on the build
+    math_store = site / CACHE_DIR / "math.sqlite"
+    if math_store.is_file():  # only typeset formulas: they do not depend on the build
         (ref / CACHE_DIR).mkdir(parents=True)
-        shutil.copy(mathcheck, ref / CACHE_DIR)
+        shutil.copy(math_store, ref / CACHE_DIR)
     build(ref / "content", ref / "out", cfg, ref, use_cache=False)
     return tree(ref / "out")
 
@@ -108,6 +108,28 @@ def test_new_formula_is_checked_and_rendered(site: Path) -> None:
     with open(target, "a", encoding="utf-8") as f:
         f.write("\nA new formula: $\\sum_{i=1}^{n} w_i x_i$ and a broken one: $\\frac{1}{$.\n")
     assert_incremental_and_exact(site, session, cfg)
+
+
+def test_new_character_rewrites_the_math_stylesheet(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    before = (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8")
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nTwo rare symbols: $\\aleph_0 \\nabla$.\n")
+    assert_incremental_and_exact(site, session, cfg)
+    assert (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8") != before
+
+
+def test_formula_needing_another_font_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nA Fraktur letter: $\\mathfrak{A}$.\n")
+    session.build(cfg)
+    assert session.last_mode == "full" and "math files" in session.why_full
+    assert tree(site / "out") == clean_build(site, cfg)
 
 
 def test_search_index_is_rebuilt_with_the_edit(site: Path) -> None:
