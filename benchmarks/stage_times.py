@@ -26,35 +26,26 @@ ORDER: list[str] = []
 CPU: dict[str, float] = defaultdict(float)  # CPU seconds of this process in a few hot functions
 
 
-def timed(owner, name: str, label: str) -> None:
+def timed(owner, name: str, label: str, clock=time.perf_counter, totals=TIMES) -> None:
+    """Wrap owner.name so its time (by `clock`) adds up in totals[label]."""
     fn = getattr(owner, name)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started = clock()
         try:
             return fn(*args, **kwargs)
         finally:
-            if label not in TIMES:
+            if label not in totals and totals is TIMES:
                 ORDER.append(label)
-            TIMES[label] += time.perf_counter() - started
+            totals[label] += clock() - started
 
     setattr(owner, name, wrapper)
 
 
 def cpu_timed(owner, name: str, label: str) -> None:
     """CPU seconds of this process in a function: with --jobs 1 the pages are rendered here too."""
-    fn = getattr(owner, name)
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        started = time.process_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            CPU[label] += time.process_time() - started
-
-    setattr(owner, name, wrapper)
+    timed(owner, name, label, time.process_time, CPU)
 
 
 def install() -> None:
@@ -66,21 +57,25 @@ def install() -> None:
     from site_builder.output.pagecache import World
     from site_builder.render import summaries
 
-    timed(pipeline, "read_inputs", "reading the inputs")
-    timed(catalog, "build_catalog", "catalog (merge, identity, taxonomies)")
-    timed(summaries, "render_catalog", "summaries: rendering, plain text, formulas (typeset or checked)")
-    timed(RelatedIndex, "for_catalog", "related papers: index")
-    timed(RelatedIndex, "resolve", "related papers: lists")
-    timed(site, "build_pages", "the page list (twice: write_site and render_pages)")
-    timed(site, "page_environment", "page environment (globals: neighbours, citation keys...)")
-    timed(site, "render_pages", "pages: rendered and written by the workers")
-    timed(site, "_other_files", "  of which the parent meanwhile: feeds, export, sitemap, copies")
-    timed(site.Stager, "done", "staging done")
-    timed(site, "swap_into_place", "the swap")
-    timed(site, "record_outputs", "recording the outputs")
-    timed(BuildCache, "save", "build cache save (forks a writer)")
-    timed(persist, "save", "session save")
-    timed(BuildCache, "wait_saved", "waiting for the build cache writer")
+    steps = [  # (owner, function, label): wall seconds in this process
+        (pipeline, "read_inputs", "reading the inputs"),
+        (catalog, "build_catalog", "catalog (merge, identity, taxonomies)"),
+        (summaries, "render_catalog", "summaries: rendering, plain text, formulas (typeset or checked)"),
+        (RelatedIndex, "for_catalog", "related papers: index"),
+        (RelatedIndex, "resolve", "related papers: lists"),
+        (site, "build_pages", "the page list (twice: write_site and render_pages)"),
+        (site, "page_environment", "page environment (globals: neighbours, citation keys...)"),
+        (site, "render_pages", "pages: rendered and written by the workers"),
+        (site, "_other_files", "  of which the parent meanwhile: feeds, export, sitemap, copies"),
+        (site.Stager, "done", "staging done"),
+        (site, "swap_into_place", "the swap"),
+        (site, "record_outputs", "recording the outputs"),
+        (BuildCache, "save", "build cache save (forks a writer)"),
+        (persist, "save", "session save"),
+        (BuildCache, "wait_saved", "waiting for the build cache writer"),
+    ]
+    for owner, name, label in steps:
+        timed(owner, name, label)
     cpu_timed(World, "fingerprint", "page recorder: object digests")
     cpu_timed(World, "digest", "page recorder: call result digests")
 
