@@ -31,6 +31,7 @@ from pygments.formatters import HtmlFormatter
 
 from .budget import charge
 from .html import (
+    EXTERNAL_REL,
     LinkContext,
     RenderedMarkup,
     figure,
@@ -414,7 +415,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     _collect_link(safe, env)
     token.attrSet("href", safe)
     if is_external(safe):
-        token.attrSet("rel", "noopener")
+        token.attrSet("rel", EXTERNAL_REL)
     return self.renderToken(tokens, idx, options, env)
 
 

@@ -88,8 +88,8 @@ def test_figures_are_mirrored_and_served_from_the_site(tmp_path, fake_server, no
     html = paper_html(out)
     assert "127.0.0.1" not in re.findall(r'<img src="([^"]*)"', html)[0]
     # an unlinked figure links its source; a linked one keeps its link; the inline image is local too
-    assert f'<a href="{fake_server.url("/img/red.png")}" rel="noopener"><img src="/assets/figures/{png_name}"' in html
-    assert '<a href="https://example.org/where" rel="noopener"><img src="/assets/figures/' in html
+    assert f'<a href="{fake_server.url("/img/red.png")}" rel="nofollow ugc noopener"><img src="/assets/figures/{png_name}"' in html
+    assert '<a href="https://example.org/where" rel="nofollow ugc noopener"><img src="/assets/figures/' in html
     assert all(src.startswith("/assets/figures/") for src in re.findall(r'<img src="([^"]*)"', html))
     assert len(fake_server.log) == 5  # each URL once
     # og:image points at the site's copy
