@@ -17,6 +17,13 @@ import {readFileSync} from 'fs';
 import {fileURLToPath} from 'url';
 import {createInterface} from 'readline';
 import vm from 'vm';
+import v8 from 'v8';
+
+// V8 optimises a function once it has run this much bytecode (default 132 KB): a process lives for
+// a few hundred to a few thousand formulas, and at the default, compiling the many warm MathJax
+// functions with TurboFan cost more CPU than it saved (benchmarks/README.md, "Build-time math").
+// Set before MathJax loads; only how fast the same code runs changes, never what it computes.
+v8.setFlagsFromString('--interrupt-budget=500000');
 
 const [npmRoot, optionsJSON] = process.argv.slice(2);
 const options = JSON.parse(optionsJSON);
@@ -35,6 +42,7 @@ const MathJax = await require('mathjax').init({
   loader: {
     load: ['input/tex', 'output/chtml', 'adaptors/liteDOM', 'ui/safe', 'a11y/assistive-mml'],
     paths: {fonts: npmRoot + '/node_modules/@mathjax'},  // offline: the font package beside mathjax
+    require,  // CommonJS require, not import(): Node skips scanning each component's exports (0.1 s a process)
   },
   tex: {...rules.tex, formatError: (jax, err) => { throw err; }},
   chtml: {fontURL: options.fontURL, adaptiveCSS: !options.stylesheet},

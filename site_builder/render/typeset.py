@@ -2,7 +2,7 @@
 
 The renderers write each formula as a placeholder (render/html.py: a `.math` span or
 div holding TeX). Here every distinct formula is typeset by MathJax into CommonHTML
-with assistive MathML, in one Node process per core (`--jobs`) fed in batches, and
+with assistive MathML, in one Node process per core (`--jobs`) fed batches from one queue, and
 the results are kept in `.site-builder-cache/math.sqlite` under a hash of everything
 that decides them (TeX, display mode, the macros it may use, MathJax and font
 versions, output format, our scripts), so a rebuild typesets only new formulas.
@@ -196,35 +196,38 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
                 progress=None) -> tuple[list[Typeset], list[str]]:
     """Results for `items` in order, and what MathJax said while starting.
 
-    Items are split into `processes` contiguous shares, each typeset by its own Node
-    process in batches; since every formula starts from the same state, the results
-    are the same however they are shared out.
+    Items are cut into batches that `processes` Node processes take from one queue,
+    each the next batch as soon as it is done with its last: a process that drew long
+    formulas (sorted items put the `align`s together) or a busier core does not leave
+    the other waiting. Since every formula starts from the same state, the results are
+    the same however they are shared out.
     """
     if not items:
         return [], []
-    processes = max(1, min(processes, -(-len(items) // PER_PROCESS)))
-    share = -(-len(items) // processes)
-    shares = [items[i:i + share] for i in range(0, len(items), share)]
-    workers = [Worker(engine) for _ in shares]
-    results: list[list[Typeset] | None] = [None] * len(shares)
+    batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
+    processes = max(1, min(processes, -(-len(items) // PER_PROCESS), len(batches)))
+    workers = [Worker(engine) for _ in range(processes)]
+    results: list[list[Typeset] | None] = [None] * len(batches)
     failures: list[BaseException] = []
-    lock = threading.Lock()  # progress is reported from the threads that feed the processes
+    lock = threading.Lock()  # guards the queue's next batch and progress, used by the threads that feed the processes
+    queue = iter(range(len(batches)))
 
     def work(n: int) -> None:
         try:
             workers[n].start()
-            out: list[Typeset] = []
-            part = shares[n]
-            for a in range(0, len(part), BATCH):
-                out += workers[n].run(part[a:a + BATCH])
+            while not failures:
+                with lock:
+                    b = next(queue, None)
+                if b is None:
+                    return
+                results[b] = workers[n].run(batches[b])
                 if progress:
                     with lock:
-                        progress(len(part[a:a + BATCH]))
-            results[n] = out
+                        progress(len(batches[b]))
         except (MathJaxError, OSError, ValueError) as exc:
             failures.append(exc)
 
-    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(len(shares))]
+    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(processes)]
     try:
         for t in threads:
             t.start()
@@ -240,6 +243,8 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
             w.close()
     if failures:
         raise failures[0] if isinstance(failures[0], MathJaxError) else MathJaxError(str(failures[0]))
+    if any(r is None for r in results):
+        raise MathJaxError("MathJax stopped before every formula was typeset")
     said = sorted({m for w in workers for m in w.messages})
     return [r for part in results for r in part or []], said
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -84,17 +85,20 @@ def test_what_mathjax_prints_comes_back_with_the_formula(engine):
 
 def test_results_do_not_depend_on_order_or_processes(engine, monkeypatch):
     monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # few formulas: still two processes
+    monkeypatch.setattr(typeset, "BATCH", 4)  # and batches small enough for both to take some from the queue
     items = [(r"\newcommand{\R}{\mathbb{R}} x \in \R", False, ()), (r"\R^n", False, ()),
              (r"\definecolor{mine}{rgb}{1,0,0} \color{mine}{a}", False, ()), (r"\color{mine}{b}", False, ()),
              (r"\unicode[Comic Sans]{x2260} \unicode{x2260}", False, ())] + [
              (rf"\sum_{{i={n}}}^{{N}} x_i^{n} \frac{{\alpha}}{{{n}}}", n % 2 == 0, ()) for n in range(40)]
     forward, _ = typeset.typeset_all(engine, items, 1)
     backward, _ = typeset.typeset_all(engine, items[::-1], 1)
-    started = []
-    original = typeset.Worker.__init__
+    started, ran, ready = [], [], threading.Barrier(2, timeout=60)
+    original, start, run = typeset.Worker.__init__, typeset.Worker.start, typeset.Worker.run
     monkeypatch.setattr(typeset.Worker, "__init__", lambda self, *a: started.append(1) or original(self, *a))
+    monkeypatch.setattr(typeset.Worker, "start", lambda self: start(self) or ready.wait())  # neither takes a batch alone
+    monkeypatch.setattr(typeset.Worker, "run", lambda self, part: ran.append(id(self)) or run(self, part))
     shared, _ = typeset.typeset_all(engine, items, 2)
-    assert len(started) == 2
+    assert len(started) == 2 and len(set(ran)) == 2  # both processes typeset some of the batches
     assert forward == backward[::-1] == shared
     assert forward[1].error and forward[3].error is None  # \R was not left behind by the first formula
     assert "Comic" not in forward[4].html  # \unicode may not set a font
