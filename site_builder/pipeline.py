@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
+from .derived import Recorded, compute
+from .output.listing import listing
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
 if TYPE_CHECKING:
@@ -142,8 +144,11 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
     report.records = len(records)
     catalog = build_catalog(records, collections, config)
+    derive = keep.setdefault("derived", Recorded()) if keep is not None else compute  # kept for the session
+    from .render.summaries import link_context
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
-                                            progress=step.stage("summaries", len(catalog.summaries)))
+                                            progress=step.stage("summaries", len(catalog.summaries)),
+                                            links=link_context(catalog, config, derive))
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
     index = RelatedIndex.for_catalog(catalog, jobs=jobs)
@@ -151,7 +156,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     if keep is not None:  # an index that later edits can update, and the map templates read
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
-                       progress=step.stage("pages", None), related=related, keep=keep)
+                       progress=step.stage("pages", None), related=related, keep=keep, derive=derive)
     report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
@@ -160,19 +165,20 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     report.pages = stats.pages
     report.files_written = stats.files
     report.seconds = time.perf_counter() - started
-    cache.save((inputs, output_state(output)) if inputs else None, replace(report, catalog=None),
+    cache.save((inputs, listing(output)), replace(report, catalog=None),
                background=save_in_background)
     report.catalog = catalog
     return report
 
 
 def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,
-                     published: str | None = None) -> BuildReport | None:
+                     published: bool | None = None) -> BuildReport | None:
     """The last build's report, when nothing it read has changed and its output is as it left it.
 
-    `published`: output_state(output), when the caller has it already.
-    """
-    if inputs is not None and cache.last_report and cache.last_state == (inputs, published or output_state(output)):
+    `published`: whether the output is as the last build left it, when the caller knows already."""
+    state = cache.last_state
+    if inputs is not None and cache.last_report and state and state[0] == inputs and (
+            published if published is not None else state[1].unchanged(output)):
         return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
     return None
 
@@ -188,16 +194,13 @@ def theme_state(site_root: Path, config: SiteConfig) -> list[tuple[str, int, int
     return files
 
 
-def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
-    """Digest of everything a build reads; None if a file is too new to trust its stat."""
-    files = tree_state([content]) + theme_state(site_root, config)
+def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache,
+                content_files: list[tuple[str, int, int, int]] | None = None) -> str | None:
+    """Digest of everything a build reads; None if a file is too new to trust its stat.
+
+    `content_files`: tree_state([content]), when the caller has walked it already."""
+    files = (tree_state([content]) if content_files is None else content_files) + theme_state(site_root, config)
     if any(mtime >= cache.started_ns - 2_000_000_000 for _, _, mtime, _ in files):
         return None  # modified moments ago: could change again within the clock's resolution
     return digest(cache.salt, repr(config), str(content.resolve()), str(output.resolve()),
                   str(shutil.which("node")), repr(files))
-
-
-def output_state(output: Path, files: list[tuple[str, int, int, int]] | None = None) -> str:
-    """Digest of the published files as they are now (or as `files`, their tree_state, says):
-    a hand edit or deletion forces a build."""
-    return digest(repr(tree_state([output.resolve()]) if files is None else files))

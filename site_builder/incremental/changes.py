@@ -31,7 +31,18 @@ def take(folder: Path) -> Snapshot:
         for name in filenames:
             st = os.stat(os.path.join(dirpath, name))
             stats[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    snap = Snapshot(taken, stats)
+    return _hashed(folder, Snapshot(taken, stats))
+
+
+def snapshot_of(folder: Path, files: list[tuple[str, int, int, int]], taken: int) -> Snapshot:
+    """The snapshot `take` gives, from a walk already made (cache.tree_state([folder]), begun at `taken`)."""
+    top = len(str(folder)) + 1
+    return _hashed(folder, Snapshot(taken, {path[top:].replace(os.sep, "/"): (size, mtime, ino)
+                                            for path, size, mtime, ino in files}))
+
+
+def _hashed(folder: Path, snap: Snapshot) -> Snapshot:
+    taken, stats = snap.taken_ns, snap.stats
     for rel, (_, mtime, _) in stats.items():
         if mtime >= taken - RACY_NS:
             snap.hashes[rel] = digest((folder / rel).read_bytes())

@@ -15,6 +15,7 @@ from ..cache import BuildCache, digest
 from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
+from ..derived import Derive, compute
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
 from . import links as scholarly
 from . import mathcheck
@@ -39,23 +40,12 @@ def _renderers() -> dict[str, Renderer]:
     }
 
 
-def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
-    """How summaries link to each other: wiki titles and arXiv ids to our pages."""
-    wiki_pages: dict[str, str] = {}
-    for s in catalog.summaries:
-        if s.record.source != "statwiki":
-            continue
-        names = [s.record.title, *s.record.aliases]
-        if s.record.source_url and "title=" in s.record.source_url:
-            names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
-        for name in names:
-            wiki_pages[title_key(name)] = s.url
-    by_arxiv: dict[str, str] = {}
-    for paper in catalog.papers:
-        for url in paper.meta.links.values():
-            aid = scholarly.arxiv_id(url)
-            if aid:
-                by_arxiv[aid] = paper.url
+def link_context(catalog: Catalog, config: SiteConfig, derive: Derive = compute) -> LinkContext:
+    """How summaries link to each other: wiki titles and arXiv ids to our pages.
+
+    `derive`: how values over the whole catalog are made (derived.py)."""
+    wiki_pages: dict[str, str] = derive("wiki_pages", lambda: _wiki_pages(catalog))
+    by_arxiv: dict[str, str] = derive("arxiv_pages", lambda: _arxiv_pages(catalog))
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
@@ -70,6 +60,29 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
         resolve_wiki_page=resolve_wiki_page,
         resolve_bibtex_key=resolve_bibtex_key,
     )
+
+
+def _wiki_pages(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in catalog.summaries:
+        if s.record.source != "statwiki":
+            continue
+        names = [s.record.title, *s.record.aliases]
+        if s.record.source_url and "title=" in s.record.source_url:
+            names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
+        for name in names:
+            out[title_key(name)] = s.url
+    return out
+
+
+def _arxiv_pages(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for paper in catalog.papers:
+        for url in paper.meta.links.values():
+            aid = scholarly.arxiv_id(url)
+            if aid:
+                out[aid] = paper.url
+    return out
 
 
 def render_catalog(

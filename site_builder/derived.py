@@ -1,0 +1,33 @@
+"""Values worked out from the whole catalog's metadata, once per full build.
+
+Template globals and link resolvers need a few tables over every paper (the
+citation keys, which page a wiki title or arXiv id is, the topics by name). A
+text-only edit cannot change them (incremental/delta.py lets through nothing
+else), so the command line's incremental build takes them from the session
+store instead of loading the whole catalog to make them again. Code that makes
+such a table asks for it by name: `derive("citation_keys", lambda: ...)`; a full
+build computes it (and `Recorded` keeps it for the store), an incremental one
+reads it back (incremental/stored.py). A value computed without `derive` is
+still correct there, only slower: it loads every object it reads.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+Derive = Callable[[str, Callable[[], Any]], Any]
+
+
+def compute(name: str, fn: Callable[[], T]) -> T:
+    return fn()
+
+
+class Recorded:
+    """A full build's `derive`: computes each value and keeps it, to be saved with the session."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, name: str, fn: Callable[[], T]) -> T:
+        value = self.values[name] = fn()
+        return value

@@ -1,0 +1,364 @@
+"""The session of `site-builder build`, kept in a store file and taken up a row at a time.
+
+After a full build, `write_session` puts the session (incremental/session.py)
+into `.site-builder-cache/session.sqlite` (store.py): every catalog object on
+its own row (ghosts.py), every page, the related lists, the feeds, the values
+derived from the whole catalog (derived.py), the export's line lengths and the
+small values (snapshot of the inputs, report, ...). The build cache's file
+(cache.py) holds the recorded page reads and their indexes (stepindex.py).
+
+The next `site-builder build` takes it up as a `StoredState`: the interface of
+session._State, answered by reading only the rows an edit reaches. A one-summary
+edit then loads a few dozen objects and pages instead of the whole session, and
+`commit` writes back only the rows that changed, in one transaction per file.
+The two files carry the same `generation`; a build killed between the two
+commits leaves them different, and the pair is then not taken up (a full build).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from array import array
+from bisect import bisect_left
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+
+from ..cache import STEP_CHUNK, TABLES, BuildCache
+from ..store import Db, NewFile, StoreError, Table
+from . import changes
+from .ghosts import Ghosts, class_name, materialize, state_of
+from .stepindex import StoredDeps, StoredRecorded, StoredSteps
+
+if TYPE_CHECKING:
+    from ..catalog import Summary
+    from ..config import SiteConfig
+    from ..output.pages import Page
+
+FILE_NAME = "session.sqlite"
+EXPORT = "api/summaries.json"  # one line per summary (output/api.py), patched in place of being joined again
+
+
+# -- writing a whole session (after a full build) -------------------------------
+def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
+    """Write the session `st` (a session._State just made by a full build) as a new store file."""
+    from ..catalog.related import RelatedIndex
+    from .dependencies import page_objects
+
+    kept = st.kept
+    world = kept["world"]
+    keys = world.keys
+    f = NewFile(path)
+    try:
+        f.create("objects", "key TEXT PRIMARY KEY, cls TEXT, value BLOB")
+        f.rows("objects", ((repr(k), class_name(type(o)), state_of(o, keys)) for k, o in world.objects.items()))
+        pages = kept["pages"]
+        f.create("pages", "key TEXT PRIMARY KEY, file TEXT UNIQUE, value BLOB")
+        f.rows("pages", ((p.path, p.file, _dumps(p, keys)) for p in pages))
+        shown: dict[tuple, list[str]] = {}
+        for p in pages:
+            for key in page_objects(p, keys):
+                shown.setdefault(key, []).append(p.path)
+        f.create("shown")
+        f.rows("shown", ((repr(k), _dumps(v, keys)) for k, v in shown.items()))
+        f.create("related")
+        f.rows("related", ((url, _dumps(entries, keys)) for url, entries in kept["related"].items()))
+        f.create("owners")
+        f.rows("owners", ((e.url, repr(keys[id(e)])) for e in (*st.catalog.papers, *st.catalog.unidentified)))
+        f.create("feeds", "key TEXT PRIMARY KEY, members BLOB, source BLOB, entries BLOB")
+        f.rows("feeds", ((source.path, _dumps([s.id for _, s in entries], keys), _dumps(source, keys),
+                          _dumps(entries, keys)) for source, entries in kept["feeds"]))
+        f.create("derived")
+        f.rows("derived", ((name, _dumps(v, keys)) for name, v in kept["derived"].values.items()))
+        index: RelatedIndex = kept["related_index"]
+        lines = kept["api"]
+        f.meta({
+            "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
+            "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
+            "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
+            "fallback": kept["fallback"], "export": (list(lines), array("Q", map(len, lines.values()))),
+            "related_index": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
+        })
+        f.install()
+    except BaseException:
+        f.abandon()
+        raise
+
+
+def _dumps(value: Any, keys: dict[int, tuple]) -> bytes:
+    from .ghosts import dumps
+
+    return dumps(value, keys)
+
+
+# -- taking it up --------------------------------------------------------------
+class StoredState:
+    """session._State's interface over the two store files (see the module doc)."""
+
+    def __init__(self, db: Db, cache_db: Db, content: Path, output: Path, site_root: Path,
+                 snapshot: changes.Snapshot | None) -> None:
+        self.db, self.cache_db = db, cache_db
+        self.content, self.output, self.site_root = content, output, site_root
+        self.config: str = db.meta("config")
+        self.theme: list = db.meta("theme")
+        self.snapshot: changes.Snapshot = db.meta("snapshot")
+        self.report = db.meta("report")
+        self.uncacheable: set[str] = db.meta("uncacheable")
+        self._now = snapshot  # the inputs as this process found them (taken before any was read)
+        self.ghosts = Ghosts(self._fetch)
+        from ..catalog import Catalog
+
+        self.catalog = self.ghosts.get(("C",), Catalog)
+        self.cache = _cache(cache_db, db.meta("salt"))
+        self._pages = _Pages(db, self.ghosts)
+        self.related = db.table("related", dumps=self.ghosts.dumps, loads=self.ghosts.loads)
+        self._derived = Table(db, "derived", loads=self.ghosts.loads)
+        self._owners = Table(db, "owners", loads=lambda b: b.decode() if isinstance(b, bytes) else b)
+        self.kept: dict[str, Any] = {"related": self.related, "context": db.meta("context")}
+        self._index: Any = None
+        self._export: list | None = None
+        self.deps: StoredDeps | None = None
+        self._links: Any = None
+
+    def _fetch(self, key: tuple) -> tuple[str, bytes] | None:
+        row = self.db.conn.execute("SELECT cls, value FROM objects WHERE key=?", (repr(key),)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def derive(self, name: str, fn: Callable[[], Any]) -> Any:
+        value = self._derived.get(name, _NONE)
+        return fn() if value is _NONE else value
+
+    def prepare(self, config: SiteConfig) -> None:
+        """The Jinja environment and page recorder (made when an edit needs pages)."""
+        from ..output.pagecache import Recorder, World
+        from ..output.site import page_environment
+
+        env = page_environment(self.catalog, config, self.site_root, self.related, self.derive)
+        world = World(self.ghosts.objects, env, dict(env.filters), dict(env.tests), config, self._pages,
+                      keys=self.ghosts.keys, refs=self.ghosts.refs, load=materialize)
+        self.kept.update(env=env, world=world, recorder=Recorder(world), related_index=self.index())
+
+    def take_snapshot(self) -> changes.Snapshot:
+        return self._now if self._now is not None else changes.take(self.content)
+
+    # -- session._State's interface ------------------------------------------
+    def summary(self, sid: str) -> Summary | None:
+        try:
+            return self.ghosts.get(("S", sid))
+        except KeyError:
+            return None
+
+    def entry(self, url: str) -> Any:
+        key = self._owners.get(url)
+        if key is None:
+            raise StoreError(f"no entry {url} in the session store")
+        from ast import literal_eval
+
+        return self.ghosts.get(literal_eval(key))
+
+    def key(self, obj: Any) -> tuple:
+        return self.ghosts.keys[id(obj)]
+
+    def page(self, path: str) -> Page:
+        return self._pages[path]
+
+    def set_page(self, page: Page) -> None:
+        self._pages[page.path] = page
+
+    def where(self, path: str) -> str:
+        return f"{self.output}/{self._pages.file_of(path)}"
+
+    def path(self, where: str) -> str:
+        return self._pages.path_of(where[len(str(self.output)) + 1:])
+
+    def links(self, config: SiteConfig) -> Any:
+        if self._links is None:
+            from ..render.summaries import link_context
+            self._links = link_context(self.catalog, config, self.derive)
+        return self._links
+
+    def index(self) -> Any:
+        if self._index is None:
+            self._index = pickle.loads(self.db.meta("related_index"))
+        return self._index
+
+    def dependencies(self) -> StoredDeps:
+        if self.deps is None:
+            shown = Table(self.db, "shown", loads=pickle.loads)
+            self.deps = StoredDeps(self.cache_db, self.cache.new["page_steps"], self.cache.new["pages"], STEP_CHUNK,
+                                   lambda key: shown.get(repr(key), ()))
+        return self.deps
+
+    def feeds(self, ids: set[str]) -> tuple[str, list[tuple[Any, list]]]:
+        out = []
+        for path, members in self.db.conn.execute("SELECT key, members FROM feeds"):
+            if not ids.isdisjoint(pickle.loads(members)):
+                source, entries = self.db.conn.execute("SELECT source, entries FROM feeds WHERE key=?",
+                                                       (path,)).fetchone()
+                out.append((self.ghosts.loads(source), self.ghosts.loads(entries)))
+        return self.db.meta("fallback"), out
+
+    def export(self, edited: list[Summary]) -> dict[str, Any]:
+        """summaries.json with the edited summaries' lines replaced (the rest copied by the kernel)."""
+        from ..output.api import summary_line
+
+        ids, lengths = self.db.meta("export")
+        lengths = array("Q", lengths)
+        path = self.output / EXPORT
+        changes_at: list[tuple[int, int, bytes]] = []  # (offset, old length, new line)
+        with open(path, "rb") as f:
+            for s in sorted(edited, key=lambda s: s.id):
+                i = bisect_left(ids, s.id)
+                if i == len(ids) or ids[i] != s.id:
+                    raise StoreError(f"summary {s.id} is not in the stored export")
+                offset = 2 + sum(lengths[:i]) + 2 * i  # "[\n", then each line and ",\n"
+                old = os.pread(f.fileno(), lengths[i], offset)
+                line = summary_line(s)
+                if line != old:
+                    changes_at.append((offset, lengths[i], line))
+                    lengths[i] = len(line)
+        if not changes_at:
+            return {}
+        self._export = [ids, lengths]
+        return {EXPORT: _Splice(path, changes_at)}
+
+    # -- saving --------------------------------------------------------------
+    def commit(self, state: Any, report: Any, uncacheable: set[str]) -> None:
+        """Write what the edit changed: the cache file first, then the session file, each in one transaction."""
+        generation = time.time_ns()
+        cache, cdb = self.cache, self.cache_db
+        cdb.set_meta("generation", generation)
+        cdb.set_meta("state", state)
+        cdb.set_meta("report", report)
+        deps = self.deps
+
+        def cache_rows(conn: Any) -> None:
+            cache.new["pages"].flush(conn)
+            cache.new["page_steps"].flush(conn)
+            if deps is not None:
+                deps.flush(conn)
+
+        cdb.commit(cache_rows)
+        db = self.db
+        db.set_meta("generation", generation)
+        db.set_meta("snapshot", self.snapshot)
+        db.set_meta("report", report)
+        db.set_meta("uncacheable", uncacheable)
+        if self._export is not None:
+            db.set_meta("export", tuple(self._export))
+        if self._index is not None:
+            db.set_meta("related_index", pickle.dumps(self._index, protocol=pickle.HIGHEST_PROTOCOL))
+
+        def session_rows(conn: Any) -> None:
+            conn.executemany("INSERT OR REPLACE INTO objects VALUES (?, ?, ?)",
+                             [(repr(k), cls, blob) for k, cls, blob in self.ghosts.changed()])
+            self._pages.flush(conn)
+
+        db.commit(session_rows)
+
+    def close(self) -> None:
+        self.ghosts.forget_pending()
+        self.db.close()
+        self.cache_db.close()
+
+
+_NONE = object()
+
+
+def _cache(db: Db, salt: str) -> BuildCache:
+    """A BuildCache whose tables are the cache file's, read and written a row at a time."""
+    tables: dict[str, Any] = {t: db.table(t) for t in TABLES}
+    tables["pages"] = StoredRecorded(db)
+    tables["page_steps"] = StoredSteps(db, STEP_CHUNK)
+    cache = BuildCache(db.path, salt, started_ns=db.meta("started_ns"))
+    cache.old = {**tables, "started_ns": db.meta("started_ns")}
+    cache.new = tables
+    return cache
+
+
+class _Pages:
+    """Page path -> Page, loaded a row at a time (the same object each time it is asked for)."""
+
+    def __init__(self, db: Db, ghosts: Ghosts) -> None:
+        self.db, self.ghosts = db, ghosts
+        self.loaded: dict[str, Any] = {}
+        self.dirty: set[str] = set()
+        self.files: dict[str, str] = {}
+
+    def get(self, path: str, default: Any = None) -> Any:
+        page = self.loaded.get(path)
+        if page is None:
+            row = self.db.conn.execute("SELECT value FROM pages WHERE key=?", (path,)).fetchone()
+            if row is None:
+                return default
+            page = self.loaded[path] = self.ghosts.loads(row[0])
+        return page
+
+    def __getitem__(self, path: str) -> Any:
+        page = self.get(path)
+        if page is None:
+            raise KeyError(path)
+        return page
+
+    def __setitem__(self, path: str, page: Any) -> None:
+        self.get(path)
+        self.loaded[path] = page
+        self.dirty.add(path)
+
+    def file_of(self, path: str) -> str:
+        row = self.db.conn.execute("SELECT file FROM pages WHERE key=?", (path,)).fetchone()
+        if row is None:
+            raise StoreError(f"no page {path} in the session store")
+        return row[0]
+
+    def path_of(self, file: str) -> str:
+        row = self.db.conn.execute("SELECT key FROM pages WHERE file=?", (file,)).fetchone()
+        if row is None:
+            raise StoreError(f"no page writes {file} in the session store")
+        return row[0]
+
+    def flush(self, conn: Any) -> None:
+        conn.executemany("UPDATE pages SET value=? WHERE key=?",
+                         [(self.ghosts.dumps(self.loaded[p]), p) for p in self.dirty])
+        self.dirty.clear()
+
+
+class _Splice:
+    """A file written as an existing one with some byte ranges replaced (the kernel copies the rest)."""
+
+    def __init__(self, source: Path, changes: list[tuple[int, int, bytes]]) -> None:
+        self.source, self.changes = source, changes
+
+    def __call__(self, out: BinaryIO) -> None:
+        with open(self.source, "rb") as src:
+            fin, fout = src.fileno(), out.fileno()
+            at = 0
+            for offset, length, data in self.changes:
+                _copy(fin, fout, at, offset - at)
+                os.write(fout, data)
+                at = offset + length
+            _copy(fin, fout, at, os.fstat(fin).st_size - at)
+
+    def __bytes__(self) -> bytes:  # for a caller that wants the bytes themselves
+        with open(self.source, "rb") as src:
+            data = src.read()
+        out, at = [], 0
+        for offset, length, new in self.changes:
+            out += [data[at:offset], new]
+            at = offset + length
+        out.append(data[at:])
+        return b"".join(out)
+
+
+def _copy(fin: int, fout: int, offset: int, count: int) -> None:
+    """`count` bytes of `fin` from `offset` appended to `fout` (whose position is its end)."""
+    while count > 0:
+        try:
+            n = os.copy_file_range(fin, fout, count, offset)
+        except OSError:  # not supported here (another kind of file system): through this process
+            n = len(data := os.pread(fin, min(count, 1 << 24), offset))
+            os.write(fout, data)
+        if n <= 0:
+            raise OSError(f"the export was cut short while it was copied ({count} bytes left)")
+        offset += n
+        count -= n

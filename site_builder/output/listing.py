@@ -1,0 +1,109 @@
+"""What the output folder held when the last build left it, and whether it still does.
+
+A build that finds nothing changed, and an incremental one, rely on the
+published files being exactly those the last build wrote: a file edited or
+deleted by hand, or one added, must make the next build a full one. The last
+build's `Listing` names every file and folder of the output with its stat
+(size, mtime and inode of a file; mtime and inode of a folder, which change when
+an entry is added, removed or renamed in it). `unchanged` checks it with one
+`stat` per file and folder (no directory is listed), about half the cost of
+walking the folder tree again.
+"""
+from __future__ import annotations
+
+import os
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Listing:
+    files: list[str]  # relative paths
+    stats: array  # size, mtime_ns, inode per file
+    dirs: list[str]  # relative paths ("" is the output folder itself)
+    dir_stats: array  # mtime_ns, inode per folder
+
+    def unchanged(self, output: Path) -> bool:
+        root = str(output.resolve())
+        if not self.dirs:  # there was no output folder
+            return not os.path.lexists(root)
+        stat = os.stat
+        now = array("q")
+        add = now.extend
+        try:
+            for rel in self.files:
+                st = stat(f"{root}/{rel}")
+                add((st.st_size, st.st_mtime_ns, st.st_ino))
+            if now != self.stats:
+                return False
+            del now[:]
+            for rel in self.dirs:
+                st = stat(f"{root}/{rel}" if rel else root)
+                add((st.st_mtime_ns, st.st_ino))
+        except OSError:  # a file or folder gone
+            return False
+        return now == self.dir_stats
+
+    def patched(self, output: Path, replaced: list[str]) -> "Listing":
+        """The listing after `replaced` (relative paths of files that were there) were replaced.
+
+        A file not in the listing (a new one) makes it walk the folder instead."""
+        root = str(output.resolve())
+        where = {rel: i for i, rel in enumerate(self.files)}
+        stats, dir_stats = array("q", self.stats), array("q", self.dir_stats)
+        folders = {rel.rpartition("/")[0] for rel in replaced}
+        dir_at = {rel: i for i, rel in enumerate(self.dirs)}
+        for rel in replaced:
+            i = where.get(rel)
+            if i is None:
+                return listing(output)
+            st = os.stat(f"{root}/{rel}")
+            stats[3 * i:3 * i + 3] = array("q", (st.st_size, st.st_mtime_ns, st.st_ino))
+        for rel in folders:
+            i = dir_at.get(rel)
+            if i is None:
+                return listing(output)
+            st = os.stat(f"{root}/{rel}" if rel else root)
+            dir_stats[2 * i:2 * i + 2] = array("q", (st.st_mtime_ns, st.st_ino))
+        return Listing(self.files, stats, self.dirs, dir_stats)
+
+
+def listing(output: Path) -> Listing:
+    """Every file and folder below `output` with its stat (symlinked folders are not entered)."""
+    root = str(output.resolve())
+    files: list[str] = []
+    stats = array("q")
+    dirs: list[str] = []
+    dir_stats = array("q")
+    if not os.path.isdir(root):
+        return Listing(files, stats, dirs, dir_stats)
+    todo = [""]
+    while todo:
+        rel = todo.pop()
+        path = f"{root}/{rel}" if rel else root
+        try:
+            st = os.stat(path)
+            with os.scandir(path) as it:
+                entries = sorted(it, key=_name)
+        except OSError:  # vanished meanwhile
+            continue
+        dirs.append(rel)
+        dir_stats.extend((st.st_mtime_ns, st.st_ino))
+        prefix = f"{rel}/" if rel else ""
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    todo.append(prefix + entry.name)
+                continue
+            try:
+                est = entry.stat()
+            except OSError:
+                continue
+            files.append(prefix + entry.name)
+            stats.extend((est.st_size, est.st_mtime_ns, est.st_ino))
+    return Listing(files, stats, dirs, dir_stats)
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
