@@ -28,6 +28,7 @@ from ..cache import STEP_CHUNK, TABLES, BuildCache
 from ..store import Db, NewFile, StoreError, Table
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, state_of
+from .related_rows import write_index
 from .stepindex import StoredDeps, StoredRecorded, StoredSteps
 
 if TYPE_CHECKING:
@@ -71,13 +72,13 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         f.create("derived")
         f.rows("derived", ((name, _dumps(v, keys)) for name, v in kept["derived"].values.items()))
         index: RelatedIndex = kept["related_index"]
+        write_index(f, index)
         lines = kept["api"]
         f.meta({
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
             "fallback": kept["fallback"], "export": (list(lines), array("Q", map(len, lines.values()))),
-            "related_index": pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL),
         })
         f.install()
     except BaseException:
@@ -179,7 +180,9 @@ class StoredState:
 
     def index(self) -> Any:
         if self._index is None:
-            self._index = pickle.loads(self.db.meta("related_index"))
+            from .related_rows import StoredRelatedIndex
+
+            self._index = StoredRelatedIndex(self.db)
         return self._index
 
     def dependencies(self) -> StoredDeps:
@@ -246,13 +249,14 @@ class StoredState:
         db.set_meta("uncacheable", uncacheable)
         if self._export is not None:
             db.set_meta("export", tuple(self._export))
-        if self._index is not None:
-            db.set_meta("related_index", pickle.dumps(self._index, protocol=pickle.HIGHEST_PROTOCOL))
+        index = self._index
 
         def session_rows(conn: Any) -> None:
             conn.executemany("INSERT OR REPLACE INTO objects VALUES (?, ?, ?)",
                              [(repr(k), cls, blob) for k, cls, blob in self.ghosts.changed()])
             self._pages.flush(conn)
+            if index is not None:
+                index.save(conn)
 
         db.commit(session_rows)
 

@@ -139,9 +139,16 @@ def dump(folder: Path, out: Path) -> dict:
         out_[table] = {k: _named(ghosts.loads(v), ghosts.keys) for k, v in ghosts_db.execute(f"SELECT {columns} FROM {table}")}
     out_["owners"] = dict(ghosts_db.execute("SELECT key, value FROM owners"))
     meta = {k: pickle.loads(v) for k, v in ghosts_db.execute("SELECT name, value FROM meta")}
-    index = pickle.loads(meta.pop("related_index"))
+    from site_builder.incremental.related_rows import StoredRelatedIndex
+
+    db = store.Db.open(folder / SESSION_NAME)
+    index = StoredRelatedIndex(db)
     out_["related_index"] = (index.as_urls(), {u: index.counts_for(u) for u in index.urls},
-                             {t: w for t, w in index.idf.items()}, [index.vectors[i] for i in range(len(index.urls))])
+                             dict(index.idf.items()), dict(index.df.items()), [index.vectors[i] for i in range(len(index.urls))],
+                             {t: index.postings[t] for t in index.postings}, {t: index.queriers[t] for t in index.queriers},
+                             bytes(index._cut), bytes(index._kth), bytes(index._next_s), bytes(index._next_j))
+    db.close()
+    meta.pop("related")
     meta["uncacheable"] = {w[len(prefix):] for w in meta["uncacheable"]}
     for k in ("generation", "output", "report"):
         meta.pop(k)
