@@ -1,7 +1,7 @@
 """Where the time of a command-line edit goes, stage by stage.
 
     python benchmarks/edit_stages.py DIR [--reps 3]
-    python benchmarks/edit_stages.py DIR --process [--reps 5]
+    python benchmarks/edit_stages.py DIR --process [--reps 5] [--code CHECKOUT]
 
 DIR is a corpus site from `make_corpus.py` (`DIR/site`, or that folder itself),
 built once already. Each repetition appends a sentence to one summary, waits
@@ -70,13 +70,16 @@ def edit(target: Path, rep: int) -> None:
     time.sleep(2.5)  # an input modified in the last 2 s is hashed, not trusted by its stat
 
 
-def processes(root: Path, target: Path, reps: int) -> int:
+def processes(root: Path, target: Path, reps: int, code: Path = REPO) -> int:
     """The whole command, as compare.py runs it: wall clock from exec to exit, and its CPU time."""
     import resource
     import statistics
     import subprocess
 
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from compare import installed_env
+
+    env = installed_env(code)
     cmd = [sys.executable, "-m", "site_builder", "build", "--quiet", "--content", "content", "--output", "_site"]
     rows = []
     for rep in range(reps):
@@ -105,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--process", action="store_true",
                     help="time the whole `site-builder build` process (an edit, then nothing changed) instead")
+    ap.add_argument("--code", type=Path, default=REPO,
+                    help="with --process: the checkout of site-builder to run (default: this one)")
     args = ap.parse_args(argv)
     root = args.dir / "site" if (args.dir / "site").is_dir() else args.dir
     target = sorted((root / "content" / "summaries").glob("*.md"))[1]
     if args.process:
-        return processes(root, target, args.reps)
+        return processes(root, target, args.reps, args.code)
     times: dict[str, float] = {}
     for owner, name, label in STAGES:
         wrapper = timed(times, getattr(owner, name), label)

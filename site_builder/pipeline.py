@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class BuildReport:
+    """What a build read, made and wrote, and what it warned about."""
+
     files_read: int = 0
     records: int = 0
     summaries: int = 0

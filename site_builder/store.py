@@ -103,7 +103,13 @@ class Db:
         self._meta.update(self._meta_set)
         self._meta_set.clear()
 
+    # Set by a process that ends right after its build (the command line): its files are then left to the
+    # process's end, and SQLite does not checkpoint (and sync) its WAL on the way; the next process reads it.
+    linger = False
+
     def close(self) -> None:
+        if Db.linger:
+            return
         try:
             self.conn.close()
         except sqlite3.Error:

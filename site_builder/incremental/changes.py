@@ -15,6 +15,8 @@ RACY_NS = 2_000_000_000
 
 @dataclass
 class Snapshot:
+    """The content folder's files as they were when it was taken."""
+
     taken_ns: int
     stats: dict[str, tuple[int, int, int]]  # relative path -> (size, mtime, inode)
     hashes: dict[str, str] = field(default_factory=dict)  # relative path -> content hash, for racy files
@@ -51,6 +53,8 @@ def _hashed(folder: Path, snap: Snapshot) -> Snapshot:
 
 @dataclass
 class Changes:
+    """Files changed, added and removed between two snapshots."""
+
     changed: list[str]
     added: list[str]
     removed: list[str]

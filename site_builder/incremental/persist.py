@@ -31,6 +31,10 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
     """`last_build`: the process ends after this build (the command line)."""
     started = time.perf_counter()
+    if last_build:
+        from ..store import Db
+
+        Db.linger = True
     cache = BuildCache.open(site_root)
     taken = time.time_ns()
     files = tree_state([content])  # one walk of the inputs, for the state and the edit's snapshot

@@ -19,6 +19,8 @@ from pathlib import Path
 
 @dataclass
 class Listing:
+    """Every file and folder of an output folder, with their stats."""
+
     files: list[str]  # relative paths
     stats: array  # size, mtime_ns, inode per file
     dirs: list[str]  # relative paths ("" is the output folder itself)
@@ -50,22 +52,18 @@ class Listing:
 
         A file not in the listing (a new one) makes it walk the folder instead."""
         root = str(output.resolve())
-        where = {rel: i for i, rel in enumerate(self.files)}
         stats, dir_stats = array("q", self.stats), array("q", self.dir_stats)
-        folders = {rel.rpartition("/")[0] for rel in replaced}
-        dir_at = {rel: i for i, rel in enumerate(self.dirs)}
-        for rel in replaced:
-            i = where.get(rel)
-            if i is None:
-                return listing(output)
-            st = os.stat(f"{root}/{rel}")
-            stats[3 * i:3 * i + 3] = array("q", (st.st_size, st.st_mtime_ns, st.st_ino))
-        for rel in folders:
-            i = dir_at.get(rel)
-            if i is None:
-                return listing(output)
-            st = os.stat(f"{root}/{rel}" if rel else root)
-            dir_stats[2 * i:2 * i + 2] = array("q", (st.st_mtime_ns, st.st_ino))
+        try:  # (list.index: a few files among thousands, no dict of all of them needed)
+            for rel in replaced:
+                i = self.files.index(rel)
+                st = os.stat(f"{root}/{rel}")
+                stats[3 * i:3 * i + 3] = array("q", (st.st_size, st.st_mtime_ns, st.st_ino))
+            for rel in {rel.rpartition("/")[0] for rel in replaced}:
+                i = self.dirs.index(rel)
+                st = os.stat(f"{root}/{rel}" if rel else root)
+                dir_stats[2 * i:2 * i + 2] = array("q", (st.st_mtime_ns, st.st_ino))
+        except ValueError:  # not in the listing: a new file or folder
+            return listing(output)
         return Listing(self.files, stats, self.dirs, dir_stats)
 
 

@@ -41,6 +41,8 @@ from .theme import make_environment, template_dirs
 
 @dataclass
 class WriteStats:
+    """What writing the site did."""
+
     pages: int
     files: int
     written: int = 0  # files whose bytes changed; the rest were hard-linked from the previous output

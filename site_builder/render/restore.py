@@ -57,7 +57,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from .html import is_image_url
-from .lexers import lexer_named
+from .lexers import has_lexer
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters, removed from the input first
 BLOCK_KINDS = {"code", "math", "env", "figure", "table"}
@@ -88,6 +88,8 @@ _PROTECT = re.compile(
 
 @dataclass
 class _Span:
+    """A stretch of the flattened text."""
+
     kind: str
     markdown: str
     indent: str = ""  # list-item indentation for block spans nested in an item
@@ -95,6 +97,8 @@ class _Span:
 
 @dataclass
 class _Protected:
+    """Text kept apart while the rest is restored."""
+
     text: str
     spans: list[_Span] = field(default_factory=list)
 
@@ -197,7 +201,7 @@ def _fence_language(body: str) -> tuple[str, str]:
     rest = body[m.end() :].lstrip()
     if rest[:1] in ("=", "(", "[", ".", ":", ",") or rest[:2] in ("+=", "-="):
         return "", body.strip()  # "```c = 3```": the word is code, not a language
-    if lexer_named(m.group(1)) is None:
+    if not has_lexer(m.group(1)):
         return "", body.strip()
     return m.group(1), rest.strip()
 

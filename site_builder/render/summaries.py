@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import fields, replace
+from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
@@ -17,6 +18,7 @@ from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
+from . import lexers
 from . import links as scholarly
 from . import mathcheck
 from ..parallel import Progress, map_indexed
@@ -29,15 +31,28 @@ Renderer = Callable[[str, LinkContext], RenderedMarkup]
 TEASER_CHARS = 220  # of plain text under each entry of a listing
 
 
-def _renderers() -> dict[str, Renderer]:
-    from .markdown import render_flat_markdown, render_markdown
-    from .wikitext import render_wikitext
+class _Renderers(dict):
+    """markup -> renderer, each imported when first used (an edit of one Markdown summary need not load
+    the wikitext renderer and its parser)."""
 
-    return {
-        MARKUP_MARKDOWN: render_markdown,
-        MARKUP_FLAT_MARKDOWN: render_flat_markdown,
-        MARKUP_WIKITEXT: render_wikitext,
-    }
+    MODULES = {MARKUP_MARKDOWN: ("markdown", "render_markdown"),
+               MARKUP_FLAT_MARKDOWN: ("markdown", "render_flat_markdown"),
+               MARKUP_WIKITEXT: ("wikitext", "render_wikitext")}
+
+    def __missing__(self, markup: str) -> Renderer:
+        module, name = self.MODULES[markup]
+        fn = self[markup] = getattr(import_module(f"{__package__}.{module}"), name)
+        return fn
+
+    def __contains__(self, markup: object) -> bool:
+        return markup in self.MODULES
+
+    def get(self, markup: str, default: Renderer | None = None) -> Renderer | None:  # type: ignore[override]
+        return self[markup] if markup in self.MODULES else default
+
+
+def _renderers() -> dict[str, Renderer]:
+    return _Renderers()
 
 
 def link_context(catalog: Catalog, config: SiteConfig, derive: Derive = compute) -> LinkContext:
@@ -108,19 +123,32 @@ def render_catalog(
     for key in keys:
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
+        for code in hit.get("highlights", ()) if results[-1] is not None else ():
+            cache.get("highlights", code)  # kept for the summary's next edit (lexers.py)
     todo = [i for i, r in enumerate(results) if r is None]
+    for markup in {summaries[i].record.markup for i in todo}:  # imported once, before workers are forked
+        renderers.get(markup) or renderers[MARKUP_MARKDOWN]
     base = base_path(config.root_url)
 
-    def fresh(k: int) -> tuple[dict, tuple[str, str]]:
+    def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
         # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
+        lexers.start()
         out = _render_one(summaries[todo[k]], ctx, renderers)
-        return out, _text_and_title(under_base_path(out["html"], base))
+        code = lexers.used()
+        out["highlights"] = sorted(code)
+        return out, _text_and_title(under_base_path(out["html"], base)), code
 
     texts: dict[int, tuple[str, str]] = {}
-    for i, (out, text) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
-        results[i] = out
-        cache.put("renders", keys[i], out)
-        texts[i] = text
+    lexers.remembering(lambda key: cache.get("highlights", key))
+    try:
+        for i, (out, text, code) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+            results[i] = out
+            cache.put("renders", keys[i], out)
+            for key, html in code.items():
+                cache.put("highlights", key, html)
+            texts[i] = text
+    finally:
+        lexers.forget()
     for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:

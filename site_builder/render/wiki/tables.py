@@ -12,12 +12,16 @@ _ATTRS = re.compile(r"""^\s*(?:[A-Za-z_:][-\w:.]*\s*(?:=\s*(?:"[^"]*"|'[^']*'|[^
 
 @dataclass
 class _Cell:
+    """One table cell."""
+
     header: bool
     lines: list[str]
 
 
 @dataclass
 class _Table:
+    """One table being rendered."""
+
     caption: list[str] | None = None
     rows: list[list[_Cell]] = field(default_factory=list)
     before: list[str] = field(default_factory=list)  # stray text ahead of any cell
