@@ -97,7 +97,8 @@ class BuildCache:
             cache.db = Db.open(cache.path)
             try:
                 if cache.db is not None and cache.db.meta("salt") == cache.salt:
-                    cache.last = {k: cache.db.meta(k) for k in ("state", "report", "generation", "started_ns")}
+                    cache.last = {k: cache.db.meta(k) for k in ("report", "generation", "started_ns")}
+                    cache.last["state"] = _state(cache.db.meta("state"), cache.db.meta("names"))
             except Exception:  # noqa: BLE001 - damaged: a cold build
                 cache.last = {}
             if not cache.last:
@@ -221,6 +222,27 @@ class BuildCache:
             raise OSError(f"writing the build cache in {self.path.parent if self.path else '?'} failed")
 
 
+def state_values(state: tuple[str | None, Any] | None, names: Any = None) -> dict[str, Any]:
+    """The "nothing changed" state as the file keeps it: the listing's names apart from its stats,
+    and not written again when they are `names` (the ones read)."""
+    if state is None:
+        return {"state": None}
+    inputs, listing = state
+    out = {"state": (inputs, listing.stat_values())}
+    if names is None or listing.names() != names:
+        out["names"] = listing.names()
+    return out
+
+
+def _state(value: Any, names: Any) -> tuple[str | None, Any] | None:
+    if value is None or names is None:
+        return None
+    from .output.listing import Listing
+
+    inputs, stats = value
+    return inputs, Listing.of(names, stats)
+
+
 def _rows(db: Db, table: str) -> Iterator[tuple[str, Any]]:
     for key, value in db.conn.execute(f"SELECT key, value FROM {table}"):
         yield key, pickle.loads(value)
@@ -245,8 +267,8 @@ def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
                          for c in range((len(steps) + STEP_CHUNK - 1) // STEP_CHUNK)))
         index_rows(f, steps, (ids for _, ids in pages.values()), STEP_CHUNK)
         f.meta({"salt": data["salt"], "started_ns": data["started_ns"], "generation": data["started_ns"],
-                "page_steps_compacted": data["page_steps_compacted"], "steps": len(steps),
-                "state": state, "report": report})
+                "page_steps_compacted": data["page_steps_compacted"], "steps": len(steps), "report": report,
+                **state_values(state)})
         f.install()
     except BaseException:
         f.abandon()

@@ -36,16 +36,23 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
 
         Db.linger = True
     cache = BuildCache.open(site_root)
+    # Is the output as the last build left it? Checked by another process while this one walks the inputs.
+    checking = cache.last_state[1].checking(output) if cache.last_state is not None else None
     taken = time.time_ns()
     files = tree_state([content])  # one walk of the inputs, for the state and the edit's snapshot
     inputs = input_state(content, output, config, site_root, cache, files)  # before reading, as pipeline.build does
-    published = cache.last_state is not None and cache.last_state[1].unchanged(output)  # as the last build left it
-    last = unchanged_report(inputs, output, cache, started, published)
-    if last is not None:
-        cache.close()
-        return last
+    state, published = cache.last_state, None
+    if inputs is not None and state is not None and state[0] == inputs:  # nothing changed, if the output has not
+        published = checking is not None and checking()
+        last = unchanged_report(inputs, output, cache, started, published)
+        if last is not None:
+            cache.close()
+            return last
     from .session import Session  # not before: the check above is all a build with nothing changed does
+    from .stored import StoredState  # noqa: F401 - (imported while the output is checked)
 
+    if published is None:
+        published = checking is not None and checking()
     session = None
     if published:
         session = restore(content, output, site_root, config, jobs, cache, changes.snapshot_of(content, files, taken))
@@ -76,7 +83,9 @@ def save(session: Session, inputs: str | None) -> None:
     if isinstance(st, StoredState):
         from ..output.listing import listing
 
-        last = st.cache_db.meta("state")
+        from ..cache import _state
+
+        last = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
         replaced = session.replaced
         if last is not None and replaced is not None:
             published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced])

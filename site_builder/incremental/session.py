@@ -14,6 +14,7 @@ The result is byte-identical to a full build of the same inputs (tested).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import time
@@ -241,12 +242,22 @@ class Session:
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
     def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
+        # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered.
+        api = {rel: _Early(self.output, rel, data) for rel, data in st.export(edited).items()}
+        try:
+            st.prepare(config)
+            return self._write_pages(st, config, edited, api)
+        except BaseException:
+            for early in api.values():
+                early.abandon()
+            raise
+
+    def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
         from ..output.pagecache import base_digest, number_steps
         from ..output.pages import paper_page, summary_page
 
-        st.prepare(config)
         kept, cache = st.kept, st.cache
         world, recorder = kept["world"], kept["recorder"]
         partials.forget(kept["env"])  # renderings and digests of the catalog as it was before the edit
@@ -322,7 +333,6 @@ class Session:
             rel = source.path.lstrip("/")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
-        api = st.export(edited)
         files.update(api)
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
@@ -368,14 +378,52 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
     staged: list[tuple[str, str, str]] = []
     try:  # every new file written first: a full disk leaves the published site as it was
         for rel in sorted(files):
-            staged.append((rel, *folder.stage(rel, files[rel])))
+            value = files[rel]
+            staged.append((rel, *(value.staged() if isinstance(value, _Early) else folder.stage(rel, value))))
     except BaseException:
+        for value in files.values():  # (a thread's file, if it wrote one)
+            if isinstance(value, _Early):
+                value.abandon()
         for _, tmp, _ in staged:
-            os.unlink(tmp)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         raise
     for rel, tmp, dest in staged:  # renames need no space
         os.replace(tmp, dest)
         outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+
+
+class _Early:
+    """A file written beside its place by a thread, while the build goes on (`staged()` waits for it)."""
+
+    def __init__(self, output: Path, rel: str, data: Any) -> None:
+        import threading
+
+        from ..output.confine import Folder
+
+        self.result: tuple[str, str] | BaseException | None = None
+
+        def stage() -> None:
+            try:
+                self.result = Folder(output).stage(rel, data)
+            except BaseException as exc:  # noqa: BLE001 - raised by staged(), in the build's thread
+                self.result = exc
+
+        self.thread = threading.Thread(target=stage, name=f"stage {rel}", daemon=True)
+        self.thread.start()
+
+    def staged(self) -> tuple[str, str]:
+        self.thread.join()
+        if isinstance(self.result, BaseException):
+            raise self.result
+        assert self.result is not None
+        return self.result
+
+    def abandon(self) -> None:
+        self.thread.join()
+        if isinstance(self.result, tuple):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.result[0])
 
 
 def _reindex(output: Path, config: SiteConfig) -> None:

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
-from ..cache import STEP_CHUNK, TABLES, BuildCache
+from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
 from ..store import Db, NewFile, StoreError, Table
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, state_of
@@ -231,7 +231,8 @@ class StoredState:
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
-        cdb.set_meta("state", state)
+        for name, value in state_values(state, cdb.meta("names")).items():
+            cdb.set_meta(name, value)
         cdb.set_meta("report", report)
         deps = self.deps
 

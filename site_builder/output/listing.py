@@ -11,8 +11,10 @@ walking the folder tree again.
 """
 from __future__ import annotations
 
+import functools
 import os
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,18 @@ class Listing:
     stats: array  # size, mtime_ns, inode per file
     dirs: list[str]  # relative paths ("" is the output folder itself)
     dir_stats: array  # mtime_ns, inode per folder
+
+    # Kept as two values: the names change only when files are added or removed (a full build),
+    # the stats with every build that replaces a file.
+    def names(self) -> tuple[list[str], list[str]]:
+        return self.files, self.dirs
+
+    def stat_values(self) -> tuple[bytes, bytes]:
+        return self.stats.tobytes(), self.dir_stats.tobytes()
+
+    @classmethod
+    def of(cls, names: tuple[list[str], list[str]], stats: tuple[bytes, bytes]) -> "Listing":
+        return cls(names[0], array("q", stats[0]), names[1], array("q", stats[1]))
 
     def unchanged(self, output: Path) -> bool:
         root = str(output.resolve())
@@ -46,6 +60,33 @@ class Listing:
         except OSError:  # a file or folder gone
             return False
         return now == self.dir_stats
+
+    def checking(self, output: Path) -> Callable[[], bool]:
+        """`unchanged(output)`, worked out by a forked process while this one goes on (the
+        stats wait on the kernel, and a build has another core); call the result for the answer."""
+        if not hasattr(os, "fork"):
+            return functools.partial(self.unchanged, output)
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:  # no process to spare: here
+            return functools.partial(self.unchanged, output)
+        if pid == 0:  # the child only stats and answers: nothing the parent opened is used
+            answer = b"0"
+            try:
+                answer = b"1" if self.unchanged(output) else b"0"
+            finally:
+                os.write(write, answer)
+                os._exit(0)
+        os.close(write)
+
+        def answer() -> bool:
+            try:
+                return os.read(read, 1) == b"1"
+            finally:
+                os.close(read)
+                os.waitpid(pid, 0)
+        return answer
 
     def patched(self, output: Path, replaced: list[str]) -> "Listing":
         """The listing after `replaced` (relative paths of files that were there) were replaced.
