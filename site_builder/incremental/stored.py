@@ -22,6 +22,7 @@ import time
 from array import array
 from bisect import bisect_left
 from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
@@ -70,7 +71,12 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         f.rows("feeds", ((source.path, _dumps([s.id for _, s in entries], keys), _dumps(source, keys),
                           _dumps(entries, keys)) for source, entries in kept["feeds"]))
         f.create("derived")
-        f.rows("derived", ((name, _dumps(v, keys)) for name, v in kept["derived"].values.items()))
+        f.create("derived_items", "name TEXT, key TEXT, n INTEGER, value BLOB, PRIMARY KEY (name, key)")
+        values = kept["derived"].values
+        tables = {name for name, v in values.items() if _by_key(v)}
+        f.rows("derived", ((name, _dumps(_TABLE if name in tables else v, keys)) for name, v in values.items()))
+        f.rows("derived_items", ((name, k, n, _dumps(v, keys)) for name in tables
+                                 for n, (k, v) in enumerate(values[name].items())))
         index: RelatedIndex = kept["related_index"]
         write_index(f, index)
         lines = kept["api"]
@@ -84,6 +90,15 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
     except BaseException:
         f.abandon()
         raise
+
+
+_TABLE = "\0derived table"  # the value of a derived table kept as rows (derived_items)
+ROWS_ABOVE = 64  # entries
+
+
+def _by_key(value: Any) -> bool:
+    """A large table keyed by text: kept a row per key (an edit looks up a few of them)."""
+    return type(value) is dict and len(value) > ROWS_ABOVE and all(type(k) is str for k in value)
 
 
 def _dumps(value: Any, keys: dict[int, tuple]) -> bytes:
@@ -127,7 +142,9 @@ class StoredState:
 
     def derive(self, name: str, fn: Callable[[], Any]) -> Any:
         value = self._derived.get(name, _NONE)
-        return fn() if value is _NONE else value
+        if value is _NONE:
+            return fn()
+        return _Derived(self.db, name, self.ghosts) if isinstance(value, str) and value == _TABLE else value
 
     def prepare(self, config: SiteConfig) -> None:
         """The Jinja environment and page recorder (made when an edit needs pages)."""
@@ -279,6 +296,31 @@ def _cache(db: Db, salt: str) -> BuildCache:
     cache.old = {**tables, "started_ns": db.meta("started_ns")}
     cache.new = tables
     return cache
+
+
+class _Derived(Mapping):
+    """A derived table (derived.py) read a key at a time (the citation key of one paper, ...)."""
+
+    def __init__(self, db: Db, name: str, ghosts: Ghosts) -> None:
+        self.db, self.name, self.ghosts = db, name, ghosts
+        self.known: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.known.get(key, _NONE)
+        if value is _NONE:
+            row = self.db.conn.execute("SELECT value FROM derived_items WHERE name=? AND key=?",
+                                       (self.name, key)).fetchone() if isinstance(key, str) else None
+            if row is None:
+                raise KeyError(key)
+            value = self.known[key] = self.ghosts.loads(row[0])
+        return value
+
+    def __iter__(self) -> Iterator[str]:  # in the dict's own order
+        return (k for (k,) in self.db.conn.execute("SELECT key FROM derived_items WHERE name=? ORDER BY n",
+                                                   (self.name,)).fetchall())
+
+    def __len__(self) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM derived_items WHERE name=?", (self.name,)).fetchone()[0]
 
 
 class _Pages:
