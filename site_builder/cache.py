@@ -6,7 +6,7 @@ One SQLite file, `<site_root>/.site-builder-cache/cache.sqlite` (store.py), with
   reads     input file -> (stat, content hash, size limit, pickled ReadResult)
   renders   hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
   texts     hash(final HTML) -> (plain text, derived title)
-  highlights  hash(code, language) -> its highlighted HTML (render/lexers.py)
+  memo      hash(conversion, input) -> highlighted code, formulas as text (render/memo.py)
   outputs   output file -> (content hash, size, mtime, inode) as last written
   recorded, steps  what each page read while rendering (output/pagecache.py), and two
             indexes over them for an incremental build (incremental/stepindex.py)
@@ -43,7 +43,7 @@ from .store import Db, NewFile, dumps
 
 CACHE_DIR = ".site-builder-cache"
 FILE_NAME = "cache.sqlite"
-TABLES = ("reads", "renders", "texts", "outputs", "highlights")  # (key, pickled value) tables
+TABLES = ("reads", "renders", "texts", "outputs", "memo")  # (key, pickled value) tables
 STEP_CHUNK = 256  # recorded steps per row of the `steps` table
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -88,7 +88,8 @@ def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str]
     keys = derive("citation_keys", lambda: citation_keys(catalog.papers))
     related = related if related is not None else related_entries(catalog)
     topics = derive("topics", lambda: catalog.taxonomies.get("topics"))
-    topic_names = derive("topic_names", lambda: {t.name: t for t in topics.terms} if topics else {})
+    # Topic name -> its key (not the term: a page's feeds then need no term's list of papers).
+    topic_keys = derive("topic_keys", lambda: {t.name: t.key for t in topics.terms} if topics else {})
 
     def page_feeds(page: Page) -> list[tuple[str, str]]:
         """(title, site path) of the Atom feeds a page advertises."""
@@ -98,8 +99,8 @@ def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str]
             feeds.append((f"{config.title}: {term.name}", feed_path(term.key)))
         paper = page.data.get("paper")
         for name in paper.topics if paper else []:
-            if name in topic_names:
-                feeds.append((f"{config.title}: {name}", feed_path(topic_names[name].key)))
+            if name in topic_keys:
+                feeds.append((f"{config.title}: {name}", feed_path(topic_keys[name])))
         return feeds
 
     def og_image(page: Page) -> str | None:

@@ -18,8 +18,8 @@ from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
-from . import lexers
 from . import links as scholarly
+from . import memo
 from . import mathcheck
 from ..parallel import Progress, map_indexed
 from .html import LinkContext, RenderedMarkup
@@ -123,8 +123,8 @@ def render_catalog(
     for key in keys:
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
-        for code in hit.get("highlights", ()) if results[-1] is not None else ():
-            cache.get("highlights", code)  # kept for the summary's next edit (lexers.py)
+        for key in hit.get("memo", ()) if results[-1] is not None else ():
+            cache.get("memo", key)  # kept for the summary's next edit (memo.py)
     todo = [i for i, r in enumerate(results) if r is None]
     for markup in {summaries[i].record.markup for i in todo}:  # imported once, before workers are forked
         renderers.get(markup) or renderers[MARKUP_MARKDOWN]
@@ -132,23 +132,24 @@ def render_catalog(
 
     def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
         # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
-        lexers.start()
+        memo.start()
         out = _render_one(summaries[todo[k]], ctx, renderers)
-        code = lexers.used()
-        out["highlights"] = sorted(code)
-        return out, _text_and_title(under_base_path(out["html"], base)), code
+        text = _text_and_title(under_base_path(out["html"], base))
+        made = memo.used()  # highlighted code, formulas as text: kept with the rendering
+        out["memo"] = sorted(made)
+        return out, text, made
 
     texts: dict[int, tuple[str, str]] = {}
-    lexers.remembering(lambda key: cache.get("highlights", key))
+    memo.remembering(lambda key: cache.get("memo", key))
     try:
-        for i, (out, text, code) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+        for i, (out, text, made) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
             results[i] = out
             cache.put("renders", keys[i], out)
-            for key, html in code.items():
-                cache.put("highlights", key, html)
+            for key, value in made.items():
+                cache.put("memo", key, value)
             texts[i] = text
     finally:
-        lexers.forget()
+        memo.forget()
     for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:
