@@ -7,13 +7,16 @@ import os
 import sys
 
 from . import __version__
-from .commands import build, deploy, import_records, serve
+from .commands import build, check, deploy, enrich, import_records, new, serve
 
 COMMANDS = {
+    "new": (new, "start a new site in a folder, or a new summary in this site (new summary \"Title\")"),
     "build": (build, "build the static site from a content folder"),
+    "check": (check, "build into a temporary folder and check links, anchors, images, feeds and HTML"),
     "import": (import_records, "turn scraped files into Markdown records with front matter"),
     "serve": (serve, "build, serve on this machine, rebuild and reload pages on every edit"),
     "deploy": (deploy, "build, then publish the site to a folder or a gh-pages branch"),
+    "enrich": (enrich, "look papers up in arXiv and OpenAlex; write content/papers.enriched.yaml for builds to read"),
 }
 
 

@@ -6,17 +6,42 @@ a silently ignored typo ("base_ulr") is worse than a failed build.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, fields
+import math
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
+IMAGE_MODES = ("link", "mirror")
 
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message says which key and why."""
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _printable(text: str) -> str:
+    """A key as a one-line message can show it: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def absolute_url(value: str) -> str | None:
+    """Field check: an absolute http(s) URL, or why not. A base_url without a scheme used to
+    make every link of the site relative to nothing."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return f"expected an absolute http:// or https:// URL such as https://example.org/notes/, got {_shown(value)}"
+    return None
 
 
 @dataclass
@@ -32,11 +57,21 @@ class MathJaxConfig:
 
 
 @dataclass
-class TopicRule:
-    """Adds `topic` to every paper whose keywords or title contain one of `match`."""
+class EnrichConfig:
+    """Where `site-builder enrich` asks (tests and mirrors point these elsewhere)."""
 
-    topic: str
-    match: list[str] = field(default_factory=list)
+    arxiv: str = field(default="https://export.arxiv.org/api/query", metadata={"check": absolute_url})
+    openalex: str = field(default="https://api.openalex.org", metadata={"check": absolute_url})
+    # A contact address: OpenAlex's polite pool, and the User-Agent of every request.
+    mailto: str = ""
+
+
+@dataclass
+class TopicRule:
+    """Adds `topic` to every paper whose title, keywords or abstract has one of `match` (whole words)."""
+
+    topic: str = field(metadata={"nonempty": True})
+    match: list[str] = field(default_factory=list, metadata={"nonempty": True})
 
 
 @dataclass
@@ -45,16 +80,18 @@ class SiteConfig:
 
     title: str = "Paper Summaries"
     description: str = "Summaries of research papers, organised by paper, year, topic, venue and author."
-    base_url: str = "http://localhost:8000/"
+    base_url: str = field(default="http://localhost:8000/", metadata={"check": absolute_url})
     language: str = "en"
     author: str = ""
     # "first-last" shows "Kaiming He"; "last-first" shows "He, Kaiming".
-    author_names: str = "first-last"
-    wiki_base: str = "https://wiki.math.uwaterloo.ca/statwiki/"
-    shortscience_base: str = "https://www.shortscience.org/"
+    author_names: Literal["first-last", "last-first"] = "first-last"
+    wiki_base: str = field(default="https://wiki.math.uwaterloo.ca/statwiki/", metadata={"check": absolute_url})
+    shortscience_base: str = field(default="https://www.shortscience.org/", metadata={"check": absolute_url})
     home_recent: int = 12
     page_size: int = 50
     topics: list[TopicRule] = field(default_factory=list)
+    # Use the built-in topic taxonomy's rules (catalog/data/topics.yaml); `topics` extends it.
+    default_topics: bool = True
     # keyword -> topic name, overriding or extending the built-in arXiv category names
     topic_names: dict[str, str] = field(default_factory=dict)
     mathjax: MathJaxConfig = field(default_factory=MathJaxConfig)
@@ -68,6 +105,14 @@ class SiteConfig:
     cname: str = ""
     # Largest input file read, in megabytes; a bigger one is reported and skipped.
     max_input_mb: int = 50
+    # Put records marked `draft: true` on the site (with a "Draft" badge); `--drafts` sets it.
+    drafts: bool = False
+    # Remote figures: "link" hot-links them; "mirror" downloads each once into the build
+    # cache and serves it from the site (the only network use of `build`, and only then).
+    images: Literal["link", "mirror"] = "link"  # IMAGE_MODES
+    # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
+    images_max_mb: int = 20
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
 
     @property
     def root_url(self) -> str:
@@ -85,45 +130,125 @@ def _build(cls: type, data: Any, file: str, prefix: str = "") -> Any:
     Errors read `site.yaml: unknown key 'mathjax.selfhost' (did you mean ...)`.
     """
     if not isinstance(data, dict):
-        raise ConfigError(f"{file}: '{prefix.rstrip('.') or 'top level'}' must be a mapping, got {type(data).__name__}")
+        raise ConfigError(f"{file}: '{_printable(prefix.rstrip('.')) or 'top level'}' must be a mapping, got {type(data).__name__}")
     known = {f.name: f for f in fields(cls)}
+    hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             hint = _closest(str(key), list(known)).replace("'", f"'{prefix}", 1) if _closest(str(key), list(known)) else ""
-            raise ConfigError(f"{file}: unknown key '{prefix}{key}'{hint}")
-        values[key] = _convert(known[key], value, file, f"{prefix}{key}")
+            raise ConfigError(f"{file}: unknown key '{_printable(prefix + str(key))}'{hint}")
+        values[key] = _convert(known[key], value, file, f"{prefix}{key}", hints[key])
+    for f in fields(cls):
+        if f.name not in values and f.default is MISSING and f.default_factory is MISSING:
+            raise ConfigError(f"{file}: '{_printable(prefix.rstrip('.')) or 'top level'}': missing key '{f.name}'")
     return cls(**values)
 
 
-def _convert(f: Any, value: Any, file: str, key: str) -> Any:
-    where = f"{file}: '{key}'"
-    default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
-    if f.name == "topics":
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list of {{topic, match}} rules")
-        return [_build(TopicRule, item, file, f"{key}[{i}].") for i, item in enumerate(value)]
-    if f.name == "mathjax":
-        return _build(MathJaxConfig, value or {}, file, f"{key}.")
-    if isinstance(default, bool):
+build_section = _build  # for the tests, and for code reading a section of its own
+
+
+def _convert(f: Any, value: Any, file: str, key: str, tp: Any = Any) -> Any:
+    """`value` for field `f` (declared type `tp`), checked against that type and the field's
+    metadata: {"check": fn returning an error or None, "min": least whole number (default 1),
+    "nonempty": no empty text}. A key added to a dataclass here is checked without more code."""
+    return _value(tp, value, file, key, f.metadata)
+
+
+def _value(tp: Any, value: Any, file: str, key: str, meta: Any) -> Any:
+    where = f"{file}: '{_printable(key)}'" if key else file
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        if value is None and len(options) < len(args):
+            return None
+        for option in options:
+            try:
+                return _value(option, value, file, key, meta)
+            except ConfigError:
+                pass
+        raise ConfigError(f"{where}: expected {' or '.join(_describe(o) for o in options)}, got {_shown(value)}")
+    if origin is typing.Literal:
+        if any(value == a and type(value) is type(a) for a in args):
+            return value
+        raise ConfigError(f"{where}: expected {_describe(tp)}, got {_shown(value)}")
+    if is_dataclass(tp):
+        return _build(tp, {} if value is None else value, file, f"{key}.")  # `mathjax:` alone: the defaults
+    if tp is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: expected true or false, got {_shown(value)}")
         return value
-    if isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"{where}: expected a positive whole number, got {value!r}")
+    if tp is int:
+        least = meta.get("min", 1)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            kind = "a positive whole number" if least == 1 else f"a whole number of at least {least}"
+            raise ConfigError(f"{where}: expected {kind}, got {_shown(value)}")
         return value
-    if isinstance(default, str):
+    if tp is float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a number, got {_shown(value)}")
+        return float(value)
+    if tp is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected text, got {value!r}")
-        if f.name == "author_names" and value not in ("first-last", "last-first"):
-            raise ConfigError(f"{where}: expected 'first-last' or 'last-first', got {value!r}")
+            raise ConfigError(f"{where}: expected text, got {_shown(value)}")
+        if meta.get("nonempty") and not value.strip():
+            raise ConfigError(f"{where}: must not be empty")
+        problem = meta["check"](value) if "check" in meta else None
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
         return value
-    if isinstance(default, dict):
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"{where}: expected a mapping of names to text")
-        return {str(k): v for k, v in value.items()}
+    if origin is list:
+        if isinstance(value, str):  # `match: dropout` would be matched letter by letter
+            hint = f" (write [{value}])" if value.isprintable() and len(value) <= 40 else ""
+            raise ConfigError(f"{where}: expected {_describe(tp)}, got the text {_shown(value)}{hint}")
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected {_describe(tp)}, got {_shown(value)}")
+        return [_value(args[0], item, file, f"{key}[{i}]", meta) for i, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected {_describe(tp)}, got {_shown(value)}")
+        out = {}
+        for name, item in value.items():
+            if not isinstance(name, (str, int)) or isinstance(name, bool):
+                raise ConfigError(f"{where}: names must be text, got {_shown(name)}")
+            out[str(name)] = _value(args[1], item, file, f"{key}.{name}", meta)
+        return out
     return value
+
+
+def _describe(tp: Any) -> str:
+    """What a type asks for, in the words of an error message."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        quoted = [repr(a) for a in args]
+        return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    if origin is list:
+        return f"a list of {_plural(args[0])}"
+    if origin is dict:
+        return f"a mapping of names to {_plural(args[1])}"
+    if is_dataclass(tp):
+        return "a mapping"
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _plural(tp: Any) -> str:
+    """What a list's items must be: "text", "whole numbers", "mappings"..."""
+    named = {str: "text", int: "whole numbers", float: "numbers", bool: "true or false values"}
+    if tp in named:
+        return named[tp]
+    if is_dataclass(tp):
+        return "mappings"
+    return f"values that are {_describe(tp)}"
+
+
+def with_values(config: SiteConfig, where: str, **values: Any) -> SiteConfig:
+    """`config` with `values` replaced, each checked as the config file's would be (command-line
+    overrides such as --base-url); errors name `where`."""
+    known = {f.name: f for f in fields(SiteConfig)}
+    hints = typing.get_type_hints(SiteConfig)
+    return replace(config, **{name: _convert(known[name], value, where, "", hints[name]) for name, value in values.items()})
 
 
 def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
@@ -132,14 +257,21 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
         if required and path is not None:
             raise ConfigError(f"{path}: config file not found")
         return SiteConfig()
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; --config takes the config file itself, e.g. {path / 'site.yaml'}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}{pos}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise ConfigError(f"{path}{pos}: invalid YAML: {problem}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if data is None:
         return SiteConfig()
     return _build(SiteConfig, data, str(path))

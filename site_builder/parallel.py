@@ -5,12 +5,19 @@ the Jinja environment) without pickling it; only indexes go out and results
 come back. Order is preserved, so output never depends on scheduling and a
 parallel build is byte-identical to a serial one. Where fork is unavailable, or
 for small inputs where starting processes costs more than it saves, it runs serially.
+
+Workers start with the default signal handling, whatever the parent installed: `serve`
+turns SIGTERM into KeyboardInterrupt, and a worker that inherited that raised it when the
+pool stopped it (with SIGTERM), possibly holding the task queue's lock, so that the next
+pool waited for ever (issue 25).
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import os
+import signal
+import traceback
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -27,9 +34,36 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+# Blocked while the pool forks, so a worker never runs the parent's handler before _worker_start.
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _worker_start() -> None:
+    """Pool initializer: SIGTERM kills the worker (the pool's way of stopping it) and Ctrl-C,
+    which reaches the whole process group, is left to the parent, which stops the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _pool(jobs: int):
+    """A forked pool whose workers never run the parent's signal handlers (module docstring)."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # for this thread only: others still see them
+    try:
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _run_chunk(indexes: range) -> list:
     assert _TASK is not None
-    return [_TASK(i) for i in indexes]
+    try:
+        return [_TASK(i) for i in indexes]
+    except Exception as exc:
+        # The traceback does not cross to the parent (only the exception, pickled): keep where it
+        # went, so that e.g. a template error can still name its file and line (output/theme.py).
+        exc.worker_frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+        raise
 
 
 def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> list[T]:
@@ -64,7 +98,7 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
     thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with _pool(jobs) as pool:
             parts = pool.imap(_run_chunk, chunks)
             if meanwhile:
                 meanwhile()

@@ -15,6 +15,8 @@ from .derived import Recorded, compute
 from .output.listing import listing
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
+MIRROR_FAILED = "figure not mirrored"  # = figures.mirror.FAILED, not imported: `build` with nothing to do starts fast
+
 if TYPE_CHECKING:
     from .catalog import Catalog
 
@@ -34,7 +36,10 @@ class BuildReport:
     seconds: float = 0.0
     files_changed: int = 0  # output files whose bytes changed (the rest are hard links to the old ones)
     pages_rendered: int = 0  # pages rendered by Jinja; the others' recorded reads were unchanged
+    drafts: int = 0  # records marked draft and left out (config.drafts is off)
     how: str = ""  # how a long-running session rebuilt: "incremental", or why it was a full build
+    # Summaries without a paper: (id, input files, title shown), for the user to tie in papers.yaml
+    unidentified: list[tuple[str, list[str], str]] = field(default_factory=list)
     catalog: Catalog | None = None
 
     @property
@@ -63,6 +68,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     tree = walk_content(content)  # symlinks out of the folder, special files, unreadable folders: reported
     report.diagnostics += tree.diagnostics
     files = [(path, rel) for rel, path in tree.inputs]
+    if not files:  # a typo in --content, or a site not started yet: the site would be empty
+        report.diagnostics.append(Diagnostic(str(content), "no input files in the content folder; the site has no summaries"))
     found: list[ReadResult | None] = [_read_from_cache(path, rel, max_bytes, cache) for path, rel in files]
     todo = [i for i, r in enumerate(found) if r is None]
 
@@ -139,18 +146,29 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         cache.load_tables()
     # Imported here, after the "nothing changed" check: they are most of the start-up time.
     from .catalog import build_catalog
+    from .catalog import overrides as paper_overrides
     from .output.site import write_site
     from .render.summaries import render_catalog
 
     step = progress or BuildProgress()
     records, collections = read_inputs(content, report, config.max_input_mb * 1024 * 1024, cache, jobs)
+    if not config.drafts:  # before the catalog: no page, listing, feed, index or JSON line sees them
+        published = [r for r in records if not r.draft]
+        report.drafts = len(records) - len(published)
+        records = published
     report.records = len(records)
-    catalog = build_catalog(records, collections, config)
+    overrides = paper_overrides.load(content)
+    catalog = build_catalog(records, collections, config, overrides)
+    report.diagnostics += overrides.diagnostics
     derive = keep.setdefault("derived", Recorded()) if keep is not None else compute  # kept for the session
     from .render.summaries import link_context
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)),
-                                            links=link_context(catalog, config, derive))
+                                            figure_progress=step.stage("figures", None) if config.images == "mirror"
+                                            else None, links=link_context(catalog, config, derive))
+    if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
+        inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
+    report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
     index = RelatedIndex.for_catalog(catalog, jobs=jobs)
@@ -171,6 +189,17 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
                background=save_in_background)
     report.catalog = catalog
     return report
+
+
+def unidentified(catalog: Catalog) -> list[tuple[str, list[str], str]]:
+    """Summaries without a paper, for the build's report: (id, input files, title shown)."""
+    out = []
+    for s in sorted(catalog.unidentified, key=lambda s: (s.record.origins, s.id)):
+        title = s.display_title
+        if s.own_link:
+            title += f" (links {s.own_link[1]} as its paper)"
+        out.append((s.id, list(s.record.origins), title))
+    return out
 
 
 def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,

@@ -60,6 +60,8 @@ class SummaryRecord:
     presented_on: str | None = None  # ISO date of a course presentation
     revision: int | None = None
     aliases: list[str] = field(default_factory=list)  # other titles that redirect here
+    # `draft: true` in a Markdown record: left out of the site unless drafts are asked for (--drafts).
+    draft: bool = False
 
 
 @dataclass

@@ -46,3 +46,15 @@ def seeds_site(tmp_path_factory):
     config.mathjax.self_host = (ROOT / "node_modules" / "mathjax").is_dir()
     report = build(seeds, out, config, ROOT)
     return out, report
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
+    """A scripted HTTP server on 127.0.0.1 (tests/http_server.py), stopped after the test."""
+    from .http_server import FakeServer
+
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # 127.0.0.1 is asked directly
+    server = FakeServer().start()
+    yield server
+    server.stop()

@@ -168,7 +168,7 @@ def test_clean_ignores_a_poisoned_cache(site: Path):
     poison_renders(tables)
     make(site, use_cache=False)
     assert not any(b"STALE" in body for body in tree(site / "out").values())
-    # ...and the poisoned entries really would have been used: the cache is live without --clean.
+    # ...and the poisoned entries really would have been used: the cache is live without --ignore-cache.
     poison_renders(tables)
     make(site)
     assert any(b"STALE" in body for body in tree(site / "out").values())
@@ -248,7 +248,7 @@ def test_cli_flags(site: Path, capsys):
     assert main([*args, "--jobs", "2"]) == 0
     first = capsys.readouterr().out
     assert "changed" in first and "pages rendered" in first
-    assert main([*args, "--clean", "--quiet", "--jobs", "1"]) == 0
+    assert main([*args, "--ignore-cache", "--quiet", "--jobs", "1"]) == 0
     assert capsys.readouterr().out == ""
     assert main(args) == 0
     assert ", 0 changed, 0 pages rendered" in capsys.readouterr().out

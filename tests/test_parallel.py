@@ -100,3 +100,49 @@ def test_progress_bar_appears_only_for_long_builds(monkeypatch, capsys):
     tasks = {t.description: t.completed for t in slow.bar.tasks}
     slow.stop()
     assert tasks == {"summaries": 40, "pages": 7}
+
+
+SIGTERM_SCRIPT = """
+import signal, sys, threading
+from site_builder.parallel import map_indexed
+
+def interrupt(signum, frame):  # what `serve` installs so that `kill` stops it like Ctrl-C
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, interrupt)
+
+def builds():  # serve rebuilds in a thread of its own
+    for k in range(60):
+        assert map_indexed(lambda i: i * i, 64, jobs=2) == [i * i for i in range(64)]
+    print("done", flush=True)
+
+thread = threading.Thread(target=builds)
+thread.start()
+thread.join()
+"""
+
+
+def test_workers_do_not_inherit_a_sigterm_handler(tmp_path):
+    # Issue 25: the pool stops its workers with SIGTERM; a worker that ran serve's handler instead of
+    # dying raised KeyboardInterrupt while holding the task queue's lock, and the next pool waited forever.
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the script and its stuck workers
+        out, err = proc.communicate()
+        raise AssertionError(f"map_indexed hung after a SIGTERM handler was installed:\n{err[-2000:]}")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # any worker left behind
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 0 and out == "done\n", err
+    assert "KeyboardInterrupt" not in err

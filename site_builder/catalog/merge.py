@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .. import provenance as prov
 from ..records import PaperMeta, SummaryRecord
 from ..render import links as scholarly
 from .model import Paper, Summary
@@ -46,11 +47,16 @@ def title_key(title: str) -> str:
 
 
 def paper_keys(meta: PaperMeta) -> list[str]:
+    """What identifies the paper: its arXiv id, DOI, OpenReview id, normalised title."""
     keys = []
     for url in meta.links.values():
         aid = scholarly.arxiv_id(url)
         if aid:
             keys.append("arxiv:" + aid)
+        elif (d := scholarly.doi(url)) and "doi.org" in url.lower():
+            keys.append("doi:" + d.lower())
+        elif "openreview.net" in url.lower() and (oid := scholarly.openreview_id(url)):
+            keys.append("openreview:" + oid)
     if meta.title:
         keys.append("title:" + title_key(meta.title))
     return keys
@@ -90,22 +96,26 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
 
 
 def combine_meta(metas: list[PaperMeta]) -> PaperMeta:
-    """The fullest metadata wins field by field; links and keywords are united."""
+    """Field by field, the value from the best-ranked source (provenance.RANK), then the fullest
+    metadata; links and keywords are united. Each value keeps its source."""
     ranked = sorted(metas, key=lambda m: -_richness(m))
     out = PaperMeta()
     for m in ranked:
-        for name in ("title", "venue", "source", "abstract", "first_published"):
-            if not getattr(out, name) and getattr(m, name):
-                setattr(out, name, getattr(m, name))
-        if not out.authors and m.authors:
-            out.authors = list(m.authors)
-        if out.year is None and m.year is not None:
-            out.year = m.year
+        for name in ("title", "venue", "abstract", "first_published", "authors", "year"):
+            value = getattr(m, name)
+            if prov.offer(out, name, list(value) if isinstance(value, list) else value, prov.source_of(m, name)):
+                for note in (f"{name}.note",):
+                    if note in m.sources:
+                        out.sources[note] = m.sources[note]
+                    else:
+                        out.sources.pop(note, None)
+        if not out.source and m.source:
+            out.source = m.source
         for kw in m.keywords:
             if kw not in out.keywords:
                 out.keywords.append(kw)
         for kind, url in sorted(m.links.items()):
-            out.links.setdefault(kind, url)
+            prov.offer(out, f"links.{kind}", url, prov.source_of(m, f"links.{kind}"))
     return out
 
 
@@ -113,17 +123,3 @@ def _richness(m: PaperMeta) -> int:
     return sum(bool(x) for x in (m.title, m.authors, m.venue, m.year, m.keywords, m.abstract, m.links))
 
 
-def resolve_year(meta: PaperMeta) -> str | None:
-    """Fill meta.year from the paper's own sources; say which one gave it."""
-    if meta.year is not None:
-        return "venue"
-    for url in meta.links.values():
-        aid = scholarly.arxiv_id(url)
-        year = scholarly.arxiv_year(aid) if aid else None
-        if year:
-            meta.year = year
-            return "arXiv id"
-    if meta.first_published and re.match(r"\d{4}", meta.first_published):
-        meta.year = int(meta.first_published[:4])
-        return "first published"
-    return None

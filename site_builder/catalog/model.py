@@ -20,6 +20,9 @@ class Summary:
     figures: list[str] = field(default_factory=list)
     found_links: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # An unidentified summary's link to what it presents as its own paper (catalog/ownlink.py):
+    # (kind, URL), kept so the build can say which paper to add.
+    own_link: tuple[str, str] | None = None
 
     @property
     def id(self) -> str:
@@ -50,8 +53,15 @@ class Paper:
     meta: PaperMeta
     summaries: list[Summary] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
-    # Which source gave the year: "venue", "arXiv id" or "first published".
-    year_source: str | None = None
+    # topic -> where it came from ("keywords", "topic rules: title", "papers.yaml", ...)
+    topic_sources: dict[str, str] = field(default_factory=dict)
+    # topics named by papers.yaml / papers.enriched.yaml entries: (source, topics)
+    entry_topics: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def year_source(self) -> str | None:
+        """Which source gave the year (provenance names: "scraped", "arXiv id", ...), None without a year."""
+        return None if self.meta.year is None else self.meta.sources.get("year", "scraped")
 
     @property
     def url(self) -> str:

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..readers import read_file
     from ..readers.markdown_records import dump
 
-    records = []
+    records, collections = [], {}
     for path in args.files:
         if not path.is_file():
             print(f"error: {path}: no such file", file=sys.stderr)
@@ -34,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
         for d in result.diagnostics:
             print(d, file=sys.stderr)
         records += result.records
+        collections.update((c.key, c) for c in result.collections)  # the last one read wins, as in a build
     from ..output.confine import Folder
 
     args.to.mkdir(parents=True, exist_ok=True)
     merged = merge_summaries(records)
     folder = Folder(args.to)  # a file name made from a record never leaves the folder
     for s in merged:
-        folder.write(file_name(s.record), dump(s.record).encode("utf-8"))
+        folder.write(file_name(s.record), dump(s.record, collections).encode("utf-8"))
     print(f"Wrote {len(merged)} records ({len(records)} read from {len(args.files)} files) to {args.to}")
     return 0

@@ -12,15 +12,17 @@ from pathlib import Path
 from ..config import ConfigError
 from ..output.target import OutputRefused, check_build_output
 from .build import load
-from .options import add_input_options
+from .options import add_drafts_option, add_input_options, add_jobs_option, port_number
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--port", type=port_number, default=8000, help="port (default: 8000; 0 picks a free one)")
     add_input_options(p)
     p.add_argument("--output", type=Path, default=None,
                    help="folder to build into (default: a temporary folder, removed on exit)")
+    add_jobs_option(p)
+    add_drafts_option(p)
 
 
 def _interrupt(signum, frame) -> None:
@@ -44,14 +46,15 @@ def run(args: argparse.Namespace) -> int:
     temp = None if args.output else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     output = args.output or temp / "site"
     try:
-        server = DevServer(args.host, args.port, output)
+        # Only loopback names are answered unless the site is shared on the network (DevServer).
+        server = DevServer(args.host, args.port, output, check_host=is_loopback(args.host))
     except OSError as exc:
         if temp:
             shutil.rmtree(temp, ignore_errors=True)
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     # Links are built for the address served, whatever base_url the config has for the public site.
-    where = argparse.Namespace(config=args.config, base_url=server.url)
+    where = argparse.Namespace(config=args.config, base_url=server.url, drafts=args.drafts)
     config_path = (args.config if args.config is not None else Path("site.yaml")).resolve()
 
     session: list[Session] = []
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     def build_once():
         config, site_root = load(where)
         if not session:
-            session.append(Session(args.content, output, site_root, jobs=default_jobs()))
+            session.append(Session(args.content, output, site_root, jobs=args.jobs or default_jobs()))
         # A text edit re-renders only what it affects (incremental/); anything else is a full
         # build that uses the build cache.
         return session[0].build(config)

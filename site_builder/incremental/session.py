@@ -26,7 +26,7 @@ from jinja2 import TemplateError
 
 from ..cache import BuildCache, digest, stat_key
 from ..config import SiteConfig
-from ..pipeline import BuildProgress, BuildReport, build, theme_state
+from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
 from .delta import text_edits
 
@@ -183,6 +183,9 @@ class Session:
         """The rebuild after text-only edits; None when a full build is needed."""
         if theme_state(self.site_root, config) != st.theme:
             return self._cannot("a template or static file changed")
+        if self.one_shot and config.images == "mirror" and any(
+                w.startswith(MIRROR_FAILED) for w in st.report.render_warnings):
+            return self._cannot("figures could not be mirrored last time")  # a command-line build tries again
         snapshot = st.take_snapshot() if hasattr(st, "take_snapshot") else changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
         if found.added or found.removed:
@@ -191,7 +194,10 @@ class Session:
         max_bytes = config.max_input_mb * 1024 * 1024
         edits: dict[str, str] = {}
         fresh: dict[str, Any] = {}
+        from ..readers.tree import METADATA_FILES
         for rel in found.changed:
+            if rel in METADATA_FILES:  # paper metadata: years, titles, slugs and taxonomies may all move
+                return self._cannot(f"{rel} changed")
             entry = reads.get(rel)
             if entry is None or rel.startswith("copy:"):
                 return self._cannot(f"{rel} is not a text input")  # an image, say
@@ -204,7 +210,9 @@ class Session:
             fresh[rel] = result
         for sid in edits:
             s = st.summary(sid)
-            if s is None or len(s.record.origins) != 1:  # merged: which text wins is the merge's business
+            if s is None:
+                return self._cannot(f"summary {sid} is not on the site (a draft?)")
+            if len(s.record.origins) != 1:  # merged: which text wins is the merge's business
                 return self._cannot(f"summary {sid} is merged from several files")
         if found.changed:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
@@ -214,19 +222,31 @@ class Session:
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [st.summary(sid) for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
+        from ..catalog import text_facts
+        facts = [text_facts(s, config) for s in edited]
         for s in edited:
             s.record.body = edits[s.id]
+        if [text_facts(s, config) for s in edited] != facts:  # its citation of its paper, its link, topics
+            return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
         warnings = render_catalog(st.catalog, config, self.site_root, cache=st.cache, only=edited,
                                   links=st.links(config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
+        if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
+            return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
         stats = self._write_changes(st, config, edited)
         ids = {s.id for s in edited}
-        st.report.render_warnings = [w for w in st.report.render_warnings
-                                     if not any(f"[{i}]" in w for i in ids)] + warnings
+        kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
+        # A warning naming no summary (e.g. math not checked) is already among the kept ones.
+        st.report.render_warnings = kept + [w for w in warnings if w not in kept]
         return self._finish(st, started, fresh, edited, *stats, "incremental")
+
+    def _new_figure(self, src: str) -> bool:
+        from ..figures.mirror import FIGURE_DIR
+
+        return src.startswith(f"/{FIGURE_DIR}/") and not (self.output / src.lstrip("/")).is_file()
 
     def _cannot(self, why: str) -> None:
         self.why_full = why

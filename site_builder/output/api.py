@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, AnyStr
 
+from .. import provenance as prov
 from ..catalog import Catalog, Paper, Summary
 
 
@@ -22,7 +23,16 @@ def paper_json(paper: Paper) -> dict[str, Any]:
         "links": dict(sorted(m.links.items())),
         "url": paper.url,
         "summaries": [s.id for s in paper.summaries],
+        # where each value came from (docs/catalog.md: "Where values come from")
+        "sources": paper_sources(paper),
     }
+
+
+def paper_sources(paper: Paper) -> dict[str, str]:
+    out = prov.all_sources(paper.meta)
+    for topic, source in paper.topic_sources.items():
+        out[f"topics.{topic}"] = source
+    return dict(sorted(out.items()))
 
 
 def summary_json(s: Summary) -> dict[str, Any]:
@@ -34,6 +44,9 @@ def summary_json(s: Summary) -> dict[str, Any]:
         "origins": sorted(r.origins),
         "source_url": r.source_url,
         "contributor": r.contributor,
+        "editor": r.editor,
+        "presenter": r.presenter,
+        "presented_on": r.presented_on,
         "collection": r.collection,
         "date": r.date,
         "comments": r.comments,

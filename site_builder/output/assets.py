@@ -58,6 +58,22 @@ def content_assets(content: Path | None) -> dict[str, Path]:
     return walk_content(content).assets
 
 
+def figure_files(catalog, site_root: Path) -> dict[str, Path]:
+    """The mirrored figures the summaries show (`images: mirror`): output path -> file in the image store."""
+    from ..figures.mirror import FIGURE_DIR
+    from ..figures.store import store_dir, valid_name
+
+    prefix = f"/{FIGURE_DIR}/"
+    root = store_dir(site_root)
+    files = {}
+    for s in catalog.summaries:
+        for src in s.figures:
+            name = src[len(prefix):] if src.startswith(prefix) else ""
+            if valid_name(name):  # a hash and a known extension: never a path of its own
+                files[f"{FIGURE_DIR}/{name}"] = root / name
+    return files
+
+
 def mathjax_files(site_root: Path, config: SiteConfig) -> dict[str, Path]:
     if not config.mathjax.self_host:
         return {}

@@ -29,7 +29,7 @@ from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
-from .assets import content_assets, mathjax_files, mathjax_urls, pygments_css, static_files
+from .assets import content_assets, figure_files, mathjax_files, mathjax_urls, pygments_css, static_files
 from .pages import Page, build_pages
 from .search import index_search
 from .swap import swap_in
@@ -180,7 +180,8 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
     page_files = {p.file for p in pages}
-    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config)}
+    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config),
+              **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
     skipped = []
     for rel in sorted(copies):

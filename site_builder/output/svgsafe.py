@@ -17,7 +17,8 @@ from defusedxml.common import DefusedXmlException, DTDForbidden
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video"}
-_CSS_OUTSIDE = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
+# A backslash counts too: a CSS escape can spell either ("\\75rl(" is "url(").
+_CSS_OUTSIDE = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)|\\", re.I)
 _SPACE = re.compile(r"[\x00-\x20]+")
 
 

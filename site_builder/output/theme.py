@@ -102,12 +102,15 @@ def template_error_message(exc: TemplateError) -> str:
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
     where = ""
+    frames = []
     tb = exc.__traceback__
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt", ".j2")) and Path(filename).is_file():
-            where = f"{filename}:{tb.tb_lineno}"
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
+    # Raised in a forked worker (parallel.py): its frames came back as a list.
+    for filename, line in frames + list(getattr(exc, "worker_frames", [])):
+        if filename.endswith((".html", ".xml", ".txt", ".j2")) and Path(filename).is_file():
+            where = f"{filename}:{line}"
     if isinstance(exc, TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
     if isinstance(exc, TemplateNotFound):

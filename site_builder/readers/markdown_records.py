@@ -36,7 +36,10 @@ _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 # (shortscience/statwiki/markdown); the summary's own title is `summary_title` and
 # where the paper metadata came from is `metadata_source`.
 PAPER_KEYS = {f.name for f in fields(PaperMeta)} - {"source"} | {"metadata_source"}
-RECORD_KEYS = {f.name for f in fields(SummaryRecord)} - {"paper", "body", "title"} | {"summary_title"}
+# `collection_name` and `collection_url` describe the record's `collection` (a statwiki course's
+# display name and page), so that `import` followed by `build` keeps them.
+RECORD_KEYS = {f.name for f in fields(SummaryRecord)} - {"paper", "body", "title"} | {
+    "summary_title", "collection_name", "collection_url"}
 KNOWN = PAPER_KEYS | RECORD_KEYS
 
 
@@ -79,6 +82,7 @@ def read(text: str, name: str) -> ReadResult:
     unknown = sorted(str(k) for k in data if k not in KNOWN)
     for key in unknown:
         result.diagnostics.append(Diagnostic(name, f"unknown front matter key '{key}' ignored", line=2))
+    draft = _draft(data.pop("draft", False), name, _key_line(m.group("yaml"), "draft"), result)
     data = _checked_types(data, name, result)
     data = _cleaned(data, m.group("yaml"), name, result)
     body = text[m.end():].strip("\n")
@@ -105,6 +109,8 @@ def read(text: str, name: str) -> ReadResult:
         first_published=date("first_published"),
         abstract=str(data.get("abstract") or "").strip(),
         links=_safe_links(data.get("links") or {}, name, result),
+        # where each value came from, when the record was exported from a scrape (`import`)
+        sources={str(k): str(v) for k, v in (data.get("metadata_sources") or {}).items() if v is not None},
     )
     source = str(data.get("source") or "markdown")
     if source not in SOURCES:
@@ -127,6 +133,7 @@ def read(text: str, name: str) -> ReadResult:
         paper=paper,
         source_url=_safe_links({"source_url": data["source_url"]}, name, result).get("source_url") if "source_url" in data else None,
         contributor=data.get("contributor"),
+        editor=data.get("editor"),
         collection=collection,
         date=date("date"),
         comments=int(comments) if isinstance(comments, int) else None,
@@ -135,9 +142,24 @@ def read(text: str, name: str) -> ReadResult:
         presented_on=date("presented_on"),
         revision=data.get("revision"),
         aliases=_list(data.get("aliases")),
+        draft=draft,
     )
     result.records.append(record)
+    if record.collection and data.get("collection_name"):
+        url = _safe_links({"collection_url": data["collection_url"]}, name, result).get("collection_url") \
+            if "collection_url" in data else None
+        result.collections.append(Collection(key=str(record.collection), name=str(data["collection_name"]), source_url=url))
     return result
+
+
+def _draft(value: Any, name: str, line: int, result: ReadResult) -> bool:
+    """`draft:` is true or false; anything else is reported and taken as a draft, since
+    whoever wrote it most likely meant to keep the record off the site."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    result.diagnostics.append(Diagnostic(
+        name, f"front matter key 'draft' should be true or false, not {str(value)[:40]!r}; taken as a draft", line=line))
+    return True
 
 
 MIN_YEAR, MAX_YEAR = 1000, 2999
@@ -208,10 +230,10 @@ _LIST = (list, str)
 _SHAPES: dict[str, tuple[type, ...]] = {
     "title": _SCALAR, "venue": _SCALAR, "year": (int, str), "metadata_source": _SCALAR,
     "first_published": _SCALAR, "abstract": _SCALAR, "id": _SCALAR, "source": (str,), "markup": (str,),
-    "source_url": (str,), "contributor": _SCALAR, "collection": _SCALAR, "date": _SCALAR,
+    "source_url": (str,), "contributor": _SCALAR, "editor": _SCALAR, "metadata_sources": (dict,), "collection": _SCALAR, "date": _SCALAR,
     "comments": (int,), "summary_title": _SCALAR, "presenter": _SCALAR, "presented_on": _SCALAR,
     "revision": (int,), "links": (dict,), "authors": _LIST, "keywords": _LIST, "origins": _LIST,
-    "aliases": _LIST,
+    "aliases": _LIST, "collection_name": _SCALAR, "collection_url": (str,),
 }
 
 
@@ -250,9 +272,11 @@ def _checked_types(data: dict, name: str, result: ReadResult) -> dict:
     return clean
 
 
-def dump(record: SummaryRecord) -> str:
-    """The record as a Markdown file with front matter; `read` gives it back unchanged."""
+def dump(record: SummaryRecord, collections: dict[str, Collection] | None = None) -> str:
+    """The record as a Markdown file with front matter; `read` gives it back unchanged (and,
+    from `collections`, the display name and page of its collection)."""
     meta = record.paper
+    coll = (collections or {}).get(record.collection or "")
     data: dict[str, Any] = {
         "id": record.id,
         "title": meta.title,
@@ -264,12 +288,16 @@ def dump(record: SummaryRecord) -> str:
         "first_published": meta.first_published,
         "abstract": meta.abstract,
         "links": meta.links,
+        "metadata_sources": meta.sources,
         "source": record.source,
         "markup": record.markup,
         "origins": record.origins,
         "source_url": record.source_url,
         "contributor": record.contributor,
+        "editor": record.editor,
         "collection": record.collection,
+        "collection_name": coll.name if coll else None,
+        "collection_url": coll.source_url if coll else None,
         "date": record.date,
         "comments": record.comments,
         "summary_title": record.title,
@@ -277,6 +305,7 @@ def dump(record: SummaryRecord) -> str:
         "presented_on": record.presented_on,
         "revision": record.revision,
         "aliases": record.aliases,
+        "draft": record.draft or None,
     }
     data = {k: v for k, v in data.items() if v not in (None, "", [], {})}
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)

@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .. import provenance as prov
 from ..records import MARKUP_WIKITEXT, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render import links as scholarly
 from . import course_table
+from .names import english_list
+from .presenters import merge_presenters, page_presenters, split_people
 
 _ENTRY = re.compile(r"(?P<url>https?://\S+?/index\.php\?title=(?P<page>\S+?)&diff=(?P<rev>\d+))\s")
 _HEAD = re.compile(
@@ -188,20 +191,25 @@ def read(text: str, name: str) -> ReadResult:
             markup=MARKUP_WIKITEXT,
             body=rev.wikitext,
             origins=[name],
-            paper=PaperMeta(title=title),
+            paper=PaperMeta(title=title, sources={"title": prov.PAGE_NAME}),
             source_url=page_url(wiki_index, rev.page),
-            contributor=rev.user or None,
+            editor=rev.user or None,  # the account whose edit was scraped; the credit is the presenters'
             collection=course,
             date=rev.timestamp,
             title=title,
             revision=rev.revision,
             aliases=sorted(old for old, new in redirects.items() if new == rev.page),
         )
+        table_names: list[str] = []
         for key, rows in sorted(tables.items()):
             row = course_table.match(rows, title, rev.page)
             if row:
                 _enrich(record, row, key)
+                table_names = split_people(row.presenter)
                 break
+        presenters = merge_presenters(table_names, page_presenters(rev.wikitext))
+        if presenters:
+            record.contributor = record.presenter = english_list(presenters)
         result.records.append(record)
     return result
 
@@ -213,21 +221,27 @@ def _index(revision_url: str) -> str:
 def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     """Add what the course's presentation table says about this summary's paper."""
     record.collection = record.collection or course
-    record.presenter = row.presenter or None
     record.presented_on = row.date
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)
+        record.paper.sources[f"links.{kind}"] = prov.COURSE_TABLE
         if kind == "arxiv" and row.paper_url.endswith(".pdf"):
             record.paper.links["pdf"] = row.paper_url
-    # When the two titles differ beyond case and punctuation, one of them has a typo
-    # or a variant spelling; trust the one typed with more care (more capitalised
-    # words, not all caps).
-    if row.title and not row.exact and _care(row.title) > _care(record.paper.title):
-        record.paper.title = row.title.rstrip(".")
+            record.paper.sources["links.pdf"] = prov.COURSE_TABLE
+    # The course table gives the title as the course wrote it: it wins over the page's name
+    # ("stat946f20/Mixup"), unless it is typed in capitals and the page's name is not. When
+    # the two differ only in case and punctuation, the one typed with more care wins.
+    title = row.title.strip().rstrip(".").strip()
+    if not title or (title.isupper() and not record.paper.title.isupper()):
+        return
+    if not row.exact or _care(title) > _care(record.paper.title):
+        record.paper.title = title
+        record.paper.sources["title"] = prov.COURSE_TABLE
 
 
 def _care(title: str) -> int:
+    """Capitalised words, not all caps: how carefully a title was typed."""
     if title.isupper():
         return 0
     return sum(1 for w in title.split() if w[:1].isupper())

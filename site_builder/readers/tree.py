@@ -7,6 +7,8 @@
 * Files of the types in CONTENT_ASSET_SUFFIXES are assets, published at the same
   path; an SVG only when svgsafe finds nothing that could run or load. Every other
   regular file is an input, so nothing is skipped without a word.
+* `papers.yaml` and `papers.enriched.yaml` are paper metadata (catalog/overrides.py),
+  neither inputs nor assets.
 * FIFOs, sockets and devices are reported and skipped (opening a FIFO would wait
   forever); a folder that cannot be listed is reported and skipped.
 """
@@ -20,6 +22,8 @@ from pathlib import Path
 from ..output.assets import CONTENT_ASSET_SUFFIXES
 from ..records import Diagnostic
 
+# Paper metadata, not summaries: read by catalog/overrides.py (a nested copy is reported there).
+METADATA_FILES = ("papers.yaml", "papers.enriched.yaml")
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 
@@ -73,6 +77,8 @@ def walk_content(content: Path) -> ContentTree:
                 tree.diagnostics.append(Diagnostic(rel, f"not a regular file ({kind}); skipped"))
             elif os.path.splitext(entry.name)[1].lower() in CONTENT_ASSET_SUFFIXES:
                 _asset(tree, rel, Path(path))
+            elif entry.name in METADATA_FILES:
+                continue  # paper metadata (papers.yaml), not an input of summaries
             else:
                 tree.inputs.append((rel, Path(path)))
 

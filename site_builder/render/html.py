@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -88,18 +88,36 @@ def math_display(tex: str) -> str:
     return f'<div class="math display">{escape(body, quote=False)}</div>'
 
 
-def figure(src: str, caption_html: str = "", *, alt: str = "", href: str | None = None) -> str:
-    """A figure with an image; without a caption the alt text says what it is."""
-    url = safe_url(src)
-    if url is None:
+def figure(src: str, caption_html: str = "", *, alt: str = "", href: str | None = None,
+           show_caption: bool = True) -> str:
+    """A figure with an image; without a caption the alt text says what it is.
+
+    `show_caption=False` (a wiki image that is not a thumbnail or framed): the caption is
+    not shown under the image but is its alt text and tooltip, as MediaWiki does.
+    """
+    img = image(src, caption_html, alt=alt, tooltip=not show_caption)
+    if img is None:
         return caption_html
-    alt_text = alt or _strip_tags(caption_html) or "figure from summary"
-    img = f'<img src="{escape(url)}" alt="{escape(alt_text)}" loading="lazy">'
     target = safe_url(href) if href else None
     if target:
         img = f'<a href="{escape(target)}" rel="noopener">{img}</a>'
-    cap = f"<figcaption>{caption_html}</figcaption>" if caption_html else ""
+    cap = f"<figcaption>{caption_html}</figcaption>" if caption_html and show_caption else ""
     return f"<figure>{img}{cap}</figure>"
+
+
+def image(src: str, caption_html: str = "", *, alt: str = "", tooltip: bool = False,
+          css_class: str = "") -> str | None:
+    """An <img> (None for an unsafe URL): alt from `alt`, else the caption's text; the caption as tooltip if asked."""
+    url = safe_url(src)
+    if url is None:
+        return None
+    caption_text = plain_text(caption_html)
+    attrs = f' alt="{escape(alt or caption_text or "figure")}"'
+    if tooltip and caption_text:
+        attrs += f' title="{escape(caption_text)}"'
+    if css_class:
+        attrs += f' class="{css_class}"'
+    return f'<img src="{escape(url)}"{attrs} loading="lazy">'
 
 
 def is_image_url(url: str) -> bool:
@@ -107,8 +125,9 @@ def is_image_url(url: str) -> bool:
     return path.endswith(IMAGE_EXTENSIONS) or "i.imgur.com/" in url
 
 
-def _strip_tags(fragment: str) -> str:
-    return re.sub(r"<[^>]+>", "", fragment).strip()
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, on one line (for alt and title attributes)."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
 @dataclass

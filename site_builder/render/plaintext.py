@@ -193,8 +193,57 @@ def excerpt(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
+# Words a sentence does not end at although a full stop follows them ("Lee et al. propose").
+ABBREVIATIONS = frozenset("""
+al etc i.e e.g cf vs viz dr mr mrs ms prof fig figs eq eqs sec ch vol no pp approx resp incl ca
+st jr sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+# Headings that say where in a summary one is, not what it is about.
+GENERIC_HEADINGS = frozenset("""
+summary|introduction|intro|overview|abstract|setup|set up|background|motivation|tldr|tl;dr|tl dr|notes|note|
+contents|table of contents|key points|main points|main idea|idea|ideas|contribution|contributions|method|methods|
+approach|results|result|experiments|conclusion|conclusions|discussion|details|problem|problem statement|
+paper summary|summary of the paper|paper|key idea|key ideas|main ideas|short summary|in short|
+what|why|how|goal|goals|model|architecture|evaluation|takeaways|takeaway|pros|cons|limitations|related work
+""".replace("\n", "").split("|"))
+
+
+def _sentence_end(text: str) -> int:
+    """Index just after the first sentence's final punctuation, or -1 (one pass, no regex)."""
+    for i, ch in enumerate(text):
+        if ch not in ".!?" or (i + 1 < len(text) and not text[i + 1].isspace()):
+            continue
+        if ch == ".":
+            j = i
+            while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+                j -= 1
+            word = text[j:i].lower().strip(".")
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue  # "et al.", "i.e.", "e.g.", "Dr.", an initial: not an end
+            nxt = text[i + 1:i + 3].strip()
+            if nxt[:1].islower() or nxt[:1].isdigit():
+                continue  # "approx. 5", "vs. the": the sentence goes on
+        return i + 1
+    return -1
+
+
 def derive_title(text: str, limit: int = 72) -> str:
-    """A title for a summary whose paper is not known: its first heading or sentence."""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "").lstrip("• ").strip()
-    sentence = re.split(r"(?<=[.!?:])\s", first, maxsplit=1)[0].rstrip(".:")
-    return excerpt(sentence, limit)
+    """A title for a summary whose paper is not known: its first real heading or sentence.
+
+    Never a generic heading ("Introduction", "Summary"), never a sentence cut at an
+    abbreviation ("Lee et al."): a long sentence is cut at a word and ends with "…".
+    """
+    lines = [ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip()]
+    for line in lines[:50]:
+        bare = line.strip(" #*:-").strip()
+        heading = bare.lower().rstrip(".:?!").strip()
+        heading = heading[4:] if heading.startswith("the ") else heading
+        if not bare or heading in GENERIC_HEADINGS or len(bare) < 3:
+            continue
+        end = _sentence_end(bare[: limit * 4])
+        sentence = bare[:end] if end > 0 else bare
+        sentence = sentence.rstrip(":").strip()
+        if sentence.endswith(".") and not sentence.endswith(".."):
+            sentence = sentence[:-1]
+        return excerpt(sentence, limit)
+    return ""

@@ -104,12 +104,15 @@ def render_catalog(
     catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
     only: list[Summary] | None = None, links: LinkContext | None = None,
+    figure_progress: Progress | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
 
     With a cache, a summary whose body, markup and link settings are unchanged
     (and whose link look-ups still get the same answers) is not rendered again;
     the rest are rendered on `jobs` cores. The result is the same either way.
+    With `images: mirror`, remote figures are then downloaded once (figures/; the rendered
+    HTML in the cache keeps the remote URLs) and the HTML points at the site's copies.
     """
     summaries = catalog.summaries if only is None else only
     renderers = _renderers()
@@ -123,8 +126,8 @@ def render_catalog(
     for key in keys:
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
-        for key in hit.get("memo", ()) if results[-1] is not None else ():
-            cache.get("memo", key)  # kept for the summary's next edit (memo.py)
+        for made in hit.get("memo", ()) if results[-1] is not None else ():
+            cache.get("memo", made)  # kept for the summary's next edit (memo.py)
     todo = [i for i, r in enumerate(results) if r is None]
     for markup in {summaries[i].record.markup for i in todo}:  # imported once, before workers are forked
         renderers.get(markup) or renderers[MARKUP_MARKDOWN]
@@ -150,13 +153,26 @@ def render_catalog(
             texts[i] = text
     finally:
         memo.forget()
+    mirrored: dict[str, str] = {}
+    if config.images == "mirror":
+        from ..figures.mirror import mirror
+
+        mirrored, failed = mirror([f for out in results if out for f in out["figures"]], config,
+                                  site_root or Path.cwd(), figure_progress)
+        warnings += failed
     for s, out in zip(summaries, results):
         assert out is not None
         if s.record.markup not in renderers:
             warnings.append(f"{s.record.origins[0]}: unknown markup '{s.record.markup}', shown as plain text")
-        s.html = under_base_path(out["html"], base)  # site in a sub-folder
+        html, figures = out["html"], list(out["figures"])
+        if mirrored:
+            from ..figures.localize import local_path, localize
+
+            html = localize(html, mirrored)
+            figures = [local_path(mirrored[f]) if f in mirrored else f for f in figures]
+        s.html = under_base_path(html, base)  # site in a sub-folder
         s.warnings = list(out["warnings"])
-        s.figures = list(out["figures"])
+        s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
     warnings += check_math(catalog, config, site_root, summaries)

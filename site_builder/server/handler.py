@@ -26,6 +26,9 @@ TEXT_TYPES = ("text/", "application/json", "application/javascript", "applicatio
               "application/atom+xml", "image/svg+xml", "application/manifest+json")
 
 KEEPALIVE_SECONDS = 15.0
+# Longer request paths are answered 414 at once (the request line itself is capped at 64 KiB by
+# http.server); no page of a site has a path anywhere near this long.
+MAX_PATH = 8192
 
 
 def content_type(path: Path) -> str:
@@ -37,6 +40,10 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     server_version = "site-builder-serve"
     state: SiteState  # set on the server; see app.DevServer
 
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # type: ignore[attr-defined] - a slow or idle client is let go
+        super().setup()
+
     def do_GET(self) -> None:
         self.respond(send_body=True)
 
@@ -44,6 +51,15 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         self.respond(send_body=False)
 
     def respond(self, send_body: bool) -> None:
+        from .app import loopback_host_header
+
+        if self.server.check_host and not loopback_host_header(self.headers.get("Host")):  # type: ignore[attr-defined]
+            # DNS rebinding: a page on another domain, re-pointed at 127.0.0.1, must not read the site.
+            return self.send_bytes(HTTPStatus.MISDIRECTED_REQUEST, b"This server answers only to localhost.\n",
+                                   "text/plain; charset=utf-8", send_body)
+        if len(self.path) > MAX_PATH:
+            return self.send_bytes(HTTPStatus.REQUEST_URI_TOO_LONG, b"The address is too long.\n",
+                                   "text/plain; charset=utf-8", send_body)
         url = urlsplit(self.path)
         state: SiteState = self.server.state  # type: ignore[attr-defined]
         if url.path == EVENTS_PATH:
@@ -96,11 +112,13 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(b": keep-alive\n\n" if version == seen else event("reload", version))
                 self.wfile.flush()
                 seen = version
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the tab was closed (broken pipe, reset) or stopped reading (timed out)
             return
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
         """Quiet: one line per request would drown the rebuild lines. Errors still print."""
 
     def log_error(self, format: str, *args) -> None:  # noqa: A002
+        if format.startswith("Request timed out"):  # an idle connection let go: routine, not news
+            return
         print(f"serve: {self.address_string()}: {format % args}", file=sys.stderr)

@@ -42,7 +42,13 @@ def resolve(root: Path, url_path: str) -> Path | Redirect | None:
         return None
     if parts is None:
         return None
-    real_root = root.resolve()
+    try:
+        return _find(root.resolve(), parts, url_path)
+    except OSError:  # e.g. a segment longer than a file name may be: no such file
+        return None
+
+
+def _find(real_root: Path, parts: list[str], url_path: str) -> Path | Redirect | None:
     target = real_root.joinpath(*parts).resolve()
     if not inside(real_root, target):
         return None

@@ -10,10 +10,11 @@ import time
 import traceback
 from typing import Callable, TextIO
 
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateError
 
 from ..config import ConfigError
 from ..output.assets import AssetError
+from ..output.theme import template_error_message
 from ..pipeline import BuildReport
 from .state import BuildFailure, SiteState
 
@@ -24,8 +25,8 @@ EXPECTED = (ConfigError, FileNotFoundError, AssetError)
 def describe(exc: BaseException) -> BuildFailure:
     if isinstance(exc, EXPECTED):
         return BuildFailure(str(exc))
-    if isinstance(exc, TemplateSyntaxError):  # a typo in a template the user is editing
-        return BuildFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}")
+    if isinstance(exc, TemplateError):  # a typo in a template the user is editing: its file and line
+        return BuildFailure(template_error_message(exc))
     return BuildFailure(f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc)))
 
 

@@ -85,3 +85,53 @@
     });
   });
 })();
+
+// A figure that cannot be loaded (a wiki that is gone, a moved image): instead of a broken
+// icon, its caption (or its alt text) and a link to the summary's source page, where the
+// figure may still be seen. An image can fail before this script runs (it is deferred):
+// one already complete with no width is checked with decode(), which only fails for a broken
+// image (an SVG without intrinsic size has no width but decodes). Without JavaScript,
+// style.css covers a broken image with its alt text.
+(function () {
+  function sourceOf(img) {
+    var article = img.closest("[data-source-page]");
+    var page = article && article.getAttribute("data-source-page");
+    if (page && /^https?:\/\//i.test(page)) return { href: page, label: "figure on the source page" };
+    var link = img.parentNode && img.parentNode.tagName === "A" ? img.parentNode.getAttribute("href") : "";
+    if (link && /^https?:\/\//i.test(link)) return { href: link, label: "the figure's source" };
+    return null;
+  }
+  function described(img) {
+    var text = img.getAttribute("title") || img.getAttribute("alt") || "";
+    return /^figure(:|$)/i.test(text) ? "" : text;  // the generic alt text says nothing
+  }
+  function fail(img) {
+    if (img.hasAttribute("data-failed")) return;
+    img.setAttribute("data-failed", "");
+    var figure = img.closest("figure");
+    var holder = img.parentNode && img.parentNode.tagName === "A" ? img.parentNode : img;
+    var box = document.createElement(figure ? "p" : "span");
+    box.className = "figure-missing";
+    var shown = figure && figure.querySelector("figcaption");
+    var text = shown ? "" : described(img);
+    box.appendChild(document.createTextNode(text ? text + " " : (figure ? "The figure could not be loaded. " : "")));
+    var source = sourceOf(img);
+    if (source) {
+      var a = document.createElement("a");
+      a.href = source.href;
+      a.rel = "noopener";
+      a.textContent = figure || !text ? source.label : "(" + source.label + ")";
+      box.appendChild(a);
+    }
+    holder.hidden = true;
+    holder.parentNode.insertBefore(box, holder.nextSibling);
+    if (figure) figure.classList.add("figure-failed");
+  }
+  document.querySelectorAll(".prose img").forEach(function (img) {
+    img.addEventListener("error", function () { fail(img); });
+    if (img.complete && !img.naturalWidth && img.getAttribute("src")) {
+      if (img.decode) img.decode().then(null, function () { fail(img); });
+      else fail(img);
+    }
+  });
+})();

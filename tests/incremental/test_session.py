@@ -161,3 +161,23 @@ def test_config_change_is_a_full_build(site: Path) -> None:
     session.build(cfg2)
     assert session.last_mode == "full"
     assert tree(site / "out") == clean_build(site, cfg2)
+
+
+def test_a_warning_about_the_whole_build_is_not_repeated_by_each_edit(site: Path, monkeypatch) -> None:
+    # E.g. "math not checked" (no npm MathJax), which names no summary: every text edit added it
+    # again, and `serve` printed "(2 warnings)", "(3 warnings)"... (issue 25).
+    from site_builder.render import summaries
+
+    real = summaries.render_catalog
+    monkeypatch.setattr(summaries, "render_catalog", lambda *a, **k: real(*a, **k) + ["note: about the whole build"])
+    cfg = config()
+    session = start(site, cfg)
+    first = list(session.state.report.render_warnings)
+    assert first.count("note: about the whole build") == 1
+    rng = random.Random(3)
+    for _ in range(3):
+        edit_text(site, session, rng)
+        report = session.build(cfg)
+        assert session.last_mode == "incremental", session.why_full
+        assert report.render_warnings.count("note: about the whole build") == 1
+    assert len(report.render_warnings) == len(first)

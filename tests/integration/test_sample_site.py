@@ -40,7 +40,11 @@ def test_papers_json_contract(sample_site):
     attention = by_title["Attention Is All You Need"]
     assert attention["authors"][6] == "Łukasz Kaiser"
     assert (attention["year"], attention["venue"], attention["first_published"]) == (2017, "Neural Information Processing Systems", "2017-06-12")
-    assert attention["topics"] == ["Attention", "Computation and Language", "Machine Learning"]
+    # keywords by name, and the default taxonomy's rule for "attention" in the title
+    assert attention["topics"] == ["Attention", "Computation and Language", "Machine Learning", "Natural Language Processing",
+                                   "Sequence Models"]
+    assert attention["sources"]["topics.Sequence Models"].startswith("topic rules")
+    assert attention["sources"]["year"] == "scraped" and attention["sources"]["authors"] == "scraped"
     adam = by_title["Adam: A Method for Stochastic Optimization"]
     assert len(adam["summaries"]) == 2  # statwiki + Markdown record, joined by arXiv id
     assert adam["year"] == 2015
@@ -62,7 +66,8 @@ def test_summaries_json_contract(sample_site):
     unidentified = [s for s in summaries if s["paper_id"] is None]
     assert len(unidentified) == 1 and unidentified[0]["comments"] == 1
     layer = next(s for s in summaries if s["source"] == "statwiki" and "Layer" in s.get("title", ""))
-    assert layer["contributor"] == "JPark" and layer["collection"] == "stat441w24"
+    # the presenter (course table) is the credit; the wiki account is only the last editor
+    assert layer["contributor"] == "Jane Park" and layer["editor"] == "JPark" and layer["collection"] == "stat441w24"
     assert layer["date"] == "2024-02-20T18:30:00Z"
     assert "first draft" not in layer["text"]  # the older revision lost
 

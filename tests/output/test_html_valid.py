@@ -1,22 +1,18 @@
 """Every generated HTML page passes the W3C Nu HTML Checker (vnu.jar) with no errors.
 
 The checker comes from npm (`vnu-jar`, a devDependency) and runs on the machine's
-Java. A JVM is slow to start, so both built sites are checked in ONE run and
-each test looks at its own site's share of the report. Skipped when java or the
-jar is missing.
+Java, through site_builder/check/html.py (what `site-builder check` runs). A JVM is
+slow to start, so both built sites are checked in ONE run and each test looks at
+its own site's share of the report. Skipped when java or the jar is missing.
 """
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from site_builder.check.html import find_vnu, vnu_messages as run_vnu
 from tests.conftest import ROOT
-
-VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def _built_roots(request) -> dict[str, Path]:
@@ -31,19 +27,13 @@ def _built_roots(request) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def vnu_messages(request) -> dict[str, list[dict]]:
     """The checker's error messages, by site name."""
-    java = shutil.which("java")
-    if not java:
-        pytest.skip("java is not installed (Debian: apt-get install default-jre-headless)")
-    if not VNU_JAR.is_file():
-        pytest.skip("vnu.jar is missing: run npm install")
+    command, why = find_vnu(ROOT)
+    if command is None:
+        pytest.skip(f"{why} (Debian: apt-get install default-jre-headless; npm install)")
     roots = _built_roots(request)
-    cmd = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
-           "--skip-non-html", *(str(r) for r in roots.values())]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stdout)
     found: dict[str, list[dict]] = {name: [] for name in roots}
-    for msg in report["messages"]:
-        path = Path(msg.get("url", "").removeprefix("file:"))
+    for msg in run_vnu(command, list(roots.values()), timeout=300):
+        path = Path(msg["file"])
         name = next((n for n, r in roots.items() if path.is_relative_to(r)), None)
         if name is None:  # a message about the run itself (e.g. a file it could not read)
             raise AssertionError(f"vnu: {msg}")

@@ -78,7 +78,7 @@ def test_paper_page_head(sample_site):
     assert data["@type"] == "ScholarlyArticle" and data["name"] == "Layer Normalization"
     assert data["url"] == canonical[0] and data["datePublished"] == "2016"
     assert "https://arxiv.org/abs/1607.06450" in data["sameAs"]
-    assert data["review"][0]["author"]["name"] == "JPark"
+    assert data["review"][0]["author"]["name"] == "Jane Park"  # the presenter, not the wiki account
 
 
 def test_listing_head_and_noindex_for_other_orders(tmp_path):

@@ -47,7 +47,7 @@ def test_newest_revision_wins_whatever_the_order():
     assert widget.revision == 12 and widget.date == "2019-03-02T10:00:00Z"
     # HTML entities in the dump are decoded exactly once.
     assert widget.body == "= New =\nnewest text & more"
-    assert widget.contributor == "Ed"
+    assert widget.contributor == "Ada Byron" and widget.editor == "Ed"  # the presenter is the credit
     assert widget.source == "statwiki" and widget.markup == "wikitext"
 
 
@@ -119,6 +119,6 @@ def test_seed_feed():
     capsules = by_title["Dynamic Routing Between Capsules"]  # suffix " STAT946" removed
     assert capsules.collection == "stat946w18" and capsules.presenter == "Tong Yang"
     spectral = by_title["Spectral normalization for generative adversial network"]
-    assert spectral.presenter == "wenqing liu" and spectral.presented_on == "2018-03-01"
+    assert spectral.presenter == "Wenqing Liu" and spectral.presented_on == "2018-03-01"
     assert spectral.paper.title == "Spectral Normalization for Generative Adversarial Networks"
     assert [c.key for c in result.collections] == ["stat946w18"]

@@ -337,10 +337,49 @@ def test_file_link_options_are_not_captions_and_last_plain_option_is():
     assert r.figures == [src]
 
 
-def test_image_prefix_and_no_caption_and_figure_splits_paragraph():
+def test_image_prefix_and_a_plain_image_in_text_is_inline():
+    # MediaWiki: an image neither framed nor aligned is inline; one that is aligned is a block
     d = dom(out("text [[Image:a.png|200px]] more"))
+    assert [n.tag for n in d.kids()] == ["p"]
+    (img,) = d.find_all("img")
+    assert img.attrs["class"] == "inline-figure" and img.attrs["alt"] == "Figure: a"
+    assert not d.find_all("figure") and not d.find_all("figcaption")
+    d = dom(out("text [[Image:a.png|200px|center]] more"))
     assert [n.tag for n in d.kids()] == ["p", "figure", "p"]
-    assert not d.find_all("figcaption")
+
+
+def test_only_thumbnails_and_frames_show_their_caption():
+    for options in ("thumb", "thumbnail", "frame", "framed", "thumb=small.png"):
+        d = dom(out(f"[[File:a.png|400px|{options}|The caption]]"))
+        assert [c.text() for c in d.find_all("figcaption")] == ["The caption"], options
+    for options in ("400px", "center", "frameless", "none|400px", "left"):
+        d = dom(out(f"[[File:a.png|{options}|The ''caption'' & more]]"))
+        (img,) = d.find_all("img")
+        assert not d.find_all("figcaption"), options
+        assert img.attrs["alt"] == img.attrs["title"] == "The caption & more", options
+    d = dom(out("[[File:a.png|center|alt=Described|Shown as tooltip]]"))
+    (img,) = d.find_all("img")
+    assert (img.attrs["alt"], img.attrs["title"]) == ("Described", "Shown as tooltip")
+
+
+def test_images_on_one_line_sit_side_by_side():
+    d = dom(out("[[File:a.png|500px]] [[File:b.png|300px]]\n[[File:c.png|thumb|center|C]]  [[File:d.png|thumb|D]]"))
+    rows = d.find_all("div", "figure-row")
+    assert [len(r.find_all("figure")) for r in rows] == [2, 2]
+    assert [n.tag for n in d.kids()] == ["div", "div"]
+    # one per line: no row; text between them: no row either
+    d = dom(out("[[File:a.png|center]]\n[[File:b.png|center]]"))
+    assert [n.tag for n in d.kids()] == ["figure", "figure"]
+    d = dom(out("[[File:a.png|thumb|A]] and [[File:b.png|thumb|B]]"))
+    assert [n.tag for n in d.kids()] == ["figure", "p", "figure"] and not d.find_all("div", "figure-row")
+
+
+def test_inline_images_keep_the_text_and_its_formatting_around_them():
+    d = dom(out("'''[[File:Good.png]] means good''', however [[File:Bad.png|bad sign]] means bad."))
+    (p,) = d.kids()
+    assert p.tag == "p" and len(p.find_all("img")) == 2 and not d.find_all("figure")
+    assert p.text().split() == ["means", "good,", "however", "means", "bad."]
+    assert [i.attrs["title"] for i in p.find_all("img") if "title" in i.attrs] == ["bad sign"]
 
 
 def test_file_link_target_option():

@@ -25,7 +25,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "site_builder", "build", "--content", str(root / "content"), "--output", str(root / "out"),
-         "--config", str(root / "site.yaml"), "--quiet", "--clean", "--jobs", "1"],
+         "--config", str(root / "site.yaml"), "--quiet", "--ignore-cache", "--jobs", "1"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

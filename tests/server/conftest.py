@@ -42,11 +42,11 @@ class Served:
     def note(self) -> Path:
         return self.site / "content" / "pebbles.md"
 
-    def request(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    def request(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """One real HTTP request; the path is sent exactly as given (no normalising)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
         try:
-            conn.request(method, path)
+            conn.request(method, path, headers=headers or {})
             resp = conn.getresponse()
             return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
         finally:
@@ -82,11 +82,11 @@ def make_site(root: Path, extra: str = "") -> Path:
 
 
 @contextmanager
-def serving(root: Path, build_delay: float = 0.0):
+def serving(root: Path, build_delay: float = 0.0, **server_options):
     site = make_site(root / "site")
     output = root / "out"
     out = io.StringIO()
-    server = DevServer("127.0.0.1", 0, output, out=out, err=out)
+    server = DevServer("127.0.0.1", 0, output, out=out, err=out, **server_options)
     where = argparse.Namespace(config=site / "site.yaml", base_url=server.url)
 
     def build_once():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from site_builder.server.livereload import MARKER
 
 from .conftest import NOTE, serving
@@ -138,11 +140,15 @@ def test_requests_during_a_rebuild_wait_for_it(tmp_path):
         assert s.wait_for_reload(version) != version
 
 
-def test_a_template_typo_names_the_template_and_line(served):
+@pytest.mark.parametrize("name, body, expected", [
+    ("404.html", "{% if %}", b"404.html:3: template error:"),  # a syntax error
+    ("about.html", "{{ no_such_value }}", b"about.html:3: template error: &#x27;no_such_value&#x27; is undefined"),  # at render time
+])
+def test_a_template_error_names_the_template_and_line(served, name, body, expected):
     templates = served.site / "templates"
     templates.mkdir()
     version = served.page_version()
-    (templates / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n')
+    (templates / name).write_text('{% extends "base.html" %}\n{% block content %}\n' + body + '\n{% endblock %}\n')
     served.wait_for_reload(version)
-    status, _, body = served.request("/")
-    assert status == 500 and b"404.html:3: template error:" in body
+    status, _, page = served.request("/")
+    assert status == 500 and expected in page and b"Traceback" not in page

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from . import lists, tables
+from . import images, lists, tables
 from .inline import render_inline
-from .quotes import finish_flow, finish_paragraphs
+from .quotes import finish_flow
 from .state import State, strip_block_marks
 
 _RULE = re.compile(r"^-{4,}")
@@ -28,7 +28,7 @@ def render_blocks(state: State, text: str, *, first_line_plain: bool = False) ->
 
     def flush() -> None:
         if paragraph:
-            out.extend(finish_paragraphs(render_inline(state, "\n".join(paragraph))))
+            out.extend(images.paragraph_blocks(state, paragraph))
             paragraph.clear()
 
     lines = text.split("\n")

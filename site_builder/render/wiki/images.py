@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Text
 
-from ..html import figure, safe_url
+from ..html import figure, image, safe_url
 from . import inline
 from .filepath import file_page_url, wiki_image_url
-from .quotes import do_quotes, finish_flow
+from .quotes import do_quotes, finish, finish_flow
 from .state import State, block
 
 # Options that size, place or frame an image; none of them is a caption.
@@ -34,13 +34,27 @@ def file_page(state: State, name: str) -> str:
     return file_page_url(name, state.ctx.wiki_base)
 
 
-def render_file_link(state: State, name: str, options, *, marked: bool = True) -> str:
-    """[[File:name|options...|caption]] -> a figure (block-marked unless marked=False)."""
+FRAMED = {"thumb", "thumbnail", "frame", "framed"}  # MediaWiki shows the caption of these only
+ALIGNED = {"left", "right", "center", "centre", "none"}  # a block of its own; otherwise the image is inline
+
+
+def render_file_link(state: State, name: str, options, *, marked: bool = True, gallery: bool = False) -> str:
+    """[[File:name|options...|caption]] -> a figure (block-marked unless marked=False).
+
+    As in MediaWiki, only a thumbnail or framed image shows its caption; any other uses
+    it as alt text and tooltip. A plain image (neither framed nor aligned) is inline in
+    MediaWiki: paragraph_blocks makes it an inline <img> when text shares its line.
+    """
     name = name.strip()
     caption_nodes, alt, target = None, "", None
+    framed = aligned = False
     for segment in _split_options(options):
         source = "".join(str(n) for n in segment).strip()
-        if not source or _LAYOUT.match(source):
+        if not source:
+            continue
+        if _LAYOUT.match(source):
+            framed = framed or source.lower() in FRAMED
+            aligned = aligned or source.lower() in ALIGNED
             continue
         keyed = _KEYED.match(source)
         if keyed:
@@ -49,13 +63,79 @@ def render_file_link(state: State, name: str, options, *, marked: bool = True) -
                 alt = value
             elif key == "link":
                 target = value
+            elif key in ("thumb", "thumbnail"):
+                framed = True
             continue
         caption_nodes = segment  # the last plain option is the caption
     caption = finish_flow(inline.render_nodes(state, caption_nodes)) if caption_nodes else ""
     src = image_url(state, name)
     state.add_figure(src)
-    html = figure(src, caption, alt=alt, href=_figure_href(state, name, target))
-    return block(html) if marked else html
+    href = _figure_href(state, name, target)
+    alt = alt or ("" if caption else f"Figure: {_readable(name)}")
+    html = figure(src, caption, alt=alt, href=href, show_caption=framed or gallery)
+    if not marked:
+        return html
+    if not (framed or aligned):
+        img = image(src, caption, alt=alt, tooltip=True, css_class="inline-figure")
+        if img is not None:
+            state.inline_images[html] = f'<a href="{escape(href)}" rel="noopener">{img}</a>' if href else img
+    return block(html)
+
+
+def _readable(name: str) -> str:
+    """A file name as words: "MSDNet_anytime.png" -> "MSDNet anytime"."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return " ".join(stem.replace("_", " ").split()) or name
+
+
+# A line holding only [[File:…]] / [[Image:…]] links (captions may hold one level of [[links]]).
+_IMAGE_LINE = re.compile(
+    r"^\s*(?:\[\[\s*(?:file|image)\s*:[^\[\]]*(?:\[\[[^\[\]]*\]\][^\[\]]*)*\]\]\s*)+$", re.I)
+
+
+def paragraph_blocks(state: State, lines: list[str]) -> list[str]:
+    """A paragraph's lines as blocks, its images placed as MediaWiki would place them.
+
+    A line of images only gives their figures, side by side in a `figure-row` (a
+    wrapping flex row) when there are several. In lines with text, a plain image
+    (neither framed nor aligned) is an inline image within the text; a framed or
+    aligned one is a block between paragraphs, as before.
+    """
+    out: list[str] = []
+    text: list[str] = []
+    for line in lines:
+        if _IMAGE_LINE.match(line):
+            if text:
+                out += _arrange(state, finish(inline.render_inline(state, "\n".join(text))))
+                text = []
+            figures = [html for is_block, html in finish(inline.render_inline(state, line)) if is_block]
+            out += ['<div class="figure-row">' + "".join(figures) + "</div>"] if len(figures) > 1 else figures
+        else:
+            text.append(line)
+    if text:
+        out += _arrange(state, finish(inline.render_inline(state, "\n".join(text))))
+    return out
+
+
+def _arrange(state: State, pieces: list[tuple[bool, str]]) -> list[str]:
+    """Text runs as <p> with plain images inline in them; other blocks alone."""
+    out: list[str] = []
+    run: list[str] = []
+    for is_block, html in pieces:
+        if is_block and html in state.inline_images:
+            is_block, html = False, state.inline_images[html]
+        if not is_block:
+            run.append(html)
+            continue
+        joined = "".join(run).strip()
+        if joined:
+            out.append(f"<p>{joined}</p>")
+        run = []
+        out.append(html)
+    joined = "".join(run).strip()
+    if joined:
+        out.append(f"<p>{joined}</p>")
+    return out
 
 
 def _figure_href(state: State, name: str, target: str | None) -> str | None:
@@ -103,5 +183,5 @@ def render_gallery(state: State, body: str) -> str:
         if not name:
             continue
         options = mwparserfromhell.parse(do_quotes(rest), skip_style_tags=True) if rest else None
-        figures.append(render_file_link(state, name, options, marked=False))
+        figures.append(render_file_link(state, name, options, marked=False, gallery=True))
     return block('<div class="gallery">' + "".join(figures) + "</div>")

@@ -202,14 +202,3 @@ def _drop_empty_pairs(html: str) -> str:
 def finish_flow(raw: str) -> str:
     """Finished HTML for a place where blocks may sit among inline content (li, td)."""
     return "".join(html for _, html in finish(raw)).strip()
-
-
-def finish_paragraphs(raw: str) -> list[str]:
-    """Finished HTML as blocks: inline runs become <p>, block elements stand alone."""
-    out = []
-    for is_block, html in finish(raw):
-        if is_block:
-            out.append(html)
-        elif html.strip():
-            out.append(f"<p>{html.strip()}</p>")
-    return out

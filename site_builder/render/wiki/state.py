@@ -47,6 +47,8 @@ class State:
     ids: set[str] = field(default_factory=set)
     numbered_links: int = 0
     notes: object = None  # refs.Footnotes, set by the entry point
+    # a plain image's figure HTML -> its inline form (wiki/images.py arrange)
+    inline_images: dict[str, str] = field(default_factory=dict)
 
     def protect(self, slot: Slot) -> str:
         self.slots.append(slot)
