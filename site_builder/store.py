@@ -54,8 +54,9 @@ class Db:
             return None
         db = cls(path, conn)
         try:
-            # WAL: a commit writes the changed pages once, with no file sync of its own (NORMAL syncs at
-            # checkpoints), and a killed process's last commit is either all there or not at all.
+            # A rollback journal (SQLite's default): a killed process's commit is either all there or rolled
+            # back by the next open, and between builds the file stands alone (a WAL left beside it would be
+            # read with whatever file later takes its name). NORMAL: synced at the moments that keep it whole.
             conn.execute("PRAGMA synchronous=NORMAL")
             if db.meta("format") != FORMAT:
                 raise StoreError("another format")
@@ -103,13 +104,7 @@ class Db:
         self._meta.update(self._meta_set)
         self._meta_set.clear()
 
-    # Set by a process that ends right after its build (the command line): its files are then left to the
-    # process's end, and SQLite does not checkpoint (and sync) its WAL on the way; the next process reads it.
-    linger = False
-
     def close(self) -> None:
-        if Db.linger:
-            return
         try:
             self.conn.close()
         except sqlite3.Error:
@@ -195,8 +190,8 @@ class Table(MutableMapping):
 class NewFile:
     """A store file written from nothing beside `path`, put in its place by `install()`.
 
-    Written without a journal (nothing to roll back to: until installed it is not taken up)
-    and switched to WAL for the incremental builds that change it later.
+    Written without a journal (nothing to roll back to: until installed it is not taken up);
+    the incremental builds that change it later use SQLite's rollback journal.
     """
 
     def __init__(self, path: Path) -> None:
@@ -233,7 +228,7 @@ class NewFile:
         beside a new file of the same name would be read as the new file's."""
         self.meta({"format": FORMAT})
         self.conn.execute("COMMIT")
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
         remove(self.path)
         os.replace(self.tmp, self.path)
@@ -246,7 +241,7 @@ class NewFile:
 
 
 def remove(path: Path) -> None:
-    """A store file and its companions (an old WAL must never pair with a new file)."""
+    """A store file and its companions (an old journal or WAL must never pair with a new file)."""
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
               path.with_name(path.name + "-journal")):
         _remove(p)

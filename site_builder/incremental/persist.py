@@ -31,10 +31,6 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
     """`last_build`: the process ends after this build (the command line)."""
     started = time.perf_counter()
-    if last_build:
-        from ..store import Db
-
-        Db.linger = True
     cache = BuildCache.open(site_root)
     # Is the output as the last build left it? Checked by another process while this one walks the inputs.
     checking = cache.last_state[1].checking(output) if cache.last_state is not None else None

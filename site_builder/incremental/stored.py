@@ -151,7 +151,7 @@ class StoredState:
         from ..output.pagecache import Recorder, World
         from ..output.site import page_environment
 
-        env = page_environment(self.catalog, config, self.site_root, self.related, self.derive)
+        env = page_environment(self.catalog, config, self.site_root, self.related, self.derive, self.cache)
         world = World(self.ghosts.objects, env, dict(env.filters), dict(env.tests), config, self._pages,
                       keys=self.ghosts.keys, refs=self.ghosts.refs, load=materialize)
         self.kept.update(env=env, world=world, recorder=Recorder(world), related_index=self.index())

@@ -65,11 +65,13 @@ def url_helpers(config: SiteConfig):
 
 
 def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
-                     related: dict[str, list] | None = None, derive: Derive = compute) -> Environment:
+                     related: dict[str, list] | None = None, derive: Derive = compute,
+                     cache: BuildCache | None = None) -> Environment:
     """The theme's Jinja environment with everything templates may call: URLs, filters, head tags.
 
-    `derive`: how values over the whole catalog are made (derived.py)."""
-    env = make_environment(site_root)
+    `derive`: how values over the whole catalog are made (derived.py); `cache`: the build cache,
+    beside whose file compiled templates are kept (none for a cache in memory)."""
+    env = make_environment(site_root, compiled_templates(cache))
     url, canonical = url_helpers(config)
     env.globals.update(
         site=config,
@@ -89,6 +91,11 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
     return env
 
 
+def compiled_templates(cache: BuildCache | None) -> Path | None:
+    """Where the theme's compiled templates are kept: beside the build cache's file."""
+    return cache.path.with_name("templates") if cache is not None and cache.path is not None else None
+
+
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
@@ -103,7 +110,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
     `meanwhile`: see parallel.imap_indexed (it may not run when no page needs rendering).
     """
-    env = page_environment(catalog, config, site_root, related, derive)
+    env = page_environment(catalog, config, site_root, related, derive, cache)
     pages = pages if pages is not None else build_pages(catalog, config)
     if keep is not None:
         keep.update(env=env, pages=pages)

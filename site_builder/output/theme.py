@@ -36,7 +36,8 @@ def static_dirs(site_root: Path) -> list[Path]:
     return [d for d in (theme_dir("static"), own) if d.is_dir()]
 
 
-def make_environment(site_root: Path) -> Environment:
+def make_environment(site_root: Path, compiled: Path | None = None) -> Environment:
+    """The theme's environment; `compiled`: a folder to keep compiled templates in between builds."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(
@@ -51,13 +52,13 @@ def make_environment(site_root: Path) -> Environment:
         auto_reload=False,
         # Compiled templates kept between builds: compiling the theme took a command-line edit longer than
         # rendering the pages it rewrites.
-        bytecode_cache=_bytecode_cache(site_root),
+        bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
     )
     return env
 
 
-def _bytecode_cache(site_root: Path) -> Any:
-    """Jinja's file cache of compiled templates, in the build cache's folder.
+def _bytecode_cache(folder: Path) -> Any:
+    """Jinja's file cache of compiled templates, in `folder` (beside the build cache's file).
 
     A template is found by its name, file and source (Jinja's own key); to that this adds
     whatever else the compiled code depends on: Jinja's version, this package's code (which
@@ -67,9 +68,8 @@ def _bytecode_cache(site_root: Path) -> Any:
     import jinja2
     from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-    from ..cache import CACHE_DIR, code_salt
+    from ..cache import code_salt
 
-    folder = site_root / CACHE_DIR / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only site: compile every time
