@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..cache import CACHE_DIR, BuildCache, tree_state
 from ..config import SiteConfig
@@ -45,13 +45,16 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
             cache.close()
             return last
     from .session import Session  # not before: the check above is all a build with nothing changed does
-    from .stored import StoredState  # noqa: F401 - (imported while the output is checked)
 
-    if published is None:
-        published = checking is not None and checking()
     session = None
-    if published:
-        session = restore(content, output, site_root, config, jobs, cache, changes.snapshot_of(content, files, taken))
+    if published is not False and checking is not None:
+        # The output's check goes on while the edit is worked out: it is waited for before the first
+        # file is written (StoredState.published); if the output was changed, a full build follows.
+        answer = checking if published is None else (lambda: True)
+        session = restore(content, output, site_root, config, jobs, cache, changes.snapshot_of(content, files, taken),
+                          answer)
+    if session is None and checking is not None:
+        checking()  # (the forked check is waited for)
     cache.close()
     if session is None:
         session = Session(content, output, site_root, jobs=jobs)
@@ -95,11 +98,13 @@ def save(session: Session, inputs: str | None) -> None:
 
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,
-            cache: BuildCache | None = None, snapshot: changes.Snapshot | None = None) -> Session | None:
+            cache: BuildCache | None = None, snapshot: changes.Snapshot | None = None,
+            published: Callable[[], bool] | None = None) -> Session | None:
     """The session the last build saved, if it still describes this site exactly; else None.
 
-    `cache`: BuildCache.open(site_root), whose output listing was found unchanged (its file is
-    then used by the session); `snapshot`: the inputs as this build found them.
+    `cache`: BuildCache.open(site_root) (its file is then used by the session); `published`:
+    answers whether the output is as the last build left it (asked before anything is written;
+    without it the session checks the output itself); `snapshot`: the inputs as this build found them.
     """
     from ..store import Db
     from .session import Session
@@ -127,7 +132,7 @@ def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jo
         return None
     cache_db, cache.db = cache.db, None
     try:
-        state = StoredState(db, cache_db, content, output.resolve(), site_root, snapshot)
+        state = StoredState(db, cache_db, content, output.resolve(), site_root, snapshot, published)
     except Exception:  # noqa: BLE001 - damaged: a full build
         db.close()
         cache_db.close()

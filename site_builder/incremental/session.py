@@ -58,6 +58,10 @@ class _State:
     def prepare(self, config: SiteConfig) -> None:
         """Make what writing pages needs (held already in memory)."""
 
+    def published(self) -> bool:
+        """Whether the output is as the last build left it (a session in memory writes it alone)."""
+        return True
+
     def summary(self, sid: str) -> Summary | None:
         if "by_id" not in self.kept:
             self.kept["by_id"] = {s.id: s for s in self.catalog.summaries}
@@ -122,6 +126,10 @@ class _State:
                 {f"{self.output}/{p.file}": p.path for p in pages},
             )
         return kept["maps"]
+
+
+class OutputChanged(Exception):
+    """The output folder is not as the last build left it: a full build (which replaces it) is needed."""
 
 
 class Session:
@@ -218,6 +226,8 @@ class Session:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
         st.snapshot = snapshot
         if not edits:
+            if not st.published():
+                return self._cannot("the output was changed since the last build")
             self.replaced = []
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
         edited = [st.summary(sid) for sid in sorted(edits)]
@@ -354,6 +364,8 @@ class Session:
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
         files.update(api)
+        if not st.published():  # (checked meanwhile by another process: see persist.build_site)
+            raise OutputChanged("the output was changed since the last build")
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if config.search and files:

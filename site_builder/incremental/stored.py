@@ -112,7 +112,7 @@ class StoredState:
     """session._State's interface over the two store files (see the module doc)."""
 
     def __init__(self, db: Db, cache_db: Db, content: Path, output: Path, site_root: Path,
-                 snapshot: changes.Snapshot | None) -> None:
+                 snapshot: changes.Snapshot | None, published: Callable[[], bool] | None = None) -> None:
         self.db, self.cache_db = db, cache_db
         self.content, self.output, self.site_root = content, output, site_root
         self.config: str = db.meta("config")
@@ -121,6 +121,8 @@ class StoredState:
         self.report = db.meta("report")
         self.uncacheable: set[str] = db.meta("uncacheable")
         self._now = snapshot  # the inputs as this process found them (taken before any was read)
+        self._published = published  # answers whether the output is as the last build left it
+        self._answer: bool | None = None
         self.ghosts = Ghosts(self._fetch)
         from ..catalog import Catalog
 
@@ -155,6 +157,13 @@ class StoredState:
         world = World(self.ghosts.objects, env, dict(env.filters), dict(env.tests), config, self._pages,
                       keys=self.ghosts.keys, refs=self.ghosts.refs, load=materialize)
         self.kept.update(env=env, world=world, recorder=Recorder(world), related_index=self.index())
+
+    def published(self) -> bool:
+        """Whether the output is as the last build left it: asked before anything is written to it
+        (and before a build that writes nothing says so), so the check can run meanwhile."""
+        if self._answer is None:
+            self._answer = self._published() if self._published is not None else _as_left(self)
+        return self._answer
 
     def take_snapshot(self) -> changes.Snapshot:
         return self._now if self._now is not None else changes.take(self.content)
@@ -279,12 +288,21 @@ class StoredState:
         db.commit(session_rows)
 
     def close(self) -> None:
+        if self._published is not None:
+            self.published()  # (a check running in another process is waited for)
         self.ghosts.forget_pending()
         self.db.close()
         self.cache_db.close()
 
 
 _NONE = object()
+
+
+def _as_left(st: StoredState) -> bool:
+    from ..cache import _state
+
+    state = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
+    return state is not None and state[1].unchanged(st.output)
 
 
 def _cache(db: Db, salt: str) -> BuildCache:

@@ -79,13 +79,16 @@ class Listing:
                 os.write(write, answer)
                 os._exit(0)
         os.close(write)
+        answered: list[bool] = []
 
         def answer() -> bool:
-            try:
-                return os.read(read, 1) == b"1"
-            finally:
-                os.close(read)
-                os.waitpid(pid, 0)
+            if not answered:
+                try:
+                    answered.append(os.read(read, 1) == b"1")
+                finally:
+                    os.close(read)
+                    os.waitpid(pid, 0)
+            return answered[0]
         return answer
 
     def patched(self, output: Path, replaced: list[str]) -> "Listing":

@@ -89,6 +89,25 @@ def test_a_hand_changed_output_is_not_trusted(site: Path, damage: str) -> None:
     assert tree(site / "out") == clean_build(site, config())
 
 
+@pytest.mark.parametrize("damage", ["edit", "delete", "add"])
+def test_a_hand_changed_output_is_noticed_during_an_edit(site: Path, damage: str) -> None:
+    """The output is checked while the edit is worked out (in another process): still before any file is written."""
+    age(site / "content")
+    build(site)
+    edit(site, 3)
+    page = site / "out" / "about" / "index.html"
+    if damage == "edit":
+        with open(page, "a", encoding="utf-8") as f:
+            f.write("tampered")
+    elif damage == "delete":
+        page.unlink()
+    else:
+        (site / "out" / "papers" / "stray.html").write_text("not ours", encoding="utf-8")
+    report = build(site)
+    assert report.how.startswith("full build") and "changed since the last build" in report.how, report.how
+    assert tree(site / "out") == clean_build(site, config())
+
+
 def test_another_config_is_a_full_build(site: Path) -> None:
     age(site / "content")
     build(site)
