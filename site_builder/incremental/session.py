@@ -272,6 +272,8 @@ class Session:
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
     def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
+        if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
+            raise OutputChanged("the output was changed since the last build")  # file is written beside)
         # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered.
         api = {rel: _Early(self.output, rel, data) for rel, data in st.export(edited).items()}
         try:
@@ -364,8 +366,6 @@ class Session:
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
         files.update(api)
-        if not st.published():  # (checked meanwhile by another process: see persist.build_site)
-            raise OutputChanged("the output was changed since the last build")
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if config.search and files:

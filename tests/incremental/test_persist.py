@@ -483,3 +483,24 @@ def test_a_failed_background_save_fails_the_build(site: Path) -> None:
     (site / CACHE_DIR / CACHE_FILE).mkdir(parents=True)  # the renamed file cannot replace a folder
     with pytest.raises(OSError, match="writing the build cache"):
         build(site)
+
+
+def test_nothing_is_written_to_the_output_before_its_check_answers(site: Path, monkeypatch) -> None:
+    """The check of the output runs meanwhile in another process; however slow it is, the edit writes
+    nothing into the output (not even a file beside its place) before it answers, or the check would
+    see the build's own writes as hand changes."""
+    from site_builder.output.listing import Listing
+
+    unchanged = Listing.unchanged
+
+    def slow(self, output):
+        time.sleep(1.5)  # in the forked process that checks
+        return unchanged(self, output)
+
+    age(site / "content")
+    build(site)
+    monkeypatch.setattr(Listing, "unchanged", slow)
+    edit(site, 50)
+    report = build(site)
+    assert report.how == "incremental", report.how
+    assert tree(site / "out") == clean_build(site, config())
