@@ -27,7 +27,9 @@ from ..store import StoreError
 _GHOST: dict[type, type] = {}  # class -> its ghost class
 _REAL: dict[type, type] = {}  # ghost class -> class
 _PENDING: dict[int, tuple["Ghosts", tuple]] = {}  # id(ghost) -> (its registry, identity), until loaded
+_LATER: dict[int, tuple["Ghosts", tuple, tuple[str, ...]]] = {}  # id -> (registry, identity, long lists not loaded)
 _LOADING: list["Ghosts"] = []  # the registry whose rows are being unpickled (references resolve there)
+LONG = 64  # a list of more items is kept apart in its object's row, and loaded when first read
 
 
 def real_class(kind: type) -> type:
@@ -50,18 +52,36 @@ def _class(name: str) -> type:
 
 
 def materialize(obj: Any) -> Any:
-    """Load a ghost's fields now (nothing happens to any other object)."""
+    """Load all of a ghost's fields now (nothing happens to any other object)."""
+    _fields(obj)
+    later = _LATER.pop(id(obj), None)
+    if later is not None:
+        registry, key, _ = later
+        try:
+            lists = registry.load_lists(key)
+        except BaseException:
+            _LATER[id(obj)] = later
+            raise
+        object.__getattribute__(obj, "__dict__").update(lists)
+        object.__setattr__(obj, "__class__", _REAL[type(obj)])
+    return obj
+
+
+def _fields(obj: Any) -> None:
+    """Load a ghost's fields but its long lists (then it is done, if it has none)."""
     owner = _PENDING.pop(id(obj), None)
     if owner is not None:
         registry, key = owner
         try:
-            state = registry.load_state(key)
+            state, later = registry.load_state(key)
         except BaseException:
             _PENDING[id(obj)] = owner
             raise
         object.__getattribute__(obj, "__dict__").update(state)
-        object.__setattr__(obj, "__class__", _REAL[type(obj)])
-    return obj
+        if later:
+            _LATER[id(obj)] = (registry, key, later)
+        else:
+            object.__setattr__(obj, "__class__", _REAL[type(obj)])
 
 
 def _getattribute(self: Any, name: str) -> Any:
@@ -69,7 +89,12 @@ def _getattribute(self: Any, name: str) -> Any:
     # class attribute, which a ghost's empty __dict__ would let through. Its class is known unloaded.
     if name == "__class__":
         return _REAL[type(self)]
-    materialize(self)
+    _fields(self)
+    later = _LATER.get(id(self))
+    if later is not None:
+        if name not in later[2] and name != "__dict__":  # a field read already, a property, a method
+            return object.__getattribute__(self, name)
+        materialize(self)
     if type(self) in _REAL:  # its registry was closed before it was ever read
         raise StoreError("an object of a closed session store was read")
     return getattr(self, name)  # as its own class reads it, now that it is one
@@ -135,24 +160,35 @@ def dumps(value: Any, keys: dict[int, tuple]) -> bytes:
     return buf.getvalue()
 
 
-def state_of(obj: Any, keys: dict[int, tuple]) -> bytes:
-    """An object's row: its fields, with the other catalog objects in them as references."""
-    return dumps(materialize(obj).__dict__, keys)
+def row_of(obj: Any, keys: dict[int, tuple]) -> tuple[bytes, bytes | None]:
+    """An object's row: its fields, with the other catalog objects in them as references; long
+    lists apart (a term's papers: a page that reads its name need not make thousands of objects)."""
+    return _row(materialize(obj).__dict__, keys)
+
+
+def _row(state: dict, keys: dict[int, tuple]) -> tuple[bytes, bytes | None]:
+    long = {k: v for k, v in state.items() if type(v) is list and len(v) > LONG}
+    if not long:
+        return dumps((state, ()), keys), None
+    return dumps(({k: v for k, v in state.items() if k not in long}, tuple(long)), keys), dumps(long, keys)
 
 
 class Ghosts:
     """The catalog objects of one stored session, by identity, made on first reference.
 
-    `fetch(identity)` gives the stored (class name, state) of an object, or None.
-    `objects`, `keys` and `refs` are what the page recorder's World is made of.
+    `fetch(identity)` gives the stored (class name, fields) of an object, or None, and
+    `fetch_lists(identity)` its long lists. `objects`, `keys` and `refs` are what the page
+    recorder's World is made of.
     """
 
-    def __init__(self, fetch: Callable[[tuple], tuple[str, bytes] | None]) -> None:
-        self.fetch = fetch
+    def __init__(self, fetch: Callable[[tuple], tuple[str, bytes] | None],
+                 fetch_lists: Callable[[tuple], bytes | None]) -> None:
+        self.fetch, self.fetch_lists = fetch, fetch_lists
         self.objects = _Objects(self)
         self.keys: dict[int, tuple] = {}
         self.refs: dict[int, tuple] = {}
-        self.blobs: dict[tuple, bytes] = {}  # identity -> the state it was loaded from (to tell what changed)
+        self.blobs: dict[tuple, bytes] = {}  # identity -> the fields it was loaded from (to tell what changed)
+        self.list_blobs: dict[tuple, bytes] = {}  # identity -> the long lists it was loaded from
         self._rows: dict[tuple, tuple[str, bytes]] = {}  # fetched for their class, not loaded yet
 
     def get(self, key: tuple, kind: type | None = None) -> Any:
@@ -171,26 +207,22 @@ class Ghosts:
             _PENDING[id(obj)] = (self, key)
         return obj
 
-    def exists(self, key: tuple) -> bool:
-        try:
-            self.get(key)
-        except KeyError:
-            return False
-        return True
-
-    def load_state(self, key: tuple) -> dict:
+    def load_state(self, key: tuple) -> tuple[dict, tuple[str, ...]]:
         row = self._rows.pop(key, None) or self.fetch(key)
         if row is None:
             raise StoreError(f"the session store has no object {key!r}")
         self.blobs[key] = row[1]
-        _LOADING.append(self)
-        try:
-            state = pickle.loads(row[1])
-        finally:
-            _LOADING.pop()
+        state, later = self.loads(row[1])
         if not isinstance(state, dict):
             raise StoreError(f"object {key!r} is damaged in the session store")
-        return state
+        return state, tuple(later)
+
+    def load_lists(self, key: tuple) -> dict:
+        blob = self.fetch_lists(key)
+        if blob is None:
+            raise StoreError(f"the session store has not the lists of object {key!r}")
+        self.list_blobs[key] = blob
+        return self.loads(blob)
 
     def loads(self, blob: bytes) -> Any:
         """A value pickled by `dumps`, its references resolved here."""
@@ -203,18 +235,27 @@ class Ghosts:
     def dumps(self, value: Any) -> bytes:
         return dumps(value, self.keys)
 
-    def changed(self) -> Iterable[tuple[tuple, str, bytes]]:
-        """(identity, class name, state) of every loaded object whose fields are no longer what was loaded."""
+    def changed(self) -> Iterable[tuple[tuple, str, bytes, bytes | None, bool]]:
+        """(identity, class name, fields, long lists, whether the lists are given) of every loaded
+        object that is no longer what was loaded. Lists never loaded were not changed (a write
+        loads them first): then only the fields are given."""
         for key, old in self.blobs.items():
             obj = dict.__getitem__(self.objects, key)
-            new = state_of(obj, self.keys)
-            if new != old:
-                yield key, class_name(type(obj)), new
+            later = _LATER.get(id(obj))
+            if later is not None:  # its fields only, as _row made them
+                value = dumps((object.__getattribute__(obj, "__dict__"), later[2]), self.keys)
+                if value != old:
+                    yield key, class_name(type(obj)), value, None, False
+                continue
+            value, lists = row_of(obj, self.keys)
+            if value != old or lists != self.list_blobs.get(key):
+                yield key, class_name(type(obj)), value, lists, True
 
     def forget_pending(self) -> None:
-        """Drop this registry's unloaded ghosts from the module's table (the session is done with)."""
+        """Drop this registry's unloaded ghosts from the module's tables (the session is done with)."""
         for obj in dict.values(self.objects):
             _PENDING.pop(id(obj), None)
+            _LATER.pop(id(obj), None)
 
 
 class _Objects(dict):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
 from ..store import Db, NewFile, StoreError, Table
 from . import changes
-from .ghosts import Ghosts, class_name, materialize, state_of
+from .ghosts import Ghosts, class_name, materialize, row_of
 from .related_rows import write_index
 from .stepindex import StoredDeps, StoredRecorded, StoredSteps
 
@@ -52,8 +52,8 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
     keys = world.keys
     f = NewFile(path)
     try:
-        f.create("objects", "key TEXT PRIMARY KEY, cls TEXT, value BLOB")
-        f.rows("objects", ((repr(k), class_name(type(o)), state_of(o, keys)) for k, o in world.objects.items()))
+        f.create("objects", "key TEXT PRIMARY KEY, cls TEXT, value BLOB, lists BLOB")
+        f.rows("objects", ((repr(k), class_name(type(o)), *row_of(o, keys)) for k, o in world.objects.items()))
         pages = kept["pages"]
         f.create("pages", "key TEXT PRIMARY KEY, file TEXT UNIQUE, value BLOB")
         f.rows("pages", ((p.path, p.file, _dumps(p, keys)) for p in pages))
@@ -73,7 +73,7 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         f.create("derived")
         f.create("derived_items", "name TEXT, key TEXT, n INTEGER, value BLOB, PRIMARY KEY (name, key)")
         values = kept["derived"].values
-        tables = {name for name, v in values.items() if _by_key(v)}
+        tables = {name for name in kept["derived"].by_key if _by_key(values[name])}
         f.rows("derived", ((name, _dumps(_TABLE if name in tables else v, keys)) for name, v in values.items()))
         f.rows("derived_items", ((name, k, n, _dumps(v, keys)) for name in tables
                                  for n, (k, v) in enumerate(values[name].items())))
@@ -97,7 +97,7 @@ ROWS_ABOVE = 64  # entries
 
 
 def _by_key(value: Any) -> bool:
-    """A large table keyed by text: kept a row per key (an edit looks up a few of them)."""
+    """A large table keyed by text, looked up only by key: kept a row per key (an edit looks up a few)."""
     return type(value) is dict and len(value) > ROWS_ABOVE and all(type(k) is str for k in value)
 
 
@@ -123,7 +123,7 @@ class StoredState:
         self._now = snapshot  # the inputs as this process found them (taken before any was read)
         self._published = published  # answers whether the output is as the last build left it
         self._answer: bool | None = None
-        self.ghosts = Ghosts(self._fetch)
+        self.ghosts = Ghosts(self._fetch, self._fetch_lists)
         from ..catalog import Catalog
 
         self.catalog = self.ghosts.get(("C",), Catalog)
@@ -142,7 +142,11 @@ class StoredState:
         row = self.db.conn.execute("SELECT cls, value FROM objects WHERE key=?", (repr(key),)).fetchone()
         return None if row is None else (row[0], row[1])
 
-    def derive(self, name: str, fn: Callable[[], Any]) -> Any:
+    def _fetch_lists(self, key: tuple) -> bytes | None:
+        row = self.db.conn.execute("SELECT lists FROM objects WHERE key=?", (repr(key),)).fetchone()
+        return None if row is None else row[0]
+
+    def derive(self, name: str, fn: Callable[[], Any], by_key: bool = False) -> Any:
         value = self._derived.get(name, _NONE)
         if value is _NONE:
             return fn()
@@ -279,8 +283,11 @@ class StoredState:
         index = self._index
 
         def session_rows(conn: Any) -> None:
-            conn.executemany("INSERT OR REPLACE INTO objects VALUES (?, ?, ?)",
-                             [(repr(k), cls, blob) for k, cls, blob in self.ghosts.changed()])
+            for k, cls, value, lists, whole in self.ghosts.changed():
+                if whole:
+                    conn.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)", (repr(k), cls, value, lists))
+                else:  # its long lists were not read, so not changed
+                    conn.execute("UPDATE objects SET cls=?, value=? WHERE key=?", (cls, value, repr(k)))
             self._pages.flush(conn)
             if index is not None:
                 index.save(conn)

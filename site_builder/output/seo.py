@@ -85,7 +85,7 @@ def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str]
             related: dict[str, list] | None = None, derive: Derive = compute) -> None:
     """`related`: entry URL -> related entries, when the caller keeps it up to date itself;
     `derive`: how values over the whole catalog are made (derived.py)."""
-    keys = derive("citation_keys", lambda: citation_keys(catalog.papers))
+    keys = derive("citation_keys", lambda: citation_keys(catalog.papers), by_key=True)
     related = related if related is not None else related_entries(catalog)
     topics = derive("topics", lambda: catalog.taxonomies.get("topics"))
     # Topic name -> its key (not the term: a page's feeds then need no term's list of papers).

@@ -59,8 +59,8 @@ def link_context(catalog: Catalog, config: SiteConfig, derive: Derive = compute)
     """How summaries link to each other: wiki titles and arXiv ids to our pages.
 
     `derive`: how values over the whole catalog are made (derived.py)."""
-    wiki_pages: dict[str, str] = derive("wiki_pages", lambda: _wiki_pages(catalog))
-    by_arxiv: dict[str, str] = derive("arxiv_pages", lambda: _arxiv_pages(catalog))
+    wiki_pages: dict[str, str] = derive("wiki_pages", lambda: _wiki_pages(catalog), by_key=True)
+    by_arxiv: dict[str, str] = derive("arxiv_pages", lambda: _arxiv_pages(catalog), by_key=True)
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
