@@ -230,6 +230,13 @@ class NewFile:
         self.conn.execute("COMMIT")
         self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
+        # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
+        # write out the whole new file, in the first edit after a full build).
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         remove(self.path)
         os.replace(self.tmp, self.path)
 
