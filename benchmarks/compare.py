@@ -10,11 +10,15 @@ the two generators so machine load hits both alike:
   edit   one summary edited (a sentence appended), then built
   serve  one summary edited while the preview server runs (benchmarks/serve_edit.py:
          site-builder's incremental session against `hugo server`)
+  search cold builds with the search index: site-builder with `search: true`
+         against Hugo followed by Pagefind's CLI (the binary of the same
+         `pagefind` wheel) over Hugo's output, whose summary pages carry
+         data-pagefind-body, a title, year, venue and topic filters (make_corpus.py)
 and prints medians, the ratio site-builder / Hugo, and the peak resident memory
 of the largest single process (site-builder's forked workers share pages with
-their parent). The Hugo comparison runs with `search: false` (Hugo builds no
-search index); one cold site-builder build with the Pagefind index is timed
-separately. A summary of the machine is printed with the table.
+their parent; Pagefind's indexers are processes of their own and count too).
+The other rows run with `search: false` (Hugo builds no search index).
+A summary of the machine is printed with the table.
 """
 from __future__ import annotations
 
@@ -116,7 +120,28 @@ class Hugo:
             f.write(f"\nAn edited sentence, number {n}.\n")
 
 
-def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> list[dict]:
+def pagefind_binary() -> str:
+    """The binary of the `pagefind` wheel site-builder uses (PAGEFIND_BINARY_PATH, else pagefind_bin_extended)."""
+    from pagefind.service import get_executable
+
+    exe = get_executable()
+    if exe is None:
+        sys.exit("pagefind not found: pip install 'pagefind[extended]'")
+    return str(exe)
+
+
+class HugoPagefind(Hugo):
+    """Hugo, then Pagefind's CLI over Hugo's output (what a Hugo site does for search)."""
+
+    name = "Hugo + Pagefind"
+
+    def build(self) -> tuple[float, float]:
+        hugo_s, hugo_mb = super().build()
+        index_s, index_mb = run([pagefind_binary(), "--site", str(self.root / "public")], self.root)
+        return hugo_s + index_s, max(hugo_mb, index_mb)
+
+
+def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool, only_search: bool = False) -> list[dict]:
     corpus = work / f"corpus-{n}"
     with contextlib.redirect_stdout(sys.stderr):  # stdout is only the table
         make_corpus.main([str(n), str(corpus)])
@@ -125,7 +150,7 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
     time.sleep(2.5)
     ours, hugo = SiteBuilder(corpus / "site", jobs), Hugo(corpus / "hugo")
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for rep in range(reps):
+    for rep in range(0 if only_search else reps):
         for scenario in ("cold", "warm", "edit"):
             for tool in (ours, hugo) if rep % 2 == 0 else (hugo, ours):  # alternate who goes first
                 if scenario == "cold":
@@ -139,34 +164,42 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool) -> li
                 print(f"  N={n} rep {rep + 1} {scenario:<4} {tool.name:<12} {result[0]:8.2f} s {result[1]:7.0f} MB",
                       file=sys.stderr)
     rows = []
-    for scenario in ("cold", "warm", "edit"):
+    for scenario in () if only_search else ("cold", "warm", "edit"):
         a, b = times[(ours.name, scenario)], times[(hugo.name, scenario)]
         ours_s, hugo_s = statistics.median(t for t, _ in a), statistics.median(t for t, _ in b)
         rows.append({"n": n, "scenario": scenario, "ours": ours_s, "hugo": hugo_s,
                      "hugo_cold": statistics.median(t for t, _ in times[(hugo.name, "cold")]),
                      "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
-    # The preview servers: one summary edited while `site-builder serve` / `hugo server` run.
-    served = json.loads(subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(corpus), "--edits",
-                                        str(max(3, 2 * reps))] + (["--jobs", str(jobs)] if jobs else []),
-                                       check=True, capture_output=True, text=True).stdout)
-    print(f"  N={n} serve edits: {served}", file=sys.stderr)
-    ours_serve, hugo_serve = served["site-builder"], served["hugo"]
-    rows.append({"n": n, "scenario": "serve edit", "ours": ours_serve["median_edit_s"],
-                 "hugo": hugo_serve["median_edit_s"], "hugo_cold": None, "ours_mb": ours_serve["peak_mb"],
-                 "hugo_mb": None, "detail": served})
+    if not only_search:
+        # The preview servers: one summary edited while `site-builder serve` / `hugo server` run.
+        served = json.loads(subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(corpus), "--edits",
+                                            str(max(3, 2 * reps))] + (["--jobs", str(jobs)] if jobs else []),
+                                           check=True, capture_output=True, text=True).stdout)
+        print(f"  N={n} serve edits: {served}", file=sys.stderr)
+        ours_serve, hugo_serve = served["site-builder"], served["hugo"]
+        rows.append({"n": n, "scenario": "serve edit", "ours": ours_serve["median_edit_s"],
+                     "hugo": hugo_serve["median_edit_s"], "hugo_cold": None, "ours_mb": ours_serve["peak_mb"],
+                     "hugo_mb": None, "detail": served})
     if search:
         (corpus / "site" / "site-search.yaml").write_text(
             (corpus / "site" / "site.yaml").read_text(encoding="utf-8").replace("search: false", "search: true"),
             encoding="utf-8")
-        seconds, mb = SiteBuilder(corpus / "site", jobs, "site-search.yaml").cold()
-        rows.append({"n": n, "scenario": "cold + search", "ours": seconds, "hugo": None, "hugo_cold": None,
-                     "ours_mb": mb, "hugo_mb": None})
+        ours_search, theirs = SiteBuilder(corpus / "site", jobs, "site-search.yaml"), HugoPagefind(corpus / "hugo")
+        for rep in range(reps):
+            for tool in (ours_search, theirs) if rep % 2 == 0 else (theirs, ours_search):
+                result = tool.cold()
+                times.setdefault((tool.name, "cold + search"), []).append(result)
+                print(f"  N={n} rep {rep + 1} search {tool.name:<16} {result[0]:8.2f} s {result[1]:7.0f} MB", file=sys.stderr)
+        a, b = times[(ours_search.name, "cold + search")], times[(theirs.name, "cold + search")]
+        rows.append({"n": n, "scenario": "cold + search", "ours": statistics.median(t for t, _ in a),
+                     "hugo": statistics.median(t for t, _ in b), "hugo_cold": None,
+                     "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
     return rows
 
 
 SCENARIOS = {"cold": "cold build", "warm": "rebuild, nothing changed", "edit": "rebuild, one summary edited",
              "serve edit": "one summary edited in the preview server (median)",
-             "cold + search": "cold build with search index"}
+             "cold + search": "cold build with search index (Hugo: + Pagefind over its output)"}
 
 
 def table(rows: list[dict]) -> str:
@@ -200,11 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions of each build (default: 3)")
     ap.add_argument("--jobs", type=int, default=None, help="site-builder --jobs (default: its own, all cores)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"), help="where corpora are written")
-    ap.add_argument("--no-search", action="store_true", help="skip the extra build with the search index")
+    ap.add_argument("--no-search", action="store_true", help="skip the cold builds with the search index")
+    ap.add_argument("--only-search", action="store_true", help="only the cold builds with the search index")
     args = ap.parse_args(argv)
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
-        rows += measure(n, args.work, args.reps, args.jobs, not args.no_search)
+        rows += measure(n, args.work, args.reps, args.jobs, not args.no_search, args.only_search)
     (args.work / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")  # every run, for the record
     print(table(rows))
     print()

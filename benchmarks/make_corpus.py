@@ -275,8 +275,12 @@ HUGO_LAYOUTS = {
     "baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title></head>'
                    '<body><header><a href="/">{{ site.Title }}</a> <a href="/tags/">tags</a> <a href="/years/">years</a></header>'
                    '<main>{{ block "main" . }}{{ end }}</main><footer>{{ len site.RegularPages }} summaries</footer></body></html>\n',
-    "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ delimit .Params.authors ", " }} · '
-                   '{{ .Params.venue }}</p><ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>'
+    # data-pagefind-*: what Pagefind indexes when run over Hugo's output (compare.py's search row):
+    # the summary pages only, with a title, year, venue and topics, as site-builder's index has.
+    "single.html": '{{ define "main" }}<article data-pagefind-body><h1 data-pagefind-meta="title">{{ .Title }}</h1>'
+                   '<p>{{ delimit .Params.authors ", " }} · <span data-pagefind-filter="venue">{{ .Params.venue }}</span>'
+                   '{{ range .Params.years }} <span data-pagefind-filter="year" data-pagefind-meta="year">{{ . }}</span>{{ end }}</p>'
+                   '<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}" data-pagefind-filter="topic">{{ .LinkTitle }}</a></li>{{ end }}</ul>'
                    '{{ .Content }}</article>{{ end }}\n',
     "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">'
                  '{{ .Title }}</a> {{ .Params.year }}<p>{{ .Summary | plainify | truncate 220 }}</p></li>{{ end }}</ul>'

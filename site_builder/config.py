@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@4/tex-chtml.js"
+MATH_MODES = ("build", "client")
 IMAGE_MODES = ("link", "mirror")
 
 
@@ -44,6 +45,18 @@ def absolute_url(value: str) -> str | None:
     return None
 
 
+def tex_macros(value: dict[str, Any]) -> str | None:
+    """Field check: TeX macros as MathJax takes them, name -> "definition" or [definition, number of arguments]."""
+    for name, definition in value.items():
+        if not name.lstrip("\\").isalpha():
+            return f"macro name {_shown(name)} must be letters only"
+        if isinstance(definition, list) and not (
+                len(definition) == 2 and isinstance(definition[0], str) and isinstance(definition[1], int)
+                and 0 <= definition[1] <= 9):
+            return f"macro '{_printable(name)}' must be a definition or [definition, arguments 0-9]"
+    return None
+
+
 @dataclass
 class MathJaxConfig:
     """How formulas are checked and shown (the `mathjax:` section of site.yaml)."""
@@ -54,6 +67,10 @@ class MathJaxConfig:
     self_host: bool = False
     # Folder holding node_modules/mathjax and node_modules/@mathjax (relative to the site root).
     npm_root: str = "."
+    # TeX macros every formula may use, name -> definition ("\\mathbb{R}") or [definition, arguments].
+    macros: dict[str, str | list[str | int]] = field(default_factory=dict, metadata={"value_check": tex_macros})
+    # With math: build, where pages load MathJax's fonts from; empty: copied into the site.
+    font_url: str = ""
 
 
 @dataclass
@@ -94,6 +111,8 @@ class SiteConfig:
     default_topics: bool = True
     # keyword -> topic name, overriding or extending the built-in arXiv category names
     topic_names: dict[str, str] = field(default_factory=dict)
+    # "build": formulas typeset into the pages when the site is built (no script); "client": by MathJax in the browser.
+    math: Literal["build", "client"] = "build"  # MATH_MODES
     mathjax: MathJaxConfig = field(default_factory=MathJaxConfig)
     # Collection display names by key, e.g. {"stat946w18": "STAT 946 (Winter 2018)"}
     collections: dict[str, str] = field(default_factory=dict)
@@ -113,6 +132,11 @@ class SiteConfig:
     # Largest figure mirrored, in megabytes; a bigger one stays a remote link.
     images_max_mb: int = 20
     enrich: EnrichConfig = field(default_factory=EnrichConfig)
+    # Work one summary's rendering may do, in millions of steps (about characters scanned);
+    # past it the summary is shown as escaped text with a warning. See render/budget.py.
+    render_budget: int = 200
+    # Seconds one summary's rendering may take: a safety net far above any real summary's time.
+    render_timeout: int = 60
 
     @property
     def root_url(self) -> str:
@@ -151,8 +175,13 @@ build_section = _build  # for the tests, and for code reading a section of its o
 def _convert(f: Any, value: Any, file: str, key: str, tp: Any = Any) -> Any:
     """`value` for field `f` (declared type `tp`), checked against that type and the field's
     metadata: {"check": fn returning an error or None, "min": least whole number (default 1),
-    "nonempty": no empty text}. A key added to a dataclass here is checked without more code."""
-    return _value(tp, value, file, key, f.metadata)
+    "nonempty": no empty text, "value_check": like "check", for the whole value of any type}.
+    A key added to a dataclass here is checked without more code."""
+    out = _value(tp, value, file, key, f.metadata)
+    problem = f.metadata["value_check"](out) if "value_check" in f.metadata else None
+    if problem:
+        raise ConfigError(f"{file}: '{_printable(key)}': {problem}")
+    return out
 
 
 def _value(tp: Any, value: Any, file: str, key: str, meta: Any) -> Any:

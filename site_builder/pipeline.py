@@ -164,6 +164,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     from .render.summaries import link_context
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)),
+                                            math_progress=step.stage("formulas", None),
                                             figure_progress=step.stage("figures", None) if config.images == "mirror"
                                             else None, links=link_context(catalog, config, derive))
     if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):

@@ -58,6 +58,7 @@ class SummaryRecord:
     title: str = ""  # the title the input gives the summary itself (wiki page title)
     presenter: str | None = None
     presented_on: str | None = None  # ISO date of a course presentation
+    presented_order: int | None = None  # the row's place in the course table (0 first): order on one date
     revision: int | None = None
     aliases: list[str] = field(default_factory=list)  # other titles that redirect here
     # `draft: true` in a Markdown record: left out of the site unless drafts are asked for (--drafts).

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # of every file below; a file of another format is not taken up
+FORMAT = 2  # of every file below; a file of another format is not taken up
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _MISSING = object()
 

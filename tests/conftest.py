@@ -48,6 +48,21 @@ def seeds_site(tmp_path_factory):
     return out, report
 
 
+READING = ROOT / "tests" / "fixtures" / "reading-site"
+
+
+@pytest.fixture(scope="session")
+def reading_site(tmp_path_factory):
+    """A small site written for the reader-facing features: one paper with three summaries (a long
+    statwiki-style one with six heading levels and citation keys, two ShortScience notes), a course
+    with presentation dates and table order, a paper without links (tests/fixtures/reading-site/)."""
+    out = tmp_path_factory.mktemp("reading") / "site"
+    config = SiteConfig(title="Reading fixture", collections={"demo101": "Demo 101, Spring 2024"}, search=False)
+    config.mathjax.self_host = (ROOT / "node_modules" / "mathjax").is_dir()
+    report = build(READING, out, config, ROOT)
+    return out, report
+
+
 @pytest.fixture
 def fake_server(monkeypatch):
     """A scripted HTTP server on 127.0.0.1 (tests/http_server.py), stopped after the test."""

@@ -41,11 +41,11 @@ def config() -> SiteConfig:
 
 @pytest.fixture(scope="module")
 def warm_math(tmp_path_factory) -> Path:
-    """One build's MathJax verdicts, so each test's fresh site root does not start Node cold."""
+    """One build's typeset formulas, so each test's fresh site root does not start Node cold."""
     root = tmp_path_factory.mktemp("math")
     shutil.copytree(CONTENT, root / "content")
     build(root / "content", root / "out", config(), root)
-    return root / CACHE_DIR / "mathcheck.json"
+    return root / CACHE_DIR / "math.sqlite"
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def site(tmp_path: Path, warm_math: Path) -> Path:
     shutil.copytree(CONTENT, tmp_path / "content")
     (tmp_path / CACHE_DIR).mkdir()
     if warm_math.is_file():
-        shutil.copy(warm_math, tmp_path / CACHE_DIR / "mathcheck.json")
+        shutil.copy(warm_math, tmp_path / CACHE_DIR / "math.sqlite")
     return tmp_path
 
 
@@ -69,8 +69,8 @@ def clean_copy(site: Path, cfg: SiteConfig | None = None) -> dict[str, bytes]:
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", other / "templates")
     (other / CACHE_DIR).mkdir()
-    if (site / CACHE_DIR / "mathcheck.json").is_file():  # MathJax verdicts only, to spare Node
-        shutil.copy(site / CACHE_DIR / "mathcheck.json", other / CACHE_DIR / "mathcheck.json")
+    if (site / CACHE_DIR / "math.sqlite").is_file():  # typeset formulas only, to spare Node
+        shutil.copy(site / CACHE_DIR / "math.sqlite", other / CACHE_DIR / "math.sqlite")
     build(other / "content", other / "out", cfg or config(), other, use_cache=False)
     return tree(other / "out")
 

@@ -19,12 +19,28 @@ def test_values_are_read(tmp_path):
     assert config.topics[0].topic == "GANs"
 
 
+def test_math_settings(tmp_path):
+    assert load_config(tmp_path / "none.yaml").math == "build"
+    p = tmp_path / "site.yaml"
+    p.write_text("math: client\nmathjax:\n  macros: {R: '\\mathbb{R}', '\\norm': ['\\lVert #1 \\rVert', 1]}\n"
+                 "  font_url: https://cdn.example/fonts\n", encoding="utf-8")
+    config = load_config(p)
+    assert config.math == "client" and config.mathjax.font_url == "https://cdn.example/fonts"
+    from site_builder.render.formulas import macros_for
+    assert macros_for(config) == {"cite": ["\\text{[#1]}", 1], "bm": ["\\boldsymbol{#1}", 1],
+                                  "R": "\\mathbb{R}", "norm": ["\\lVert #1 \\rVert", 1]}
+
+
 @pytest.mark.parametrize("text, words", [
     ("base_ulr: x\n", ["base_ulr", "base_url"]),
     ("mathjax: {selfhost: true}\n", ["mathjax.selfhost", "self_host"]),
     ("page_size: many\n", ["page_size", "whole number"]),
     ("topics: [{topic: X, matches: [y]}]\n", ["topics[0]", "matches"]),
     ("title: [unclosed\n", ["invalid YAML", ":1:"]),
+    ("math: server\n", ["'math'", "'build' or 'client'"]),
+    ("mathjax: {macros: [R]}\n", ["mathjax.macros", "mapping"]),
+    ("mathjax: {macros: {R2: x}}\n", ["mathjax.macros", "letters only"]),
+    ("mathjax: {macros: {norm: [x, ten]}}\n", ["mathjax.macros", "norm", "arguments"]),
     ("images: copy\n", ["images", "'link' or 'mirror'"]),
     ("enrich: {arxive: x}\n", ["enrich.arxive", "enrich.arxiv"]),
     ("enrich: {openalex: 'file:///etc'}\n", ["enrich.openalex", "http"]),

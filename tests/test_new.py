@@ -48,7 +48,8 @@ def test_new_site_builds_without_warnings_about_its_own_content(tmp_path, capsys
     code, out, err = main(capsys, "build", "--jobs", "1")
     assert code == 0, err
     assert "summaries      3" in out
-    assert all(line.startswith("math not checked") for line in err.splitlines()), err  # only the machine's: no npm here
+    # only the machine's, where npm's MathJax is missing: formulas left to the browser
+    assert all(line.startswith(("math not checked", "math: build needs Node")) for line in err.splitlines()), err
     home = (tmp_path / "notes" / "_site" / "index.html").read_text(encoding="utf-8")
     assert "My Paper Notes" in home
     course = (tmp_path / "notes" / "_site" / "collections" / "cs886w25" / "index.html").read_text(encoding="utf-8")

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from ..records import Collection, PaperMeta, SummaryRecord
 
+MATH_DENSE = 100  # typeset formulas in one summary
+
 
 @dataclass
 class Summary:
@@ -17,12 +19,15 @@ class Summary:
     text: str = ""
     derived_title: str = ""
     teaser: str = ""  # the opening of `text` that listings show (kept apart so a later edit leaves listings alone)
+    words: int = 0  # words in `text`: the reading time pages show
     figures: list[str] = field(default_factory=list)
     found_links: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # An unidentified summary's link to what it presents as its own paper (catalog/ownlink.py):
     # (kind, URL), kept so the build can say which paper to add.
     own_link: tuple[str, str] | None = None
+    # Element and class names its typeset formulas use (math: build): what the math stylesheet must style.
+    math_css: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -43,6 +48,17 @@ class Summary:
     @property
     def sort_date(self) -> str:
         return self.record.date or ""
+
+    @property
+    def math_dense(self) -> bool:
+        """Whether it holds so many typeset formulas (thousands of elements) that the theme lays out only
+        what is near the screen (style.css: .math-dense)."""
+        return self.html.count("<mjx-container") >= MATH_DENSE
+
+    @property
+    def math_in_browser(self) -> bool:
+        """Whether formulas are left as TeX for MathJax in the browser (math: client, or no Node at build time)."""
+        return '<span class="math inline">\\(' in self.html or '<div class="math display">\\' in self.html
 
 
 @dataclass

@@ -4,7 +4,8 @@ The fast path (`Session._update`) applies when every changed file is an input
 whose records differ from last time in summary text only (incremental/delta.py).
 Then the catalog's structure, page list, slugs, sort orders and sitemap cannot
 have changed, and the rebuild
-  1. renders the edited summaries again (and their plain text, math check);
+  1. renders the edited summaries again (their plain text, their formulas) and the
+     math stylesheet, if it needs no other files than before;
   2. updates the related-entries map and notes the entries whose list changed;
   3. re-evaluates only the recorded page steps that mention an edited object,
      and re-renders the pages that read a step whose value changed;
@@ -114,6 +115,16 @@ class _State:
             moved = moved or line != lines[s.id]
             lines[s.id] = line
         return {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
+
+    def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Summary]:
+        """What the math files are made from (output/assets.math_assets): every summary, edits made in place."""
+        return self.catalog.summaries
+
+    def search_records(self, edited: list[Summary]) -> list[Any]:
+        """Every search record of the site as edited (output/search.py)."""
+        from ..output.search import search_records
+
+        return search_records(self.catalog)
 
     def _maps(self) -> tuple:
         """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
@@ -240,13 +251,17 @@ class Session:
             return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
+        math_before = [(s.math_css, s.math_in_browser) for s in edited]
         warnings = render_catalog(st.catalog, config, self.site_root, cache=st.cache, only=edited,
                                   links=st.links(config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
             return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
-        stats = self._write_changes(st, config, edited)
+        math = self._math_texts(st, config, math_before, edited)
+        if math is None:
+            return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
+        stats = self._write_changes(st, config, edited, math)
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         # A warning naming no summary (e.g. math not checked) is already among the kept ones.
@@ -271,20 +286,35 @@ class Session:
         return replace(st.report, seconds=time.perf_counter() - started, files_changed=written,
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
-    def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary]) -> tuple[int, int]:
+    def _math_texts(self, st: Any, config: SiteConfig, before: list[tuple], edited: list[Summary]
+                    ) -> dict[str, str] | None:
+        """The math stylesheet (and browser configuration) as the catalog now needs them; None if other files are needed.
+
+        `before`: each edited summary's (math_css, math_in_browser) before the edit."""
+        from ..output.assets import math_assets
+        from ..output.site import url_helpers
+
+        texts, copies = math_assets(st.math_use(before, edited), config, self.site_root, url_helpers(config)[0])
+        if sorted([*texts, *copies]) != st.kept.get("math_files"):
+            return None
+        return texts
+
+    def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary],
+                       math: dict[str, str]) -> tuple[int, int]:
         if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
             raise OutputChanged("the output was changed since the last build")  # file is written beside)
         # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered.
         api = {rel: _Early(self.output, rel, data) for rel, data in st.export(edited).items()}
         try:
             st.prepare(config)
-            return self._write_pages(st, config, edited, api)
+            return self._write_pages(st, config, edited, api, math)
         except BaseException:
             for early in api.values():
                 early.abandon()
             raise
 
-    def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any]) -> tuple[int, int]:
+    def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],
+                     math: dict[str, str]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
         from ..output.pagecache import base_digest, number_steps
@@ -360,16 +390,21 @@ class Session:
         fallback, feeds = st.feeds({s.id for s in edited})
         canonical = kept["env"].globals["canonical"]
         from ..output.feeds import feed_xml
-        for source, entries_shown in feeds:
-            data = feed_xml(source, config, canonical, fallback, entries_shown).encode("utf-8")
-            rel = source.path.lstrip("/")
+        texts = {source.path.lstrip("/"): feed_xml(source, config, canonical, fallback, entries_shown)
+                 for source, entries_shown in feeds}
+        for rel, text in {**texts, **math}.items():
+            data = text.encode("utf-8")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
         files.update(api)
+        # The new search index first, complete, beside the output; then the pages; then the index
+        # swapped in. A build killed before the swap leaves the published site as it was.
+        fresh = _stage_index(st.search_records(edited), self.output, config, self.jobs) if config.search and files \
+            else None
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
-        if config.search and files:
-            _reindex(self.output, config)
+        if fresh is not None:
+            _swap_index(fresh, self.output)
             self.replaced = None  # a new search bundle: its files are not known here
         return len(todo), len(files)
 
@@ -458,14 +493,23 @@ class _Early:
                 os.unlink(self.result[0])
 
 
-def _reindex(output: Path, config: SiteConfig) -> None:
-    """A new search index beside the old one, swapped in at once (Pagefind cannot update in place)."""
+def _stage_index(records: list[Any], output: Path, config: SiteConfig, jobs: int) -> Path | None:
+    """The search index of the edited catalog (`records`: all of its search records), in a folder
+    beside the output (None if it did not change).
+
+    Pagefind cannot update an index in place; the parts whose records did not change are linked.
+    """
+    from ..output.search import remove_stale_indexes, stage_search_index
+
+    remove_stale_indexes(output)  # left by a build killed while it wrote one
+    return stage_search_index(records, output, config, jobs)
+
+
+def _swap_index(fresh: Path, output: Path) -> None:
     import shutil
 
-    from ..output.search import BUNDLE_DIR, index_search
+    from ..output.search import BUNDLE_DIR
     from ..output.swap import swap_in
 
-    fresh = output / f".{BUNDLE_DIR}.new"
+    swap_in(fresh / BUNDLE_DIR, output / BUNDLE_DIR)
     shutil.rmtree(fresh, ignore_errors=True)
-    index_search(output, config, bundle=fresh)
-    swap_in(fresh, output / BUNDLE_DIR)

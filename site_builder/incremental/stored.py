@@ -79,8 +79,12 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
                                  for n, (k, v) in enumerate(values[name].items())))
         index: RelatedIndex = kept["related_index"]
         write_index(f, index)
+        f.create("search")  # url -> its search record (output/search.py), when search is on
+        f.rows("search", ((r.url, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+                          for r in kept.get("search_records") or ()))
         lines = kept["api"]
         f.meta({
+            "math_files": kept.get("math_files"), "math_use": math_use(st.catalog.summaries),
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
@@ -132,7 +136,10 @@ class StoredState:
         self.related = db.table("related", dumps=self.ghosts.dumps, loads=self.ghosts.loads)
         self._derived = Table(db, "derived", loads=self.ghosts.loads)
         self._owners = Table(db, "owners", loads=lambda b: b.decode() if isinstance(b, bytes) else b)
-        self.kept: dict[str, Any] = {"related": self.related, "context": db.meta("context")}
+        self.kept: dict[str, Any] = {"related": self.related, "context": db.meta("context"),
+                                     "math_files": db.meta("math_files")}
+        self._math_use: tuple[dict[str, int], int] | None = None  # changed by the edit: saved by commit
+        self._records: dict[str, bytes] = {}  # url -> new search record, saved by commit
         self._index: Any = None
         self._export: list | None = None
         self.deps: StoredDeps | None = None
@@ -255,6 +262,36 @@ class StoredState:
         self._export = [ids, lengths]
         return {EXPORT: _Splice(path, changes_at)}
 
+    def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
+        """What the math files are made from: one stand-in for the whole site's use (counted per
+        token in the store, so an edit changes its own summaries' counts only)."""
+        tokens, in_browser = self.db.meta("math_use")
+        tokens = dict(tokens)
+        for (css, browser), s in zip(before, edited):
+            for t in css:
+                tokens[t] -= 1
+                if not tokens[t]:
+                    del tokens[t]
+            for t in s.math_css:
+                tokens[t] = tokens.get(t, 0) + 1
+            in_browser += s.math_in_browser - browser
+        self._math_use = (tokens, in_browser)
+        return [MathUse(tuple(sorted(tokens)), in_browser > 0)]
+
+    def search_records(self, edited: list[Summary]) -> list[Any]:
+        """Every search record, the edited entries' made again and the rest read back (in URL order)."""
+        from ..output.search import paper_record, summary_record
+
+        fresh = {}
+        for s in edited:
+            r = paper_record(s.paper) if s.paper is not None else summary_record(s)
+            fresh[r.url] = r
+        records = [fresh.get(url) or pickle.loads(value)
+                   for url, value in self.db.conn.execute("SELECT key, value FROM search ORDER BY key")]
+        self._records = {url: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for url, r in fresh.items()}
+        records.sort(key=lambda r: r.url)  # (SQLite's order of text is by bytes, Python's by code point)
+        return records
+
     # -- saving --------------------------------------------------------------
     def commit(self, state: Any, report: Any, uncacheable: set[str]) -> None:
         """Write what the edit changed: the cache file first, then the session file, each in one transaction."""
@@ -280,6 +317,9 @@ class StoredState:
         db.set_meta("uncacheable", uncacheable)
         if self._export is not None:
             db.set_meta("export", tuple(self._export))
+        if self._math_use is not None:
+            db.set_meta("math_use", self._math_use)
+        records = self._records
         index = self._index
 
         def session_rows(conn: Any) -> None:
@@ -289,6 +329,7 @@ class StoredState:
                 else:  # its long lists were not read, so not changed
                     conn.execute("UPDATE objects SET cls=?, value=? WHERE key=?", (cls, value, repr(k)))
             self._pages.flush(conn)
+            conn.executemany("UPDATE search SET value=? WHERE key=?", [(v, url) for url, v in records.items()])
             if index is not None:
                 index.save(conn)
 
@@ -303,6 +344,22 @@ class StoredState:
 
 
 _NONE = object()
+
+
+class MathUse:
+    """Stands for all the site's summaries where only their formulas' use counts (output/assets.math_assets)."""
+
+    def __init__(self, math_css: tuple[str, ...], math_in_browser: bool) -> None:
+        self.math_css, self.math_in_browser = math_css, math_in_browser
+
+
+def math_use(summaries: list[Summary]) -> tuple[dict[str, int], int]:
+    """How many summaries use each math stylesheet token, and how many leave formulas to the browser."""
+    tokens: dict[str, int] = {}
+    for s in summaries:
+        for t in s.math_css:
+            tokens[t] = tokens.get(t, 0) + 1
+    return tokens, sum(s.math_in_browser for s in summaries)
 
 
 def _as_left(st: StoredState) -> bool:

@@ -9,9 +9,9 @@ from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..readers.names import last_first
 from ..render.plaintext import excerpt
+from .reading import paper_buttons
 
 LINK_LABELS = {"arxiv": "arXiv", "pdf": "PDF", "doi": "DOI", "openreview": "OpenReview", "paper": "Paper", "code": "Code"}
-SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
@@ -33,11 +33,8 @@ def install(env, catalog: Catalog, config: SiteConfig, derive: Derive = compute)
         return last_first(name) if config.author_names == "last-first" else name
 
     def paper_links(paper: Paper) -> list[tuple[str, str]]:
-        out = [(LINK_LABELS.get(k, k.title()), v) for k, v in sorted(paper.meta.links.items(), key=lambda kv: list(LINK_LABELS).index(kv[0]) if kv[0] in LINK_LABELS else 99)]
-        for s in paper.summaries:
-            if s.record.source == "statwiki" and s.record.source_url:
-                out.append(("statwiki page", s.record.source_url))
-        return out
+        """(label, URL) of the paper's buttons (output/reading.py paper_buttons, without the kind)."""
+        return [(label, url) for _, label, url in paper_buttons(paper)]
 
     def mentioned_links(paper: Paper) -> list[tuple[str, str]]:
         """Scholarly links the summaries cite (other papers or this one), minus the paper's own."""
@@ -50,10 +47,5 @@ def install(env, catalog: Catalog, config: SiteConfig, derive: Derive = compute)
                         seen.setdefault(u, LINK_LABELS.get(kind, kind))
         return [(label, u) for u, label in sorted(seen.items())]
 
-    def summary_heading(s) -> str:
-        where = SOURCE_NAMES.get(s.record.source, "")
-        who = f" by {s.record.contributor}" if s.record.contributor else ""
-        return f"Summary{who}" + (f" from {where}" if where else "")
-
     env.filters.update(slug=unique_slug, author=author, excerpt=excerpt, date=format_date)
-    env.globals.update(mentioned_links=mentioned_links, summary_heading=summary_heading, collection_name=lambda key: names.get(key, key), paper_links=paper_links)
+    env.globals.update(mentioned_links=mentioned_links, collection_name=lambda key: names.get(key, key), paper_links=paper_links)

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .staging import Stager
 
 # Our filters that are pure functions of their (plain) arguments and the config.
-PURE_FILTERS = {"slug", "excerpt", "date", "author"}
+PURE_FILTERS = {"slug", "excerpt", "date", "author", "reading_time"}
 # Jinja filters that read attributes through environment.getattr/getitem (so are tracked) or only count.
 ATTR_SAFE_FILTERS = {"length", "count", "first", "last", "sort", "map", "select", "reject", "selectattr",
                      "rejectattr", "groupby", "join", "list", "batch", "slice", "unique", "min", "max", "sum",

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..catalog import Catalog, Paper, Summary, Taxonomy, Term
-from ..catalog.order import descending, newest_summary_first
+from ..catalog.order import newest_paper_first
 from ..config import SiteConfig
 from ..render.plaintext import excerpt
+from .charts import home_charts
 
 Crumb = tuple[str, str]  # (name, site path)
 
@@ -49,10 +50,6 @@ def _paged(base: Page, items: list, size: int) -> list[Page]:
     return pages
 
 
-def _item_date(x: Paper | Summary) -> str:
-    return x.newest_date if isinstance(x, Paper) else x.sort_date
-
-
 def _item_title(x: Paper | Summary) -> str:
     return (x.title if isinstance(x, Paper) else x.display_title).lower()
 
@@ -63,7 +60,7 @@ def _item_year(x: Paper | Summary) -> int | None:
 
 # Listing orders: (name, sub-path, label, sort key). The first is the listing's own URL.
 SORTS: list[tuple[str, str, str, Any]] = [
-    ("newest", "", "Newest", lambda x: (_item_date(x) == "", descending(_item_date(x)), _item_title(x), x.id)),
+    ("newest", "", "Newest", lambda x: (*newest_paper_first(x), _item_title(x), x.id)),
     ("year", "by-year/", "By year", lambda x: (_item_year(x) is None, -(_item_year(x) or 0), _item_title(x), x.id)),
     ("title", "a-z/", "A to Z", lambda x: (_item_title(x), x.id)),
 ]
@@ -165,12 +162,12 @@ def summary_page(s: Summary) -> Page:
 def build_pages(catalog: Catalog, config: SiteConfig) -> list[Page]:
     home = HOME
     pages: list[Page] = []
-    newest = sorted(catalog.summaries, key=newest_summary_first)
-    pages.append(Page("/", "home.html", config.title, config.description, [], {
-        "recent": newest[: config.home_recent],
-    }))
     everything: list[Paper | Summary] = [*catalog.papers, *catalog.unidentified]
     sorts = memoized(SORTS)
+    pages.append(Page("/", "home.html", config.title, config.description, [], {
+        "recent": sorted(everything, key=sorts[0][3])[: config.home_recent],
+        "charts": home_charts(catalog),
+    }))
     pages += sorted_listing(Page("/papers/", "list.html", "All papers", "Every paper and summary on this site.",
                                  [home], {"heading": "All papers"}), everything, config.page_size, sorts)
     pages += [paper_page(paper) for paper in catalog.papers]

@@ -1,127 +1,267 @@
-"""Full-text search: index the written site with Pagefind (the binary of its PyPI package).
+"""Full-text search: the catalog's papers and unidentified summaries as Pagefind records.
 
-Which text is indexed is decided by the templates, not here: paper and summary
-pages carry a hidden `data-pagefind-body` block (`templates/_search.html`) with
-the title, metadata and a plain-text copy of every summary (TeX turned into
-readable text by `render/plaintext.py`). Pages without that block (listings,
-taxonomies, home) are left out of the index by Pagefind itself.
+What is searched is decided here, from what the build already computed: per
+paper its title, authors, the plain text of each summary (TeX turned into
+readable text by `render/plaintext.py`) and the abstract; per summary whose
+paper is not identified its title and text. Pages are not read back from disk.
+Listings, taxonomies and home are not results.
 
-Pagefind writes its browser bundle (index, wasm, UI JS/CSS) under `pagefind/`
-in the site. Pagefind 1.5 writes the filter indexes from hash maps, so their
-byte order (and file names) change from run to run (upstream issue #638);
-`stabilise_filters` rewrites them in sorted order so that the same pages give
-byte-identical output.
+Values reach Pagefind's default UI in two ways (pagefind_ui/default/svelte,
+1.5.2): titles and meta tags are rendered as text, but filter names and values
+go through `{@html}` and so are HTML-escaped here; the excerpt is built by
+Pagefind's JS from the content with `<` and `>` escaped and `<mark>` added
+(`static/assets/search.js` escapes `&` too, see there).
+
+The index is split into parts of about PART_CHARS characters of content, each
+written by its own Pagefind process (`output/pagefind.py`), so that no process
+holds more than a few hundred MB: part 0 is the bundle at `pagefind/`, part N
+at `pagefind/part-N/`, which the search page merges (Pagefind's `mergeIndex`).
+A record's part depends only on its URL and the number of parts, and
+`pagefind/parts.json` records a digest of each part's records: a later build
+(full or incremental) links an unchanged part from the published site instead
+of indexing it again.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
+import html
 import json
+import os
 import re
-import subprocess
+import shutil
+import tempfile
 from pathlib import Path
-
-import cbor2
+from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
+from .confine import Folder
+from .pagefind import IndexerRun, Record, SearchIndexError, executable, run_indexers
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog, Paper, Summary
+
+__all__ = ["BUNDLE_DIR", "SearchIndexError", "search_records", "write_search_index", "stage_search_index",
+           "remove_stale_indexes"]
 
 BUNDLE_DIR = "pagefind"
-# Seconds Pagefind may take before the build gives up on it.
-TIMEOUT = 600.0
+MANIFEST = "parts.json"
+# Content characters per part. Pagefind's indexer peaks at about 30-40 bytes of
+# resident memory per character it indexes (benchmarks/README.md): about 500 MB a part.
+PART_CHARS = 16_000_000
+SOURCE_NAMES = {"shortscience": "ShortScience", "statwiki": "statwiki", "markdown": "Markdown"}
+TITLE_WEIGHT, AUTHORS_WEIGHT = 7, 3  # the title's and authors' words count 7 and 3 times in ranking
+FILTERS = ("year", "topic", "venue", "source")  # each record's filters (the search page reads them from MANIFEST)
+# A word Pagefind would take for one of its private markers (fossick/mod.rs): a zero-width
+# space in front makes it an ordinary word (Pagefind drops the space from the indexed word).
+_PRIVATE = re.compile(r"(?<!\S)(?=___(?:END_)?PAGEFIND_)")
+# Pagefind's HTML reader ends each block with a full stop when it ends in one of these (parser.rs).
+_SENTENCE_END = re.compile(r"[\w'\")$*]\Z")
+_MARKER = ".site-builder-search-index"  # in every temporary index folder this code makes
 
 
-class SearchIndexError(Exception):
-    """Pagefind could not index the site; the message says why."""
+def _block(text: str, weight: int = 1) -> str:
+    text = " ".join(text.split())
+    if "___" in text:
+        text = _PRIVATE.sub("\u200b", text)
+    if _SENTENCE_END.search(text):
+        text += "."
+    # Pagefind's own marker for a weighted block (what its HTML reader makes of data-pagefind-weight).
+    return f"___PAGEFIND_WEIGHT___{weight} {text} ___END_PAGEFIND_WEIGHT___" if weight != 1 else text
 
 
-def index_search(staging: Path, config: SiteConfig, bundle: Path | None = None) -> int:
-    """Index the HTML under `staging` and write the bundle to `staging/pagefind/` (or to `bundle`).
-
-    Returns how many pages Pagefind indexed; does nothing when search is off.
-    """
-    if not config.search:
-        return 0
-    site = staging.resolve()
-    bundle = bundle.resolve() if bundle is not None else site / BUNDLE_DIR
-    pages = _run_pagefind(site, config.language, bundle)
-    stabilise_filters(bundle)
-    return pages
+def _content(*parts: str | tuple[str, int]) -> str:
+    blocks = [p if isinstance(p, tuple) else (p, 1) for p in parts]
+    return " ".join(_block(text, weight) for text, weight in blocks if text and text.strip())
 
 
-def _run_pagefind(site: Path, language: str, bundle: Path) -> int:
-    """Run the Pagefind binary of the `pagefind` package over `site`; returns the page count.
+def _filters(year: int | None, topics: list[str], venue: str | None, summaries: list[Summary]) -> dict[str, list[str]]:
+    raw = dict(zip(FILTERS, (
+        [str(year or "unknown")],
+        list(topics),
+        [venue] if venue else [],
+        sorted({SOURCE_NAMES.get(s.record.source, s.record.source) for s in summaries}),
+    )))
+    # The default UI renders filter values as HTML: escaped here, they show as the text they are.
+    return {k: [html.escape(v, quote=False) for v in vs] for k, vs in raw.items() if vs}
 
-    The binary runs as a command, not through the package's service API: in
-    service mode the process can end before its pending file writes finish, and
-    a bundle file then comes out empty or cut short (seen about once in ten
-    builds). As a command it returns only when every file is written.
-    """
-    from pagefind.service import get_executable  # here: importing it costs 0.1 s every build, searched or not
 
-    exe = get_executable()
-    if exe is None:
-        raise SearchIndexError("the Pagefind binary is missing: pip install 'pagefind[extended]'")
-    cmd = [str(exe), "--site", str(site), "--output-path", str(bundle), "--force-language", language]
+def paper_record(paper: Paper) -> Record:
+    return Record(
+        url=paper.url,
+        content=_content((paper.title, TITLE_WEIGHT), (", ".join(paper.meta.authors or []), AUTHORS_WEIGHT),
+                         *(s.text for s in paper.summaries), paper.meta.abstract or ""),
+        meta={"title": paper.title, "year": str(paper.year or "unknown")},
+        filters=_filters(paper.year, paper.topics, paper.meta.venue, paper.summaries),
+    )
+
+
+def summary_record(summary: Summary) -> Record:
+    return Record(
+        url=summary.url,
+        content=_content((summary.display_title, TITLE_WEIGHT), summary.text),
+        meta={"title": summary.display_title, "year": "unknown"},
+        filters=_filters(None, [], None, [summary]),
+    )
+
+
+def search_records(catalog: Catalog) -> list[Record]:
+    """Every search result of the site, in URL order (the order fixes Pagefind's page numbers)."""
+    records = [paper_record(p) for p in catalog.papers] + [summary_record(s) for s in catalog.unidentified]
+    records.sort(key=lambda r: r.url)
+    return records
+
+
+def part_count(records: list[Record]) -> int:
+    return max(1, -(-sum(len(r.content) for r in records) // PART_CHARS))
+
+
+def part_of(url: str, count: int) -> int:
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") % count
+
+
+def part_path(j: int) -> str:
+    return "" if j == 0 else f"part-{j}/"
+
+
+def _identity(language: str, count: int) -> str:
+    """What else a part's bytes depend on: the indexer (its version and size), the language, the number of parts."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"Pagefind failed to index {site}: {exc}") from exc
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed to index {site} (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
-    found = re.search(r"Indexed (\d+) pages?", done.stdout)
-    if not found:
-        raise SearchIndexError(f"Pagefind gave no page count: {done.stdout.strip()[-300:]}")
-    return int(found.group(1))
+        release = version("pagefind")
+    except PackageNotFoundError:
+        release = "?"
+    return f"pagefind {release}\0{os.stat(executable()).st_size}\0{language}\0{count}"
 
 
-# Pagefind's index files: gzip of this marker followed by CBOR.
-_MARKER = b"pagefind_dcd"
-# Positions in the CBOR array of `pagefind.<hash>.pf_meta` (Pagefind 1.5):
-# version, pages, word index chunks, filters [[name, file hash], ...], sorts, meta fields.
-_META_VERSION, _META_FILTERS = 0, 3
+def _part_digest(identity: str, records: list[Record]) -> str:
+    h = hashlib.blake2b(identity.encode("utf-8"), digest_size=20)
+    for r in records:
+        h.update(json.dumps([r.url, r.content, r.meta, r.filters], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
-def _load(path: Path):
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(_MARKER):
-        raise SearchIndexError(f"{path}: not a Pagefind index file")
-    return cbor2.loads(raw[len(_MARKER):])
+def _manifest(bundle: Path) -> list[dict]:
+    try:
+        data = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+        return list(data["parts"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
-def _store(folder: Path, prefix: str, data, digits: int, suffix: str) -> str:
-    """Write `data` as a Pagefind index file named by its content; returns the name's hash part."""
-    body = cbor2.dumps(data)
-    digest = hashlib.sha256(body).hexdigest()
-    while (folder / f"{prefix}{digest[:digits]}{suffix}").exists():  # a (very unlikely) clash
-        digits += 1
-    name = f"{prefix}{digest[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(_MARKER + body, mtime=0))
-    return name
+def _plan(records: list[Record], language: str) -> tuple[list[list[Record]], list[str]]:
+    """The records of each part, and each part's digest."""
+    count = part_count(records)
+    parts: list[list[Record]] = [[] for _ in range(count)]
+    for r in records:
+        parts[part_of(r.url, count)].append(r)
+    identity = _identity(language, count)
+    return parts, [_part_digest(identity, p) for p in parts]
 
 
-def stabilise_filters(bundle: Path) -> None:
-    """Rewrite the filter indexes and the metadata that names them in a fixed order.
+def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, *, previous: Path | None = None,
+                       jobs: int = 1) -> list[IndexerRun]:
+    """Write the search bundle for `records` into the (new, empty) folder `bundle`.
 
-    Only the order changes: each filter's values are sorted by value and the
-    filters by name; files are renamed after their new content, and
-    `pagefind-entry.json` points at the new metadata file.
+    Parts whose records are those of a part of the bundle at `previous` (the
+    published one) are hard-linked from it. Returns the indexers that ran (one per part not linked).
     """
-    entry_file = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_file.read_text(encoding="utf-8"))
-    for language, info in sorted(entry["languages"].items()):
-        meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _load(meta_file)
-        if not (isinstance(meta, list) and len(meta) > _META_FILTERS and meta[_META_VERSION] == entry["version"]):
-            raise SearchIndexError(f"{meta_file}: unexpected layout (Pagefind {entry['version']}); cannot make the index deterministic")
-        loaded = []
-        for name, old in sorted(meta[_META_FILTERS]):
-            filter_file = bundle / "filter" / f"{old}.pf_filter"
-            loaded.append((name, _load(filter_file)))
-            filter_file.unlink()  # all old files go first, so no new name clashes with one
-        meta[_META_FILTERS] = [
-            [name, _store(bundle / "filter", f"{language}_", [key, sorted(values, key=lambda v: v[0])], 7, ".pf_filter")]
-            for name, (key, values) in loaded
-        ]
-        meta_file.unlink()
-        info["hash"] = _store(bundle, f"pagefind.{language}_", meta, 10, ".pf_meta").removeprefix("pagefind.")
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    parts, digests = _plan(records, config.language)
+    old = _manifest(previous) if previous is not None else []
+    bundle.mkdir(parents=True, exist_ok=True)
+    todo: list[tuple[list[Record], Path]] = []
+    for j, (part, d) in enumerate(zip(parts, digests)):
+        dest = bundle / part_path(j)
+        same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j)
+        if not (same and previous is not None and _link_part(previous / part_path(j), dest, top=j == 0)):
+            todo.append((part, dest))
+    runs = run_indexers(todo, config.language, parallel=jobs)
+    manifest = {"filters": list(FILTERS), "parts": [{"path": part_path(j), "digest": d} for j, d in enumerate(digests)]}
+    Folder(bundle).write(MANIFEST, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+    return runs
+
+
+def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
+    """Hard-link (or copy) a part's files from the published bundle; False, having written nothing,
+    if it is not a plain, complete part there (a symlink in it is not followed but refused)."""
+    if not (src / "pagefind-entry.json").is_file():
+        return False
+    files: list[str] = []
+    for folder, dirs, names in os.walk(src):
+        rel = Path(folder).relative_to(src).as_posix()
+        if top and rel == ".":
+            dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d)]
+            names = [n for n in names if n != MANIFEST]
+        prefix = "" if rel == "." else f"{rel}/"
+        for name in dirs + names:
+            if os.path.islink(os.path.join(folder, name)):
+                return False
+        files += [prefix + name for name in names]
+    dest.mkdir(parents=True, exist_ok=True)
+    target = Folder(dest)
+    for rel in sorted(files):
+        parent = rel.rpartition("/")[0]
+        if parent:
+            target.mkdir(parent)
+        try:
+            target.link(src / rel, rel)
+        except OSError:  # a file system without hard links
+            target.copy(src / rel, rel)
+    return True
+
+
+# -- the incremental path: a new index beside the output, swapped in at once ------------------
+
+
+def _temporary_prefix(output: Path) -> str:
+    return f".{output.name}.pagefind-"
+
+
+def stage_search_index(records: list[Record], output: Path, config: SiteConfig, jobs: int = 1) -> Path | None:
+    """A complete new bundle in a folder beside `output` (same file system: swapped in by a rename).
+
+    None when every part is unchanged (nothing to swap). The folder carries a
+    marker, so that a build killed meanwhile leaves something `remove_stale_indexes` knows is ours.
+    """
+    current = output / BUNDLE_DIR
+    if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1]:
+        return None
+    staging = Path(tempfile.mkdtemp(prefix=_temporary_prefix(output), dir=output.parent))
+    try:
+        Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
+        bundle = staging / BUNDLE_DIR
+        write_search_index(records, bundle, config, previous=current, jobs=jobs)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def remove_stale_indexes(output: Path) -> None:
+    """Remove temporary index folders a killed build left beside `output` (only ours: marked, owner gone)."""
+    prefix = _temporary_prefix(output)
+    try:
+        entries = list(os.scandir(output.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)):
+            continue
+        try:
+            owner = int((Path(entry.path) / _MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a folder this code made
+        if owner != os.getpid() and _alive(owner):
+            continue  # another build's, still running
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

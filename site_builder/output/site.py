@@ -23,15 +23,15 @@ from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..records import Diagnostic
-from . import seo
+from . import reading, seo, sequences
 from .api import api_files, summary_lines
 from .feeds import feed_files, feed_parts
 from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
-from .assets import content_assets, figure_files, mathjax_files, mathjax_urls, pygments_css, static_files
-from .pages import Page, build_pages
-from .search import index_search
+from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
+from .pages import SORTS, Page, build_pages, memoized
+from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
 from .swap import swap_in
 from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
@@ -86,6 +86,10 @@ def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
         generator=f"site-builder {__version__}",
     )
     install_filters(env, catalog, config, derive)
+    reading.install(env)
+    # each entry's key once, whatever terms it is in; fixed by a text-only edit (titles are: delta.py)
+    sequences.install(env, derive("neighbours", lambda: sequences.neighbour_map(catalog, memoized(SORTS)[0][3]),
+                                  by_key=True))
     partials.install(env)
     seo.install(env, catalog, config, canonical, related, derive)
     return env
@@ -143,6 +147,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    remove_stale_indexes(output)  # left by an incremental build that was killed (incremental/session.py)
     try:
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
         rest: list[tuple[dict, dict]] = []
@@ -159,7 +164,12 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         other_files()  # if no page needed rendering
         texts, copies, skipped = rest[0]
         fill = stager.done()
-        index_search(staging, config)  # after every page is written, before the swap
+        if config.search:  # the published index's unchanged parts are linked, unless --clean
+            reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
+            records = search_records(catalog)
+            if keep is not None:  # the session store keeps them: an edit redoes its own entries' records
+                keep.update(search_records=records)
+            write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:
@@ -177,18 +187,20 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
     First the pages' folders, which workers rendering pages would otherwise make one by one.
     """
     stager.make_folders([p.file for p in pages])
-    canonical = url_helpers(config)[1]
+    url, canonical = url_helpers(config)
     feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
     if keep is not None:  # what an incremental rebuild redoes in part (incremental/session.py)
         keep.update(fallback=feeds[0], feeds=feeds[1], api=lines)
+    math_texts, math_copies = math_assets(catalog.summaries, config, site_root, url)
+    if keep is not None:  # an incremental rebuild rewrites the stylesheet; other files need a full build
+        keep.update(math_files=sorted([*math_texts, *math_copies]))
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
-             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical),
+             **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts,
              MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
     page_files = {p.file for p in pages}
-    copies = {**content_assets(content), **static_files(site_root), **mathjax_files(site_root, config),
-              **figure_files(catalog, site_root)}
+    copies = {**content_assets(content), **static_files(site_root), **math_copies, **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
     skipped = []
     for rel in sorted(copies):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_EXT_LINK = re.compile(r"\[+\s*(https?://[^\s\]]+)[^\]]*\]+")
+# The link's text stops at a "[" too: otherwise each unclosed "[http://..." rescans the cell.
+_EXT_LINK = re.compile(r"(?<!\[)\[+\s*+(https?://[^\s\]\[]++)[^\]\[]*+\]+")
 SIMILAR_ENOUGH = 0.9
 
 
@@ -29,6 +31,7 @@ class Row:
     paper_url: str | None
     summary_page: str | None
     exact: bool = False
+    position: int = 0  # the row's place in the table, 0 first
 
 
 def parse(wikitext: str, course_key: str) -> list[Row]:
@@ -55,6 +58,7 @@ def parse(wikitext: str, course_key: str) -> list[Row]:
                 title=title,
                 paper_url=_first_url(cells[columns["paper"]]) if "paper" in columns and columns["paper"] < len(cells) else None,
                 summary_page=_wiki_page(cells[columns["summary"]]) if "summary" in columns and columns["summary"] < len(cells) else None,
+                position=len(rows),
             )
         )
     return rows
@@ -62,19 +66,60 @@ def parse(wikitext: str, course_key: str) -> list[Row]:
 
 def match(rows: list[Row], title: str, page: str) -> Row | None:
     """The row about this page: by its summary link, else by a tolerant title match."""
-    for row in rows:
-        if row.summary_page and row.summary_page.lower() == page.lower():
-            return replace(row, exact=normalise(row.title) == normalise(title))
-    wanted = normalise(title)
-    best, best_score = None, 0.0
-    for row in rows:
-        got = normalise(row.title)
-        if got == wanted:
+    return TitleIndex(rows).match(title, page)
+
+
+# Tolerant matching compares strings (difflib, quadratic in their length): titles longer
+# than this are matched exactly only, and one table makes at most FUZZY_PAIRS tolerant
+# comparisons (a real table makes a few thousand), so a crafted feed cannot make the
+# work rows x pages x title length.
+MAX_FUZZY_CHARS = 300
+FUZZY_PAIRS = 50_000
+
+
+class TitleIndex:
+    """A table's rows, looked up by summary page and title; build once, match every page."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.normalised = [normalise(row.title) for row in rows]
+        self.letters = [Counter(got) for got in self.normalised]
+        self.by_page: dict[str, Row] = {}
+        self.by_title: dict[str, Row] = {}
+        for row, got in zip(rows, self.normalised):
+            if row.summary_page:
+                self.by_page.setdefault(row.summary_page.lower(), row)
+            self.by_title.setdefault(got, row)
+        self.fuzzy_left = FUZZY_PAIRS
+
+    def match(self, title: str, page: str) -> Row | None:
+        wanted = normalise(title)
+        row = self.by_page.get(page.lower())
+        if row is not None:
+            return replace(row, exact=normalise(row.title) == wanted)
+        row = self.by_title.get(wanted)
+        if row is not None:
             return replace(row, exact=True)
-        score = difflib.SequenceMatcher(None, got, wanted).ratio()
-        if score > best_score:
-            best, best_score = row, score
-    return best if best is not None and best_score >= SIMILAR_ENOUGH else None
+        if len(wanted) > MAX_FUZZY_CHARS:
+            return None
+        best, best_score = None, 0.0
+        letters = Counter(wanted)
+        for row, got, got_letters in zip(self.rows, self.normalised, self.letters):
+            total = len(got) + len(wanted)
+            # Upper bounds of difflib's ratio, cheapest first: from the lengths, then from the
+            # letters in common (its quick_ratio). Below SIMILAR_ENOUGH a row can never be the answer.
+            if len(got) > MAX_FUZZY_CHARS or 2 * min(len(got), len(wanted)) < SIMILAR_ENOUGH * total:
+                continue
+            if self.fuzzy_left <= 0:
+                break
+            self.fuzzy_left -= 1
+            common = sum((got_letters & letters).values())
+            if 2 * common < SIMILAR_ENOUGH * total or 2 * common <= best_score * total:
+                continue
+            score = difflib.SequenceMatcher(None, got, wanted).ratio()
+            if score > best_score:
+                best, best_score = row, score
+        return best if best is not None and best_score >= SIMILAR_ENOUGH else None
 
 
 def normalise(title: str) -> str:

@@ -10,7 +10,7 @@ def parse_authors(line: str) -> list[str]:
     Both spellings occur on the same site (`He, Kaiming and Zhang, Xiangyu` and
     `Yuxin Wu and Kaiming He`); diacritics are kept as written.
     """
-    parts = [p.strip() for p in re.split(r"\s+and\s+", line.strip()) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+and\s+", line.strip()) if p.strip()]
     return [display_name(p) for p in parts]
 
 

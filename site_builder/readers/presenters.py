@@ -20,7 +20,7 @@ _HEADING = re.compile(
 # "'''Presented by:''' Ada Byron" on a line of its own, outside a heading
 _INLINE = re.compile(r"^[ \t']*(?:presented[ \t]+by|presenters?[ \t']*:)[ \t:']*(\S[^\n]*)$", re.I | re.M)
 _NEXT_HEADING = re.compile(r"^=", re.M)
-_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]|\[https?://\S+[ \t]+([^\]]*)\]")
+_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]|\[https?://[^\s\[\]]+[ \t]+([^\]\[]*)\]")  # no "[" inside: no rescans
 _MARKUP = re.compile(r"'{2,}|<[^>\n]{0,200}>")
 _LIST_MARK = re.compile(r"^[ \t]*(?:[#*:;-]+|\d{1,2}[.)])[ \t]*")
 MAX_PEOPLE = 8  # a longer "list" is prose, not a list of presenters
@@ -57,7 +57,8 @@ def split_people(text: str) -> list[str]:
     text = _LIST_MARK.sub("", text).strip()
     if not text:
         return []
-    parts = [p for p in re.split(r"\s*(?:;|&|\band\b|\n)\s*", text) if p.strip()]
+    # split, then strip: "\s*" around the separators retried a run of spaces from each of them
+    parts = [p.strip() for p in re.split(r";|&|\band\b|\n", text) if p.strip()]
     names: list[str] = []
     for part in parts:
         pieces = [p.strip() for p in part.split(",") if p.strip()]

@@ -23,7 +23,10 @@ from .limits import oversized
 from .names import parse_authors
 
 LINK_LINE = "[link]"
-_VENUE_LINE = re.compile(r"^(?P<venue>.*?)\s*-\s+(?P<year>\d{4})\s+via\s+(?:Local\s+)?(?P<source>.+?)\s*$")
+# Venue and source end in a non-space character, so a run of spaces is crossed once
+# (a lazy `.*?\s*` retried the whole run from each of its spaces).
+_VENUE_LINE = re.compile(
+    r"^(?P<venue>(?:.*?\S)??)\s*+-\s++(?P<year>\d{4})\s++via\s++(?:Local\s++)?(?P<source>.*?\S)\s*+$")
 _COMMENTS_LINE = re.compile(r"^(\d+)\s+Comments?\s*$", re.I)
 _FIRST_PUBLISHED = re.compile(r"^\*\*First published:\*\*\s*(\d{4})/(\d{2})/(\d{2})")
 _ABSTRACT = re.compile(r"^\*\*Abstract:\*\*\s*(.*)$")

@@ -21,15 +21,17 @@ from . import course_table
 from .names import english_list
 from .presenters import merge_presenters, page_presenters, split_people
 
-_ENTRY = re.compile(r"(?P<url>https?://\S+?/index\.php\?title=(?P<page>\S+?)&diff=(?P<rev>\d+))\s")
-_HEAD = re.compile(
-    r"^(?P<title>.*?)\s*(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s+<p>(?P<user>[^:<]*):?\s*(?P<comment>.*?)</p>\s*<hr\s*/?>\s*<div>",
-    re.S,
-)
+# The URL's parts may not run over another "http(s)://" or "&diff=": without that bound a
+# word made of URL starts (`http://a` repeated) is rescanned from each of them.
+_NOT_ANOTHER = r"(?:(?!https?://|&diff=)\S)"
+_ENTRY = re.compile(
+    rf"(?P<url>https?://{_NOT_ANOTHER}+?/index\.php\?title=(?P<page>{_NOT_ANOTHER}+?)&diff=(?P<rev>\d+))\s")
+# An entry's head: `title timestamp <p>user: comment</p> <hr /> <div>`, read in steps (see _head).
+_TIMESTAMP_P = re.compile(r"(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s++<p>(?P<user>[^:<]*+):?\s*+")
+_HEAD_END = re.compile(r"</p>\s*+<hr\s*+/?>\s*+<div>")
 # The same head without the timestamp, to tell "no timestamp" from "not an entry at all".
-_HEAD_NO_TS = re.compile(r"^(?P<title>[^<]*?)\s*<p>[^<]*</p>\s*<hr\s*/?>\s*<div>", re.S)
-# A feed cut in the middle of an entry's URL: nothing after it matches _ENTRY.
-_CUT_URL = re.compile(r"https?://\S*(?:/index\.php\?\S*)?\Z")
+_HEAD_NO_TS = re.compile(r"[^<]*+<p>[^<]*+</p>\s*+<hr\s*+/?>\s*+<div>")
+_URL_START = re.compile(r"https?://")
 _REDIRECT = re.compile(r"^\s*#REDIRECT\s*\[\[([^\]|]+)", re.I)
 _NON_ARTICLE = re.compile(r"^(File|Image|User|User talk|Talk|Category|Template|MediaWiki|Help|Special)( talk)?:", re.I)
 COURSE_KEY = re.compile(r"^(?P<subject>[a-z]{2,8})(?P<number>\d{3,4})(?P<term>[wfs])(?P<yy>\d{2})$", re.I)
@@ -39,7 +41,7 @@ TERMS = {"w": "Winter", "f": "Fall", "s": "Spring"}
 
 
 def looks_like(text: str) -> bool:
-    return bool(_ENTRY.search(text)) and "<hr />" in text and "<div>" in text
+    return "<hr />" in text and "<div>" in text and bool(_ENTRY.search(text))
 
 
 @dataclass
@@ -69,7 +71,7 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
                 name, f"feed entry {n + 1} (at character {m.start()}, revision {m.group('rev')}): {problem}; skipped",
                 line=line, column=column, entry=n + 1))
 
-        head = _HEAD.match(chunk)
+        head = _head(chunk)
         if not head:
             if _HEAD_NO_TS.match(chunk):
                 report("no timestamp (YYYY-MM-DDTHH:MM:SSZ) after the title")
@@ -78,13 +80,13 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
             else:
                 report("malformed head: expected 'title timestamp <p>user: comment</p> <hr /> <div>'")
             continue
-        body_end = chunk.find("</div>", head.end())
+        body_end = chunk.find("</div>", head.end)
         if body_end < 0:
-            report(f"cut off after {len(chunk) - head.end()} characters of text (no closing </div>)")
+            report(f"cut off after {len(chunk) - head.end} characters of text (no closing </div>)")
             continue
-        escaped = chunk[head.end():body_end]
-        wikitext = html.unescape(re.sub(r"<br\s*/?>\s?", "\n", escaped))
-        title = html.unescape(head.group("title")).strip()
+        escaped = chunk[head.end:body_end]
+        wikitext = html.unescape(re.sub(r"<br\s*+/?>\s?", "\n", escaped))
+        title = html.unescape(head.title).strip()
         if not title:
             title = unquote(m.group("page")).replace("_", " ")
             line, column = position(text, m.start())
@@ -97,20 +99,61 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
                 page=title,
                 url=html.unescape(m.group("url")),
                 revision=int(m.group("rev")),
-                timestamp=head.group("ts"),
-                user=html.unescape(head.group("user")).strip(),
-                comment=html.unescape(head.group("comment")).strip(),
+                timestamp=head.timestamp,
+                user=html.unescape(head.user).strip(),
+                comment=html.unescape(head.comment).strip(),
                 wikitext=wikitext.strip("\n"),
             )
         )
-    tail_from = starts[-1].end() if starts else 0
-    cut = _CUT_URL.search(text.rstrip(), tail_from)
-    if cut and "index.php" in cut.group(0):
-        line, column = position(text, cut.start())
+    cut = _cut_url(text, starts[-1].end() if starts else 0)
+    if cut is not None:
+        line, column = position(text, cut)
         result.diagnostics.append(Diagnostic(
-            name, f"feed entry {len(starts) + 1} (at character {cut.start()}): cut off inside its revision URL; skipped",
+            name, f"feed entry {len(starts) + 1} (at character {cut}): cut off inside its revision URL; skipped",
             line=line, column=column, entry=len(starts) + 1))
     return revisions
+
+
+@dataclass
+class _Head:
+    title: str
+    timestamp: str
+    user: str
+    comment: str
+    end: int  # where the escaped wikitext starts
+
+
+def _head(chunk: str) -> _Head | None:
+    """`title timestamp <p>user: comment</p> <hr /> <div>` at the start of an entry, or None.
+
+    The title runs to the first timestamp followed by `<p>`, the comment to the first
+    `</p> <hr /> <div>` after it. (As one regex with a lazy title this rescanned the rest
+    of the entry from every timestamp: quadratic on a head that never closes.)
+    """
+    ts = _TIMESTAMP_P.search(chunk)
+    if ts is None:
+        return None
+    end = _HEAD_END.search(chunk, ts.end())
+    if end is None:
+        return None
+    title = chunk[:ts.start()].rstrip()
+    return _Head(title, ts.group("ts"), ts.group("user"), chunk[ts.end():end.start()], end.end())
+
+
+def _cut_url(text: str, tail_from: int) -> int | None:
+    """Where an entry's revision URL starts when the feed ends inside it, else None.
+
+    That is the first `http(s)://` of the text's last word (at or after `tail_from`, the
+    end of the last whole entry's URL) when the word holds `index.php`.
+    """
+    end = len(text.rstrip())
+    start = end
+    while start > tail_from and not text[start - 1].isspace():
+        start -= 1
+    url = _URL_START.search(text, start, end)
+    if url is None or "index.php" not in text[url.start():end]:
+        return None
+    return url.start()
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -173,7 +216,7 @@ def read(text: str, name: str) -> ReadResult:
             articles.append(rev)
 
     tables = {
-        key: course_table.parse(course_pages[p].wikitext, key)
+        key: course_table.TitleIndex(course_table.parse(course_pages[p].wikitext, key))
         for p, key in ((p, p.lower()) for p in course_pages)
     }
     for key in course_keys:
@@ -201,8 +244,8 @@ def read(text: str, name: str) -> ReadResult:
             aliases=sorted(old for old, new in redirects.items() if new == rev.page),
         )
         table_names: list[str] = []
-        for key, rows in sorted(tables.items()):
-            row = course_table.match(rows, title, rev.page)
+        for key, index in sorted(tables.items()):
+            row = index.match(title, rev.page)
             if row:
                 _enrich(record, row, key)
                 table_names = split_people(row.presenter)
@@ -222,6 +265,7 @@ def _enrich(record: SummaryRecord, row: course_table.Row, course: str) -> None:
     """Add what the course's presentation table says about this summary's paper."""
     record.collection = record.collection or course
     record.presented_on = row.date
+    record.presented_order = row.position
     if row.paper_url:
         kind = scholarly.classify(row.paper_url) or "paper"
         record.paper.links[kind] = scholarly.canonical(kind, row.paper_url)

@@ -1,5 +1,7 @@
 """Render stage: markup (Markdown, flattened Markdown, wikitext) and math to safe HTML.
 
-`summaries.render_catalog` drives it; the other modules are the renderers and
-the building blocks they share.
+`summaries.render_catalog` drives it; the other modules are the renderers, the
+building blocks they share, and the math step (`formulas.py`: formulas typeset by
+MathJax in Node, `typeset.py`/`typeset.mjs`, with the stylesheet `mathcss.py` cuts
+down and the TeX rules of `tex_safety.js`).
 """

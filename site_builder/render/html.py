@@ -126,7 +126,11 @@ def is_image_url(url: str) -> bool:
 
 
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment, on one line (for alt and title attributes)."""
+    """The text of an HTML fragment, on one line (for alt and title attributes); formulas as readable text, not TeX."""
+    if 'class="math' in fragment:
+        from .plaintext import html_to_text  # pylatexenc: loaded only for a caption with math
+
+        return " ".join(html_to_text(fragment).split())
     return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
@@ -137,12 +141,15 @@ class LinkContext:
     resolve_wiki_page(title) -> site path of our page for that wiki title, or None.
     resolve_bibtex_key(key)  -> site path of our paper page for a ShortScience
                                 bibtex key (e.g. "journals/corr/1608.06993"), or None.
+    cited_title(key)         -> the title of the paper of ours a citation key names, or None
+                                (render/citekeys.py reads the key when it is None).
     """
 
     wiki_base: str = "https://wiki.math.uwaterloo.ca/statwiki/"
     shortscience_base: str = "https://www.shortscience.org/"
     resolve_wiki_page: Callable[[str], str | None] = lambda title: None
     resolve_bibtex_key: Callable[[str], str | None] = lambda key: None
+    cited_title: Callable[[str], str | None] = lambda key: None
 
 
 @dataclass

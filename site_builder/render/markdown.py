@@ -12,19 +12,23 @@ LinkContext and the RenderedMarkup being filled) travels in markdown-it's ``env`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 from html import escape
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
 from mdit_py_plugins.amsmath import amsmath_plugin
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .budget import charge
 from .html import (
     LinkContext,
     RenderedMarkup,
@@ -36,19 +40,21 @@ from .html import (
     math_inline,
     safe_url,
 )
+from . import citekeys
 from .lexers import highlighted, lexer_named
 from .links import canonical, classify, shortscience_bibtex_key
 from .restore import restore_markdown
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
-_CITE = re.compile(r"\\cite[pt]?\*?\{([^}]*)\}")
+_CITE = re.compile(r"\\cite[pt]?\*?\{([^{}]*)\}")  # keys stop at "{" too: "\\cite{" repeated is no rescan
 _IMGUR_PAGE = re.compile(r"https?://(?:www\.|m\.)?imgur\.com/([A-Za-z0-9]{5,})/?$")
 
 
 def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
     """HTML for one Markdown summary, with the links, figures and headings found in it."""
     result = RenderedMarkup(html="")
-    env = {"ctx": ctx or LinkContext(), "result": result, "open_links": []}
+    env = {"ctx": ctx or LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+    charge(4 * len(text), "parsing Markdown")  # block, inline and render passes, and our core rules
     result.html = _parser().render(text, env)
     return result
 
@@ -70,13 +76,16 @@ def _parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
     _gate_linkify(md.linkify)
+    md.inline.ruler.at("linkify", _linkify_rule)
     md.validateLink = _validate_link  # per-instance hook markdown-it provides for this
     # no space inside the dollars and no digit around them: "$5 and $10" stays text
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     amsmath_plugin(md)
+    _gate_amsmath(md)
     footnote_plugin(md)
-    anchors_plugin(md, min_level=1, max_level=6, slug_func=_slug)
+    md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.inline.ruler.before("escape", "cite", _cite_rule)
+    _gate_labels(md)
     md.core.ruler.before("text_join", "dollar_balance", _dollar_balance_rule)
     md.core.ruler.push("structure", _structure_rule)
     md.core.ruler.push("figures", _figure_rule)
@@ -86,22 +95,142 @@ def _parser() -> MarkdownIt:
 
 
 def _gate_linkify(linkify) -> None:
-    """Skip linkify-it's slow case-insensitive regexes on text that cannot hold a link.
+    """Give linkify-it, in markdown-it's core linkify rule, only the words that can hold a
+    link that rule is still needed for.
 
-    With fuzzy links and e-mails off only a schema ("http:", "//", ...) can match,
-    and every schema contains ":" or "//"; its `pretest` also hunts for fuzzy hosts.
-    A text without either gives False from both methods, so the output is the same.
+    With fuzzy links and e-mails off only a schema ("http:", "//", "mailto:"...) can
+    match. Links with "://" are made by the inline rule (_linkify_rule) as the text is
+    parsed, so what the core rule can still find is a "mailto:" or a "//" link without a
+    scheme; and a link never holds a space. linkify-it's `test` and `match` try every
+    schema to the end of the text they are given (quadratic on a word of many "http:"),
+    so they get each such word alone, and only words of at most MAX_CORE_LINK_CHARS.
     """
     assert not (linkify._opts.get("fuzzy_link") or linkify._opts.get("fuzzy_email"))
     schemas = [name for name in linkify._compiled if name]
     assert all(":" in name or "//" in name for name in schemas), schemas
-    test = linkify.test
+    test, match = linkify.test, linkify.match
 
-    def may_link(text: str) -> bool:
-        return ":" in text or "//" in text
+    def words(text: str):
+        if "mailto:" not in text.lower() and "//" not in text:
+            return
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if len(word) <= MAX_CORE_LINK_CHARS and ("mailto:" in word.lower() or _BARE_SLASHES.search(word)):
+                yield m.start(), word
 
-    linkify.pretest = may_link
-    linkify.test = lambda text: may_link(text) and test(text)
+    def bounded_match(text: str):
+        found = []
+        for at, word in words(text):
+            for link in match(word) or []:
+                link.index, link.last_index = link.index + at, link.last_index + at
+                found.append(link)
+        return found or None
+
+    linkify.pretest = lambda text: ":" in text or "//" in text
+    linkify.test = lambda text: any(test(word) for _, word in words(text))
+    linkify.match = bounded_match
+
+
+_WORD = re.compile(r"\S+")
+_BARE_SLASHES = re.compile(r"(?<!:)//")
+MAX_CORE_LINK_CHARS = 512
+_SCHEME_CHAR = re.compile(r"[a-z0-9.+-]", re.I)
+_URL_END = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+MAX_URL_CHARS = 2048
+
+
+def _linkify_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline linkify rule (a URL at "://"), without its two rescans.
+
+    It found the scheme with a regex searched over all the text pending since the last
+    token, and gave linkify-it the rest of the summary: both quadratic on text with many
+    "://" that do not make links. Here the scheme is read backwards from the end of the
+    pending text, and linkify-it gets the text up to the next space (a URL has none),
+    at most MAX_URL_CHARS past the "://".
+    """
+    if state.linkLevel > 0:
+        return False
+    pos, src = state.pos, state.src
+    if pos + 3 > state.posMax or src[pos:pos + 3] != "://":
+        return False
+    pending = state.pending
+    start = len(pending)
+    while start and _SCHEME_CHAR.match(pending, start - 1):
+        start -= 1
+    proto = pending[start:]
+    if not proto or not proto[0].isascii() or not proto[0].isalpha():
+        return False
+    limit = min(state.posMax, pos + MAX_URL_CHARS)
+    end = _URL_END.search(src, pos, limit)
+    found = state.md.linkify.match_at_start(src[pos - len(proto):end.start() if end else limit])
+    if not found:
+        return False
+    url = found.url.rstrip("*")  # a "*" at the end is emphasis, not the URL
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = pending[:start]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup, token.info = "linkify", "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(proto)
+    return True
+
+
+def _gate_amsmath(md: MarkdownIt) -> None:
+    """Skip the amsmath block rule at a \\begin{env} line when no later line of the block ends
+    with its \\end{env}: it would fail anyway, after reading every line to the end of the
+    block (quadratic on many unclosed environments)."""
+    rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "amsmath")
+
+    def gated(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+        opening = re.match(AMSMATH_OPEN, first)
+        if opening is None:
+            return False
+        closing = rf"\end{{{opening.group(1)}{opening.group(2)}}}"
+        ends = state.env.setdefault("amsmath_ends", {}).get((id(state), closing))
+        if ends is None:
+            ends = [line for line in range(len(state.bMarks) - 1)
+                    if state.src[state.bMarks[line]:state.eMarks[line]].rstrip().endswith(closing)]
+            state.env["amsmath_ends"][(id(state), closing)] = ends
+        i = bisect_left(ends, start_line)
+        if i == len(ends) or ends[i] >= end_line:
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    md.block.ruler.at("amsmath", gated)
+
+
+def _gate_labels(md: MarkdownIt) -> None:
+    """Skip the rules that read a bracketed label (links, images, inline footnotes) at a "["
+    with no "]" after it in the text being parsed: they would fail anyway.
+
+    They fail expensively: markdown-it's label reader retries nested labels up to
+    maxNesting deep from every "[", about 100 µs each, so a summary of a few hundred
+    thousand "[" took minutes. Where a "]" follows the answer is the rules' own.
+    """
+    for name, offset in (("link", 0), ("image", 1), ("footnote_inline", 1)):
+        rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _label_gate(rule, offset))
+
+
+def _label_gate(rule, offset: int):
+    def gated(state: StateInline, silent: bool) -> bool:
+        closers = getattr(state, "closing_brackets", None)
+        if closers is None:
+            closers = state.closing_brackets = [m.start() for m in re.finditer(r"\]", state.src)]
+        i = bisect_right(closers, state.pos + offset)
+        if i == len(closers) or closers[i] >= state.posMax:
+            return False
+        return rule(state, silent)
+
+    return gated
 
 
 def _validate_link(url: str) -> bool:
@@ -114,6 +243,25 @@ def _slug(title: str) -> str:
 
 
 # --- parse rules ---------------------------------------------------------------------
+
+
+def _heading_ids_rule(state: StateCore) -> None:
+    """An id on every heading: its slug, with -1, -2… for repeats, as mdit-py-plugins' anchors
+    plugin gives them, but resuming each slug's count instead of trying -1, -2… again for
+    every repeat (quadratic on a summary of many equal headings)."""
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        children = state.tokens[i + 1].children or []
+        base = _slug("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        slug, n = base, next_number.get(base, 1)
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        next_number[base] = n
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def _cite_rule(state: StateInline, silent: bool) -> bool:
@@ -261,7 +409,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     if safe is None:
         env["result"].warnings.append(f"unsafe link removed: {href[:80]}")
         return ""
-    _collect_link(safe, env["result"])
+    _collect_link(safe, env)
     token.attrSet("href", safe)
     if is_external(safe):
         token.attrSet("rel", "noopener")
@@ -365,10 +513,13 @@ def _cite_keys(raw: str) -> list[str]:
 
 
 def _cite_links(keys: list[str], ctx: LinkContext) -> str:
+    """Each key as a link to the cited paper (ours when known, else ShortScience's page for the key),
+    named by the paper's title when we have it, else by what the key says ("Bahdanau et al. 2014")."""
     links = []
     for key in keys:
         target = ctx.resolve_bibtex_key(key) or f"{ctx.shortscience_base}paper?bibtexKey={quote(key, safe='/:')}"
-        links.append(link(target, f"<cite>{escape(key)}</cite>"))
+        name = ctx.cited_title(key) or citekeys.readable(key)
+        links.append(link(target, f"<cite>{escape(name, quote=False)}</cite>"))
     return ", ".join(links)
 
 
@@ -387,10 +538,10 @@ def _resolve_bibtex_link(href: str, ctx: LinkContext) -> str:
     return (ctx.resolve_bibtex_key(key) or href) if key else href
 
 
-def _collect_link(url: str, result: RenderedMarkup) -> None:
+def _collect_link(url: str, env) -> None:
     kind = classify(url)
     if kind in COLLECTED_LINK_KINDS:
-        found = result.links.setdefault(kind, [])
         url = canonical(kind, url)
-        if url not in found:
-            found.append(url)
+        if (kind, url) not in env["seen_links"]:  # a set beside the lists: no scan per link
+            env["seen_links"].add((kind, url))
+            env["result"].links.setdefault(kind, []).append(url)

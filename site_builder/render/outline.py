@@ -3,9 +3,11 @@
 A summary is shown inside a page that already has an <h1> (the paper) and an
 <h2> (the summary), but authors start their outline wherever they like ("#" in
 Markdown, "====" in wikitext) and skip levels. Skipped levels break the page
-outline for screen readers and are errors for the W3C checker, so the levels
-an author used are ranked, placed below the summary heading, and never allowed
-to go more than one level deeper than the heading before them.
+outline for screen readers and are errors for the W3C checker, so each heading
+goes exactly one level below its parent in the author's outline: the nearest
+heading before it with a smaller level, or the summary heading when there is
+none. Siblings in the source (same parent, same level) are siblings on the page,
+and a skipped level closes up for all of them, not only the first.
 """
 from __future__ import annotations
 
@@ -17,18 +19,19 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
 def relevel_headings(html: str, parent_level: int = 2) -> str:
-    levels = sorted({int(m.group(2)) for m in _HEADING_TAG.finditer(html) if not m.group(1)})
-    if not levels:
+    if "<h" not in html:
         return html
-    rank = {level: i for i, level in enumerate(levels)}
-    previous = parent_level
+    open_sections: list[tuple[int, int]] = []  # (source level, page level) of the headings above
     current = parent_level + 1
 
     def replace(m: re.Match) -> str:
-        nonlocal previous, current
+        nonlocal current
         if not m.group(1):
-            current = min(parent_level + 1 + rank[int(m.group(2))], previous + 1, 6)
-            previous = current
+            level = int(m.group(2))
+            while open_sections and open_sections[-1][0] >= level:
+                open_sections.pop()
+            current = min((open_sections[-1][1] if open_sections else parent_level) + 1, 6)
+            open_sections.append((level, current))
         return f"<{m.group(1)}h{current}"
 
     return _HEADING_TAG.sub(replace, html)

@@ -29,6 +29,11 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
+# pylatexenc takes more than linear time on long input; a formula longer than this (no real
+# one is) is shown in plain text as its TeX.
+MAX_FORMULA_CHARS = 20_000
+
+
 def math_to_text(tex: str) -> str:
     """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises. Remembered between builds (memo.py)."""
     return remembered("tex-text", (_PYLATEXENC, tex), lambda: _math_to_text(tex))
@@ -37,7 +42,10 @@ def math_to_text(tex: str) -> str:
 @lru_cache(maxsize=65536)  # formulas repeat a lot across summaries; pylatexenc is slow
 def _math_to_text(tex: str) -> str:
     tex = re.sub(r"^\\[\[(]|\\[\])]$", "", tex.strip())
-    tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^}]*\})?", "", tex)
+    # the argument stops at "{" too, so "\\label{" repeated is not rescanned
+    tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^{}]*\})?", "", tex)
+    if len(tex) > MAX_FORMULA_CHARS:
+        return " ".join(tex.split())
     try:
         text = _converter().latex_to_text(tex)
     except Exception:  # pylatexenc is lenient, but math from the web can be anything

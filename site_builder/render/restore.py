@@ -56,6 +56,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from .budget import charge
 from .html import is_image_url
 from .lexers import has_lexer
 
@@ -69,21 +70,25 @@ _LINK_DEST = r"\((?:[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
 _PROTECT = re.compile(
     # Every alternative starts with one of these characters: looking ahead for them
     # first lets the regex skip plain prose instead of trying ten alternatives per character.
+    # No alternative rescans: a body that is never closed stops at the next opener of its
+    # own kind (\\begin of the same environment, "{" in a \\cite), and an inline code span's
+    # closing run is looked up, not searched for (see _tick_pairs).
     r"(?=[`$\\!\[<h])(?:"
     r"(?P<fence>```(?P<fbody>.*?)```)"
-    r"|(?P<icode>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))"
+    r"|(?<!`)(?P<ticks>`++)(?=[^`])"
     r"|(?<!\\)\$\$(?P<dmath>.+?)(?<!\\)\$\$"
     r"|(?P<env>\\begin\{(?P<envname>(?:equation|align|alignat|flalign|gather|multline|eqnarray)\*?)\}"
-    r".*?\\end\{(?P=envname)\})"
+    r"(?:(?!\\begin\{(?P=envname)\}).)*?\\end\{(?P=envname)\})"
     r"|(?P<imath>(?<![\\\d$])\$(?![\s$])(?:\\.|[^$\\])+?(?<!\s)\$(?!\d))"
     r"|(?P<image>!\[(?P<alt>[^\[\]]{0,300})\](?P<dest>" + _LINK_DEST + r"))"
     r"(?:\s+(?P<caption>\*(?![\s*])[^*]{1,600}?(?<!\s)\*(?!\*)))?"
     r"|(?P<link>\[[^\[\]]{0,300}\]" + _LINK_DEST + r")"
     r"|(?P<autolink><https?://[^>\s]+>)"
     r"|(?P<url>https?://" + _URL_CHARS + r"+)"
-    r"|(?P<cite>\\cite[pt]?\*?\{[^}]*\}))",
+    r"|(?P<cite>\\cite[pt]?\*?\{[^{}]*\}))",
     re.S,
 )
+_TICK_RUN = re.compile(r"`+")
 
 
 @dataclass
@@ -115,6 +120,7 @@ def restore_markdown(flat: str) -> str:
     text = flat.strip()
     if "\n" in text:
         return text
+    charge(4 * len(text), "restoring flattened Markdown")  # its four passes, each linear
     text = _strip_residue(text.replace(OPEN, "").replace(CLOSE, ""))
     protected = _protect(text)
     protected.text = _rebuild_tables(protected)
@@ -139,13 +145,19 @@ def _protect(text: str) -> _Protected:
     protected = _Protected("")
     out: list[str] = []
     pos = 0
-    for m in _PROTECT.finditer(text):
+    closing_runs = _tick_pairs(text) if "`" in text else {}
+    while m := _PROTECT.search(text, pos):
         out.append(text[pos : m.start()])
         pos = m.end()
         if m.group("fence") is not None:
             out.append(protected.add("code", _fence(m.group("fbody"))))
-        elif m.group("icode") is not None:
-            out.append(protected.add("inline", m.group(0)))
+        elif m.group("ticks") is not None:
+            close = closing_runs.get(m.start())
+            if close is None:  # a run of backticks that no run of the same length closes: text
+                out.append(m.group(0))
+                continue
+            out.append(protected.add("inline", text[m.start() : close]))
+            pos = close
         elif m.group("dmath") is not None:
             out.append(protected.add("math", m.group("dmath").strip()))
         elif m.group("env") is not None:
@@ -161,6 +173,20 @@ def _protect(text: str) -> _Protected:
     out.append(text[pos:])
     protected.text = "".join(out)
     return protected
+
+
+def _tick_pairs(text: str) -> dict[int, int]:
+    """Start of each run of backticks -> end of the next run of the same length (CommonMark's
+    code span), for the runs that have one; found in one pass from the end."""
+    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(text)]
+    following: dict[int, int] = {}  # run length -> end of the nearest such run after this one
+    pairs: dict[int, int] = {}
+    for start, end in reversed(runs):
+        close = following.get(end - start)
+        if close is not None:
+            pairs[start] = close
+        following[end - start] = end
+    return pairs
 
 
 def _protect_image(protected: _Protected, m: re.Match) -> str:
@@ -283,41 +309,63 @@ _PIPE = re.compile(r"(?<!\\)\|")
 
 def _rebuild_tables(protected: _Protected) -> str:
     text = protected.text
+    out: list[str] = []
+    done = 0  # text before this is in `out`; a table's header may not reach back past it
     search_from = 0
     while m := _DELIMITER_ROW.search(text, search_from):
         width = len(_PIPE.findall(m.group(0))) - 1
-        header_start = _header_start(text, m.start(), width)
+        header_start = _header_start(text, m.start(), width, done)
         if header_start is None:
             search_from = m.end()
             continue
         rows = [text[header_start : m.start()].strip(), m.group(0)]
         end = _collect_rows(text, m.end(), width, rows)
         table = "\n".join(_escape_cell_pipes(row, protected) for row in rows)
-        placeholder = protected.add("table", table)
-        text = f"{text[:header_start]} {placeholder} {text[end:]}"
-        search_from = header_start + len(placeholder) + 2
-    return text
+        out += [text[done:header_start], " ", protected.add("table", table), " "]
+        done = search_from = end
+    out.append(text[done:])
+    return "".join(out)
 
 
-def _header_start(text: str, delimiter_start: int, width: int) -> int | None:
-    before = text[:delimiter_start].rstrip()
-    if not before.endswith("|"):
+def _header_start(text: str, delimiter_start: int, width: int, floor: int) -> int | None:
+    """Start of the header row: the (width+1)-th pipe back from the delimiter row.
+
+    Found by walking back from the delimiter (never past `floor`, the end of the last
+    table), so each delimiter costs the length of its own header, not of the text before it.
+    """
+    end = delimiter_start
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    if end <= floor or text[end - 1] != "|" or _escaped(text, end - 1):
         return None
-    pipes = [p.start() for p in _PIPE.finditer(before)]
-    if len(pipes) < width + 1:
-        return None
-    start = pipes[-(width + 1)]
-    return start if start == 0 or before[start - 1].isspace() else None
+    found, i = 0, end
+    while i > floor:
+        i -= 1
+        if text[i] == "|" and not _escaped(text, i):
+            found += 1
+            if found == width + 1:
+                return i if i == 0 or text[i - 1].isspace() else None
+    return None
+
+
+def _escaped(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1] == "\\"
 
 
 def _collect_rows(text: str, pos: int, width: int, rows: list[str]) -> int:
     while True:
-        start = pos + len(text[pos:]) - len(text[pos:].lstrip(" "))
+        start = pos
+        while start < len(text) and text[start] == " ":
+            start += 1
         if start >= len(text) or text[start] != "|":
             return pos
-        pipes = [p.start() for p in _PIPE.finditer(text, start + 1)]
-        if len(pipes) >= width:
-            end = pipes[width - 1] + 1
+        pipes = []
+        for p in _PIPE.finditer(text, start + 1):
+            pipes.append(p.start())
+            if len(pipes) == width:
+                break
+        if len(pipes) == width:
+            end = pipes[-1] + 1
             if end < len(text) and not text[end].isspace():
                 return pos
         elif len(pipes) == width - 1:
@@ -361,6 +409,7 @@ _SENTENCE_OPENERS = {
     "If", "Most", "Some", "Both", "All", "Instead", "Unlike", "I", "You",
 }
 _LONG_HEADING_WORDS = 8
+_MATH_PUNCTUATION = re.compile(r"\s*([.,;:])(?=\s|$)")
 
 
 class _Restructurer:
@@ -377,6 +426,9 @@ class _Restructurer:
         self.ol_next = 0
         self.last_char = ""
         self.at_line_start = True
+        self.hard_found: dict[bool, tuple[int, int]] = {}  # see _hard_marker
+        self.item_starts: list[int] = []  # where each item of the open list starts in self.out
+        self.next_label = 0  # the number of the next "2 Label." when a heading ran into label 1
 
     def run(self) -> str:
         pos = 0
@@ -384,6 +436,7 @@ class _Restructurer:
             self._emit_text(self.text[pos : m.start()])
             pos = self._handle(m)
         self._emit_text(self.text[pos:])
+        self._end_list()
         return "".join(self.out)
 
     # markers ------------------------------------------------------------------
@@ -419,10 +472,10 @@ class _Restructurer:
             return m.end()
         end = m.end()
         if span.kind == "math":  # "…, $$x$$. Next" : the full stop belongs to the math
-            punct = re.match(r"\s*([.,;:])(?=\s|$)", self.text[end:])
+            punct = _MATH_PUNCTUATION.match(self.text, end)
             if punct:
                 span.markdown += punct.group(1)
-                end += punct.end()
+                end = punct.end()
         if self.list_kind and span.kind in NESTABLE_KINDS:
             span.indent = self.item_indent
             self._emit_raw(f"\n\n{self.item_indent}{m.group(0)}\n\n{self.item_indent}")
@@ -432,12 +485,26 @@ class _Restructurer:
         self._emit_raw(m.group(0) + "\n\n")
         return end
 
+    def _hard_marker(self, start: int, bold: bool = False) -> int:
+        """_next_hard_marker, remembering the last answer: a search from an earlier position
+        that found a marker after `start` answers for `start` too (no marker lies between),
+        so quotes and headings that stop early do not each search to the end again."""
+        since, found = self.hard_found.get(bold, (-1, -1))
+        if not since <= start <= found:
+            found = _next_hard_marker(self.text, start, self.p, bold)
+            self.hard_found[bold] = (start, found)
+        return found
+
     def _heading_allowed(self, m: re.Match) -> bool:
         return len(m.group("hashes")) > 1 or self.block_start or self.last_char in ".:?!)"
 
     def _heading(self, m: re.Match) -> int:
         start = m.end() + 1
-        end = _heading_end(self.text, start, self.p)
+        hard = self._hard_marker(start, bold=True)
+        end = _label_in_heading(self.text, start, hard)
+        self.next_label = 2 if end is not None else 0
+        if end is None:
+            end = _heading_end(self.text, start, hard)
         if not self.text[start:end].strip():  # "## * item": nothing to title
             self._emit_text(m.group(0))
             return m.end()
@@ -447,7 +514,7 @@ class _Restructurer:
 
     def _quote(self, m: re.Match) -> int:
         start = m.end() + 1
-        hard = _next_hard_marker(self.text, start, self.p)
+        hard = self._hard_marker(start)
         sentence = _first_sentence_end(self.text[start:hard])
         end = start + sentence if sentence is not None else hard
         self._break_block()
@@ -462,9 +529,7 @@ class _Restructurer:
         return label is not None and len(label.group(1).split()) <= 4
 
     def _between_numbers(self, m: re.Match) -> bool:
-        before = self.text[: m.start()].rstrip().rsplit(" ", 1)[-1]
-        after = self.text[m.end() :].lstrip().split(" ", 1)[0]
-        return _is_number(before) and _is_number(after)
+        return _number_before(self.text, m.start()) and _number_after(self.text, m.end())
 
     def _dash_item_allowed(self, m: re.Match) -> bool:
         if self.block_start or self.last_char == ":":
@@ -483,6 +548,8 @@ class _Restructurer:
             self._emit_raw(f"\n{indent}{marker} ")
             self.item_indent = indent + "  "
         else:
+            if self.list_kind == marker:
+                self._split_trailing_label()
             if self.list_kind not in (marker,):
                 self._break_block(keep_numbering=True)
             else:
@@ -490,6 +557,7 @@ class _Restructurer:
             self._emit_raw(f"{marker} ")
             self.list_kind = marker
             self.item_indent = self.level1_indent = "  "
+        self.item_starts.append(len(self.out))
         self.block_start = False
         return m.end() + 1
 
@@ -503,18 +571,47 @@ class _Restructurer:
         self._emit_raw(label)
         self.list_kind, self.ol_next = "ol", n + 1
         self.item_indent = self.level1_indent = " " * len(label)
+        self.item_starts.append(len(self.out))
         self.block_start = False
         return m.end() + 1
 
     # output -------------------------------------------------------------------
 
     def _break_block(self, keep_numbering: bool = False) -> None:
+        self._end_list()
         self._emit_raw("\n\n")
         self.list_kind = None
         self.item_indent = self.level1_indent = ""
         if not keep_numbering:
             self.ol_next = 0
         self.block_start = True
+
+    def _split_trailing_label(self) -> None:
+        """"* item 2 Domain-specific fine-tuning. * ...": after a heading that ran into label 1
+        (_label_in_heading), the next label ends the item it was glued to, and the list."""
+        if not self.next_label or not self.item_starts:
+            return
+        item = "".join(self.out[self.item_starts[-1]:]).rstrip()
+        label = _NUMBERED_LABEL.search(item)
+        if label is None or int(label.group("n")) != self.next_label or not item[:label.start()].strip():
+            return
+        self.next_label += 1
+        self.out[self.item_starts[-1]:] = [item[:label.start()].rstrip(), "\n\n", label.group(0)]
+        self._break_block(keep_numbering=True)
+
+    def _end_list(self) -> None:
+        """At the end of a list: a paragraph the scrape glued to its last item becomes a paragraph again."""
+        starts, self.item_starts = self.item_starts, []
+        if not starts:
+            return
+        last = "".join(self.out[starts[-1]:])
+        others = ["".join(self.out[a:b]) for a, b in zip(starts, starts[1:])]
+        cut = _paragraph_after_item(last, others)
+        if cut is None:
+            return
+        rest = last[cut:].lstrip().replace("\n" + self.item_indent, "\n")
+        self.out[starts[-1]:] = [last[:cut].rstrip(), "\n\n", _escape_line_start(rest)]
+        self.last_char = rest.rstrip()[-1:] or self.last_char
 
     def _emit_raw(self, s: str) -> None:
         """Structure we add: after it, the next text starts a line (or an item)."""
@@ -533,6 +630,45 @@ class _Restructurer:
         self.last_char = s.rstrip()[-1]
 
 
+# "1 Supervised pre-training:", "2 Layer fc6": a numbered label the scrape lost the line of,
+# at the end of the text before a list.
+_LABEL = r"(?P<n>\d{1,2}) [^\s*:.!?\ue000\ue001]+(?: [^\s*:.!?\ue000\ue001]+){0,5}[:.]?"
+_NUMBERED_LABEL = re.compile(rf"(?<= ){_LABEL}$")
+_SECOND_LABEL = re.compile(r"(?<=[ \ue001])" + _LABEL.replace(r"(?P<n>\d{1,2})", "(?P<n>2)") + r"[ ]+(?=[*-] |\ue000)")
+_NEXT_HEADING = re.compile(r"(?<!\S)#{1,6} ")
+# A sentence opener after a word with no full stop: "... on size The authors argue ...".
+_RUN_ON = re.compile(r"(?<=[a-z0-9)%])[ ]+(?=(?:" + "|".join(sorted(_SENTENCE_OPENERS - {"A", "I"})) + r") [a-z])")
+_ITEM_SENTENCE_END = re.compile(r"(?<=\S)[.!?](?=[ ]+[A-Z\"'(])")
+
+
+def _paragraph_after_item(item: str, others: list[str]) -> int | None:
+    """Where the text of a list's last item stops being the item, or None.
+
+    Flattening glued the paragraph after a list to its last item. The item ends
+    a. where a sentence opener follows a word without a full stop ("... on size The
+       authors argue that ..."): items often lack full stops, sentences in prose do not; or
+    b. after its first sentence, when more sentences follow than any other item of
+       the list has (one more sentence, or a follow-up question, is the item's own).
+
+    Only the item's first line is read: what follows a block nested in it is its own.
+    """
+    line = item.split("\n", 1)[0]
+    run_on = _RUN_ON.search(line)
+    if run_on and line[: run_on.start()].strip():
+        return run_on.start()
+    ends = _sentence_ends(line)  # len(ends) sentences follow the first
+    most = max((len(_sentence_ends(other)) + 1 for other in others), default=0)
+    if len(ends) >= 2 and len(ends) > most:
+        return ends[0]
+    return None
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Ends of the sentences of `text` that another sentence follows."""
+    return [m.end() for m in _ITEM_SENTENCE_END.finditer(text)
+            if not (m.group(0) == "." and _abbreviation_before(text, m.start()))]
+
+
 def _escape_line_start(s: str) -> str:
     """Text that lands at the start of a line must not turn into structure by accident."""
     m = re.match(r"(\d{1,9})([.)])(?=\s|$)", s)
@@ -544,7 +680,33 @@ def _escape_line_start(s: str) -> str:
 
 
 def _is_number(word: str) -> bool:
-    return re.fullmatch(r"[\d.,]+", word) is not None and any(c.isdigit() for c in word)
+    return _NUMBER.fullmatch(word) is not None
+
+
+_NUMBER = re.compile(r"[.,]*\d[\d.,]*")
+
+
+_NUMBER_CHARS = frozenset("0123456789.,")
+
+
+def _number_before(text: str, end: int) -> bool:
+    """The word before `end` (after any spaces) is a number; reads only that word."""
+    while end and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start and text[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    return _is_number(text[start:end]) and (start == 0 or text[start - 1] == " ")
+
+
+def _number_after(text: str, start: int) -> bool:
+    """The word after `start` (after any spaces) is a number; reads only that word."""
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = start
+    while end < len(text) and text[end] in _NUMBER_CHARS:
+        end += 1
+    return _is_number(text[start:end]) and (end == len(text) or text[end] == " ")
 
 
 def _next_hard_marker(text: str, start: int, protected: _Protected, bold: bool = False) -> int:
@@ -570,15 +732,44 @@ def _next_hard_marker(text: str, start: int, protected: _Protected, bold: bool =
 
 def _first_sentence_end(segment: str) -> int | None:
     for m in _SENTENCE_END.finditer(segment):
-        word = re.split(r"[\s(]", segment[: m.start()])[-1].lower()
-        if m.group(0) == "." and (word in _ABBREVIATIONS or len(word) == 1):
+        if m.group(0) == "." and _abbreviation_before(segment, m.start()):
             continue
         return m.end()
     return None
 
 
-def _heading_end(text: str, start: int, protected: _Protected) -> int:
-    hard = _next_hard_marker(text, start, protected, bold=True)
+def _abbreviation_before(text: str, end: int) -> bool:
+    """The word ending at `end` is an abbreviation or a single letter ("e.g", "Fig", "A")."""
+    start = end
+    while start and not (text[start - 1].isspace() or text[start - 1] == "("):
+        start -= 1
+        if end - start > 8:  # longer than any abbreviation
+            return False
+    word = text[start:end].lower()
+    return word in _ABBREVIATIONS or len(word) == 1
+
+
+def _label_in_heading(text: str, start: int, hard: int) -> int | None:
+    """Where a heading stops when it ran into the first of a run of numbered labels, or None.
+
+    "## Training 1 Supervised pre-training: * ... 2 Domain-specific fine-tuning. * ...":
+    the heading's text ends with "1 <a few words>" right before a list, and a "2 <a few
+    words>" label stands before a later list (or figure) of the same section.
+    """
+    segment = text[start:hard].rstrip()
+    label = _NUMBERED_LABEL.search(segment)
+    if label is None or label.group("n") != "1" or not segment[:label.start()].strip():
+        return None
+    if not text.startswith(("* ", "- "), hard):
+        return None
+    section_end = _NEXT_HEADING.search(text, hard)
+    if _SECOND_LABEL.search(text, hard, section_end.start() if section_end else len(text)) is None:
+        return None
+    return start + label.start()
+
+
+def _heading_end(text: str, start: int, hard: int) -> int:
+    """End of a heading's text that starts at `start`; `hard` is the next block or list marker."""
     segment = text[start:hard]
     sentence = _first_sentence_end(segment)
     head = segment[:sentence] if sentence is not None else segment

@@ -5,8 +5,6 @@ render.html so math, figures and links look the same whatever the source.
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import fields, replace
 from importlib import import_module
 from pathlib import Path
@@ -17,11 +15,13 @@ from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
 from ..derived import Derive, compute
-from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT
+from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, SummaryRecord
+from . import citekeys
 from . import links as scholarly
 from . import memo
-from . import mathcheck
+from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
+from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
@@ -56,24 +56,37 @@ def _renderers() -> dict[str, Renderer]:
 
 
 def link_context(catalog: Catalog, config: SiteConfig, derive: Derive = compute) -> LinkContext:
-    """How summaries link to each other: wiki titles and arXiv ids to our pages.
+    """How summaries link to each other: wiki titles and arXiv ids to our pages, citation keys to papers.
 
     `derive`: how values over the whole catalog are made (derived.py)."""
     wiki_pages: dict[str, str] = derive("wiki_pages", lambda: _wiki_pages(catalog), by_key=True)
-    by_arxiv: dict[str, str] = derive("arxiv_pages", lambda: _arxiv_pages(catalog), by_key=True)
+    tables: list = []
+
+    def cite_table(i: int) -> dict:
+        if not tables:  # one pass over the papers for both tables
+            tables.extend(citekeys.key_tables(_candidate(paper) for paper in catalog.papers))
+        return tables[i]
+
+    cited = citekeys.KeyIndex(tables=(derive("cite_arxiv", lambda: cite_table(0), by_key=True),
+                                      derive("cite_names", lambda: cite_table(1), by_key=True)))
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
 
     def resolve_bibtex_key(key: str) -> str | None:
-        aid = scholarly.arxiv_id(key)
-        return by_arxiv.get(aid) if aid else None
+        found = cited.find(key)
+        return found.url if found else None
+
+    def cited_title(key: str) -> str | None:
+        found = cited.find(key)
+        return found.title if found else None
 
     return LinkContext(
         wiki_base=config.wiki_base,
         shortscience_base=config.shortscience_base,
         resolve_wiki_page=resolve_wiki_page,
         resolve_bibtex_key=resolve_bibtex_key,
+        cited_title=cited_title,
     )
 
 
@@ -90,20 +103,21 @@ def _wiki_pages(catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def _arxiv_pages(catalog: Catalog) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for paper in catalog.papers:
-        for url in paper.meta.links.values():
-            aid = scholarly.arxiv_id(url)
-            if aid:
-                out[aid] = paper.url
-    return out
+def _candidate(paper) -> citekeys.Candidate:
+    """A paper as a citation key may name it: by arXiv id, or by first author and any year it is known by."""
+    m = paper.meta
+    aid = next((a for a in map(scholarly.arxiv_id, m.links.values()) if a), None)
+    years = {y for y in (m.year, scholarly.arxiv_year(aid) if aid else None) if y}
+    if m.first_published and m.first_published[:4].isdigit():
+        years.add(int(m.first_published[:4]))
+    return citekeys.Candidate(paper.url, m.title, tuple(m.authors), frozenset(years), aid)
 
 
 def render_catalog(
     catalog: Catalog, config: SiteConfig, site_root: Path | None = None, *,
     cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
     only: list[Summary] | None = None, links: LinkContext | None = None,
+    math_progress: Progress | None = None,
     figure_progress: Progress | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
@@ -113,6 +127,8 @@ def render_catalog(
     the rest are rendered on `jobs` cores. The result is the same either way.
     With `images: mirror`, remote figures are then downloaded once (figures/; the rendered
     HTML in the cache keeps the remote URLs) and the HTML points at the site's copies.
+    Last, the plain text of each summary is derived, and its formulas are typeset
+    (render/formulas.py: in the page with `math: build`, else only checked).
     """
     summaries = catalog.summaries if only is None else only
     renderers = _renderers()
@@ -120,7 +136,8 @@ def render_catalog(
     cache = cache or BuildCache.memory()
     warnings: list[str] = []
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
-    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))])
+    settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))]
+                    + [config.render_budget, config.render_timeout])
     keys = [digest(s.record.markup, s.record.body, settings) for s in summaries]
     results: list[dict | None] = []
     for key in keys:
@@ -134,9 +151,9 @@ def render_catalog(
     base = base_path(config.root_url)
 
     def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
-        # The plain text too, while the worker has the HTML: it holds unless the math check changes the HTML.
+        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
         memo.start()
-        out = _render_one(summaries[todo[k]], ctx, renderers)
+        out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         text = _text_and_title(under_base_path(out["html"], base))
         made = memo.used()  # highlighted code, formulas as text: kept with the rendering
         out["memo"] = sorted(made)
@@ -147,7 +164,8 @@ def render_catalog(
     try:
         for i, (out, text, made) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
             results[i] = out
-            cache.put("renders", keys[i], out)
+            if not out.get("timed_out"):
+                cache.put("renders", keys[i], out)
             for key, value in made.items():
                 cache.put("memo", key, value)
             texts[i] = text
@@ -175,15 +193,18 @@ def render_catalog(
         s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
-    warnings += check_math(catalog, config, site_root, summaries)
     _plain_text(summaries, cache, jobs, early)
+    warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
+                                  progress=math_progress)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
 
 
-def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) -> dict:
+def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | None = None, *,
+               renderers: dict[str, Renderer] | None = None) -> dict:
     """One summary's HTML and what it found, plus every link question it asked."""
+    renderers = renderers or _renderers()
     asked: list[tuple[str, str, str | None]] = []
 
     def ask(kind: str, resolve: Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -194,20 +215,34 @@ def _render_one(s: Summary, ctx: LinkContext, renderers: dict[str, Renderer]) ->
         return recorded
 
     rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
-                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key))
-    out = (renderers.get(s.record.markup) or renderers[MARKUP_MARKDOWN])(s.record.body, rctx)
-    return {
-        "html": relevel_headings(out.html),  # pages show each summary under an <h2>
+                   resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key),
+                   cited_title=ask("cited", ctx.cited_title))
+    config = config or SiteConfig()
+    render = renderers.get(record.markup) or renderers[MARKUP_MARKDOWN]
+    timed_out = False
+    try:
+        with work_budget(config.render_budget * MILLION, config.render_timeout):
+            out = render(record.body, rctx)
+            html = relevel_headings(out.html)  # pages show each summary under an <h2>
+    except BudgetExceeded as exc:
+        timed_out = exc.timed_out
+        out = RenderedMarkup(html="", warnings=[f"{exc}; shown as plain text"])
+        html = unrendered_html(record.body)
+    result = {
+        "html": html,
         "warnings": list(out.warnings),
         "figures": list(out.figures),
         "links": {k: sorted(set(v)) for k, v in sorted(out.links.items())},
         "asked": asked,
     }
+    if timed_out:
+        result["timed_out"] = True  # depends on the machine's speed: never cached
+    return result
 
 
 def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:
     """A cached render is valid only if the rest of the site still answers its link questions alike."""
-    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key}
+    resolvers = {"wiki": ctx.resolve_wiki_page, "bibtex": ctx.resolve_bibtex_key, "cited": ctx.cited_title}
     return all(resolvers[kind](q) == answer for kind, q, answer in asked)
 
 
@@ -218,10 +253,9 @@ def _text_and_title(html: str) -> tuple[str, str]:
 
 def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
                 early: dict[int, tuple[str, str, str]] | None = None) -> None:
-    """Plain text and derived title of each final HTML (pylatexenc is slow: cached and parallel).
+    """Plain text and derived title of each summary's HTML, formulas still TeX (pylatexenc is slow: cached and parallel).
 
-    `early`: summary index -> (HTML, text, title) worked out with the rendering; used
-    where that HTML is still the summary's (the math check replaced no formula).
+    `early`: summary index -> (HTML, text, title) worked out with the rendering.
     """
     early = early or {}
     keys = [digest(s.html) for s in summaries]
@@ -240,25 +274,4 @@ def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
         assert value is not None
         s.text, s.derived_title = value
         s.teaser = excerpt(s.text, TEASER_CHARS)
-
-
-def check_math(catalog: Catalog, config: SiteConfig, site_root: Path | None,
-               summaries: list[Summary] | None = None) -> list[str]:
-    """Let MathJax itself judge every formula (of `summaries`, default all); failing ones become readable TeX."""
-    summaries = catalog.summaries if summaries is None else summaries
-    roots = [(site_root or Path.cwd()) / config.mathjax.npm_root, Path.cwd()]
-    npm_root = mathcheck.find_mathjax(roots)
-    if npm_root is None or not shutil.which("node"):
-        return ["math not checked: node or the npm package mathjax is missing (npm install mathjax@4)"]
-    per_summary = {s.id: mathcheck.formulas(s.html) for s in summaries}
-    try:
-        cache = (site_root or Path.cwd()) / ".site-builder-cache" / "mathcheck.json"
-        errors = mathcheck.check([f for fs in per_summary.values() for f in fs], npm_root, cache)
-    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        return [f"math not checked: {exc}"]
-    for s in summaries:
-        bad = [(f, errors[f]) for f in per_summary[s.id] if f in errors]
-        if bad:
-            s.html = mathcheck.replace_failed(s.html, errors)
-            s.warnings += [f"formula MathJax cannot typeset ({err}), shown as TeX: {tex[:80]}" for (tex, _), err in bad]
-    return []
+        s.words = len(s.text.split())

@@ -62,10 +62,11 @@
 })();
 
 // Listings that fit on one page re-sort here instead of having a page per order.
-// Orders match the server's (output/pages.py SORTS); ties keep the newest-first order.
+// Orders match the server's (output/pages.py SORTS); ties keep the newest-first order,
+// which is the order the page came in.
 (function () {
   var compare = {
-    newest: function (a, b) { return (a.date === "") - (b.date === "") || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0); },
+    newest: function (a, b) { return a.i - b.i; },  // the server's order: paper date, then summary date
     year: function (a, b) { return (a.year === "") - (b.year === "") || (Number(b.year) - Number(a.year)) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0); },
     title: function (a, b) { return a.title < b.title ? -1 : a.title > b.title ? 1 : 0; }
   };
@@ -133,5 +134,64 @@
       if (img.decode) img.decode().then(null, function () { fail(img); });
       else fail(img);
     }
+  });
+})();
+
+// Table of contents: open in the right column on wide screens, collapsed above the text on
+// narrow ones; the entry of the section being read is marked (aria-current) as the page scrolls.
+(function () {
+  var box = document.querySelector("[data-toc]");
+  if (!box) return;
+  var wide = window.matchMedia("(min-width: 64rem)");
+  function fit() { box.open = wide.matches; }
+  fit();
+  if (wide.addEventListener) wide.addEventListener("change", fit);
+  var links = Array.prototype.slice.call(box.querySelectorAll('a[href^="#"]'));
+  var targets = [];
+  links.forEach(function (link) {
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (target) targets.push({ link: link, target: target });
+    link.addEventListener("click", function () { if (!wide.matches) box.open = false; });
+  });
+  if (!targets.length || !("IntersectionObserver" in window)) return;
+  var current = null;
+  function mark() {
+    // The last section whose heading has passed the top quarter of the window.
+    var line = window.innerHeight * 0.25, found = targets[0];
+    for (var i = 0; i < targets.length; i++) {
+      if (targets[i].target.getBoundingClientRect().top <= line) found = targets[i]; else break;
+    }
+    if (found === current) return;
+    if (current) current.link.removeAttribute("aria-current");
+    current = found;
+    current.link.setAttribute("aria-current", "true");
+    if (wide.matches && box.scrollHeight > box.clientHeight) {  // keep the mark in view in a long contents list
+      var top = current.link.offsetTop, bottom = top + current.link.offsetHeight;
+      if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) box.scrollTop = top - box.clientHeight / 3;
+    }
+  }
+  // The observer sees headings cross the top quarter (also when MathJax or images move them);
+  // a jump (End key, a link) can carry a heading past that band between two frames unseen,
+  // so a scroll also re-marks, at most once a frame.
+  var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -75% 0px" });
+  targets.forEach(function (t) { observer.observe(t.target); });
+  var queued = false;
+  window.addEventListener("scroll", function () {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; mark(); });
+  }, { passive: true });
+  mark();
+})();
+
+// Printing: closed disclosures (the abstract) print open; they close again afterwards.
+(function () {
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.abstract:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
   });
 })();

@@ -33,8 +33,24 @@ def wait_for_results(page) -> None:
     page.wait_for_function("() => !document.querySelector('.pagefind-ui__loading')", timeout=15000)
 
 
-def open_context(browser):
-    ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+def settled(page) -> None:
+    """The search has answered and every shown result is loaded (even when there are none)."""
+    page.wait_for_function("() => { const m = document.querySelector('.pagefind-ui__message');"
+                           " return m && !m.textContent.startsWith('Searching') && !document.querySelector('.pagefind-ui__loading'); }",
+                           timeout=15000)
+
+
+def assert_filtered(page, year: str, count: int) -> None:
+    wait_for_results(page)
+    page.wait_for_function("(n) => document.querySelector('.pagefind-ui__message').textContent.startsWith(n + ' result')",
+                           arg=count, timeout=15000)
+    assert page.locator(".pagefind-ui__filter-block", has_text="Year").locator("input:checked").evaluate_all(
+        "boxes => boxes.map(b => b.value)") == [year]
+    assert page.locator(".pagefind-ui__search-input").input_value() == "normalization"
+
+
+def open_context(browser, **options):
+    ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"], **options)
     ctx.route("**/*", stand_in)  # no network: other hosts get a stand-in
     page = ctx.new_page()
     errors: list[str] = []
@@ -62,7 +78,7 @@ def test_search_filter_by_year_and_open_a_paper(browser, request, served):
         assert re.fullmatch(r"Year: (\d{4}|unknown)", result.locator(".pagefind-ui__result-tag").first.inner_text())
         assert result.locator(".pagefind-ui__result-excerpt mark").count() >= 1
 
-    # Narrow to one year: fewer results, all from that year.
+    # Narrow to one year: fewer results, all from that year; the address says so.
     page.locator(".pagefind-ui__filter-block", has_text="Year").locator("label", has_text=year).click()
     page.wait_for_function("(n) => !document.querySelector('.pagefind-ui__message').textContent.startsWith(n + ' result')", arg=before)
     wait_for_results(page)
@@ -70,11 +86,21 @@ def test_search_filter_by_year_and_open_a_paper(browser, request, served):
     assert 0 < after < before
     tags = page.locator(".pagefind-ui__result-tag").all_inner_texts()
     assert tags and all(t == f"Year: {year}" for t in tags)
+    page.wait_for_url(f"{base}/search/?q=normalization&year={year}")
 
-    # Open the first result: its paper page, filed under that year.
+    # The filtered search survives a reload (and so can be shared).
+    page.reload()
+    assert_filtered(page, year, after)
+
+    # Open the first result: its paper page, filed under that year; Back returns to the filtered list.
     link = page.locator(".pagefind-ui__result-title a").first
     title = link.inner_text().strip()
     link.click()
+    page.wait_for_url(re.compile(re.escape(base) + r"/(papers|summaries)/[^/]+/$"))
+    page.go_back()
+    page.wait_for_url(f"{base}/search/?q=normalization&year={year}")
+    assert_filtered(page, year, after)
+    page.locator(".pagefind-ui__result-title a").first.click()
     page.wait_for_url(re.compile(re.escape(base) + r"/(papers|summaries)/[^/]+/$"))
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator(f'.chips a[href="/years/{year}/"]').count() == 1
@@ -102,6 +128,7 @@ def test_a_word_inside_a_formula_is_found_and_shown_without_tex(browser, served,
     content.mkdir()
     (content / "whitening.md").write_text(WHITENING, encoding="utf-8")
     (content / "second.md").write_text(SECOND, encoding="utf-8")
+    (content / "escapes.md").write_text(ESCAPES, encoding="utf-8")
     build(content, tmp_path / "site", SiteConfig(), ROOT)
     base = served(tmp_path / "site")
     ctx, page, errors = open_context(browser)
@@ -121,5 +148,113 @@ def test_a_word_inside_a_formula_is_found_and_shown_without_tex(browser, served,
     wait_for_results(page)
     assert "<img" in page.locator(".pagefind-ui__result-excerpt").inner_text()
     assert page.locator(".pagefind-ui__results img").count() == 0
+
+    # Text that spells an HTML entity is shown as written (Pagefind's own excerpt would show "<b>"),
+    # and the matched word is still marked.
+    page.goto(f"{base}/search/?q=zebrafinch")
+    wait_for_results(page)
+    excerpt = page.locator(".pagefind-ui__result-excerpt")
+    assert "&lt;b&gt;zebrafinch&lt;/b&gt;" in excerpt.inner_text() and "AT&amp;T" in excerpt.inner_text()
+    assert "zebrafinch" in excerpt.locator("mark").first.inner_text()
+    assert excerpt.locator("b").count() == 0
+    assert not errors, errors
+    ctx.close()
+
+
+ESCAPES = """---
+title: "Escapes in Excerpts"
+year: 2020
+---
+The literal text `&lt;b&gt;zebrafinch&lt;/b&gt;` is code, and so is `AT&amp;T`.
+"""
+
+
+def test_nonsense_finds_nothing_and_a_slip_still_finds(browser, request, served):
+    """Issue 28: Pagefind falls back to the longest indexed word a query word starts with ("xqzvw" -> "x")."""
+    root, _ = request.getfixturevalue("seeds_site" if SEEDS.is_dir() else "sample_site")
+    base = served(root)
+    ctx, page, errors = open_context(browser)
+    page.goto(f"{base}/search/")
+    raw = page.evaluate("async () => (await (await import('/pagefind/pagefind.js')).search('xqzvw')).results.length")
+    assert raw > 0  # what Pagefind alone gives: noise
+    for query in ("xqzvw", "batch xqzvw", "qqqqzzzz"):
+        page.goto(f"{base}/search/?q={query}")
+        message = page.locator(".pagefind-ui__message")
+        message.filter(has_text="No results").wait_for(timeout=15000)
+        assert page.locator(".pagefind-ui__result").count() == 0
+    for query in ("normalizaton", "normaliz", "normalization"):  # a slip near the end, a word being typed
+        page.goto(f"{base}/search/?q={query}")
+        wait_for_results(page)
+        assert result_count(page) > 1
+    assert not errors, errors
+    ctx.close()
+
+
+def boxes(page) -> dict[str, dict]:
+    return page.evaluate("""() => Object.fromEntries(['.pagefind-ui__search-input', '.pagefind-ui__filter-panel',
+        '.pagefind-ui__result'].map(s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))""")
+
+
+def test_filters_sit_above_the_results_on_a_phone(browser, request, served):
+    """Issue 28: on a phone the filters are a row of closed buttons between the box and the results."""
+    root, _ = request.getfixturevalue("seeds_site" if SEEDS.is_dir() else "sample_site")
+    base = served(root)
+    ctx, page, errors = open_context(browser, viewport={"width": 390, "height": 844})
+    page.goto(f"{base}/search/?q=normalization")
+    wait_for_results(page)
+    box = boxes(page)
+    search, panel, first = box[".pagefind-ui__search-input"], box[".pagefind-ui__filter-panel"], box[".pagefind-ui__result"]
+    assert search["bottom"] <= panel["top"] < panel["bottom"] <= first["top"]
+    assert first["top"] - search["bottom"] < 200, box  # the first result is in view, not 780 px down
+    assert first["top"] < 844
+    assert page.locator(".pagefind-ui__filter-block[open]").count() == 0
+    for name in page.locator(".pagefind-ui__filter-name").all():  # each a full-size tap target
+        assert name.bounding_box()["height"] >= 44
+    # Opening one spreads it across the row, still above the results.
+    page.locator(".pagefind-ui__filter-name", has_text="Year").click()
+    assert page.locator(".pagefind-ui__filter-block[open] .pagefind-ui__filter-label").first.is_visible()
+    box = boxes(page)
+    assert box[".pagefind-ui__filter-panel"]["bottom"] <= box[".pagefind-ui__result"]["top"]
+
+    # A wide window keeps Pagefind's layout: filters beside the results, the year open.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/search/?q=normalization")
+    wait_for_results(page)
+    box = boxes(page)
+    assert box[".pagefind-ui__filter-panel"]["right"] <= box[".pagefind-ui__result"]["left"]
+    assert page.locator(".pagefind-ui__filter-block[open]").all_inner_texts()[0].startswith("Year")
+    assert not errors, errors
+    ctx.close()
+
+
+def test_an_index_in_parts_gives_the_same_results(browser, served, tmp_path, monkeypatch):
+    """Issue 29: a large index is split into parts, each its own Pagefind bundle, merged in the browser."""
+    from site_builder.config import load_config
+    from site_builder.output import search
+    from tests.conftest import CONTENT
+
+    config = load_config(ROOT / "site.yaml")
+    config.mathjax.self_host = False
+    build(CONTENT, tmp_path / "whole", config, ROOT)
+    monkeypatch.setattr(search, "PART_CHARS", 2000)
+    build(CONTENT, tmp_path / "parts", config, ROOT)
+    manifest = (tmp_path / "parts" / "pagefind" / "parts.json").read_text(encoding="utf-8")
+    assert '"part-2/"' in manifest
+    found = {}
+    ctx, page, errors = open_context(browser)
+    for name in ("whole", "parts"):
+        base = served(tmp_path / name)
+        found[name] = []
+        for query in ("normalization", "attention", "learning", "normalizaton", "normaliz", "xqzvw", "learning&year=2016",
+                      "network&topic=Computer+Vision"):
+            page.goto(f"{base}/search/?q={query}")
+            settled(page)
+            while page.locator(".pagefind-ui__button").count():  # "Load more results"
+                page.locator(".pagefind-ui__button").click()
+                settled(page)
+            found[name].append((page.locator(".pagefind-ui__message").inner_text(),
+                                sorted(page.locator(".pagefind-ui__result-title").all_inner_texts())))
+    assert found["whole"][0][0].endswith("results for normalization")
+    assert found["parts"] == found["whole"]
     assert not errors, errors
     ctx.close()

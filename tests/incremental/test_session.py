@@ -31,10 +31,10 @@ def clean_build(site: Path, cfg: SiteConfig) -> dict[str, bytes]:
     shutil.copytree(site / "content", ref / "content")
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", ref / "templates")
-    mathcheck = site / CACHE_DIR / "mathcheck.json"
-    if mathcheck.is_file():  # only MathJax's verdicts: they do not depend on the build
+    math_store = site / CACHE_DIR / "math.sqlite"
+    if math_store.is_file():  # only typeset formulas: they do not depend on the build
         (ref / CACHE_DIR).mkdir(parents=True)
-        shutil.copy(mathcheck, ref / CACHE_DIR)
+        shutil.copy(math_store, ref / CACHE_DIR)
     build(ref / "content", ref / "out", cfg, ref, use_cache=False)
     return tree(ref / "out")
 
@@ -110,6 +110,28 @@ def test_new_formula_is_checked_and_rendered(site: Path) -> None:
     assert_incremental_and_exact(site, session, cfg)
 
 
+def test_new_character_rewrites_the_math_stylesheet(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    before = (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8")
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nTwo rare symbols: $\\aleph_0 \\nabla$.\n")
+    assert_incremental_and_exact(site, session, cfg)
+    assert (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8") != before
+
+
+def test_formula_needing_another_font_is_a_full_build(site: Path) -> None:
+    cfg = config()
+    session = start(site, cfg)
+    target = next((site / "content" / "summaries").glob("*.md"))
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nA Fraktur letter: $\\mathfrak{A}$.\n")
+    session.build(cfg)
+    assert session.last_mode == "full" and "math files" in session.why_full
+    assert tree(site / "out") == clean_build(site, cfg)
+
+
 def test_search_index_is_rebuilt_with_the_edit(site: Path) -> None:
     cfg = config(search=True)
     session = start(site, cfg)
@@ -161,6 +183,20 @@ def test_config_change_is_a_full_build(site: Path) -> None:
     session.build(cfg2)
     assert session.last_mode == "full"
     assert tree(site / "out") == clean_build(site, cfg2)
+
+
+def test_edit_that_adds_a_section_brings_in_the_contents(site: Path) -> None:
+    """A third heading makes a table of contents appear (and the reading time grow): same bytes as clean."""
+    cfg = config()
+    session = start(site, cfg)
+    target = site / "content" / "summaries" / "dropout.md"
+    page = site / "out" / "papers" / "dropout-a-simple-way-to-prevent-neural-networks-from-overfitting" / "index.html"
+    assert 'class="toc"' not in page.read_text(encoding="utf-8")
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\n## A third section\n\n" + "Words that make the summary longer to read. " * 60 + "\n")
+    assert_incremental_and_exact(site, session, cfg)
+    html = page.read_text(encoding="utf-8")
+    assert 'class="toc"' in html and 'href="#a-third-section"' in html and "3 min read" in html
 
 
 def test_a_warning_about_the_whole_build_is_not_repeated_by_each_edit(site: Path, monkeypatch) -> None:

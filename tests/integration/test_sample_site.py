@@ -77,7 +77,7 @@ def test_paper_page_shows_metadata_and_summaries(sample_site):
     page = (out / "papers" / "attention-is-all-you-need" / "index.html").read_text(encoding="utf-8")
     for needle in ["Ashish Vaswani", "Neural Information Processing Systems", "12 June 2017",
                    'href="/topics/computation-and-language/"', 'href="/years/2017/"',
-                   "Comments", ">2<", 'class="breadcrumbs']:
+                   "2 comments", 'class="breadcrumbs']:
         assert needle in page, needle
     unknown = (out / "years" / "unknown" / "index.html").read_text(encoding="utf-8")
     assert "paper not identified" in unknown

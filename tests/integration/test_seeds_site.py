@@ -108,7 +108,9 @@ def test_statwiki_credit_is_the_presenter_never_the_wiki_account(seeds_site):
     assert capsules["contributor"] == "Tong Yang" and capsules["presented_on"] == "2018-04-03"
     for s in summaries:
         page = (out / s["url"].split("#")[0].lstrip("/") / "index.html").read_text(encoding="utf-8")
-        assert "by S3wen" not in page and "Summary by S3wen" not in page
+        # The account is at most "last edited by" (output/reading credit line), never the credit.
+        assert "Summary by S3wen" not in page and "Presented by S3wen" not in page
+        assert page.count("S3wen") == page.count("last edited by S3wen")
     page = (out / capsules["url"].split("#")[0].lstrip("/") / "index.html").read_text(encoding="utf-8")
     assert "Tong Yang" in page
 
@@ -125,3 +127,31 @@ def test_unidentified_summaries_have_honest_titles_and_are_listed(seeds_site):
     assert lee["title"].startswith("Lee et al. propose")
     # its "[1] ... arXiv abs/1712.02328" is a reference to another paper, not its own
     assert lee["paper_id"] is None
+
+
+def _headings(html: str) -> list[tuple[str, str]]:
+    import re
+    return [(tag, re.sub(r"<[^>]+>", "", text).strip()) for tag, text in re.findall(r"<(h[1-6])\b[^>]*>(.*?)</\1>", html, re.S)]
+
+
+def test_issue_27_fidelity_in_the_built_pages(seeds_site):
+    """Sibling headings stay siblings, table spans are kept, and statwiki's $...$ is math."""
+    import re
+    out, _ = seeds_site
+    papers = {p["title"].lower(): (out / p["url"].lstrip("/") / "index.html") for p in load(out, "papers.json")}
+
+    def page(words: str) -> str:
+        (path,) = [path for title, path in papers.items() if words in title]
+        return path.read_text(encoding="utf-8")
+
+    sketch = _headings(page("sketch drawings"))
+    at = sketch.index(("h3", "Methodology"))
+    assert sketch[at + 1:at + 7] == [("h4", "Dataset"), ("h4", "Sketch-RNN"), ("h4", "Unconditional Generation"),
+                                     ("h4", "Training"), ("h4", "Model Configuration"), ("h3", "Experiments")]
+    lstm = dict((text, tag) for tag, text in _headings(page("tensorized lstm")))
+    assert lstm["Efficiency Analysis"] == lstm["Accuracy Analysis"] == "h4"
+    assert page("inference with integers").count('<th colspan="2">') == 2
+    for title in ("self normalizing", "one-shot imitation", "spectral normalization"):
+        html = page(title)
+        text = re.sub(r"<[^>]+>", " ", re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', " ", html, flags=re.S))
+        assert not re.search(r"\$\\|\$[A-Za-z]\w*[:(]", text), title  # no raw TeX between dollars

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 
 
 def _built_roots(request) -> dict[str, Path]:
-    roots = {"sample": request.getfixturevalue("sample_site")[0]}
+    roots = {"sample": request.getfixturevalue("sample_site")[0], "reading": request.getfixturevalue("reading_site")[0]}
     try:
         roots["seeds"] = request.getfixturevalue("seeds_site")[0]
     except pytest.skip.Exception:
@@ -60,4 +60,11 @@ def test_seed_site_html_is_valid(vnu_messages):
     if "seeds" not in vnu_messages:
         pytest.skip("../shared/seeds is not present")
     errors = vnu_messages["seeds"]
+    assert not errors, f"{len(errors)} HTML errors:\n{_describe(errors)}"
+
+
+def test_reading_fixture_html_is_valid(vnu_messages, reading_site):
+    """Contents, anchors, several summaries on one page, buttons, charts (tests/fixtures/reading-site/)."""
+    assert len(list(reading_site[0].rglob("*.html"))) > 15
+    errors = vnu_messages["reading"]
     assert not errors, f"{len(errors)} HTML errors:\n{_describe(errors)}"

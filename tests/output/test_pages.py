@@ -28,8 +28,9 @@ def test_three_orders_each_paginated():
     for base in ("/papers/", "/papers/by-year/", "/papers/a-z/"):
         assert {base, base + "page/2/", base + "page/3/"} <= paths and base + "page/4/" not in paths
     newest = listing(pages, "/papers/").data["items"]
-    dates = [p.newest_date for p in newest]
-    assert dates == ["2020-01-12", "2020-01-11", "2020-01-09", "2020-01-08", "2020-01-06"]
+    # Newest paper first (its year here), then its newest summary, undated summaries last within a year.
+    assert [(p.year, p.newest_date) for p in newest] == [
+        (2004, "2020-01-05"), (2004, ""), (2003, "2020-01-09"), (2003, ""), (2002, "2020-01-08")]
     years = [p.year for p in listing(pages, "/papers/by-year/").data["items"]]
     assert years == sorted(years, reverse=True)
     titles = [p.title for p in listing(pages, "/papers/a-z/").data["items"]]
@@ -41,9 +42,13 @@ def test_three_orders_each_paginated():
     assert listing(pages, "/papers/by-year/").data["sorts"] == [("Newest", "/papers/"), ("By year", "/papers/by-year/"), ("A to Z", "/papers/a-z/")]
 
 
-def test_undated_entries_sort_after_dated_ones():
-    items = [listing(p, "/papers/") for p in [build_pages(make_catalog(6), SiteConfig(page_size=50, search=False))]][0].data["items"]
-    assert [bool(p.newest_date) for p in items] == [True, True, True, True, False, False]
+def test_newest_means_the_paper_date_not_the_last_edit():
+    catalog = make_catalog(6)
+    catalog.papers[0].meta.year = None  # no paper date at all: last, however recent its summary
+    catalog.papers[1].meta.first_published = "2001-06-30"  # a day beats a year alone within the year
+    catalog.papers[2].summaries[0].record.date = "2030-01-01"  # a late wiki edit does not make it new
+    items = listing(build_pages(catalog, SiteConfig(page_size=50, search=False)), "/papers/").data["items"]
+    assert [p.id for p in items] == ["p04", "p03", "p02", "p01", "p05", "p00"]
 
 
 def test_listing_words_are_never_paper_slugs():

@@ -42,7 +42,7 @@ def test_unknown_key_is_reported():
 def test_dump_then_read_gives_the_same_record():
     rec = SummaryRecord(
         id="ss-123", source="shortscience", markup="flat-markdown", body="Text #### H * a * b $x_1$",
-        origins=["one.txt", "two.txt"], comments=2,
+        origins=["one.txt", "two.txt"], comments=2, votes=5, editor="WikiUser", presented_order=3,
         paper=PaperMeta(title="T", authors=["A B"], venue="V", year=2019, source="Bibsonomy",
                         keywords=["k"], first_published="2019-01-02", abstract="Abs.", links={"arxiv": "https://arxiv.org/abs/1901.00001"}),
     )

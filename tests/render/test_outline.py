@@ -30,3 +30,15 @@ def test_capped_at_h6_and_text_untouched():
 
 def test_no_headings_is_unchanged():
     assert relevel_headings("<p>plain</p>") == "<p>plain</p>"
+
+
+def test_siblings_of_a_clamped_heading_stay_its_siblings():
+    # "=" sections with "===" subsections, "==" skipped: the subsections are siblings of each other
+    html = "<h2>A</h2><h4>a1</h4><h4>a2</h4><h4>a3</h4><h2>B</h2><h4>b1</h4><h3>b2</h3><h4>b3</h4>"
+    assert levels(relevel_headings(html)) == ["h3", "h4", "h4", "h4", "h3", "h4", "h4", "h5"]
+
+
+def test_a_summary_that_starts_below_its_top_level():
+    # "### Idea ### Results # Notes": the first two are siblings, the last one their parent's level
+    assert levels(relevel_headings("<h3>Idea</h3><h3>Results</h3><h1>Notes</h1><h3>More</h3>")) == [
+        "h3", "h3", "h3", "h4"]

@@ -61,6 +61,23 @@ def test_bold_label_ends_a_heading_and_opens_paragraphs():
     )
 
 
+def test_heading_stops_before_a_numbered_label_and_the_labels_split_the_list():
+    text = ("## Training 1 Supervised pre-training: * pre-train on images 2 Domain-specific fine-tuning. "
+            "* tune on regions 3 Object classifiers. * one SVM per class")
+    assert r(text) == (
+        "## Training\n\n1 Supervised pre-training:\n\n* pre-train on images\n\n2 Domain-specific fine-tuning.\n\n"
+        "* tune on regions\n\n3 Object classifiers.\n\n* one SVM per class"
+    )
+
+
+def test_numbers_in_a_heading_are_no_label_without_one():
+    # no label ending in ":" or "." before the list: the numbers are the heading's
+    assert r("### Results on Glimmer 2019 2 Glimmer 2020 * first run") == (
+        "### Results on Glimmer 2019 2 Glimmer 2020\n\n* first run")
+    # an item ending in a number and capital word is not cut unless it is the next label
+    assert r("* runs in 2 Hours. * done") == "* runs in 2 Hours.\n* done"
+
+
 # --- lists -------------------------------------------------------------------------
 
 
@@ -107,6 +124,38 @@ def test_dash_items_after_colon_and_lowercase_dash_stays_in_item():
 
 def test_dash_list_at_block_start_after_heading():
     assert r("#### Key Points - Gates help - Pools hurt") == "#### Key Points\n\n- Gates help\n- Pools hurt"
+
+
+def test_list_ends_where_a_sentence_starts_after_an_item_without_full_stop():
+    # the item had no full stop; the scrape glued the next paragraph to it
+    assert r("Results: * Glimmer wins on speed * Glimmer loses on size The authors argue that gates matter.") == (
+        "Results:\n\n* Glimmer wins on speed\n* Glimmer loses on size\n\nThe authors argue that gates matter."
+    )
+    assert r("Steps: 1. embed the tokens 2. pool them This way, the model stays small.") == (
+        "Steps:\n\n1. embed the tokens\n2. pool them\n\nThis way, the model stays small."
+    )
+
+
+def test_list_of_one_sentence_items_ends_before_a_run_of_sentences():
+    text = ("Pros: * Fast. * Small. * Cheap to train. Training takes an hour on one card. "
+            "Inference is instant too. The code is public.")
+    assert r(text) == ("Pros:\n\n* Fast.\n* Small.\n* Cheap to train.\n\n"
+                       "Training takes an hour on one card. Inference is instant too. The code is public.")
+
+
+def test_last_item_keeps_a_second_sentence_or_sentences_like_its_siblings():
+    # one more sentence (or a follow-up question) is the item's own
+    assert r("Notes: * Fast. * Small. Smaller than Glimmer-1.") == "Notes:\n\n* Fast.\n* Small. Smaller than Glimmer-1."
+    assert r("Questions: - Why gates? - What does it cost? Is it much?") == (
+        "Questions:\n\n- Why gates?\n- What does it cost? Is it much?")
+    # items of several sentences each: the last one may have several too
+    text = "* Gates help. They saturate early. Often. * Pools hurt. They lose detail. Worse with depth."
+    assert r(text) == "* Gates help. They saturate early. Often.\n* Pools hurt. They lose detail. Worse with depth."
+
+
+def test_list_end_rule_reads_the_last_item_only():
+    # a middle item runs to the next marker, whatever it holds
+    assert r("* one thing The rest of it * two") == "* one thing The rest of it\n* two"
 
 
 # --- code ------------------------------------------------------------------------

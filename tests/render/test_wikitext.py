@@ -248,12 +248,70 @@ def test_double_dollar_is_display_math():
     assert [n.tag for n in r.kids()] == ["p", "div", "p"]
 
 
+def inline_math(tex: str) -> str:
+    return f'<span class="math inline">\\({html.escape(tex, quote=False)}\\)</span>'
+
+
+def test_dollar_math_follows_markdown_dollarmath_rules():
+    # no space inside the dollars, no digit before the opening or after the closing one
+    assert out("if $a<b$ then") == f"<p>if {inline_math('a<b')} then</p>"
+    assert out("costs $5 and $10 today") == "<p>costs $5 and $10 today</p>"
+    assert out("$ a $ and $b $ and $ c$") == "<p>$ a $ and $b $ and $ c$</p>"
+    assert out("1$x$ and $y$2") == "<p>1$x$ and $y$2</p>"
+    assert out("a \\$x$ b $$") == "<p>a \\$x$ b $$</p>"  # escaped, and empty
+    assert out("$x$, $\\alpha_1$.") == f"<p>{inline_math('x')}, {inline_math(chr(92) + 'alpha_1')}.</p>"
+
+
+def test_dollar_math_wrapping_an_environment_is_one_inline_formula():
+    src = "ELU is\n\n$\\mathrm{elu}(x) = \\begin{cases} x & x > 0 \\\\\n\\alpha e^x & x \\leq 0\n\\end{cases}$\n\nso"
+    d = dom(out(src))
+    assert [n.tag for n in d.kids()] == ["p", "p", "p"]
+    (formula,) = d.find_all("span", "math")
+    assert formula.text() == "\\(\\mathrm{elu}(x) = \\begin{cases} x & x > 0 \\\\\n\\alpha e^x & x \\leq 0\n\\end{cases}\\)"
+    assert not d.find_all("div", "display") and "$" not in d.text(skip_math=True)
+
+
+def test_dollar_math_stays_in_its_paragraph_and_out_of_verbatim_code_and_urls():
+    assert out("a $x\n\ny$ b") == "<p>a $x</p>\n<p>y$ b</p>"
+    assert out("<nowiki>$x$</nowiki> <code>$y$</code> <pre>$z$</pre>") == (
+        "<p>$x$ <code>$y$</code></p>\n<pre>$z$</pre>")
+    html_ = out("see http://x.org/$a$b and [http://y.org/$c$ label $d$]")
+    assert html_.count('class="math') == 1 and inline_math("d") in html_
+    assert 'href="http://x.org/$a$b"' in html_ and 'href="http://y.org/$c$"' in html_
+
+
+def test_dollar_math_in_lists_tables_and_headings():
+    d = dom(out("== Loss $L$ ==\n* item $a|b$\n{|\n| $c$ || d\n|}"))
+    assert len(d.find_all("span", "math")) == 3
+    assert [c.text() for c in d.find_all("td")][1] == "d"
+
+
 def test_templates_inside_math_stay_tex():
     r = render("<math>{{\\mathcal{Z}}}</math>")
     assert "{{\\mathcal{Z}}}" in r.html and r.warnings == []
 
 
 # --- tables ---
+
+def test_table_cells_keep_colspan_and_rowspan():
+    src = ('{| class="wikitable"\n|+Costs\n!\n! colspan="2" |Energy\n! colspan=2 style="x" |Area\n|-\n!Op\n!MUL\n!ADD\n'
+           "!MUL\n!ADD\n|-\n| rowspan='2' | int || 1 || 2 || 3 || 4\n|-\n| 5 || 6 || 7 || 8\n|}")
+    html_ = out(src)
+    assert '<th colspan="2">Energy</th>' in html_ and '<th colspan="2">Area</th>' in html_
+    assert '<td rowspan="2">int</td>' in html_
+    assert "style" not in html_ and "class" not in html_.split("<table>")[1]
+
+
+@pytest.mark.parametrize("attrs", ['colspan="2x"', 'colspan="-1"', "colspan=0", 'colspan="99999"',
+                                   'colspan="2" onclick="x"', 'rowspan="1e3"', 'colspan="&#50;"'])
+def test_only_safe_whole_spans_are_kept(attrs):
+    html_ = out("{|\n| " + attrs + " | cell\n|}")
+    assert "cell" in html_ and "onclick" not in html_ and "&#50;" not in html_
+    if "onclick" in attrs:
+        assert '<td colspan="2">cell</td>' in html_
+    else:
+        assert "<td>cell</td>" in html_
+
 
 def test_table_rows_headers_inline_separators_caption_and_dropped_attributes():
     src = (

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.xss_payloads import ALL, HTML, MARKER
+from tests.robustness.xss_payloads import ALL, HTML, MARKER, TEX_MARKER
 from tests.robustness.xss_site import build_payload_site
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite", "srcset", "ping"}
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "textarea", "input", "button"}
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+_STYLE_HAZARD = re.compile(r"url\(|expression|javascript|@import|\\|behavior|-moz-binding", re.I)
 
 
 class Elements(HTMLParser):
@@ -34,9 +35,14 @@ class Elements(HTMLParser):
         self.styles: list[str] = []
         self.math: list[str] = []  # text of each element with class "math"
         self.math_depth = 0
+        self.typeset: list[tuple[str, list[tuple[str, str | None]]]] = []  # elements of typeset formulas
+        self.typeset_depth = 0
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, attrs))
+        if self.typeset_depth or tag == "mjx-container":
+            self.typeset_depth += 1
+            self.typeset.append((tag, attrs))
         if self.math_depth:
             self.math_depth += 1
         elif "math" in (dict(attrs).get("class") or "").split():
@@ -50,6 +56,8 @@ class Elements(HTMLParser):
         self.elements.append((tag, attrs))
 
     def handle_endtag(self, tag):
+        if self.typeset_depth:
+            self.typeset_depth -= 1
         if self.math_depth:
             self.math_depth -= 1
         if self.stack and self.stack[-1] == tag:
@@ -121,7 +129,9 @@ def test_no_event_handlers_dangerous_urls_or_embedding_tags(payload_site, refere
             assert not (tag == "meta" and any(k == "http-equiv" for k, _ in attrs)), f"{page}: meta refresh"
             for name, value in attrs:
                 assert not name.startswith("on"), f"{page}: <{tag} {name}={value!r}>"
-                assert name not in ("srcdoc", "style"), f"{page}: <{tag} {name}={value!r}>"
+                assert name != "srcdoc", f"{page}: <{tag} {name}={value!r}>"
+                if name == "style":  # only MathJax's own layout of typeset formulas
+                    assert tag.startswith("mjx-") and not _STYLE_HAZARD.search(value or ""), f"{page}: <{tag} {name}={value!r}>"
                 if name in URL_ATTRS and value:
                     probe = _HIDDEN.sub("", value).lower()
                     assert not probe.startswith(BAD_SCHEMES), f"{page}: <{tag} {name}={value!r}>"
@@ -129,15 +139,18 @@ def test_no_event_handlers_dangerous_urls_or_embedding_tags(payload_site, refere
             assert MARKER not in css and "javascript:" not in css.lower(), f"{page}: style {css[:80]!r}"
 
 
-def test_tex_links_are_defused(payload_site):
-    """MathJax typesets only .math elements; no TeX link there may point at script."""
-    seen = 0
+def test_tex_sets_no_attributes_and_makes_no_script_links(payload_site):
+    """Formulas typeset at build time: no TeX payload reaches an attribute (class, id, style,
+    data, font), and a TeX link (in an mjx element) is never to script."""
+    typeset = links = 0
     for page in pages(payload_site):
-        for tex in parse(page).math:
-            seen += 1
-            probe = _HIDDEN.sub("", tex).lower()
-            assert "{javascript" not in probe and "{vbscript" not in probe and "{data:" not in probe, f"{page}: {tex[:80]}"
-    assert seen
+        for tag, attrs in parse(page).typeset:
+            typeset += tag == "mjx-container"
+            for name, value in attrs:
+                assert TEX_MARKER not in name and TEX_MARKER not in (value or ""), f"{page}: <{tag} {name}={value!r}>"
+            if tag == "a" and any(n == "href" for n, _ in attrs):
+                links += 1
+    assert typeset > 20 and links
 
 
 def test_payloads_are_shown_as_text(payload_site):

@@ -59,14 +59,28 @@ URLS = [
     "\x01javascript:alert(53)",
 ]
 
-# TeX: \href in math must not carry a script URL.
+# TeX: no link in math may carry a script URL, and TeX may not set a class, style, id or data
+# attribute (markers "xss-..." must not reach any attribute), however the macro is spelled.
 MATH = [
     r"\href{javascript:alert(60)}{x}",
     r"\url{javascript:alert(61)}",
     r"\href{JAVASCRIPT:alert(62)}{\text{<script>alert(63)</script>}}",
     r"x</span><script>alert(64)</script>",
     r"\unicode{<img src=x onerror=alert(65)>}",
+    "\\href{\x01javascript:alert(66)//{}}{x}",
+    r"\newcommand{\evil}{\href{javascript:alert(67)}}\evil{x}",
+    r"\def\evil#1{\href{#1}{y}}\evil{vbscript:msgbox(68)}",
+    "\\href{java\tscript:alert(69)}{z} \\href{ \x7fjavascript:alert(69)}{w}",
+    r"\href{data:text/html,<script>alert(76)</script>}{d}",
+    r"\class{xss-class}{\style{background:url(javascript:alert(77))}{\cssId{xss-id}{\data{xss=1}{x}}}}",
+    r"\let\c\class \c{xss-class}{y} \newcommand{\s}{\style} \s{color:red;background:url(javascript:alert(78))}{z}",
+    r"\mmlToken{mi}[href='javascript:alert(79)' class='xss-class' style='color:red' id='xss-id']{y}",
+    r"\unicode[xss-font;background:url(javascript:alert(80))]{x41}",
+    r"\unicode[xss-font]{x2260} \unicode{x41}",
+    r"\require{html} \href{javascript:alert(81)}{r}",
+    r"\require{action}\toggle{a}{\href{javascript:alert(82)}{b}}\endtoggle",
 ]
 
 ALL = HTML + URLS + MATH
 MARKER = "alert("  # every payload calls alert/msgbox: a live one is what the tests look for
+TEX_MARKER = "xss"  # class, id, font and data names the TeX payloads try to set

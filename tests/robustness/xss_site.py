@@ -81,9 +81,11 @@ def write_content(content: Path) -> None:
     (content / "feed.txt").write_text(statwiki_feed(), encoding="utf-8")
 
 
-def build_payload_site(root: Path, *, clean: bool = False) -> Path:
+def build_payload_site(root: Path, *, clean: bool = False, search: bool = False, math: str = "build") -> Path:
     """Build the payload site under `root` (`clean`: one harmless record instead, same
-    config, to learn what the theme itself writes); MathJax self-hosted when npm installed it."""
+    config, to learn what the theme itself writes); MathJax self-hosted when npm installed it.
+    `search`: with the Pagefind index and the search page (their own browser test).
+    `math`: "build" (formulas typeset by the build) or "client" (by MathJax in the browser)."""
     if clean:
         (root / "content").mkdir(parents=True)
         (root / "content" / "plain.md").write_text(_front({"title": "Plain", "year": 2020}) + "Plain $x$ text.\n", encoding="utf-8")
@@ -91,7 +93,8 @@ def build_payload_site(root: Path, *, clean: bool = False) -> Path:
         write_content(root / "content")
     self_host = (ROOT / "node_modules" / "mathjax").is_dir()
     (root / "site.yaml").write_text(
-        f"title: XSS payloads\nsearch: false\nmathjax:\n  self_host: {str(self_host).lower()}\n  npm_root: {json.dumps(str(ROOT))}\n",
+        f"title: XSS payloads\nsearch: {str(search).lower()}\nmath: {math}\n"
+        f"mathjax:\n  self_host: {str(self_host).lower()}\n  npm_root: {json.dumps(str(ROOT))}\n",
         encoding="utf-8")
     config = load_config(root / "site.yaml")
     build(root / "content", root / "site", config, root)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from ..budget import charge
 from . import images, lists, tables
 from .inline import render_inline
 from .quotes import finish_flow
@@ -23,6 +24,7 @@ def render_blocks(state: State, text: str, *, first_line_plain: bool = False) ->
     first_line_plain: the first line is inline text even if it starts like a list
     (a table cell's text after "|" is on the <td> line and is never a list).
     """
+    charge(len(text), "reading wikitext blocks")  # a nested table's lines are read once per level
     out: list[str] = []
     paragraph: list[str] = []
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
-import mwparserfromhell
 from mwparserfromhell.nodes import Text
 
 from ..html import figure, image, safe_url
-from . import inline
+from . import bounds, inline
 from .filepath import file_page_url, wiki_image_url
 from .quotes import do_quotes, finish, finish_flow
 from .state import State, block
@@ -182,6 +181,6 @@ def render_gallery(state: State, body: str) -> str:
         name = re.sub(r"^(?:file|image)\s*:", "", name.strip(), flags=re.I).strip()
         if not name:
             continue
-        options = mwparserfromhell.parse(do_quotes(rest), skip_style_tags=True) if rest else None
+        options = bounds.parse(do_quotes(rest), inline.STRAY_TAG) if rest else None
         figures.append(render_file_link(state, name, options, marked=False, gallery=True))
     return block('<div class="gallery">' + "".join(figures) + "</div>")

@@ -11,17 +11,18 @@ import re
 from html import escape, unescape
 from urllib.parse import parse_qs, urlsplit
 
-import mwparserfromhell
 from mwparserfromhell.nodes import (
     Comment, ExternalLink, HTMLEntity, Tag, Template, Text, Wikilink,
 )
 
 from ..html import link
-from . import images, slots
+from . import bounds, images, slots
 from .filepath import normalize_title, wiki_page_url
 from .protect import template_warning
 from .quotes import do_quotes, finish_flow, strip_sentinels
-from .state import BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PRIVATE_USE_RE, State, block, edge, slugify
+from .state import (
+    BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PLAIN_BACK, PRIVATE_USE_RE, State, block, edge, slugify,
+)
 
 # Tags kept as themselves (or a plain equivalent), attributes always dropped.
 INLINE_TAGS = {
@@ -43,13 +44,13 @@ UNWRAPPED_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "hea
                   "rt", "rp", "data"}
 # An opening or closing tag of a known kind that lost its partner (for instance a
 # <center> whose </center> is after a blank line) is dropped rather than shown.
-_STRAY_TAG = re.compile(
+STRAY_TAG = re.compile(
     r"</?(?:%s|math|ref|references|gallery|nowiki)\b[^<>]*>"
     % "|".join(sorted(set(INLINE_TAGS) | set(BLOCK_TAGS) | UNWRAPPED_TAGS, key=len, reverse=True)),
     re.I,
 )
 _BR = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.I)
-_TEXT_TOKENS = re.compile(f"(\ue000\\d+\ue001|{_BR.pattern}|{_STRAY_TAG.pattern})", re.I)
+_TEXT_TOKENS = re.compile(f"(\ue000\\d+\ue001|{_BR.pattern}|{STRAY_TAG.pattern})", re.I)
 _URL_LIKE = re.compile(r"^(?:https?:|ftp:|mailto:|//)", re.I)
 _LINK_TRAIL = re.compile(r"^[a-z]+")
 
@@ -57,7 +58,7 @@ _LINK_TRAIL = re.compile(r"^[a-z]+")
 def render_inline(state: State, text: str) -> str:
     """Wikitext -> raw inline HTML (sentinels and block marks still in it)."""
     lines = [do_quotes(line.strip()) for line in text.split("\n")]
-    code = mwparserfromhell.parse(" ".join(line for line in lines if line), skip_style_tags=True)
+    code = bounds.parse(" ".join(line for line in lines if line), STRAY_TAG)
     return render_nodes(state, code.nodes)
 
 
@@ -107,10 +108,10 @@ def render_text(state: State, text: str) -> str:
             out.append(slots.expand(state, state.slots[int(m.group(1))]))
         elif _BR.fullmatch(piece):
             out.append("<br>")
-        elif _STRAY_TAG.fullmatch(piece):
+        elif STRAY_TAG.fullmatch(piece):
             continue
         else:
-            out.append(escape(piece, quote=False))
+            out.append(escape(piece, quote=False).translate(PLAIN_BACK))
     return "".join(out)
 
 
@@ -158,7 +159,7 @@ def render_tag(state: State, node: Tag) -> str:
     # Anything else (script, iframe, img, style, form, ...) is shown as the text it is.
     source = str(node)
     if node.self_closing or not node.contents:
-        return render_text(state, source) if not _STRAY_TAG.fullmatch(source) else ""
+        return render_text(state, source) if not STRAY_TAG.fullmatch(source) else ""
     contents = str(node.contents)
     close_at = source.rfind("</")
     opening = source[: close_at - len(contents)] if close_at >= 0 else source
@@ -181,7 +182,7 @@ def render_wikilink(state: State, node: Wikilink, trail: str = "") -> str:
         url, _, words = title.partition(" ")
         label = node.text
         if label is None and words.strip():
-            label = mwparserfromhell.parse(words, skip_style_tags=True)
+            label = bounds.parse(words, STRAY_TAG)
         return render_external(state, url, label, True)
     if ns in ("file", "image") and not colon:
         return images.render_file_link(state, title.split(":", 1)[1], node.text)

@@ -19,6 +19,10 @@ PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 BLOCK_START, BLOCK_END = "\ue010", "\ue011"
 EDGE_START, EDGE_END = "\ue012", "\ue013"  # around an inline element's <tag> or </tag>
 REFLIST = "\ue030"  # where <references /> stands until all notes are known
+# Stand-ins for characters that must reach the page as text, not start wiki markup
+# (bounds.py); mwparserfromhell reads them as plain text, PLAIN_BACK turns them back.
+PLAIN_LT, PLAIN_BRACKET, PLAIN_BRACE, PLAIN_EQUALS = "\ue040", "\ue041", "\ue042", "\ue043"
+PLAIN_BACK = str.maketrans({PLAIN_LT: "&lt;", PLAIN_BRACKET: "[", PLAIN_BRACE: "{", PLAIN_EQUALS: "="})
 PRIVATE_USE_RE = re.compile("[\ue000-\ue0ff]")
 
 
@@ -43,8 +47,10 @@ class State:
     warnings: list[str] = field(default_factory=list)
     links: dict[str, list[str]] = field(default_factory=dict)
     figures: list[str] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)  # (link kind or "figure", URL) already listed
     headings: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    id_numbers: dict[str, int] = field(default_factory=dict)  # slug -> last number given (unique_id)
     numbered_links: int = 0
     notes: object = None  # refs.Footnotes, set by the entry point
     # a plain image's figure HTML -> its inline form (wiki/images.py arrange)
@@ -65,21 +71,25 @@ class State:
     def add_link(self, url: str) -> None:
         kind = classify(url)
         if kind:
-            found = self.links.setdefault(kind, [])
             url = canonical(kind, url)
-            if url not in found:
-                found.append(url)
+            if (kind, url) not in self.seen:  # a set beside the lists: a page of links is no quadratic scan
+                self.seen.add((kind, url))
+                self.links.setdefault(kind, []).append(url)
 
     def add_figure(self, url: str) -> None:
-        if url not in self.figures:
+        if ("figure", url) not in self.seen:
+            self.seen.add(("figure", url))
             self.figures.append(url)
 
     def unique_id(self, text: str) -> str:
+        """The heading's slug, then slug-2, slug-3...; each slug's count resumes where it
+        stopped, so many equal headings do not each try every number again."""
         base = slugify(text) or "section"
-        candidate, n = base, 1
+        candidate, n = base, self.id_numbers.get(base, 1)
         while candidate in self.ids:
             n += 1
             candidate = f"{base}-{n}"
+        self.id_numbers[base] = n
         self.ids.add(candidate)
         return candidate
 

@@ -1,4 +1,5 @@
-"""{| ... |} tables -> <table>; attributes are read only to be thrown away."""
+"""{| ... |} tables -> <table>; attributes are thrown away, except a cell's colspan and
+rowspan when they are whole numbers from 1 to MAX_SPAN (the table's shape is content)."""
 from __future__ import annotations
 
 import re
@@ -10,12 +11,17 @@ _HEADING = re.compile(r"^=.+=\s*$")
 _ATTRS = re.compile(r"""^\s*(?:[A-Za-z_:][-\w:.]*\s*(?:=\s*(?:"[^"]*"|'[^']*'|[^\s"'|]+))?\s*)*$""")
 
 
+_SPAN = re.compile(r"""(?:^|\s)(colspan|rowspan)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""", re.I)
+MAX_SPAN = 1000
+
+
 @dataclass
 class _Cell:
     """One table cell."""
 
     header: bool
     lines: list[str]
+    spans: str = ""  # ' colspan="2"' and/or ' rowspan="3"', ready for the tag
 
 
 @dataclass
@@ -51,10 +57,24 @@ def table_end(lines: list[str], start: int) -> tuple[int, bool]:
 
 def split_attrs(cell: str) -> str:
     """Cell text without a leading 'attributes|' part."""
+    return cell_parts(cell)[0]
+
+
+def cell_parts(cell: str) -> tuple[str, str]:
+    """(cell text, its safe spans as tag attributes) of 'attributes|text' or 'text'."""
     before, bar, after = cell.partition("|")
     if bar and "[[" not in before and _ATTRS.match(before):
-        return after
-    return cell
+        return after, _spans(before)
+    return cell, ""
+
+
+def _spans(attrs: str) -> str:
+    found = {}
+    for m in _SPAN.finditer(attrs):
+        value = next(v for v in m.groups()[1:] if v is not None).strip()
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_SPAN:
+            found.setdefault(m.group(1).lower(), int(value))
+    return "".join(f' {name}="{found[name]}"' for name in ("colspan", "rowspan") if name in found)
 
 
 def parse(lines: list[str]) -> _Table:
@@ -97,7 +117,8 @@ def parse(lines: list[str]) -> _Table:
             row = _new_row(table, row)
             parts = re.split(r"!!|\|\|", s[1:]) if header else s[1:].split("||")
             for part in parts:
-                row.append(_Cell(header, [split_attrs(part)]))
+                text, spans = cell_parts(part)
+                row.append(_Cell(header, [text], spans))
             target = row[-1].lines
         elif target is not None:
             target.append(line)
@@ -129,7 +150,7 @@ def render_table(lines: list[str], fragment: Callable[[str], str], before: Calla
         cells = []
         for cell in row:
             tag = "th" if cell.header else "td"
-            cells.append(f"<{tag}>{fragment(chr(10).join(cell.lines))}</{tag}>")
+            cells.append(f"<{tag}{cell.spans}>{fragment(chr(10).join(cell.lines))}</{tag}>")
         html.append("<tr>" + "".join(cells) + "</tr>")
     html.append("</tbody></table>")
     out.append('<div class="table-wrap">' + "\n".join(html) + "</div>")

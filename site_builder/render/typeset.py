@@ -1,0 +1,324 @@
+"""Typeset formulas at build time with MathJax 4 in Node (`math: build`, the default).
+
+The renderers write each formula as a placeholder (render/html.py: a `.math` span or
+div holding TeX). Here every distinct formula is typeset by MathJax into CommonHTML
+with assistive MathML, in one Node process per core (`--jobs`) fed in batches, and
+the results are kept in `.site-builder-cache/math.sqlite` under a hash of everything
+that decides them (TeX, display mode, the macros it may use, MathJax and font
+versions, output format, our scripts), so a rebuild typesets only new formulas.
+
+A formula MathJax cannot typeset gets an error instead of HTML; the caller shows its
+TeX source and warns. Anything MathJax prints while typesetting a formula comes back
+with it, to be reported as a warning of the summary. Each formula is typeset from the
+same state (typeset.mjs resets user macros and colours), with the formulas that define
+macros earlier in its summary as a prelude, so results do not depend on batching.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..cache import digest
+
+FORMAT = "chtml"  # measured against SVG in docs/rendering.md
+SCRIPT = Path(__file__).with_name("typeset.mjs")
+SAFETY = Path(__file__).with_name("tex_safety.js")
+FONT_PACKAGE = "@mathjax/mathjax-newcm-font"
+FONT_URL = "woff2"  # fonts beside the stylesheet (output/assets.py rewrites it)
+DEFAULT_MACROS: dict[str, list] = {"cite": ["\\text{[#1]}", 1], "bm": ["\\boldsymbol{#1}", 1]}
+BATCH = 64  # formulas per request line: results stream back while the rest are typeset
+PER_PROCESS = 150  # fewer new formulas than this per process: starting another one costs more than it saves
+TIMEOUT = 600.0
+
+# Placeholders only (TeX, escaped, so no "<" inside): typeset formulas in the same wrappers never match.
+_MATH = re.compile(
+    r'<span class="math inline">\\\((?P<inline>.*?)\\\)</span>|<div class="math display">(?P<display>\\.*?)</div>',
+    re.S,
+)
+# Commands whose effect outlives their formula in the browser: a later formula of the same summary may use them.
+_DEFINES = re.compile(r"\\(?:(?:re|provide)?newcommand|[gex]?def|let|(?:re)?newenvironment|DeclareMathOperator"
+                      r"|definecolor|Newextarrow)(?![a-zA-Z])")
+_ELEMENT = re.compile(r'<(mjx-[a-zA-Z0-9-]+)(?:[^>]*?\sclass="([^"]*)")?')
+
+
+class MathJaxError(Exception):
+    """Node or MathJax failed as a whole (not one formula); the message says how."""
+
+
+def find_mathjax(roots: list[Path]) -> Path | None:
+    """The folder whose node_modules holds mathjax (and its font), if any."""
+    for root in roots:
+        modules = root / "node_modules"
+        if (modules / "mathjax" / "package.json").is_file() and (modules / FONT_PACKAGE / "package.json").is_file():
+            return root
+    return None
+
+
+def formulas(fragment: str) -> list[tuple[str, bool]]:
+    """(TeX, display) of every formula placeholder in rendered HTML, in order."""
+    return [_tex(m) for m in _MATH.finditer(fragment)]
+
+
+def _tex(m: re.Match) -> tuple[str, bool]:
+    import html
+
+    if m.group("inline") is not None:
+        return html.unescape(m.group("inline")), False
+    tex = html.unescape(m.group("display"))
+    return re.sub(r"^\\\[(.*)\\\]$", r"\1", tex, flags=re.S), True
+
+
+def with_preludes(items: list[tuple[str, bool]]) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """Each formula of one summary with the earlier ones that define macros (its prelude)."""
+    out, prelude = [], ()
+    for tex, display in items:
+        out.append((tex, display, prelude))
+        if _DEFINES.search(tex):
+            prelude = (*prelude, tex)
+    return out
+
+
+def css_tokens(html: str) -> tuple[str, ...]:
+    """`name.class1.class2` of each kind of MathJax element in a typeset formula: what its stylesheet must style."""
+    found = {".".join([element.lower(), *sorted(classes.split())]) for element, classes in _ELEMENT.findall(html)}
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """One formula's result: HTML, or the error MathJax gave; what it printed; its CSS tokens; its width in em."""
+
+    html: str | None
+    error: str | None
+    messages: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()
+    width: float = 0.0
+
+
+@dataclass(frozen=True)
+class Engine:
+    """MathJax as installed under `npm_root`, with the site's macros."""
+
+    npm_root: Path
+    macros: tuple[tuple[str, str], ...]  # name -> JSON of its definition, sorted
+
+    @classmethod
+    def create(cls, npm_root: Path, macros: dict[str, object] | None = None) -> "Engine":
+        macros = DEFAULT_MACROS if macros is None else macros
+        return cls(npm_root.resolve(), tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in macros.items())))
+
+    @cached_property
+    def versions(self) -> str:
+        modules = self.npm_root / "node_modules"
+        read = lambda name: json.loads((modules / name / "package.json").read_text(encoding="utf-8"))["version"]
+        return f"mathjax {read('mathjax')}, {FONT_PACKAGE} {read(FONT_PACKAGE)}"
+
+    @cached_property
+    def salt(self) -> str:
+        """Everything but the formula that decides a result."""
+        return digest(self.versions, FORMAT, repr(self.macros), SCRIPT.read_bytes(), SAFETY.read_bytes())
+
+    def key(self, tex: str, display: bool, prelude: tuple[str, ...] = ()) -> str:
+        return digest(self.salt, tex, "D" if display else "I", *prelude)
+
+    def options(self, stylesheet: bool = False) -> str:
+        macros = {k: json.loads(v) for k, v in self.macros}
+        return json.dumps({"macros": macros, "fontURL": FONT_URL, "stylesheet": stylesheet}, sort_keys=True)
+
+    def command(self, stylesheet: bool = False) -> list[str]:
+        return [shutil.which("node") or "node", str(SCRIPT), str(self.npm_root), self.options(stylesheet)]
+
+    def full_stylesheet(self) -> str:
+        """MathJax's complete CHTML stylesheet (every wrapper, every character of every font range)."""
+        proc = subprocess.run(self.command(stylesheet=True), capture_output=True, text=True, timeout=TIMEOUT)
+        if proc.returncode != 0:
+            raise MathJaxError(_last_line(proc.stderr) or f"node exited with {proc.returncode}")
+        return json.loads(proc.stdout.splitlines()[-1])
+
+
+class Worker:
+    """One Node process running typeset.mjs."""
+
+    def __init__(self, engine: Engine) -> None:
+        # stderr to a file, not a pipe: nobody reads it until Node fails, and a full pipe would stall Node.
+        self.stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        try:
+            self.proc = subprocess.Popen(engine.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self.stderr, text=True, encoding="utf-8", bufsize=1)
+        except OSError as exc:
+            self.stderr.close()
+            raise MathJaxError(f"cannot start node: {exc}") from exc
+        self.messages: list[str] = []
+        self.version = ""
+
+    def start(self) -> None:
+        hello = self._read()
+        self.version, self.messages = hello["ready"], list(hello["messages"])
+
+    def run(self, items: list[tuple[str, bool, tuple[str, ...]]]) -> list[Typeset]:
+        self.proc.stdin.write(json.dumps([[t, d, list(p)] for t, d, p in items]) + "\n")
+        self.proc.stdin.flush()
+        answer = self._read()
+        if len(answer) != len(items):
+            raise MathJaxError(f"MathJax answered {len(answer)} results for {len(items)} formulas")
+        return [Typeset(html, err, tuple(msgs), css_tokens(html) if html else (), width)
+                for html, err, msgs, width in answer]
+
+    def _read(self):
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(timeout=10)
+            self.stderr.seek(0)
+            raise MathJaxError(_last_line(self.stderr.read()) or f"node exited with {self.proc.returncode}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.stderr.close()
+
+
+def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int = 1,
+                progress=None) -> tuple[list[Typeset], list[str]]:
+    """Results for `items` in order, and what MathJax said while starting.
+
+    Items are split into `processes` contiguous shares, each typeset by its own Node
+    process in batches; since every formula starts from the same state, the results
+    are the same however they are shared out.
+    """
+    if not items:
+        return [], []
+    processes = max(1, min(processes, -(-len(items) // PER_PROCESS)))
+    share = -(-len(items) // processes)
+    shares = [items[i:i + share] for i in range(0, len(items), share)]
+    workers = [Worker(engine) for _ in shares]
+    results: list[list[Typeset] | None] = [None] * len(shares)
+    failures: list[BaseException] = []
+    lock = threading.Lock()  # progress is reported from the threads that feed the processes
+
+    def work(n: int) -> None:
+        try:
+            workers[n].start()
+            out: list[Typeset] = []
+            part = shares[n]
+            for a in range(0, len(part), BATCH):
+                out += workers[n].run(part[a:a + BATCH])
+                if progress:
+                    with lock:
+                        progress(len(part[a:a + BATCH]))
+            results[n] = out
+        except (MathJaxError, OSError, ValueError) as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(len(shares))]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(TIMEOUT)
+            if t.is_alive():
+                failures.append(MathJaxError(f"MathJax took more than {TIMEOUT:.0f} s"))
+                break
+    finally:
+        for w in workers:
+            if w.proc.poll() is None and failures:
+                w.proc.kill()
+            w.close()
+    if failures:
+        raise failures[0] if isinstance(failures[0], MathJaxError) else MathJaxError(str(failures[0]))
+    said = sorted({m for w in workers for m in w.messages})
+    return [r for part in results for r in part or []], said
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in (text or "").strip().splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+class MathStore:
+    """Typeset formulas by key, in SQLite: a build reads only the keys it needs."""
+
+    SCHEMA = "CREATE TABLE IF NOT EXISTS formulas (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, timeout=30)
+                self.db.execute(self.SCHEMA)
+            except sqlite3.Error:
+                self._reset()
+
+    def _reset(self) -> None:
+        """A damaged file: start it again (it is only a cache)."""
+        if self.db is not None:
+            self.db.close()
+        assert self.path is not None
+        self.path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db.execute(self.SCHEMA)
+
+    def get_many(self, keys: list[str]) -> dict[str, Typeset]:
+        found: dict[str, Typeset] = {}
+        if self.db is None or not keys:
+            return found
+        try:
+            for a in range(0, len(keys), 500):
+                part = keys[a:a + 500]
+                rows = self.db.execute(f"SELECT key, value FROM formulas WHERE key IN ({','.join('?' * len(part))})", part)
+                for key, value in rows:
+                    html, err, msgs, tokens, width = json.loads(value)
+                    found[key] = Typeset(html, err, tuple(msgs), tuple(tokens), width)
+        except (sqlite3.Error, ValueError):
+            self._reset()
+            return {}
+        return found
+
+    def put_many(self, entries: dict[str, Typeset]) -> None:
+        if self.db is None or not entries:
+            return
+        rows = [(k, json.dumps([t.html, t.error, list(t.messages), list(t.tokens), t.width])) for k, t in entries.items()]
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO formulas (key, value) VALUES (?, ?)", rows)
+        except sqlite3.Error:
+            pass
+
+    def keep_only(self, keys: set[str], slack: int = 2, spare: int = 10_000) -> None:
+        """Drop entries this build did not use, once there are more than `slack` times as many plus
+        `spare`: formulas gone from the site do not pile up, and two sites built from one folder
+        (the tests build the sample site and the seeds) do not evict each other's formulas."""
+        if self.db is None:
+            return
+        try:
+            (count,) = self.db.execute("SELECT COUNT(*) FROM formulas").fetchone()
+            if count <= slack * len(keys) + spare:
+                return
+            with self.db:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM used")
+                self.db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", [(k,) for k in keys])
+                self.db.execute("DELETE FROM formulas WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
