@@ -303,14 +303,18 @@ class Session:
                        math: dict[str, str]) -> tuple[int, int]:
         if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
             raise OutputChanged("the output was changed since the last build")  # file is written beside)
-        # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered.
-        api = {rel: _Early(self.output, rel, data) for rel, data in st.export(edited).items()}
+        # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered;
+        # with search on, only once the new index is staged (outside the output): a build killed while
+        # Pagefind works has then written nothing into the output.
+        exports = st.export(edited)
+        api = {rel: (data if config.search else _Early(self.output, rel, data)) for rel, data in exports.items()}
         try:
             st.prepare(config)
             return self._write_pages(st, config, edited, api, math)
         except BaseException:
             for early in api.values():
-                early.abandon()
+                if isinstance(early, _Early):
+                    early.abandon()
             raise
 
     def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],

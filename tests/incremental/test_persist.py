@@ -512,3 +512,24 @@ def test_nothing_is_written_to_the_output_before_its_check_answers(site: Path, m
     report = build(site)
     assert report.how == "incremental", report.how
     assert tree(site / "out") == clean_build(site, config())
+
+
+def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(site: Path) -> None:
+    """The stored session's search records (a row per result) and math token counts: an edit that
+    brings a word to search and a formula needing stylesheet rules no other summary needed."""
+    from site_builder.output.assets import MATH_STYLESHEET
+
+    cfg = config(search=True)
+    age(site / "content")
+    first = build_site(site / "content", site / "out", cfg, site)
+    assert first.how.startswith("full build")
+    sheet = (site / "out" / MATH_STYLESHEET).read_bytes()
+    target = sorted((site / "content" / "summaries").glob("*.md"))[0]
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nThe quokkaish bound $\\boxed{z} \\cancel{y}$ holds.\n")
+    report = build_site(site / "content", site / "out", cfg, site)
+    assert report.how == "incremental"
+    assert (site / "out" / MATH_STYLESHEET).read_bytes() != sheet  # the new formula's rules are in it
+    assert tree(site / "out") == clean_build(site, cfg)
+    age(site / "content")
+    assert build_site(site / "content", site / "out", cfg, site).files_changed == 0
