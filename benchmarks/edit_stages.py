@@ -51,7 +51,11 @@ STAGES = [
     (pagecache.Recorder, "render", "  pages rendered"),
     (stored.StoredState, "feeds", "  feeds that show the summary"),
     (stored.StoredState, "export", "  JSON export line"),
+    (stored.StoredState, "math_use", "  math stylesheet: the site's formula use counted again"),
+    (stored.StoredState, "search_records", "  search records: the edited entries' remade, the rest read back"),
+    (session, "_stage_index", "  search index staged beside the output (Pagefind)"),
     (session, "_replace_files", "  files written and renamed into place"),
+    (session, "_swap_index", "  search index swapped in"),
     (persist, "save", "save: the changed rows, in one transaction per file"),
 ]
 def timed(times: dict[str, float], fn, label: str):
