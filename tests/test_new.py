@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from site_builder.readers import markdown_records, read_file
 
 from .conftest import ROOT
 
-EXPECTED = {".gitignore", "README.md", "site.yaml", "content/shortscience/example-listing.txt",
+EXPECTED = {".gitignore", "README.md", "package.json", "site.yaml", "content/shortscience/example-listing.txt",
             "content/statwiki/example-feed.txt", "content/summaries/generative-adversarial-networks.md"}
 
 
@@ -40,6 +41,8 @@ def test_new_site_has_one_example_of_each_input_format(tmp_path, capsys):
     assert sources == {"shortscience", "statwiki", "markdown"}
     assert "_site/" in (tmp_path / "notes" / ".gitignore").read_text(encoding="utf-8")
     assert "site-builder serve" in (tmp_path / "notes" / "README.md").read_text(encoding="utf-8")
+    # `npm install` in the new site gives build-time math
+    assert "mathjax" in json.loads((tmp_path / "notes" / "package.json").read_text(encoding="utf-8"))["dependencies"]
 
 
 def test_new_site_builds_without_warnings_about_its_own_content(tmp_path, capsys, monkeypatch):

@@ -81,6 +81,7 @@ def new_site(target: Path) -> int:
     for rel in files:
         print(f"  {rel}")
     print(f"Next: cd {target} && site-builder serve    (then open http://127.0.0.1:8000/)")
+    print("For formulas typeset at build time (no script in the pages): npm install    (reads package.json)")
     return 0
 
 

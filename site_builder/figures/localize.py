@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from ..render.html import EXTERNAL_REL
 from .mirror import FIGURE_DIR
 
 _FIGURE_IMG = re.compile(r'<figure([^<>]*)><img src="([^"<>]*)"([^<>]*)>')
@@ -29,7 +30,7 @@ def localize(html: str, mirrored: dict[str, str]) -> str:
         src = m.group(2)
         if src not in local:
             return m.group(0)
-        return f'<figure{m.group(1)}><a href="{src}" rel="noopener"><img src="{local[src]}"{m.group(3)}></a>'
+        return f'<figure{m.group(1)}><a href="{src}" rel="{EXTERNAL_REL}"><img src="{local[src]}"{m.group(3)}></a>'
 
     html = _FIGURE_IMG.sub(unlinked_figure, html)
     return _IMG.sub(lambda m: f'<img src="{local.get(m.group(1), m.group(1))}"', html)

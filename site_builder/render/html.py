@@ -44,12 +44,18 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+# Links written by the scraped or summarised text, not by the site: user-generated content, marked
+# as MediaWiki marks its external links (nofollow) and as search engines ask (ugc); noopener keeps
+# the opened page from reaching back into this one. The theme's own links keep plain noopener.
+EXTERNAL_REL = "nofollow ugc noopener"
+
+
 def is_external(url: str) -> bool:
     return url.startswith(("http://", "https://", "//"))
 
 
 def link(url: str, text_html: str, *, title: str | None = None) -> str:
-    """An <a> element; unsafe URLs give the text alone, external ones get rel=noopener."""
+    """An <a> element; unsafe URLs give the text alone, external ones get EXTERNAL_REL."""
     href = safe_url(url)
     if href is None:
         return text_html
@@ -57,7 +63,7 @@ def link(url: str, text_html: str, *, title: str | None = None) -> str:
     if title:
         attrs += f' title="{escape(title)}"'
     if is_external(href):
-        attrs += ' rel="noopener"'
+        attrs += f' rel="{EXTERNAL_REL}"'
     return f"<a{attrs}>{text_html}</a>"
 
 
@@ -100,7 +106,7 @@ def figure(src: str, caption_html: str = "", *, alt: str = "", href: str | None 
         return caption_html
     target = safe_url(href) if href else None
     if target:
-        img = f'<a href="{escape(target)}" rel="noopener">{img}</a>'
+        img = f'<a href="{escape(target)}" rel="{EXTERNAL_REL}">{img}</a>'
     cap = f"<figcaption>{caption_html}</figcaption>" if caption_html and show_caption else ""
     return f"<figure>{img}{cap}</figure>"
 

@@ -30,6 +30,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .budget import charge
 from .html import (
+    EXTERNAL_REL,
     LinkContext,
     RenderedMarkup,
     figure,
@@ -412,7 +413,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     _collect_link(safe, env)
     token.attrSet("href", safe)
     if is_external(safe):
-        token.attrSet("rel", "noopener")
+        token.attrSet("rel", EXTERNAL_REL)
     return self.renderToken(tokens, idx, options, env)
 
 

@@ -22,7 +22,7 @@ from . import memo
 from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
-from .html import LinkContext, RenderedMarkup
+from .html import LinkContext, RenderedMarkup, safe_url
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
 from .plaintext import derive_title, excerpt, html_to_text
@@ -138,7 +138,7 @@ def render_catalog(
     # Every plain setting of the link context is part of the key; its look-up functions are checked by _same_answers.
     settings = repr([(f.name, getattr(ctx, f.name)) for f in fields(ctx) if not callable(getattr(ctx, f.name))]
                     + [config.render_budget, config.render_timeout])
-    keys = [digest(s.record.markup, s.record.body, settings) for s in summaries]
+    keys = [digest(s.record.markup, s.record.body, settings, wiki_base_of(s.record, ctx)) for s in summaries]
     results: list[dict | None] = []
     for key in keys:
         hit = cache.get("renders", key)
@@ -214,7 +214,8 @@ def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | Non
             return answer
         return recorded
 
-    rctx = replace(ctx, resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
+    rctx = replace(ctx, wiki_base=wiki_base_of(record, ctx),
+                   resolve_wiki_page=ask("wiki", ctx.resolve_wiki_page),
                    resolve_bibtex_key=ask("bibtex", ctx.resolve_bibtex_key),
                    cited_title=ask("cited", ctx.cited_title))
     config = config or SiteConfig()
@@ -238,6 +239,19 @@ def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | Non
     if timed_out:
         result["timed_out"] = True  # depends on the machine's speed: never cached
     return result
+
+
+def wiki_base_of(record: SummaryRecord, ctx: LinkContext) -> str:
+    """The wiki a page of wikitext came from: its own revision URL names it (…/index.php?title=…);
+    the configured `wiki_base` serves records that do not say. Another MediaWiki's feed thus gets
+    its figures and links from its own wiki, not from statwiki."""
+    url = record.source_url or ""
+    if record.markup != MARKUP_WIKITEXT or not url.startswith(("http://", "https://")):
+        return ctx.wiki_base
+    head, sep, _ = url.partition("index.php?")
+    if not sep or "?" in head or "#" in head or not head.endswith("/") or safe_url(head) is None:
+        return ctx.wiki_base
+    return head
 
 
 def _same_answers(asked: list[tuple[str, str, str | None]], ctx: LinkContext) -> bool:

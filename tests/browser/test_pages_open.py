@@ -121,3 +121,27 @@ def test_seed_math_is_in_the_pages_as_built(browser, seeds_site):
     assert problems == {}
     assert totals["typeset"] > 1000 and totals["errors"] == 0
     assert not [w for w in report.render_warnings if "MathJax" in w or "math" in w.split(":", 1)[0]]
+
+
+# Printed, every typeset formula is laid out where it stands: none hidden, none of zero size.
+PRINTED_MATH = r"""() => [...document.querySelectorAll('.math > mjx-container')].map(c => {
+  const r = c.getBoundingClientRect(), style = getComputedStyle(c);
+  return [r.width > 0 && r.height > 0, style.visibility, style.display];
+})"""
+
+
+def test_math_prints_as_built_with_javascript_off(browser, sample_site, served):
+    """Issue 27: print and reader modes get the math of the page as built; nothing waits for a script."""
+    base = served(sample_site[0])
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 1000})
+    page = ctx.new_page()
+    page.emulate_media(media="print")
+    page.goto(f"{base}/papers/adam-a-method-for-stochastic-optimization/")
+    formulas = page.evaluate(PRINTED_MATH)
+    assert len(formulas) >= 3
+    assert all(laid_out and visibility == "visible" and display != "none" for laid_out, visibility, display in formulas), formulas
+    text = page.locator("main").inner_text()
+    assert not any(d in text for d in ("\\(", "\\[", "$$")), text[:500]
+    pdf = page.pdf()  # Chromium's own print path, start to end
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    ctx.close()

@@ -122,6 +122,9 @@ def test_header_nav_and_breadcrumb_targets_are_44px_on_a_phone(browser, sample_s
     small = [s for s in sizes if s[1] < 44 or s[2] < 44]
     assert small == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # and nothing overflows sideways
+    # the sections are one row scrolling sideways: brand, sections and search box in three rows (was 185 px)
+    assert page.evaluate("() => document.querySelector('.site-header').getBoundingClientRect().height") <= 150
+    assert page.evaluate("() => new Set([...document.querySelectorAll('.site-nav a')].map(a => a.getBoundingClientRect().top)).size") == 1
     assert errors == []
     ctx.close()
 

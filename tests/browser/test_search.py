@@ -185,7 +185,7 @@ def test_nonsense_finds_nothing_and_a_slip_still_finds(browser, request, served)
     for query in ("normalizaton", "normaliz", "normalization"):  # a slip near the end, a word being typed
         page.goto(f"{base}/search/?q={query}")
         wait_for_results(page)
-        assert result_count(page) > 1
+        assert result_count(page) >= 1  # the sample site has one paper on normalization, the seeds several
     assert not errors, errors
     ctx.close()
 

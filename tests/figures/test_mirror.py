@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,8 @@ def test_figures_are_mirrored_and_served_from_the_site(tmp_path, fake_server, no
     html = paper_html(out)
     assert "127.0.0.1" not in re.findall(r'<img src="([^"]*)"', html)[0]
     # an unlinked figure links its source; a linked one keeps its link; the inline image is local too
-    assert f'<a href="{fake_server.url("/img/red.png")}" rel="noopener"><img src="/assets/figures/{png_name}"' in html
-    assert '<a href="https://example.org/where" rel="noopener"><img src="/assets/figures/' in html
+    assert f'<a href="{fake_server.url("/img/red.png")}" rel="nofollow ugc noopener"><img src="/assets/figures/{png_name}"' in html
+    assert '<a href="https://example.org/where" rel="nofollow ugc noopener"><img src="/assets/figures/' in html
     assert all(src.startswith("/assets/figures/") for src in re.findall(r'<img src="([^"]*)"', html))
     assert len(fake_server.log) == 5  # each URL once
     # og:image points at the site's copy
@@ -200,3 +201,35 @@ def test_the_incremental_path_refuses_an_edit_that_adds_a_figure(tmp_path, fake_
     (published,) = [p.name for p in (tmp_path / "out" / "assets" / "figures").iterdir()]
     assert not session._new_figure(f"/assets/figures/{published}")
     assert not session._new_figure("https://example.org/remote.png")
+
+
+def test_wiki_file_figures_are_mirrored_from_the_wikis_upload_folder(tmp_path, fake_server, no_sleep):
+    """A statwiki [[File:…]] figure: fetched from the wiki's images/h/hh/ folder, served from the site,
+    its caption shown (thumb), its link the file's page on the wiki."""
+    import html as html_module
+
+    from site_builder.render.wiki.filepath import file_page_url, wiki_image_url
+
+    base = fake_server.url("/w/")
+    fake_server.route(urlsplit(wiki_image_url("Red square.png", base)).path, Reply(200, RED, {"Content-Type": "image/png"}))
+    text = ("== Method ==\nThe model, drawn:\n[[File:Red square.png|thumb|center|The model at a glance]]\n"
+            "and a figure that is gone: [[File:Missing one.png|frame|Gone]]\n")
+    body = html_module.escape(text).replace("\n", "<br />")
+    feed = (f"{base}api.php?action=feedcontributions header 2020-01-01T00:00:00Z MediaWiki "
+            f"{base}index.php?title=cs999w19/Widget_Networks&diff=12 cs999w19/Widget Networks 2019-03-02T10:00:00Z "
+            f"<p>Ed: edit</p> <hr /> <div>{body}</div> Ed")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "feed.txt").write_text(feed, encoding="utf-8")
+    (tmp_path / "site.yaml").write_text("search: false\nimages: mirror\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = build(content, out, load_config(tmp_path / "site.yaml"), tmp_path)
+    failed = [w for w in report.render_warnings if w.startswith(MIRROR_FAILED)]
+    assert len(failed) == 1 and "Missing" in failed[0]  # the one the server does not have: stays remote
+    (png_name,) = [p.name for p in (out / "assets" / "figures").iterdir()]
+    assert (out / "assets" / "figures" / png_name).read_bytes() == RED
+    html = paper_html(out)
+    assert f'<img src="/assets/figures/{png_name}"' in html
+    assert html_module.escape(file_page_url("Red square.png", base)) in html  # the figure links its page on the wiki
+    assert "<figcaption>The model at a glance</figcaption>" in html
+    assert html_module.escape(wiki_image_url("Missing one.png", base)) in html

@@ -87,7 +87,7 @@ def test_first_character_lookaheads_change_no_match():
 
 def test_linkify_still_finds_links_and_only_links():
     html = render_markdown("See https://example.org/a and <https://b.org> but not model.py or www.example.com.").html
-    assert '<a href="https://example.org/a" rel="noopener">' in html
+    assert '<a href="https://example.org/a" rel="nofollow ugc noopener">' in html
     assert 'href="https://b.org"' in html
     assert "model.py" in html and 'href="http://www.example.com' not in html
 

@@ -227,7 +227,7 @@ def test_image_with_caption_is_a_figure_with_figcaption():
 
 def test_other_bare_urls_are_links():
     html = render_markdown("See https://ex.org/page for more.").html
-    assert '<a href="https://ex.org/page" rel="noopener">https://ex.org/page</a>' in html
+    assert '<a href="https://ex.org/page" rel="nofollow ugc noopener">https://ex.org/page</a>' in html
     assert "<a" not in render_markdown("Edit model.py now.").html
 
 
@@ -284,9 +284,9 @@ def test_scholarly_links_are_collected_canonically():
     }
 
 
-def test_external_links_get_noopener_and_relative_do_not():
+def test_external_links_are_marked_as_user_content_and_relative_ones_are_not():
     root = dom(render_markdown("[a](https://ex.org) [b](/papers/x/)").html)
-    assert [a.attrs.get("rel") for a in root.find_all("a")] == ["noopener", None]
+    assert [a.attrs.get("rel") for a in root.find_all("a")] == ["nofollow ugc noopener", None]
 
 
 # --- safety ------------------------------------------------------------------------

@@ -388,7 +388,7 @@ def test_file_link_options_are_not_captions_and_last_plain_option_is():
     r = render("[[File:My pic.png|500px|center|thumb|frame|upright|x300px|alt=Alt|first|The ''real'' caption]]")
     src = wiki_image_url("My pic.png", BASE)
     assert r.html == (
-        f'<figure><a href="{BASE}index.php?title=File:My_pic.png" rel="noopener">'
+        f'<figure><a href="{BASE}index.php?title=File:My_pic.png" rel="nofollow ugc noopener">'
         f'<img src="{src}" alt="Alt" loading="lazy"></a>'
         "<figcaption>The <i>real</i> caption</figcaption></figure>"
     )
@@ -459,14 +459,14 @@ def test_gallery():
 def test_internal_links_resolve_to_site_or_wiki():
     assert out("[[Known page|ours]] [[Other page]] [[Known page]]s") == (
         '<p><a href="/papers/known/">ours</a> '
-        f'<a href="{BASE}index.php?title=Other_page" rel="noopener">Other page</a> '
+        f'<a href="{BASE}index.php?title=Other_page" rel="nofollow ugc noopener">Other page</a> '
         '<a href="/papers/known/">Known pages</a></p>'
     )
 
 
 def test_entities_in_link_titles_are_decoded_once():
     assert out("[[A&amp;B]]") == (
-        f'<p><a href="{BASE}index.php?title=A%26B" rel="noopener">A&amp;B</a></p>'
+        f'<p><a href="{BASE}index.php?title=A%26B" rel="nofollow ugc noopener">A&amp;B</a></p>'
     )
 
 
@@ -479,10 +479,10 @@ def test_external_links_named_numbered_and_bare():
     r = render("[https://arxiv.org/pdf/1608.06993.pdf paper] [http://a.org] [http://b.org] "
                "http://c.org/x.png, [https://doi.org/10.1000/xyz ''doi'']")
     assert r.html == (
-        '<p><a href="https://arxiv.org/pdf/1608.06993.pdf" rel="noopener">paper</a> '
-        '<a href="http://a.org" rel="noopener">[1]</a> <a href="http://b.org" rel="noopener">[2]</a> '
-        '<a href="http://c.org/x.png" rel="noopener">http://c.org/x.png</a>, '
-        '<a href="https://doi.org/10.1000/xyz" rel="noopener"><i>doi</i></a></p>'
+        '<p><a href="https://arxiv.org/pdf/1608.06993.pdf" rel="nofollow ugc noopener">paper</a> '
+        '<a href="http://a.org" rel="nofollow ugc noopener">[1]</a> <a href="http://b.org" rel="nofollow ugc noopener">[2]</a> '
+        '<a href="http://c.org/x.png" rel="nofollow ugc noopener">http://c.org/x.png</a>, '
+        '<a href="https://doi.org/10.1000/xyz" rel="nofollow ugc noopener"><i>doi</i></a></p>'
     )
     assert r.links == {"arxiv": ["https://arxiv.org/abs/1608.06993"],
                        "doi": ["https://doi.org/10.1000/xyz"]}
@@ -491,7 +491,7 @@ def test_external_links_named_numbered_and_bare():
 
 def test_external_link_in_double_brackets():
     assert out("x [[http://a.org/p Summary]] y") == (
-        '<p>x <a href="http://a.org/p" rel="noopener">Summary</a> y</p>'
+        '<p>x <a href="http://a.org/p" rel="nofollow ugc noopener">Summary</a> y</p>'
     )
 
 
@@ -499,7 +499,7 @@ def test_full_url_of_a_wiki_page_we_publish_links_to_our_page():
     src = f"[{BASE}index.php?title=Known_page#Sec_2 s] [https://other.org/index.php?title=Known_page o]"
     assert out(src) == (
         '<p><a href="/papers/known/#sec-2">s</a> '
-        '<a href="https://other.org/index.php?title=Known_page" rel="noopener">o</a></p>'
+        '<a href="https://other.org/index.php?title=Known_page" rel="nofollow ugc noopener">o</a></p>'
     )
 
 

@@ -53,3 +53,27 @@ def test_port_in_use_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert not list(tmp_path.glob("site-builder-serve-*"))  # no temporary folder left behind
+
+
+@pytest.mark.parametrize("flag", [[], ["-D"], ["--drafts"]], ids=["default", "-D", "--drafts"])
+def test_serve_shows_drafts_with_a_badge_only_when_asked(tmp_path, flag):
+    """As `hugo server -D`: a `draft: true` record is previewed, badged, only with -D/--drafts."""
+    site = make_site(tmp_path / "site")
+    (site / "content" / "draft.md").write_text(
+        "---\ntitle: A Half Written Note\nyear: 2021\ndraft: true\n---\nStill being written.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--port", "0", *flag], cwd=site, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        url = re.search(r"at (http://127\.0\.0\.1:\d+/)", lines[1]).group(1)
+        with urllib.request.urlopen(url + "papers/", timeout=10) as resp:
+            listing = resp.read().decode("utf-8")
+        assert ("A Half Written Note" in listing) == bool(flag)
+        if flag:
+            with urllib.request.urlopen(url + "papers/a-half-written-note/", timeout=10) as resp:
+                assert 'class="badge badge-draft">Draft<' in resp.read().decode("utf-8")
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    finally:
+        proc.kill()

@@ -6,7 +6,7 @@ from html import escape, unescape
 
 from mwparserfromhell.nodes import Text
 
-from ..html import figure, image, safe_url
+from ..html import EXTERNAL_REL, figure, image, safe_url
 from . import bounds, inline
 from .filepath import file_page_url, wiki_image_url
 from .quotes import do_quotes, finish, finish_flow
@@ -77,7 +77,7 @@ def render_file_link(state: State, name: str, options, *, marked: bool = True, g
     if not (framed or aligned):
         img = image(src, caption, alt=alt, tooltip=True, css_class="inline-figure")
         if img is not None:
-            state.inline_images[html] = f'<a href="{escape(href)}" rel="noopener">{img}</a>' if href else img
+            state.inline_images[html] = f'<a href="{escape(href)}" rel="{EXTERNAL_REL}">{img}</a>' if href else img
     return block(html)
 
 
