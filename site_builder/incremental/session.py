@@ -192,7 +192,8 @@ class Session:
         uncacheable = {str(self.output / p.file) for p in kept["pages"]} - cache.new["pages"].keys()
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
                             uncacheable, output=self.output)
-        if not self.one_shot:
+        if not self.one_shot:  # (the search records are for the session store, which only the command line writes)
+            kept.pop("search_records", None)
             self._warm_up(self.state, config)
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
