@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from compare import installed_env  # noqa: E402
 
 
 def tree_digest(folder: Path) -> str:
@@ -43,7 +45,7 @@ def cold_build(checkout: Path, site: Path, pause: float) -> tuple[float, float, 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "site_builder", "build", "--quiet", "--content", "content",
-                    "--output", "_site"], cwd=site, check=True, env=dict(os.environ, PYTHONPATH=str(checkout)))
+                    "--output", "_site"], cwd=site, check=True, env=installed_env(checkout))
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime, tree_digest(site / "_site")

@@ -1,19 +1,20 @@
 """Where the time of a command-line edit goes, stage by stage.
 
     python benchmarks/edit_stages.py DIR [--reps 3]
+    python benchmarks/edit_stages.py DIR --process [--reps 5] [--code CHECKOUT]
 
 DIR is a corpus site from `make_corpus.py` (`DIR/site`, or that folder itself),
 built once already. Each repetition appends a sentence to one summary, waits
 until the edit is old enough to be trusted by its stat, and runs
 `site-builder build` in this process with timers around its stages (the
 functions below, looked up by name). Printed: seconds per stage, one column per
-repetition. Process exit (freeing the loaded session) is not in it: compare.py's
-wall-clock figure has it.
+repetition (wall clock; a function that runs several times is summed). Python's
+start and the process's exit are not in it: compare.py's wall-clock figure and
+`--process` (below) have them.
 """
 from __future__ import annotations
 
 import argparse
-import gc
 import inspect
 import os
 import sys
@@ -24,50 +25,100 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 started = time.perf_counter()
-from site_builder import cache, cli  # noqa: E402
-from site_builder.incremental import journal, persist  # noqa: E402
+from site_builder import cache, cli, pipeline  # noqa: E402
+from site_builder.catalog import related  # noqa: E402
+from site_builder.incremental import persist, session, stored  # noqa: E402
 from site_builder.incremental.session import Session  # noqa: E402
+from site_builder.output import listing, pagecache  # noqa: E402
 from site_builder.output import site as output_site  # noqa: E402
-from site_builder.output import pagecache  # noqa: E402
+from site_builder.render import summaries  # noqa: E402
+from site_builder import readers  # noqa: E402
 
 IMPORTS = time.perf_counter() - started
 
 # (owner, function name, label); a function imported by name into another module is timed there too.
 STAGES = [
     (persist, "input_state", "walk the content folder and theme"),
-    (persist, "tree_state", "walk the output folder"),
-    (persist, "restore", "take up the saved session (all of it)"),
-    (cache, "load_pickle", "  unpickle {name}"),
-    (persist, "load_pickle", "  unpickle {name}"),
-    (journal, "load_pickle", "  unpickle {name}"),
-    (journal, "apply", "  apply the session delta"),
-    (output_site, "page_environment", "  Jinja environment, BibTeX keys"),
-    (pagecache, "tracker", "  page read recorder"),
+    (listing.Listing, "unchanged", "check the output (a stat per file and folder)"),
+    (persist, "restore", "open the two store files"),
     (Session, "_update", "the edit: read, render, find and write what changed"),
-    (Session, "_write_changes", "  pages, related lists, feeds, export, files"),
-    (persist, "save", "save (deltas and state)"),
+    (readers, "read_file", "  read the edited input file"),
+    (summaries, "render_catalog", "  render the summary, its plain text, math check"),
+    (stored.StoredState, "prepare", "  Jinja environment, page recorder, related index"),
+    (stored.StoredState, "index", "    take up the related index"),
+    (related.RelatedIndex, "update", "  related lists updated"),
+    (pagecache.World, "evaluate", "  recorded reads checked again"),
+    (pagecache.Recorder, "render", "  pages rendered"),
+    (stored.StoredState, "feeds", "  feeds that show the summary"),
+    (stored.StoredState, "export", "  JSON export line"),
+    (stored.StoredState, "math_use", "  math stylesheet: the site's formula use counted again"),
+    (stored.StoredState, "search_records", "  search records: the edited entries' remade, the rest read back"),
+    (session, "_stage_index", "  search index staged beside the output (Pagefind)"),
+    (session, "_replace_files", "  files written and renamed into place"),
+    (session, "_swap_index", "  search index swapped in"),
+    (persist, "save", "save: the changed rows, in one transaction per file"),
 ]
-
-
 def timed(times: dict[str, float], fn, label: str):
     def wrapper(*args, **kwargs):
-        name = Path(args[0]).name if args and isinstance(args[0], (str, Path)) else ""
-        key = label.format(name=name)
         t = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            times[key] = times.get(key, 0.0) + time.perf_counter() - t
+            times[label] = times.get(label, 0.0) + time.perf_counter() - t
     return wrapper
+
+
+def edit(target: Path, rep: int) -> None:
+    with open(target, "a", encoding="utf-8") as f:
+        f.write(f"\nA sentence added to time the stages, number {rep}.\n")
+    time.sleep(2.5)  # an input modified in the last 2 s is hashed, not trusted by its stat
+
+
+def processes(root: Path, target: Path, reps: int, code: Path = REPO) -> int:
+    """The whole command, as compare.py runs it: wall clock from exec to exit, and its CPU time."""
+    import resource
+    import statistics
+    import subprocess
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from compare import installed_env
+
+    env = installed_env(code)
+    cmd = [sys.executable, "-m", "site_builder", "build", "--quiet", "--content", "content", "--output", "_site"]
+    rows = []
+    for rep in range(reps):
+        for kind in ("edit", "nothing changed"):
+            if kind == "edit":
+                edit(target, rep)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=root, env=env, check=True)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            rows.append((kind, wall, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime,
+                         after.ru_maxrss / 1024))
+            print(f"{kind:16} wall {wall:6.3f} s  user {rows[-1][2]:6.3f} s  kernel {rows[-1][3]:6.3f} s  "
+                  f"peak {rows[-1][4]:5.0f} MB", flush=True)
+    for kind in ("edit", "nothing changed"):
+        mine = [r for r in rows if r[0] == kind]
+        print(f"median {kind:16} wall {statistics.median(r[1] for r in mine):.3f} s, CPU "
+              f"{statistics.median(r[2] + r[3] for r in mine):.3f} s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--process", action="store_true",
+                    help="time the whole `site-builder build` process (an edit, then nothing changed) instead")
+    ap.add_argument("--code", type=Path, default=REPO,
+                    help="with --process: the checkout of site-builder to run (default: this one)")
     args = ap.parse_args(argv)
     root = args.dir / "site" if (args.dir / "site").is_dir() else args.dir
     target = sorted((root / "content" / "summaries").glob("*.md"))[1]
+    if args.process:
+        return processes(root, target, args.reps, args.code)
     times: dict[str, float] = {}
     for owner, name, label in STAGES:
         wrapper = timed(times, getattr(owner, name), label)
@@ -77,21 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     cmd = ["build", "--quiet", "--content", "content", "--output", "_site"]
     os.chdir(root)
     for rep in range(args.reps):
-        with open(target, "a", encoding="utf-8") as f:
-            f.write(f"\nA sentence added to time the stages, number {rep}.\n")
-        time.sleep(2.5)  # an input modified in the last 2 s is hashed, not trusted by its stat
+        edit(target, rep)
         times.clear()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         if cli.main(cmd) != 0:
             sys.exit("the build failed")
         times["whole build (in process)"] = time.perf_counter() - t
+        times["whole build: CPU of this process"] = time.process_time() - cpu
         columns.append(dict(times))
-        gc.unfreeze()  # the command line freezes what it loaded; the next repetition loads afresh
-    seen = list(dict.fromkeys(k for c in columns for k in c))
-    labels = ["whole build (in process)"]
-    for _, _, label in STAGES:  # in the table's order; "{name}" rows for every file seen
-        pattern = label.split("{")[0]
-        labels += [k for k in seen if k not in labels and (k == label or ("{" in label and k.startswith(pattern)))]
+    labels = ["whole build (in process)", "whole build: CPU of this process"] + [label for _, _, label in STAGES]
     print(f"{'stage':58} " + " ".join(f"{'rep ' + str(i + 1):>7}" for i in range(len(columns))))
     print(f"{'start-up: imports':58} " + " ".join(f"{IMPORTS:7.2f}" for _ in columns))
     for label in labels:

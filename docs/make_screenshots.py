@@ -55,7 +55,8 @@ def stand_in(route) -> None:
 
 def settle(page) -> None:
     """Wait for what changes the picture after load: MathJax and search results."""
-    if page.locator(".math").count():
+    # Only formulas left as TeX (math: client, or a build without Node) wait for MathJax in the browser.
+    if page.locator(".math:not(:has(mjx-container))").count():
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
     if page.locator("#search").count():

@@ -1,18 +1,18 @@
 """The build cache: what an unchanged input would give again, kept between builds.
 
-Pickle files in `<site_root>/.site-builder-cache/`: `state.pickle` (the
-"nothing changed" digest and the last report, read first), `build.pickle`:
-  reads    input file -> (stat, content hash, size limit, pickled ReadResult)
-  outputs  output file -> (content hash, size, mtime, inode) as last written
-  pages, page_steps  what each page read while rendering (output/pagecache.py)
-and `renders.pickle`, written with it (the same `started_ns`):
-  renders  hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
-  texts    hash(final HTML) -> (plain text, derived title)
-An incremental build renders only the summaries it edits, whose new text no entry
-holds, so it does not load `renders.pickle` (100 MB at 10,000 summaries) at all.
-
-After an incremental `site-builder build` only what it changed is written, to
-`build.delta.pickle` (see `delta`); loading applies it to the whole file.
+One SQLite file, `<site_root>/.site-builder-cache/cache.sqlite` (store.py), with
+  meta      the salt, the build's `started_ns`, the "nothing changed" state (a digest
+            of the inputs and the output's listing) and the last report
+  reads     input file -> (stat, content hash, size limit, pickled ReadResult)
+  renders   hash(markup, body, link settings) -> rendered HTML + the link look-ups it made
+  texts     hash(final HTML) -> (plain text, derived title)
+  memo      hash(conversion, input) -> highlighted code, formulas as text (render/memo.py)
+  outputs   output file -> (content hash, size, mtime, inode) as last written
+  recorded, steps  what each page read while rendering (output/pagecache.py), and two
+            indexes over them for an incremental build (incremental/stepindex.py)
+A full build loads the tables whole (`load_tables`) and writes a new file (`save`);
+an incremental `site-builder build` reads and changes only the rows it needs
+(incremental/stored.py), in one transaction.
 Every entry is only valid under the same `salt`: a hash of the package's own
 source files and version, so a new site_builder (or an edited one) starts cold.
 Config and templates are part of the keys that depend on them (renders, state).
@@ -26,26 +26,25 @@ Correctness rules:
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
 import pickle
 import time
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .store import Db, NewFile, dumps
 
 CACHE_DIR = ".site-builder-cache"
-FILE_NAME = "build.pickle"
-STATE_NAME = "state.pickle"
-DELTA_NAME = "build.delta.pickle"
-RENDERS_NAME = "renders.pickle"
-RENDER_TABLES = ("renders", "texts")  # in RENDERS_NAME
-DELETED = "\0deleted"  # a key a delta removes (no table holds this string as a value)
-TABLES = ("reads", "renders", "texts", "outputs")
+FILE_NAME = "cache.sqlite"
+TABLES = ("reads", "renders", "texts", "outputs", "memo")  # (key, pickled value) tables
+STEP_CHUNK = 256  # recorded steps per row of the `steps` table
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -58,6 +57,7 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def code_salt() -> str:
     """Version + the bytes of every module and data table of this package: new code, cold cache."""
     # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
@@ -82,64 +82,61 @@ class BuildCache:
     hits: dict[str, int] = field(default_factory=dict)
     pending_outputs: dict[str, str] = field(default_factory=dict)  # output file -> hash, until the swap
     page_stats: tuple[int, int] = (0, 0)  # pages reused, pages rendered
-    last: dict[str, Any] = field(default_factory=dict)  # the small state file: last state and report
+    last: dict[str, Any] = field(default_factory=dict)  # the last build's state, report and generation
     enabled: bool = True
-    delta_id: str | None = None  # the delta applied on load: a session's delta must carry the same
-    base: dict[str, Any] | None = None  # the tables as the whole file had them (load_tables(keep_base=True))
-    renders_left: bool = False  # renders.pickle not loaded: the render tables hold only this build's entries
-    saving: int | None = None  # the process writing the files (save(background=True)), until wait_saved()
+    saving: int | None = None  # the process writing the file (save(background=True)), until wait_saved()
+    db: Db | None = None  # the file as the last build left it, while open
 
     @classmethod
     def open(cls, site_root: Path, *, enabled: bool = True) -> "BuildCache":
         """The site's cache; `enabled=False` (--clean) starts empty but still saves.
 
-        Only the small state file is read here (enough for the "nothing changed"
-        check); `load_tables()` reads the big one when the build goes ahead.
+        Only the small values are read here (enough for the "nothing changed"
+        check); `load_tables()` reads the tables when the build goes ahead.
         """
         cache = cls(site_root / CACHE_DIR / FILE_NAME, code_salt(), enabled=enabled)
-        data = load_pickle(cache.path.with_name(STATE_NAME)) if enabled else {}
-        if data.get("salt") == cache.salt:
-            cache.last = data
+        if enabled:
+            cache.db = Db.open(cache.path)
+            try:
+                if cache.db is not None and cache.db.meta("salt") == cache.salt:
+                    cache.last = {k: cache.db.meta(k) for k in ("report", "generation", "started_ns")}
+                    cache.last["state"] = _state(cache.db.meta("state"), cache.db.meta("names"))
+            except Exception:  # noqa: BLE001 - damaged: a cold build
+                cache.last = {}
+            if not cache.last:
+                cache.close()
         for table in TABLES:
             cache.old.setdefault(table, {})
             cache.new[table] = {}
         return cache
 
-    def load_tables(self, keep_base: bool = False, renders: bool = True) -> None:
-        """The whole files, and the delta an incremental build wrote on top of them.
-
-        `keep_base`: remember the whole file's tables (shallow copies), so that
-        `delta` can write only what changed since. `renders=False`: leave
-        renders.pickle on disk (an incremental build; `save` loads it if it must).
-        """
-        assert self.path is not None
-        data = load_pickle(self.path) if self.enabled else {}
-        if data.get("salt") == self.salt:
-            self.old = data
-            if renders:
-                self.old.update(self._render_tables())
-            else:
-                self.renders_left = True
+    def load_tables(self) -> None:
+        """The whole tables of the last build (none if there is no valid file)."""
+        db, self.db = self.db, None
+        if db is None or not self.last:
+            return
+        try:
+            old: dict[str, Any] = {t: dict(_rows(db, t)) for t in TABLES}
+            old["pages"] = {where: (base, frozenset(array("I", ids)))
+                            for where, base, ids in db.conn.execute("SELECT key, base, steps FROM recorded")}
+            steps: list[tuple[tuple, str]] = []
+            for (chunk,) in db.conn.execute("SELECT value FROM steps ORDER BY chunk"):
+                steps += pickle.loads(chunk)
+            old["page_steps"] = steps
+            old["page_steps_compacted"] = db.meta("page_steps_compacted", 0)
+            old["started_ns"] = db.meta("started_ns")
+        except Exception:  # noqa: BLE001 - damaged: a cold build
+            old = {}
+        finally:
+            db.close()
+        self.old = old
         for table in TABLES:
             self.old.setdefault(table, {})
-        if keep_base and "started_ns" in self.old:
-            self.base = {k: v.copy() for k, v in self.old.items() if isinstance(v, (dict, list))}
-        delta = load_pickle(self.path.with_name(DELTA_NAME)) if "started_ns" in self.old else {}
-        if delta.get("salt") == self.salt and delta.get("base") == self.old["started_ns"]:
-            for table, changes in delta["tables"].items():
-                apply_changes(self.old.setdefault(table, {}), changes)
-            start, steps = delta["page_steps"]
-            del self.old["page_steps"][start:]
-            self.old["page_steps"] += steps
-            self.old.update(delta["values"])
-            self.delta_id = delta["id"]
 
-    def _render_tables(self) -> dict[str, dict]:
-        """renders.pickle's tables, if it was written with build.pickle as loaded; else empty ones."""
-        assert self.path is not None
-        data = load_pickle(self.path.with_name(RENDERS_NAME))
-        ok = data.get("salt") == self.salt and data.get("started_ns") == self.old.get("started_ns")
-        return {t: data[t] if ok else {} for t in RENDER_TABLES}
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     def successor(self) -> "BuildCache":
         """The cache the next build of this process starts from: this build's tables, kept in memory."""
@@ -189,39 +186,30 @@ class BuildCache:
 
     # -- the "nothing changed" shortcut ----------------------------------
     @property
-    def last_state(self) -> tuple[str, str] | None:
+    def last_state(self) -> tuple[str | None, Any] | None:
+        """(digest of the inputs, output/listing.Listing) as the last build left them; the digest
+        is None when an input was too new to be vouched for by its stat."""
         return self.last.get("state")
 
     @property
     def last_report(self) -> Any:
         return self.last.get("report")
 
-    def save(self, state: tuple[str, str] | None = None, report: dict[str, Any] | None = None, *,
-             background: bool = False) -> None:
-        """Write the cache. `background`: in a forked process, while this one writes the session
-        (a command-line build, which calls wait_saved() before it ends); the files are the same."""
+    def save(self, state: tuple[str, Any] | None = None, report: Any = None, *, background: bool = False) -> None:
+        """Write the cache as a new file. `background`: in a forked process, while this one writes the
+        session (a command-line build, which calls wait_saved() before it ends); the file is the same."""
         if self.path is None:
             return
-        if self.renders_left:  # the entries on disk, then this build's on top
-            for table, entries in self._render_tables().items():
-                entries.update(self.new[table])
-                self.new[table] = entries
-            self.renders_left = False
+        self.close()
         data = {"salt": self.salt, "started_ns": self.started_ns, **self.new}
         data.setdefault("pages", {})
         data.setdefault("page_steps", [])
         data.setdefault("page_steps_compacted", 0)
-        rendered = {"salt": self.salt, "started_ns": self.started_ns, **{t: data.pop(t) for t in RENDER_TABLES}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.delta_id, self.base = None, None
+        self.last = {"state": state, "report": report, "generation": self.started_ns, "started_ns": self.started_ns}
         path = self.path
 
         def write() -> None:
-            # Tables first, state last: a state file never vouches for tables that were not written.
-            dump_pickle(path.with_name(RENDERS_NAME), rendered)
-            dump_pickle(path, data)
-            path.with_name(DELTA_NAME).unlink(missing_ok=True)  # of the old whole file (ignored anyway)
-            self.save_state(state, report)
+            _write(path, data, state, report)
 
         if background and hasattr(os, "fork"):
             self.wait_saved()
@@ -235,43 +223,58 @@ class BuildCache:
         if pid is not None and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
             raise OSError(f"writing the build cache in {self.path.parent if self.path else '?'} failed")
 
-    def save_state(self, state: tuple[str, str] | None, report: dict[str, Any] | None) -> None:
-        assert self.path is not None
-        dump_pickle(self.path.with_name(STATE_NAME), {"salt": self.salt, "state": state, "report": report})
 
-    def delta(self, delta_id: str) -> bytes | None:
-        """What changed in the tables since the whole file was loaded, pickled; None if that is unknown.
-
-        The whole file is not touched: after a one-summary edit the tables
-        differ in a few dozen entries, and rewriting hundreds of MB costs seconds.
-        Found by identity: an entry the build did not replace is the object loaded.
-        """
-        if self.path is None or self.base is None or set(self.new) - set(self.base) - {"page_steps_compacted"}:
-            return None
-        base_steps, steps = self.base.get("page_steps", []), self.new.get("page_steps", [])
-        start = next((i for i, (a, b) in enumerate(zip(base_steps, steps)) if a is not b),
-                     min(len(base_steps), len(steps)))
-        return pickle.dumps({
-            "salt": self.salt, "base": self.started_ns, "id": delta_id,
-            "tables": {t: dict_changes(self.base[t], v) for t, v in self.new.items() if isinstance(v, dict)},
-            "page_steps": (start, steps[start:]),
-            "values": {k: v for k, v in self.new.items() if not isinstance(v, (dict, list))},
-        }, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def dict_changes(base: dict, now: dict) -> dict:
-    """key -> new value (or DELETED) for every entry of `now` that is not the very object `base` has."""
-    out = {k: v for k, v in now.items() if base.get(k, DELETED) is not v}
-    out.update((k, DELETED) for k in base.keys() - now.keys())
+def state_values(state: tuple[str | None, Any] | None, names: Any = None) -> dict[str, Any]:
+    """The "nothing changed" state as the file keeps it: the listing's names apart from its stats,
+    and not written again when they are `names` (the ones read)."""
+    if state is None:
+        return {"state": None}
+    inputs, listing = state
+    out = {"state": (inputs, listing.stat_values())}
+    if names is None or listing.names() != names:
+        out["names"] = listing.names()
     return out
 
 
-def apply_changes(target: dict, changes: dict) -> None:
-    for k, v in changes.items():
-        if isinstance(v, str) and v == DELETED:
-            target.pop(k, None)
-        else:
-            target[k] = v
+def _state(value: Any, names: Any) -> tuple[str | None, Any] | None:
+    if value is None or names is None:
+        return None
+    from .output.listing import Listing
+
+    inputs, stats = value
+    return inputs, Listing.of(names, stats)
+
+
+def _rows(db: Db, table: str) -> Iterator[tuple[str, Any]]:
+    for key, value in db.conn.execute(f"SELECT key, value FROM {table}"):
+        yield key, pickle.loads(value)
+
+
+def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
+    """The whole cache file (store.NewFile: written beside, then renamed into place)."""
+    from .incremental.stepindex import index_rows
+
+    f = NewFile(path)
+    try:
+        for table in TABLES:
+            f.create(table)
+            f.rows(table, ((k, dumps(v)) for k, v in data.get(table, {}).items()))
+        f.create("recorded", "n INTEGER PRIMARY KEY, key TEXT UNIQUE, base TEXT, steps BLOB")
+        pages = data["pages"]
+        f.rows("recorded", ((n, where, base, array("I", sorted(ids)).tobytes())
+                            for n, (where, (base, ids)) in enumerate(pages.items())))
+        steps = data["page_steps"]
+        f.create("steps", "chunk INTEGER PRIMARY KEY, value BLOB")
+        f.rows("steps", ((c, dumps(steps[c * STEP_CHUNK:(c + 1) * STEP_CHUNK]))
+                         for c in range((len(steps) + STEP_CHUNK - 1) // STEP_CHUNK)))
+        index_rows(f, steps, (ids for _, ids in pages.values()), STEP_CHUNK)
+        f.meta({"salt": data["salt"], "started_ns": data["started_ns"], "generation": data["started_ns"],
+                "page_steps_compacted": data["page_steps_compacted"], "steps": len(steps), "report": report,
+                **state_values(state)})
+        f.install()
+    except BaseException:
+        f.abandon()
+        raise
 
 
 @contextmanager
@@ -285,15 +288,6 @@ def paused_collection() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-
-
-def load_pickle(path: Path) -> dict[str, Any]:
-    try:
-        with paused_collection(), open(path, "rb") as f:  # streamed: no second copy of a file of hundreds of MB
-            data = pickle.load(f)
-    except Exception:  # missing, damaged or foreign: only a cold build
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _forked(write: Callable[[], None]) -> int:
@@ -315,11 +309,6 @@ def _forked(write: Callable[[], None]) -> int:
         finally:
             os._exit(status)  # not the parent's atexit handlers or buffered output
     return pid
-
-
-def dump_pickle(path: Path, data: dict[str, Any]) -> None:
-    with atomic_file(path) as f:  # streamed: pickle.dumps would hold the whole file in memory too
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @contextmanager

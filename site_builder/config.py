@@ -59,6 +59,8 @@ def tex_macros(value: dict[str, Any]) -> str | None:
 
 @dataclass
 class MathJaxConfig:
+    """How formulas are checked and shown (the `mathjax:` section of site.yaml)."""
+
     # Where the browser loads MathJax from. Ignored when self_host is true.
     url: str = DEFAULT_MATHJAX_URL
     # Copy MathJax from the npm package into the built site (nothing fetched at view time).
@@ -91,6 +93,8 @@ class TopicRule:
 
 @dataclass
 class SiteConfig:
+    """The site's settings, from site.yaml."""
+
     title: str = "Paper Summaries"
     description: str = "Summaries of research papers, organised by paper, year, topic, venue and author."
     base_url: str = field(default="http://localhost:8000/", metadata={"check": absolute_url})

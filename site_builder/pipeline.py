@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, digest, stat_key, tree_state
 from .config import SiteConfig
+from .derived import Recorded, compute
+from .output.listing import listing
 from .records import Collection, Diagnostic, ReadResult, SummaryRecord
 
 MIRROR_FAILED = "figure not mirrored"  # = figures.mirror.FAILED, not imported: `build` with nothing to do starts fast
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class BuildReport:
+    """What a build read, made and wrote, and what it warned about."""
+
     files_read: int = 0
     records: int = 0
     summaries: int = 0
@@ -156,11 +160,13 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     overrides = paper_overrides.load(content)
     catalog = build_catalog(records, collections, config, overrides)
     report.diagnostics += overrides.diagnostics
+    derive = keep.setdefault("derived", Recorded()) if keep is not None else compute  # kept for the session
+    from .render.summaries import link_context
     report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
                                             progress=step.stage("summaries", len(catalog.summaries)),
                                             math_progress=step.stage("formulas", None),
                                             figure_progress=step.stage("figures", None) if config.images == "mirror"
-                                            else None)
+                                            else None, links=link_context(catalog, config, derive))
     if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
         inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
     report.unidentified = unidentified(catalog)
@@ -171,7 +177,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     if keep is not None:  # an index that later edits can update, and the map templates read
         keep.update(cache=cache, related=related, related_index=index)
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
-                       progress=step.stage("pages", None), related=related, keep=keep)
+                       progress=step.stage("pages", None), related=related, keep=keep, derive=derive)
     report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]
@@ -180,7 +186,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     report.pages = stats.pages
     report.files_written = stats.files
     report.seconds = time.perf_counter() - started
-    cache.save((inputs, output_state(output)) if inputs else None, replace(report, catalog=None),
+    cache.save((inputs, listing(output)), replace(report, catalog=None),
                background=save_in_background)
     report.catalog = catalog
     return report
@@ -198,12 +204,13 @@ def unidentified(catalog: Catalog) -> list[tuple[str, list[str], str]]:
 
 
 def unchanged_report(inputs: str | None, output: Path, cache: BuildCache, started: float,
-                     published: str | None = None) -> BuildReport | None:
+                     published: bool | None = None) -> BuildReport | None:
     """The last build's report, when nothing it read has changed and its output is as it left it.
 
-    `published`: output_state(output), when the caller has it already.
-    """
-    if inputs is not None and cache.last_report and cache.last_state == (inputs, published or output_state(output)):
+    `published`: whether the output is as the last build left it, when the caller knows already."""
+    state = cache.last_state
+    if inputs is not None and cache.last_report and state and state[0] == inputs and (
+            published if published is not None else state[1].unchanged(output)):
         return replace(cache.last_report, seconds=time.perf_counter() - started, files_changed=0, pages_rendered=0)
     return None
 
@@ -219,16 +226,13 @@ def theme_state(site_root: Path, config: SiteConfig) -> list[tuple[str, int, int
     return files
 
 
-def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache) -> str | None:
-    """Digest of everything a build reads; None if a file is too new to trust its stat."""
-    files = tree_state([content]) + theme_state(site_root, config)
+def input_state(content: Path, output: Path, config: SiteConfig, site_root: Path, cache: BuildCache,
+                content_files: list[tuple[str, int, int, int]] | None = None) -> str | None:
+    """Digest of everything a build reads; None if a file is too new to trust its stat.
+
+    `content_files`: tree_state([content]), when the caller has walked it already."""
+    files = (tree_state([content]) if content_files is None else content_files) + theme_state(site_root, config)
     if any(mtime >= cache.started_ns - 2_000_000_000 for _, _, mtime, _ in files):
         return None  # modified moments ago: could change again within the clock's resolution
     return digest(cache.salt, repr(config), str(content.resolve()), str(output.resolve()),
                   str(shutil.which("node")), repr(files))
-
-
-def output_state(output: Path, files: list[tuple[str, int, int, int]] | None = None) -> str:
-    """Digest of the published files as they are now (or as `files`, their tree_state, says):
-    a hand edit or deletion forces a build."""
-    return digest(repr(tree_state([output.resolve()]) if files is None else files))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cache import CACHE_DIR, FILE_NAME, RENDERS_NAME
+import sqlite3
+
+from site_builder.cache import CACHE_DIR, FILE_NAME
 from site_builder.config import SiteConfig
 from site_builder.pipeline import build
 
@@ -149,19 +151,25 @@ def test_link_answers_are_rechecked(site: Path):
     assert tree(site / "out") == clean_copy(site)
 
 
+def poison_renders(path: Path) -> None:
+    """Every rendered summary in the cache file replaced by a stale one."""
+    db = sqlite3.connect(path)
+    with db:
+        for key, value in db.execute("SELECT key, value FROM renders").fetchall():
+            entry = pickle.loads(value)
+            entry["html"] = "<p>STALE</p>"
+            db.execute("UPDATE renders SET value=? WHERE key=?", (pickle.dumps(entry), key))
+    db.close()
+
+
 def test_clean_ignores_a_poisoned_cache(site: Path):
     make(site)
-    tables, store = site / CACHE_DIR / FILE_NAME, site / CACHE_DIR / RENDERS_NAME
-    paired = tables.read_bytes()  # renders.pickle is used only with the build.pickle written with it
-    data = pickle.loads(store.read_bytes())
-    for entry in data["renders"].values():
-        entry["html"] = "<p>STALE</p>"
-    store.write_bytes(pickle.dumps(data))
+    tables = site / CACHE_DIR / FILE_NAME
+    poison_renders(tables)
     make(site, use_cache=False)
     assert not any(b"STALE" in body for body in tree(site / "out").values())
     # ...and the poisoned entries really would have been used: the cache is live without --ignore-cache.
-    store.write_bytes(pickle.dumps(data))
-    tables.write_bytes(paired)
+    poison_renders(tables)
     make(site)
     assert any(b"STALE" in body for body in tree(site / "out").values())
 
@@ -182,10 +190,26 @@ def test_skip_unchanged_and_damaged_output(site: Path):
     assert (site / "out" / "about" / "index.html").is_file()
 
 
-def test_corrupt_cache_is_a_cold_build(site: Path):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "another format"])
+def test_corrupt_cache_is_a_cold_build(site: Path, damage: str):
     make(site)
-    (site / CACHE_DIR / FILE_NAME).write_bytes(b"not a pickle")
-    make(site)
+    path = site / CACHE_DIR / FILE_NAME
+    if damage == "garbage":
+        path.write_bytes(b"not a database")
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:5000])
+    else:
+        path.unlink()
+        db = sqlite3.connect(path)
+        with db:
+            if damage == "foreign":  # some other program's database under that name
+                db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+            else:
+                db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (pickle.dumps(999),))
+        db.close()
+    report = make(site)
+    assert report.pages_rendered == report.pages  # nothing came from the damaged file
     assert tree(site / "out") == clean_copy(site)
 
 

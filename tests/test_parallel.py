@@ -60,9 +60,11 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch):
 
 def recorded_steps(site_root: Path, output: Path) -> dict[str, tuple]:
     """The page cache a build saved: page -> (base, its steps with digests), whatever their numbering."""
-    from site_builder.cache import CACHE_DIR, FILE_NAME, load_pickle
+    from site_builder.cache import BuildCache
 
-    data = load_pickle(site_root / CACHE_DIR / FILE_NAME)
+    cache = BuildCache.open(site_root)
+    cache.load_tables()
+    data = cache.old
     table = data["page_steps"]
     return {Path(where).relative_to(output).as_posix(): (base, frozenset(table[i] for i in ids))
             for where, (base, ids) in data["pages"].items()}

@@ -63,6 +63,8 @@ class Summary:
 
 @dataclass
 class Paper:
+    """A paper and the summaries of it."""
+
     id: str
     meta: PaperMeta
     summaries: list[Summary] = field(default_factory=list)
@@ -116,6 +118,8 @@ class Term:
 
 @dataclass
 class Taxonomy:
+    """One way of grouping papers (topics, years, venues, authors, collections), with its terms."""
+
     key: str  # "topics", "years", ...
     singular: str
     plural: str
@@ -127,6 +131,8 @@ class Taxonomy:
 
 @dataclass
 class Catalog:
+    """Everything the site is made of: papers, summaries, taxonomies and collections."""
+
     papers: list[Paper]
     summaries: list[Summary]
     taxonomies: dict[str, Taxonomy]

@@ -13,7 +13,9 @@ DATA = Path(__file__).with_name("data")
 
 @lru_cache(maxsize=None)
 def load(name: str) -> Any:
-    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    # libyaml where it is there (these are our own files: it reads them as PyYAML does, ten times faster)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((DATA / f"{name}.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

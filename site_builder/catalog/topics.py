@@ -33,8 +33,9 @@ def arxiv_categories() -> dict[str, str]:
     return load("topics")["arxiv"]
 
 
-ARXIV_CATEGORIES = arxiv_categories()
-_ARXIV_NAMES = {slugify(name): name for name in ARXIV_CATEGORIES.values()}
+@lru_cache(maxsize=1)  # (made when first needed: a build that reads no keyword need not load the table)
+def _arxiv_names() -> dict[str, str]:
+    return {slugify(name): name for name in arxiv_categories().values()}
 
 
 def keyword_topic(keyword: str, config: SiteConfig) -> str | None:
@@ -44,8 +45,9 @@ def keyword_topic(keyword: str, config: SiteConfig) -> str | None:
         return None
     if kw in config.topic_names:
         return config.topic_names[kw]
-    if kw in ARXIV_CATEGORIES:
-        return ARXIV_CATEGORIES[kw]
+    categories = arxiv_categories()
+    if kw in categories:
+        return categories[kw]
     if _ARXIV_LIKE.match(kw):
         return kw  # an arXiv category we have no name for: show the code itself
     # "machine-learning" -> "Machine learning", but "semi-supervised" keeps its hyphen.
@@ -54,7 +56,7 @@ def keyword_topic(keyword: str, config: SiteConfig) -> str | None:
     words = " ".join(words.split())
     name = words[:1].upper() + words[1:]
     # A free keyword that spells an arXiv category's name is that category.
-    return _ARXIV_NAMES.get(slugify(name), name)
+    return _arxiv_names().get(slugify(name), name)
 
 
 @lru_cache(maxsize=65536)  # topic names and keywords recur across thousands of papers

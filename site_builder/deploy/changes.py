@@ -7,6 +7,8 @@ from pathlib import Path
 
 @dataclass
 class Changes:
+    """What a deploy changed in its target."""
+
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

@@ -25,6 +25,8 @@ class GhPagesError(Exception):
 
 @dataclass
 class Published:
+    """What a deploy to a gh-pages branch committed."""
+
     changes: Changes
     commit: str | None  # None for a dry run or when there was nothing to publish
     parent: str | None

@@ -15,6 +15,8 @@ RACY_NS = 2_000_000_000
 
 @dataclass
 class Snapshot:
+    """The content folder's files as they were when it was taken."""
+
     taken_ns: int
     stats: dict[str, tuple[int, int, int]]  # relative path -> (size, mtime, inode)
     hashes: dict[str, str] = field(default_factory=dict)  # relative path -> content hash, for racy files
@@ -31,7 +33,18 @@ def take(folder: Path) -> Snapshot:
         for name in filenames:
             st = os.stat(os.path.join(dirpath, name))
             stats[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    snap = Snapshot(taken, stats)
+    return _hashed(folder, Snapshot(taken, stats))
+
+
+def snapshot_of(folder: Path, files: list[tuple[str, int, int, int]], taken: int) -> Snapshot:
+    """The snapshot `take` gives, from a walk already made (cache.tree_state([folder]), begun at `taken`)."""
+    top = len(str(folder)) + 1
+    return _hashed(folder, Snapshot(taken, {path[top:].replace(os.sep, "/"): (size, mtime, ino)
+                                            for path, size, mtime, ino in files}))
+
+
+def _hashed(folder: Path, snap: Snapshot) -> Snapshot:
+    taken, stats = snap.taken_ns, snap.stats
     for rel, (_, mtime, _) in stats.items():
         if mtime >= taken - RACY_NS:
             snap.hashes[rel] = digest((folder / rel).read_bytes())
@@ -40,6 +53,8 @@ def take(folder: Path) -> Snapshot:
 
 @dataclass
 class Changes:
+    """Files changed, added and removed between two snapshots."""
+
     changed: list[str]
     added: list[str]
     removed: list[str]

@@ -55,7 +55,8 @@ def page_objects(page: Page, keys: dict[int, tuple]) -> set[tuple]:
 
 
 class Dependencies:
-    """step id -> pages reading it; identity -> steps mentioning it; identity -> pages showing it."""
+    """step id -> pages reading it; identity -> steps mentioning it; identity -> pages showing it (in memory:
+    the preview server; incremental/stepindex.StoredDeps answers the same from the cache file)."""
 
     def __init__(self, table: list[tuple[tuple, str]], pages: dict[str, tuple], page_list: Iterable[tuple[str, Page]],
                  keys: dict[int, tuple]) -> None:
@@ -89,7 +90,7 @@ class Dependencies:
 
     def show(self, where: str, page: Page, keys: dict[int, tuple]) -> None:
         for key in page_objects(page, keys):
-            self.shown_on.setdefault(key, set()).add(where)
+            self.shown_on.setdefault(key, set()).add(page.path)
 
     def steps_of(self, identities: Iterable[tuple]) -> set[int]:
         """Live steps (read by some page) that mention any of `identities`."""
@@ -102,41 +103,8 @@ class Dependencies:
         return set().union(*(self.readers.get(i, ()) for i in steps))
 
     def pages_showing(self, identities: Iterable[tuple]) -> set[str]:
+        """Paths of the pages whose data holds one of `identities`."""
         out: set[str] = set()
         for key in identities:
             out |= self.shown_on.get(key, set())
         return out
-
-
-class Scan:
-    """The same questions, answered by one pass over the tables instead of indexes.
-
-    Building the indexes costs more than one pass, so a process that asks once
-    (`site-builder build`) scans, and a long-running one (`serve`) indexes.
-    """
-
-    def __init__(self, table: list[tuple[tuple, str]], pages: dict[str, tuple], page_list: Iterable[tuple[str, Page]],
-                 keys: dict[int, tuple]) -> None:
-        self.table, self.pages, self.page_list, self.keys = table, pages, list(page_list), keys
-
-    def steps_of(self, identities: Iterable[tuple]) -> set[int]:
-        wanted = set(identities)
-        return {i for i, (step, _) in enumerate(self.table)
-                if (step[1] in wanted if step[0] == "obj" else not wanted.isdisjoint(mentions(step)))}
-
-    def readers_of(self, steps: Iterable[int]) -> set[str]:
-        steps = set(steps)
-        return {where for where, (_, ids) in self.pages.items() if not ids.isdisjoint(steps)}
-
-    def pages_showing(self, identities: Iterable[tuple]) -> set[str]:
-        wanted = set(identities)
-        return {where for where, page in self.page_list if not wanted.isdisjoint(page_objects(page, self.keys))}
-
-    def add_page(self, where: str, ids: Iterable[int]) -> None:
-        pass  # answered from the tables, which the caller updates
-
-    def remove_page(self, where: str, ids: Iterable[int]) -> None:
-        pass
-
-    def index_steps(self) -> None:
-        pass

@@ -1,142 +1,143 @@
 """`site-builder build` with the session kept on disk between runs.
 
-After a build the session (catalog, pages, related index, feed and export
-parts) is written to `.site-builder-cache/session.pickle`, beside the build
-cache. The next `build` takes it up only if it was written by the same code for
-the same folders and config, together with the build cache now on disk, and the
-output folder is still exactly as it was left; then a text-only edit takes the
-session's incremental path. Anything else is the usual full build with the cache.
-After an incremental build only what it changed is saved (journal.py): the
-whole pickles stay as the last full save wrote them, with a delta beside each.
+After a full build the session (catalog, pages, related lists, feeds, ...) is
+written to `.site-builder-cache/session.sqlite` (incremental/stored.py), beside
+the build cache's `cache.sqlite`. The next `build` takes it up only if it was
+written by the same code for the same folders and config, together with the
+build cache now on disk (the same generation), and the output folder is still
+exactly as it was left (output/listing.py); then a text-only edit takes the
+session's incremental path, which reads only the rows it needs and writes back
+only those it changed. Anything else is the usual full build with the cache.
 """
 from __future__ import annotations
 
-import gc
-import os
-import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ..cache import CACHE_DIR, BuildCache, code_salt, dump_pickle, load_pickle, paused_collection, stat_key, tree_state
+from ..cache import CACHE_DIR, BuildCache, tree_state
 from ..config import SiteConfig
-from ..pipeline import BuildProgress, BuildReport, input_state, output_state, unchanged_report
-from . import journal
+from ..pipeline import BuildProgress, BuildReport, input_state, unchanged_report
+from . import changes
 
 if TYPE_CHECKING:
     from .session import Session
 
-SESSION_NAME = journal.WHOLE_NAME
-_NOT_KEPT = ("env", "world", "recorder", "cache", "links", "maps")  # made again (closures do not pickle)
+SESSION_NAME = "session.sqlite"
 
 
 def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, *, jobs: int = 1,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
-    """`last_build`: the process ends after this build (the command line), so what it loads may stay."""
+    """`last_build`: the process ends after this build (the command line)."""
     started = time.perf_counter()
     cache = BuildCache.open(site_root)
-    inputs = input_state(content, output, config, site_root, cache)  # before reading, as pipeline.build does
-    before = tree_state([output.resolve()])  # one walk of the output folder for every check
-    published = output_state(output, before)
-    last = unchanged_report(inputs, output, cache, started, published)
-    if last is not None:
-        return last
+    # Is the output as the last build left it? Checked by another process while this one walks the inputs.
+    checking = cache.last_state[1].checking(output) if cache.last_state is not None else None
+    taken = time.time_ns()
+    files = tree_state([content])  # one walk of the inputs, for the state and the edit's snapshot
+    inputs = input_state(content, output, config, site_root, cache, files)  # before reading, as pipeline.build does
+    state, published = cache.last_state, None
+    if inputs is not None and state is not None and state[0] == inputs:  # nothing changed, if the output has not
+        published = checking is not None and checking()
+        last = unchanged_report(inputs, output, cache, started, published)
+        if last is not None:
+            cache.close()
+            return last
     from .session import Session  # not before: the check above is all a build with nothing changed does
 
-    with paused_collection():
-        session = restore(content, output, site_root, config, jobs, published)
-        if session is not None and last_build:
-            # It lives until the process ends: the cyclic collector need not walk its millions of objects again
-            # (frozen before collection resumes, else the first collection walks them all once).
-            gc.freeze()
+    session = None
+    if published is not False and checking is not None:
+        # The output's check goes on while the edit is worked out: it is waited for before the first
+        # file is written (StoredState.published); if the output was changed, a full build follows.
+        answer = checking if published is None else (lambda: True)
+        session = restore(content, output, site_root, config, jobs, cache, changes.snapshot_of(content, files, taken),
+                          answer)
+    if session is None and checking is not None:
+        checking()  # (the forked check is waited for)
+    cache.close()
     if session is None:
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
-    report = session.build(config, progress)
     try:
-        save(session, inputs, before)
+        report = session.build(config, progress)
+        save(session, inputs)
     finally:
-        if session.state is not None:
-            session.state.cache.wait_saved()  # a full build's cache, written meanwhile (pipeline.build)
+        st = session.state
+        if st is not None and hasattr(st, "close"):
+            st.close()
+            report = replace(report, catalog=None)  # its objects were read from the store, now closed
+        elif st is not None:
+            st.cache.wait_saved()  # a full build's cache, written meanwhile (pipeline.build)
     return replace(report, seconds=time.perf_counter() - started)
 
 
-def save(session: Session, inputs: str | None, before: list[tuple[str, int, int, int]] | None = None) -> None:
-    """After an incremental build, only what it changed (journal.py); after a full one, the whole session.
+def save(session: Session, inputs: str | None) -> None:
+    """After an incremental build, only the rows it changed; after a full one, the whole session."""
+    from .stored import FILE_NAME, StoredState, write_session
 
-    `before`: the output folder's tree_state from before the build.
-    """
     st = session.state
-    if st is None or st.cache.path is None:
+    if st is None:
         return
-    published = _patched(session.output, before, session.replaced) or output_state(session.output)
-    values = {"snapshot": st.snapshot, "report": st.report, "uncacheable": st.uncacheable, "published": published}
-    state, report = ((inputs, published) if inputs else None), replace(st.report, catalog=None)
-    if session.last_mode != "full":
-        if journal.save(session, values, state, report, _NOT_KEPT):
-            return
-        st.cache.save(state, report)  # a full build (pipeline.build) has saved the cache itself
-    dump_pickle(st.cache.path.with_name(SESSION_NAME), {
-        "salt": st.cache.salt, "token": st.cache.started_ns, "content": str(session.content.resolve()),
-        "output": str(session.output), "config": st.config, "theme": st.theme, **values, "catalog": st.catalog,
-        "kept": {k: v for k, v in st.kept.items() if k not in _NOT_KEPT} | {"related_index": journal.packed_index(st.kept)},
-    })
-    st.cache.path.with_name(journal.DELTA_NAME).unlink(missing_ok=True)  # described the old whole session
+    if isinstance(st, StoredState):
+        from ..output.listing import listing
 
+        from ..cache import _state
 
-def _patched(output: Path, before: list[tuple[str, int, int, int]] | None, replaced: list[str] | None) -> str | None:
-    """The output's state after a build that replaced only `replaced` (files that were there before).
-
-    Saves walking 12,000 files again; and a hand edit made while the build ran, which
-    a walk now would take as published, still shows as a change next time.
-    """
-    if before is None or replaced is None:
-        return None
-    files = list(before)
-    position = {path: i for i, (path, *_) in enumerate(files)}
-    for path in replaced:
-        if path not in position:
-            return None  # a new file: walk
-        files[position[path]] = (path, *stat_key(os.stat(path)))
-    return output_state(output, files)
+        last = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
+        replaced = session.replaced
+        if last is not None and replaced is not None:
+            published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced])
+        else:
+            published = listing(session.output)
+        st.commit((inputs, published), replace(st.report, catalog=None), st.uncacheable)
+        return
+    if st.cache.path is None:
+        return
+    write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output)
 
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,
-            published: str | None = None) -> Session | None:
+            cache: BuildCache | None = None, snapshot: changes.Snapshot | None = None,
+            published: Callable[[], bool] | None = None) -> Session | None:
     """The session the last build saved, if it still describes this site exactly; else None.
 
-    `published`: output_state(output), when the caller has it already.
+    `cache`: BuildCache.open(site_root) (its file is then used by the session); `published`:
+    answers whether the output is as the last build left it (asked before anything is written;
+    without it the session checks the output itself); `snapshot`: the inputs as this build found them.
     """
-    from ..output.pagecache import tracker
-    from ..output.site import page_environment
-    from .session import Session, _State
+    from ..store import Db
+    from .session import Session
+    from .stored import FILE_NAME, StoredState
 
-    data = load_pickle(site_root / CACHE_DIR / SESSION_NAME)
-    if (not data or data.get("salt") != code_salt() or data["content"] != str(content.resolve())
-            or data["output"] != str(output.resolve()) or data["config"] != repr(config)):
+    if cache is None:  # (else the caller found the output as the last build left it)
+        cache = BuildCache.open(site_root)
+        state = cache.last_state
+        if state is None or not state[1].unchanged(output):
+            cache.close()
+            return None
+    if cache.db is None:
         return None
-    delta = journal.load(site_root, data)
-    left = delta["values"]["published"] if delta else data["published"]  # the output as the last build left it
-    if left != (published or output_state(output)):
+    db = Db.open(site_root / CACHE_DIR / FILE_NAME)
+    if db is None:
         return None
-    cache = BuildCache.open(site_root)
-    cache.load_tables(keep_base=True, renders=False)  # an edited summary's new text is in no render entry
-    if cache.old.get("started_ns") != data["token"] or cache.delta_id != delta.get("id"):
-        return None  # the build cache was written by another build since, or the deltas do not pair
-    baseline = journal.baseline(data)
-    if delta:
-        journal.apply(data, delta)
-    cache.new = {k: v for k, v in cache.old.items() if k not in ("salt", "started_ns")}
-    cache.started_ns = data["token"]
-    kept, catalog = data["kept"], data["catalog"]
-    kept["related_index"] = pickle.loads(kept["related_index"])
-    env = page_environment(catalog, config, site_root, kept["related"])
-    world, recorder = tracker(env, kept["pages"], catalog, config)
-    kept.update(env=env, world=world, recorder=recorder, cache=cache)
+    try:
+        fits = (db.meta("salt") == cache.salt and db.meta("generation") == cache.last.get("generation")
+                and db.meta("content") == str(content.resolve()) and db.meta("output") == str(output.resolve())
+                and db.meta("config") == repr(config))
+    except Exception:  # noqa: BLE001 - damaged or foreign: a full build
+        fits = False
+    if not fits:
+        db.close()
+        return None
+    cache_db, cache.db = cache.db, None
+    try:
+        state = StoredState(db, cache_db, content, output.resolve(), site_root, snapshot, published)
+    except Exception:  # noqa: BLE001 - damaged: a full build
+        db.close()
+        cache_db.close()
+        return None
     session = Session(content, output, site_root, jobs=jobs)
     session.one_shot = True
-    session.state = _State(data["config"], data["theme"], data["snapshot"], data["report"], catalog, cache, kept,
-                           data["uncacheable"])
-    session.baseline = baseline
+    session.state = state
     return session

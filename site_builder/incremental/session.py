@@ -15,6 +15,7 @@ The result is byte-identical to a full build of the same inputs (tested).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import time
@@ -32,11 +33,18 @@ from .delta import text_edits
 
 if TYPE_CHECKING:  # the rest is imported when a build needs it: `build` with nothing to do starts fast
     from ..catalog import Catalog, Summary
-    from .dependencies import Dependencies, Scan
+    from ..output.pages import Page
+    from .dependencies import Dependencies
 
 
 @dataclass
 class _State:
+    """What the last build of a session knew, held in memory (the preview server).
+
+    incremental/stored.py has the same interface over the session store, for the
+    command line, which loads only what an edit needs.
+    """
+
     config: str
     theme: list
     snapshot: changes.Snapshot
@@ -45,7 +53,94 @@ class _State:
     cache: BuildCache
     kept: dict[str, Any]
     uncacheable: set[str] = field(default_factory=set)
-    deps: Dependencies | Scan | None = None  # made at the first incremental rebuild
+    deps: Dependencies | None = None  # made at the first incremental rebuild
+    output: Path | None = None
+
+    def prepare(self, config: SiteConfig) -> None:
+        """Make what writing pages needs (held already in memory)."""
+
+    def published(self) -> bool:
+        """Whether the output is as the last build left it (a session in memory writes it alone)."""
+        return True
+
+    def summary(self, sid: str) -> Summary | None:
+        if "by_id" not in self.kept:
+            self.kept["by_id"] = {s.id: s for s in self.catalog.summaries}
+        return self.kept["by_id"].get(sid)
+
+    def entry(self, url: str) -> Any:
+        return self._maps()[0][url]
+
+    def key(self, obj: Any) -> tuple:
+        return self.kept["world"].keys[id(obj)]
+
+    def page(self, path: str) -> Page:
+        return self.kept["world"].pages[path]
+
+    def set_page(self, page: Page) -> None:
+        self.kept["pages"][self._maps()[2][page.path]] = self.kept["world"].pages[page.path] = page
+
+    def where(self, path: str) -> str:
+        return self._maps()[1][path]
+
+    def path(self, where: str) -> str:
+        return self._maps()[3][where]
+
+    def links(self, config: SiteConfig) -> Any:
+        """Wiki titles and arXiv ids -> pages: from metadata only, so fixed for the session."""
+        if "links" not in self.kept:
+            from ..render.summaries import link_context
+            self.kept["links"] = link_context(self.catalog, config)
+        return self.kept["links"]
+
+    def dependencies(self) -> Dependencies:
+        if self.deps is None:
+            from .dependencies import Dependencies
+
+            self.deps = Dependencies(self.cache.new["page_steps"], self.cache.new["pages"],
+                                     ((self.where(p.path), p) for p in self.kept["pages"]), self.kept["world"].keys)
+        return self.deps
+
+    def feeds(self, ids: set[str]) -> tuple[str, list[tuple[Any, list]]]:
+        """The fallback date and the feeds (source, entries) that show one of the summaries `ids`."""
+        return self.kept["fallback"], [(f, e) for f, e in self.kept["feeds"] if any(s.id in ids for _, s in e)]
+
+    def export(self, edited: list[Summary]) -> dict[str, Any]:
+        """The JSON export's files that change with `edited` (one line per summary in summaries.json)."""
+        from ..output.api import join_lines, summary_line
+
+        lines, moved = self.kept["api"], False
+        for s in edited:
+            line = summary_line(s)
+            moved = moved or line != lines[s.id]
+            lines[s.id] = line
+        return {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
+
+    def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Summary]:
+        """What the math files are made from (output/assets.math_assets): every summary, edits made in place."""
+        return self.catalog.summaries
+
+    def search_records(self, edited: list[Summary]) -> list[Any]:
+        """Every search record of the site as edited (output/search.py)."""
+        from ..output.search import search_records
+
+        return search_records(self.catalog)
+
+    def _maps(self) -> tuple:
+        """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
+        kept, catalog, pages = self.kept, self.catalog, self.kept["pages"]
+        if "maps" not in kept:  # the page list does not change in a text-only edit: made once per session
+            kept["maps"] = (
+                {e.url: e for e in (*catalog.papers, *catalog.unidentified)},
+                {p.path: f"{self.output}/{p.file}" for p in pages},
+                {p.path: i for i, p in enumerate(pages)},
+                {f"{self.output}/{p.file}": p.path for p in pages},
+            )
+        return kept["maps"]
+
+
+class OutputChanged(Exception):
+    """The output folder is not as the last build left it: a full build (which replaces it) is needed."""
 
 
 class Session:
@@ -53,12 +148,11 @@ class Session:
 
     def __init__(self, content: Path, output: Path, site_root: Path, *, jobs: int = 1) -> None:
         self.content, self.output, self.site_root, self.jobs = content, output.resolve(), site_root, jobs
-        self.state: _State | None = None
+        self.state: Any = None  # _State, or incremental/stored.StoredState
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
         self.why_full = ""  # why the last build could not be incremental
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
-        self.baseline: Any = None  # the session as its pickle on disk holds it, when taken up from there (journal.py)
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -68,6 +162,8 @@ class Session:
             try:
                 report = self._update(state, config, started)
             except Exception as exc:  # noqa: BLE001 - a full build redoes everything (and raises if it must)
+                if hasattr(state, "close"):  # taken up from the store: nothing of it was written
+                    state.close()
                 self.state = None  # half-updated: the full build below starts from the cache on disk
                 report = self._cannot(f"the incremental rebuild failed ({type(exc).__name__}: {exc})")
             if report is not None:
@@ -80,7 +176,11 @@ class Session:
     def _full(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         snapshot = changes.take(self.content)  # before reading: an edit during the build is seen next time
         theme = theme_state(self.site_root, config)
-        cache = self.state.cache.successor() if self.state is not None else None
+        # A state taken up from the store has no tables in memory: the full build loads the cache file.
+        kept_cache = isinstance(self.state, _State)
+        cache = self.state.cache.successor() if kept_cache else None
+        if self.state is not None and not kept_cache:
+            self.state.close()
         self.state = None
         kept: dict[str, Any] = {}
         # One build in this process: the session is saved next (persist.save), while the cache is written.
@@ -91,21 +191,22 @@ class Session:
         cache = kept["cache"]
         uncacheable = {str(self.output / p.file) for p in kept["pages"]} - cache.new["pages"].keys()
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
-                            uncacheable)
-        if not self.one_shot:
+                            uncacheable, output=self.output)
+        if not self.one_shot:  # (the search records are for the session store, which only the command line writes)
+            kept.pop("search_records", None)
             self._warm_up(self.state, config)
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
 
     # -- incremental rebuild ---------------------------------------------------
-    def _update(self, st: _State, config: SiteConfig, started: float) -> BuildReport | None:
+    def _update(self, st: Any, config: SiteConfig, started: float) -> BuildReport | None:
         """The rebuild after text-only edits; None when a full build is needed."""
         if theme_state(self.site_root, config) != st.theme:
             return self._cannot("a template or static file changed")
         if self.one_shot and config.images == "mirror" and any(
                 w.startswith(MIRROR_FAILED) for w in st.report.render_warnings):
             return self._cannot("figures could not be mirrored last time")  # a command-line build tries again
-        snapshot = changes.take(self.content)
+        snapshot = st.take_snapshot() if hasattr(st, "take_snapshot") else changes.take(self.content)
         found = changes.compare(self.content, st.snapshot, snapshot)
         if found.added or found.removed:
             return self._cannot("a content file was added or removed")
@@ -127,10 +228,8 @@ class Session:
                 return self._cannot(f"{rel}: more than summary text changed")
             edits.update(edit)
             fresh[rel] = result
-        catalog = st.catalog
-        by_id = {s.id: s for s in catalog.summaries} if edits else {}
         for sid in edits:
-            s = by_id.get(sid)
+            s = st.summary(sid)
             if s is None:
                 return self._cannot(f"summary {sid} is not on the site (a draft?)")
             if len(s.record.origins) != 1:  # merged: which text wins is the merge's business
@@ -139,9 +238,11 @@ class Session:
             _remember_reads(st.cache, self.content, fresh, snapshot, max_bytes)
         st.snapshot = snapshot
         if not edits:
+            if not st.published():
+                return self._cannot("the output was changed since the last build")
             self.replaced = []
             return self._finish(st, started, fresh, [], 0, 0, "unchanged")
-        edited = [by_id[sid] for sid in sorted(edits)]
+        edited = [st.summary(sid) for sid in sorted(edits)]
         titles = [s.display_title for s in edited]
         from ..catalog import text_facts
         facts = [text_facts(s, config) for s in edited]
@@ -151,13 +252,14 @@ class Session:
             return self._cannot("an edit changed what a summary's text says about its paper")
 
         from ..render.summaries import render_catalog
-        warnings = render_catalog(catalog, config, self.site_root, cache=st.cache, only=edited,
-                                  links=self._links(st, config))
+        math_before = [(s.math_css, s.math_in_browser) for s in edited]
+        warnings = render_catalog(st.catalog, config, self.site_root, cache=st.cache, only=edited,
+                                  links=st.links(config))
         if [s.display_title for s in edited] != titles:  # page titles and A-Z orders may change
             return self._cannot("a summary's derived title changed")  # (the full build reads afresh)
         if config.images == "mirror" and any(self._new_figure(f) for s in edited for f in s.figures):
             return self._cannot("an edit added a mirrored figure")  # the full build copies it into the site
-        math = self._math_texts(st, config)
+        math = self._math_texts(st, config, math_before, edited)
         if math is None:
             return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
         stats = self._write_changes(st, config, edited, math)
@@ -176,7 +278,7 @@ class Session:
         self.why_full = why
         return None
 
-    def _finish(self, st: _State, started: float, fresh: dict[str, Any], edited: list[Summary], rendered: int,
+    def _finish(self, st: Any, started: float, fresh: dict[str, Any], edited: list[Summary], rendered: int,
                 written: int, mode: str) -> BuildReport:
         if fresh:
             st.report.diagnostics = [d for d in st.report.diagnostics if d.file not in fresh] + [
@@ -185,25 +287,46 @@ class Session:
         return replace(st.report, seconds=time.perf_counter() - started, files_changed=written,
                        pages_rendered=rendered, catalog=st.catalog, how=mode)
 
-    def _math_texts(self, st: _State, config: SiteConfig) -> dict[str, str] | None:
-        """The math stylesheet (and browser configuration) as the catalog now needs them; None if other files are needed."""
-        from ..output.assets import math_assets
+    def _math_texts(self, st: Any, config: SiteConfig, before: list[tuple], edited: list[Summary]
+                    ) -> dict[str, str] | None:
+        """The math stylesheet (and browser configuration) as the catalog now needs them; None if other files are needed.
 
-        url = st.kept["env"].globals["url"]
-        texts, copies = math_assets(st.catalog.summaries, config, self.site_root, url)
+        `before`: each edited summary's (math_css, math_in_browser) before the edit."""
+        from ..output.assets import math_assets
+        from ..output.site import url_helpers
+
+        texts, copies = math_assets(st.math_use(before, edited), config, self.site_root, url_helpers(config)[0])
         if sorted([*texts, *copies]) != st.kept.get("math_files"):
             return None
         return texts
 
-    def _write_changes(self, st: _State, config: SiteConfig, edited: list[Summary],
+    def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary],
                        math: dict[str, str]) -> tuple[int, int]:
+        if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
+            raise OutputChanged("the output was changed since the last build")  # file is written beside)
+        # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered;
+        # with search on, only once the new index is staged (outside the output): a build killed while
+        # Pagefind works has then written nothing into the output.
+        exports = st.export(edited)
+        api = {rel: (data if config.search else _Early(self.output, rel, data)) for rel, data in exports.items()}
+        try:
+            st.prepare(config)
+            return self._write_pages(st, config, edited, api, math)
+        except BaseException:
+            for early in api.values():
+                if isinstance(early, _Early):
+                    early.abandon()
+            raise
+
+    def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],
+                     math: dict[str, str]) -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
         from ..output.pagecache import base_digest, number_steps
         from ..output.pages import paper_page, summary_page
 
         kept, cache = st.kept, st.cache
-        world, recorder, pages = kept["world"], kept["recorder"], kept["pages"]
+        world, recorder = kept["world"], kept["recorder"]
         partials.forget(kept["env"])  # renderings and digests of the catalog as it was before the edit
         world.forget()
         changed: set[tuple] = set()
@@ -218,27 +341,25 @@ class Session:
 
         # Related entries: the index is updated exactly, and the map the `related` template
         # global reads is updated in place for the entries whose list changed.
-        related: dict[str, list] = kept["related"]
+        related = kept["related"]
         index = kept["related_index"]
-        owners, where_of, position, path_of = self._maps(st)
         for url in sorted(index.update(entries)):
-            related[url] = [owners[u] for u in index.results_for(url)]
-            changed.add(world.keys[id(owners[url])])
+            related[url] = [st.entry(u) for u in index.results_for(url)]
+            changed.add(st.key(st.entry(url)))
 
         # Pages whose own fields come from summary text (their description): new Page objects.
         replaced: set[str] = set()
         for entry in entries:
             page = paper_page(entry) if isinstance(entry, Paper) else summary_page(entry)
-            if page != pages[position[page.path]]:
-                pages[position[page.path]] = world.pages[page.path] = page
-                replaced.add(where_of[page.path])
+            if page != st.page(page.path):
+                st.set_page(page)
+                replaced.add(st.where(page.path))
 
-        deps = self._deps(st)
-        showing = deps.pages_showing(changed)
-        changed |= {("page", p.path) for p in pages if where_of[p.path] in showing}
+        deps = st.dependencies()
+        changed |= {("page", path) for path in deps.pages_showing(changed)}
         table = cache.new["page_steps"]
         moved = set()
-        for i in deps.steps_of(changed):
+        for i in sorted(deps.steps_of(changed)):
             step, value = table[i]
             try:
                 same = world.evaluate(step) == value
@@ -249,11 +370,11 @@ class Session:
         todo = sorted(deps.readers_of(moved) | replaced | st.uncacheable)
 
         recorder.forget()  # digests recorded by an earlier rebuild may be out of date
-        files: dict[str, bytes] = {}
+        files: dict[str, Any] = {}
         outputs = cache.new["outputs"]
         numbered: dict[tuple, int] = {}
         for where in todo:
-            page = world.pages[path_of[where]]
+            page = st.page(st.path(where))
             html, steps = recorder.render(page)
             old = cache.new["pages"].pop(where, None)
             if old is not None:
@@ -271,15 +392,20 @@ class Session:
                 files[page.file] = data
         deps.index_steps()
 
-        feeds, api = self._feeds_and_api(st, config, edited)
-        for rel, text in {**feeds, **math}.items():
+        fallback, feeds = st.feeds({s.id for s in edited})
+        canonical = kept["env"].globals["canonical"]
+        from ..output.feeds import feed_xml
+        texts = {source.path.lstrip("/"): feed_xml(source, config, canonical, fallback, entries_shown)
+                 for source, entries_shown in feeds}
+        for rel, text in {**texts, **math}.items():
             data = text.encode("utf-8")
             if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
                 files[rel] = data
         files.update(api)
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
-        fresh = _stage_index(st.catalog, self.output, config, self.jobs) if config.search and files else None
+        fresh = _stage_index(st.search_records(edited), self.output, config, self.jobs) if config.search and files \
+            else None
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
@@ -287,11 +413,10 @@ class Session:
             self.replaced = None  # a new search bundle: its files are not known here
         return len(todo), len(files)
 
-
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
         """Make now what the first edit would otherwise make: the server's first edit is then as fast as the next."""
-        self._links(st, config)
-        self._deps(st)
+        st.links(config)
+        st.dependencies()
         env = st.kept["env"]
         for name in env.list_templates(extensions=["html", "xml"]):  # the full build compiled them in workers
             try:
@@ -301,61 +426,6 @@ class Session:
         index = st.kept.get("related_index")
         if index is not None:
             index.warm_up()
-
-    @staticmethod
-    def _links(st: _State, config: SiteConfig):
-        """Wiki titles and arXiv ids -> pages: from metadata only, so fixed for the session."""
-        if "links" not in st.kept:
-            from ..render.summaries import link_context
-            st.kept["links"] = link_context(st.catalog, config)
-        return st.kept["links"]
-
-    def _deps(self, st: _State) -> "Dependencies | Scan":
-        """What each page read, by object: indexed for a server (pays off over many edits), scanned for one build."""
-        if st.deps is None:
-            from .dependencies import Dependencies, Scan
-
-            where_of = self._maps(st)[1]
-            kind = Scan if self.one_shot else Dependencies
-            st.deps = kind(st.cache.new["page_steps"], st.cache.new["pages"],
-                           ((where_of[p.path], p) for p in st.kept["pages"]), st.kept["world"].keys)
-        return st.deps
-
-    def _maps(self, st: _State) -> tuple:
-        """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
-        kept, catalog, pages = st.kept, st.catalog, st.kept["pages"]
-        if "maps" not in kept:  # the page list does not change in a text-only edit: made once per session
-            kept["maps"] = (
-                {e.url: e for e in (*catalog.papers, *catalog.unidentified)},
-                {p.path: f"{self.output}/{p.file}" for p in pages},
-                {p.path: i for i, p in enumerate(pages)},
-                {f"{self.output}/{p.file}": p.path for p in pages},
-            )
-        return kept["maps"]
-
-    @staticmethod
-    def _feeds_and_api(st: _State, config: SiteConfig, edited: list[Summary]) -> tuple[dict[str, str], dict[str, bytes]]:
-        """The feeds that show an edited summary, and the JSON export of summaries.
-
-        Which summaries a feed shows depends on dates and topics only, and the
-        export has one line per summary: the full build keeps both (output/site.py)
-        and only the edited parts are redone.
-        """
-        from ..output.api import join_lines, summary_line
-        from ..output.feeds import feed_xml
-
-        canonical = st.kept["env"].globals["canonical"]
-        ids = {s.id for s in edited}
-        out = {}
-        for source, entries in st.kept["feeds"]:
-            if any(s.id in ids for _, s in entries):
-                out[source.path.lstrip("/")] = feed_xml(source, config, canonical, st.kept["fallback"], entries)
-        lines, moved = st.kept["api"], False
-        for s in edited:
-            line = summary_line(s)
-            moved = moved or line != lines[s.id]
-            lines[s.id] = line
-        return out, {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
 
 
 def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], snapshot: changes.Snapshot,
@@ -380,25 +450,64 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
     staged: list[tuple[str, str, str]] = []
     try:  # every new file written first: a full disk leaves the published site as it was
         for rel in sorted(files):
-            staged.append((rel, *folder.stage(rel, files[rel])))
+            value = files[rel]
+            staged.append((rel, *(value.staged() if isinstance(value, _Early) else folder.stage(rel, value))))
     except BaseException:
+        for value in files.values():  # (a thread's file, if it wrote one)
+            if isinstance(value, _Early):
+                value.abandon()
         for _, tmp, _ in staged:
-            os.unlink(tmp)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         raise
     for rel, tmp, dest in staged:  # renames need no space
         os.replace(tmp, dest)
         outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
 
 
-def _stage_index(catalog: Catalog, output: Path, config: SiteConfig, jobs: int) -> Path | None:
-    """The search index of the edited catalog, in a folder beside the output (None if it did not change).
+class _Early:
+    """A file written beside its place by a thread, while the build goes on (`staged()` waits for it)."""
+
+    def __init__(self, output: Path, rel: str, data: Any) -> None:
+        import threading
+
+        from ..output.confine import Folder
+
+        self.result: tuple[str, str] | BaseException | None = None
+
+        def stage() -> None:
+            try:
+                self.result = Folder(output).stage(rel, data)
+            except BaseException as exc:  # noqa: BLE001 - raised by staged(), in the build's thread
+                self.result = exc
+
+        self.thread = threading.Thread(target=stage, name=f"stage {rel}", daemon=True)
+        self.thread.start()
+
+    def staged(self) -> tuple[str, str]:
+        self.thread.join()
+        if isinstance(self.result, BaseException):
+            raise self.result
+        assert self.result is not None
+        return self.result
+
+    def abandon(self) -> None:
+        self.thread.join()
+        if isinstance(self.result, tuple):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.result[0])
+
+
+def _stage_index(records: list[Any], output: Path, config: SiteConfig, jobs: int) -> Path | None:
+    """The search index of the edited catalog (`records`: all of its search records), in a folder
+    beside the output (None if it did not change).
 
     Pagefind cannot update an index in place; the parts whose records did not change are linked.
     """
-    from ..output.search import remove_stale_indexes, search_records, stage_search_index
+    from ..output.search import remove_stale_indexes, stage_search_index
 
     remove_stale_indexes(output)  # left by a build killed while it wrote one
-    return stage_search_index(search_records(catalog), output, config, jobs)
+    return stage_search_index(records, output, config, jobs)
 
 
 def _swap_index(fresh: Path, output: Path) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pylatexenc.latexencode import unicode_to_latex
-
 from ..catalog import Paper
 from ..readers.names import last_first
 
@@ -80,6 +78,8 @@ def _tex(text: str) -> str:
     text = " ".join(text.split())
     if _PLAIN.fullmatch(text):
         return text
+    from pylatexenc.latexencode import unicode_to_latex  # (here: most titles and names need none of it)
+
     return unicode_to_latex(text, non_ascii_only=False, unknown_char_warning=False)
 
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 NAME_MAX = 255  # bytes in one file name on every common file system
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -97,15 +98,19 @@ class Folder:
         with self.open_new(rel) as f:
             f.write(data)
 
-    def stage(self, rel: str, data: bytes) -> tuple[str, str]:
+    def stage(self, rel: str, data: bytes | Callable[[BinaryIO], object]) -> tuple[str, str]:
         """Write the new bytes of `rel` beside it: (the temporary file, the file it will replace).
-        `os.replace(*staged)` then puts it in place; a reader sees old or new bytes, never half."""
+        `os.replace(*staged)` then puts it in place; a reader sees old or new bytes, never half.
+        `data` may be a function that writes them to the file it is given."""
         dest = self.path(rel)
         head, _, name = dest.rpartition("/")
         tmp = f"{head}/.{name[:200]}.{os.getpid()}.tmp"
         try:
             with open(tmp, "xb") as f:
-                f.write(data)
+                if callable(data):
+                    data(f)
+                else:
+                    f.write(data)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

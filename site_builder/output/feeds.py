@@ -152,6 +152,8 @@ def feed_path(topic_key: str | None = None) -> str:
 
 @dataclass
 class FeedSource:
+    """One Atom feed: where it goes, its title, and the summaries it draws from."""
+
     path: str  # site path of the feed
     title: str
     page: str  # site path of the page the feed follows

@@ -6,6 +6,7 @@ import datetime as dt
 from ..catalog import Catalog, Paper
 from ..catalog.slugs import unique_slug
 from ..config import SiteConfig
+from ..derived import Derive, compute
 from ..readers.names import last_first
 from ..render.plaintext import excerpt
 from .reading import paper_buttons
@@ -25,8 +26,8 @@ def format_date(value: str | None) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def install(env, catalog: Catalog, config: SiteConfig) -> None:
-    names = {c.key: c.name for c in catalog.collections}
+def install(env, catalog: Catalog, config: SiteConfig, derive: Derive = compute) -> None:
+    names = derive("collection_names", lambda: {c.key: c.name for c in catalog.collections})
 
     def author(name: str) -> str:
         return last_first(name) if config.author_names == "last-first" else name

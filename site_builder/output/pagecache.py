@@ -117,13 +117,18 @@ class World:
     tests: dict[str, Callable] = field(default_factory=dict)  # the unwrapped tests
     config: Any = None  # in every page's base digest, so pictured by name only
     pages: dict[str, Page] = field(default_factory=dict)  # path -> page (a page's own fields are in its base)
-    keys: dict[int, tuple] = field(default_factory=dict)
-    refs: dict[int, tuple] = field(default_factory=dict)  # id -> ("ref", identity): v's picture, made once
+    # id -> identity, and id -> ("ref", identity) (v's picture, made once); made from `objects` unless given
+    # (a session store's objects are made as they are first referred to, and these grow with them).
+    keys: dict[int, tuple] = None  # type: ignore[assignment]
+    refs: dict[int, tuple] = None  # type: ignore[assignment]
     prints: dict[tuple, str] = field(default_factory=dict)  # identity -> digest of the object, this build
+    load: Callable[[Any], Any] = lambda obj: obj  # an object's fields made present (incremental/ghosts.py)
 
     def __post_init__(self) -> None:
-        self.keys = {id(o): k for k, o in self.objects.items()}
-        self.refs = {i: ("ref", k) for i, k in self.keys.items()}
+        if self.keys is None:
+            self.keys = {id(o): k for k, o in self.objects.items()}
+        if self.refs is None:
+            self.refs = {i: ("ref", k) for i, k in self.keys.items()}
 
     def forget(self) -> None:
         """Drop the object digests: the catalog was edited in place (an incremental rebuild)."""
@@ -133,7 +138,7 @@ class World:
         """Digest of everything a template can read of one catalog object: its fields and properties."""
         known = self.prints.get(key)
         if known is None:
-            obj = self.objects[key]
+            obj = self.load(self.objects[key])
             parts = [type(obj).__qualname__]
             members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
             for name, value in members:

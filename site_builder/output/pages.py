@@ -15,6 +15,8 @@ Crumb = tuple[str, str]  # (name, site path)
 
 @dataclass
 class Page:
+    """One output HTML file: its path, template and the data the template gets."""
+
     path: str  # site path of the page, e.g. "/papers/x/"; "/404.html" for files
     template: str
     title: str

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from ..catalog import Catalog, Paper, Summary
 from ..catalog.related import related_entries
 from ..config import SiteConfig
+from ..derived import Derive, compute
 from .bibtex import bibtex_entry, citation_keys
 from .feeds import feed_path
 from .pages import Page
@@ -81,12 +82,14 @@ def scholarly_article(paper: Paper, canonical: Callable[[str], str], image: str 
 
 
 def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str], str],
-            related: dict[str, list] | None = None) -> None:
-    """`related`: entry URL -> related entries, when the caller keeps it up to date itself."""
-    keys = citation_keys(catalog.papers)
+            related: dict[str, list] | None = None, derive: Derive = compute) -> None:
+    """`related`: entry URL -> related entries, when the caller keeps it up to date itself;
+    `derive`: how values over the whole catalog are made (derived.py)."""
+    keys = derive("citation_keys", lambda: citation_keys(catalog.papers), by_key=True)
     related = related if related is not None else related_entries(catalog)
-    topics = catalog.taxonomies.get("topics")
-    topic_names = {t.name: t for t in topics.terms} if topics else {}
+    topics = derive("topics", lambda: catalog.taxonomies.get("topics"))
+    # Topic name -> its key (not the term: a page's feeds then need no term's list of papers).
+    topic_keys = derive("topic_keys", lambda: {t.name: t.key for t in topics.terms} if topics else {})
 
     def page_feeds(page: Page) -> list[tuple[str, str]]:
         """(title, site path) of the Atom feeds a page advertises."""
@@ -96,8 +99,8 @@ def install(env, catalog: Catalog, config: SiteConfig, canonical: Callable[[str]
             feeds.append((f"{config.title}: {term.name}", feed_path(term.key)))
         paper = page.data.get("paper")
         for name in paper.topics if paper else []:
-            if name in topic_names:
-                feeds.append((f"{config.title}: {name}", feed_path(topic_names[name].key)))
+            if name in topic_keys:
+                feeds.append((f"{config.title}: {name}", feed_path(topic_keys[name])))
         return feeds
 
     def og_image(page: Page) -> str | None:

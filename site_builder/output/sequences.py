@@ -7,6 +7,7 @@ entry (linear in the taxonomy memberships), then looked up per page.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from ..catalog import Catalog, Paper, Summary, Term
@@ -59,6 +60,6 @@ def neighbour_map(catalog: Catalog, listing_key: Callable[[Any], Any]) -> dict[s
     return out
 
 
-def install(env, catalog: Catalog, listing_key: Callable[[Any], Any]) -> None:
-    table = neighbour_map(catalog, listing_key)
+def install(env, table: Mapping[str, list[tuple]]) -> None:
+    """`table`: neighbour_map's (or the session store's rows of it, read by key)."""
     env.globals.update(neighbours=lambda entry: table.get(entry.url, []))

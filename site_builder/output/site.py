@@ -21,6 +21,7 @@ from ..cache import BuildCache
 from ..catalog import Catalog
 from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
+from ..derived import Derive, compute
 from ..records import Diagnostic
 from . import reading, seo, sequences
 from .api import api_files, summary_lines
@@ -40,6 +41,8 @@ from .theme import make_environment, template_dirs
 
 @dataclass
 class WriteStats:
+    """What writing the site did."""
+
     pages: int
     files: int
     written: int = 0  # files whose bytes changed; the rest were hard-linked from the previous output
@@ -62,35 +65,47 @@ def url_helpers(config: SiteConfig):
 
 
 def page_environment(catalog: Catalog, config: SiteConfig, site_root: Path,
-                     related: dict[str, list] | None = None) -> Environment:
-    """The theme's Jinja environment with everything templates may call: URLs, filters, head tags."""
-    env = make_environment(site_root)
+                     related: dict[str, list] | None = None, derive: Derive = compute,
+                     cache: BuildCache | None = None) -> Environment:
+    """The theme's Jinja environment with everything templates may call: URLs, filters, head tags.
+
+    `derive`: how values over the whole catalog are made (derived.py); `cache`: the build cache,
+    beside whose file compiled templates are kept (none for a cache in memory)."""
+    env = make_environment(site_root, compiled_templates(cache))
     url, canonical = url_helpers(config)
     env.globals.update(
         site=config,
         catalog=catalog,
         # Plain numbers for the footer of every page: reading `catalog.papers` there would make
         # every page depend on the whole catalog (a digest over all of it, made again after each edit).
-        totals={"papers": len(catalog.papers), "summaries": len(catalog.summaries)},
-        taxonomies=catalog.taxonomies,
+        totals=derive("totals", lambda: {"papers": len(catalog.papers), "summaries": len(catalog.summaries)}),
+        taxonomies=derive("taxonomies", lambda: catalog.taxonomies),
         url=url,
         canonical=canonical,
         mathjax=mathjax_urls(config, url),
         generator=f"site-builder {__version__}",
     )
-    install_filters(env, catalog, config)
+    install_filters(env, catalog, config, derive)
     reading.install(env)
-    sequences.install(env, catalog, memoized(SORTS)[0][3])  # each entry's key once, whatever terms it is in
+    # each entry's key once, whatever terms it is in; fixed by a text-only edit (titles are: delta.py)
+    sequences.install(env, derive("neighbours", lambda: sequences.neighbour_map(catalog, memoized(SORTS)[0][3]),
+                                  by_key=True))
     partials.install(env)
-    seo.install(env, catalog, config, canonical, related)
+    seo.install(env, catalog, config, canonical, related, derive)
     return env
+
+
+def compiled_templates(cache: BuildCache | None) -> Path | None:
+    """Where the theme's compiled templates are kept: beside the build cache's file."""
+    return cache.path.with_name("templates") if cache is not None and cache.path is not None else None
 
 
 def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages: list[Page] | None = None,
                  jobs: int = 1, progress: Progress | None = None, cache: BuildCache | None = None,
                  output: Path | None = None, related: dict[str, list] | None = None,
                  keep: dict | None = None, sink: Stager | None = None,
-                 meanwhile: Callable[[], object] | None = None) -> dict[str, str | Published | None]:
+                 meanwhile: Callable[[], object] | None = None,
+                 derive: Derive = compute) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
@@ -99,7 +114,7 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
     `meanwhile`: see parallel.imap_indexed (it may not run when no page needs rendering).
     """
-    env = page_environment(catalog, config, site_root, related)
+    env = page_environment(catalog, config, site_root, related, derive, cache)
     pages = pages if pages is not None else build_pages(catalog, config)
     if keep is not None:
         keep.update(env=env, pages=pages)
@@ -123,7 +138,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
-               related: dict[str, list] | None = None, keep: dict | None = None) -> WriteStats:
+               related: dict[str, list] | None = None, keep: dict | None = None,
+               derive: Derive = compute) -> WriteStats:
     check_build_output(output, content, site_root)  # never replace a folder the user has other files in
     pages = build_pages(catalog, config)
     output = output.resolve()
@@ -143,13 +159,17 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
 
         # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
-                            output=output, related=related, keep=keep, sink=stager, meanwhile=other_files)
+                            output=output, related=related, keep=keep, sink=stager, meanwhile=other_files,
+                            derive=derive)
         other_files()  # if no page needed rendering
         texts, copies, skipped = rest[0]
         fill = stager.done()
         if config.search:  # the published index's unchanged parts are linked, unless --clean
             reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
-            write_search_index(search_records(catalog), staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
+            records = search_records(catalog)
+            if keep is not None:  # the session store keeps them: an edit redoes its own entries' records
+                keep.update(search_records=records)
+            write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:

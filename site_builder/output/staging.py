@@ -23,6 +23,8 @@ from .pagecache import Published
 
 @dataclass
 class FillStats:
+    """Files written and files linked while filling the staging folder."""
+
     written: int = 0
     linked: int = 0
 

@@ -23,6 +23,8 @@ SIMILAR_ENOUGH = 0.9
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a course page's table of presentations."""
+
     date: str | None
     presenter: str
     title: str

@@ -46,6 +46,8 @@ def looks_like(text: str) -> bool:
 
 @dataclass
 class Revision:
+    """One revision of a wiki page, as the contributions feed lists it."""
+
     entry: int  # position in the file, for messages
     page: str  # page title as MediaWiki writes it (spaces, with namespace/prefix)
     url: str

@@ -29,6 +29,8 @@ _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a de
 
 @dataclass
 class ContentTree:
+    """The content folder's inputs and assets, and what was skipped."""
+
     inputs: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file), sorted
     assets: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable, Mapping
 
 from . import links as scholarly
 
@@ -95,6 +95,24 @@ class Candidate:
     arxiv: str | None = None
 
 
+def key_tables(papers: Iterable[Candidate]) -> tuple[dict[str, Candidate], dict[str, list[Candidate]]]:
+    """arXiv id -> the first paper with it; "family\0year" -> the papers whose first author and a year fit."""
+    by_arxiv: dict[str, Candidate] = {}
+    by_name: dict[str, list[Candidate]] = {}
+    for paper in papers:
+        if paper.arxiv:
+            by_arxiv.setdefault(paper.arxiv, paper)
+        if paper.authors:
+            family = fold(family_of(paper.authors[0]))
+            for year in paper.years:
+                by_name.setdefault(_name_key(family, year), []).append(paper)
+    return by_arxiv, by_name
+
+
+def _name_key(family: str, year: int) -> str:
+    return f"{family}\0{year}"  # text keys: a table the session store can keep a row per key
+
+
 class KeyIndex:
     """Citation key -> one of the site's papers, when the key names exactly one.
 
@@ -104,16 +122,10 @@ class KeyIndex:
     key that fits two papers names neither. Built once per build: linear in the papers.
     """
 
-    def __init__(self, papers: Iterable[Candidate]) -> None:
-        self._by_arxiv: dict[str, Candidate] = {}
-        self._by_name: dict[tuple[str, int], list[Candidate]] = {}
-        for paper in papers:
-            if paper.arxiv:
-                self._by_arxiv.setdefault(paper.arxiv, paper)
-            if paper.authors:
-                family = fold(family_of(paper.authors[0]))
-                for year in paper.years:
-                    self._by_name.setdefault((family, year), []).append(paper)
+    def __init__(self, papers: Iterable[Candidate] = (), *,
+                 tables: tuple[Mapping[str, Candidate], Mapping[str, list[Candidate]]] | None = None) -> None:
+        """`tables`: key_tables' (or the session store's rows of them, read by key) instead of `papers`."""
+        self._by_arxiv, self._by_name = tables if tables is not None else key_tables(papers)
 
     def find(self, key: str) -> Candidate | None:
         parts = parse(key)
@@ -123,7 +135,7 @@ class KeyIndex:
             return self._by_arxiv.get(parts.arxiv)
         if parts.year is None:
             return None
-        found = [p for p in self._by_name.get((fold(parts.family), parts.year), []) if _initials_fit(p, parts)]
+        found = [p for p in self._by_name.get(_name_key(fold(parts.family), parts.year), []) if _initials_fit(p, parts)]
         return found[0] if len(found) == 1 else None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import Any
 from html import escape
 from urllib.parse import quote
 
@@ -26,8 +27,6 @@ from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
 
 from .budget import charge
 from .html import (
@@ -43,14 +42,13 @@ from .html import (
     safe_url,
 )
 from . import citekeys
-from .lexers import lexer_named
+from .lexers import highlighted, lexer_named
 from .links import canonical, classify, shortscience_bibtex_key
 from .restore import restore_markdown
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
 _CITE = re.compile(r"\\cite[pt]?\*?\{([^{}]*)\}")  # keys stop at "{" too: "\\cite{" repeated is no rescan
 _IMGUR_PAGE = re.compile(r"https?://(?:www\.|m\.)?imgur\.com/([A-Za-z0-9]{5,})/?$")
-_FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
 
 
 def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
@@ -448,11 +446,24 @@ def _render_figure(self, tokens, idx, options, env) -> str:
 def _render_fence(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     lang = token.info.strip().split()[0] if token.info.strip() else ""
+    return highlighted("markdown-fence", lang, token.content, lambda: _fence(lang, token.content))
+
+
+def _fence(lang: str, code: str) -> str:
     lexer = _lexer(lang)
     if lexer is None:
-        return f"<pre><code>{escape(token.content)}</code></pre>\n"
-    html = highlight(token.content, lexer, _FORMATTER)
+        return f"<pre><code>{escape(code)}</code></pre>\n"
+    from pygments import highlight
+
+    html = highlight(code, lexer, _formatter())
     return html.replace('<div class="highlight">', f'<div class="highlight" data-lang="{escape(lang)}">', 1)
+
+
+@lru_cache(maxsize=None)
+def _formatter() -> Any:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=False, cssclass="highlight")
 
 
 def _render_code_block(self, tokens, idx, options, env) -> str:

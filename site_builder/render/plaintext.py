@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import unescape
-from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import __version__ as _PYLATEXENC
+
+from .memo import remembered
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote", "figure", "figcaption", "table", "br", "dd", "dt", "hr"}
 _SKIP = {"script", "style", "template"}
@@ -19,6 +24,8 @@ _SKIP = {"script", "style", "template"}
 
 @lru_cache(maxsize=1)
 def _converter() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text  # (here: a build that converts no formula need not load it)
+
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
@@ -27,9 +34,13 @@ def _converter() -> LatexNodes2Text:
 MAX_FORMULA_CHARS = 20_000
 
 
-@lru_cache(maxsize=65536)  # formulas repeat a lot across summaries; pylatexenc is slow
 def math_to_text(tex: str) -> str:
-    """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises."""
+    """`\\alpha_i + \\frac{1}{2}` -> `α_i + 1/2`; never raises. Remembered between builds (memo.py)."""
+    return remembered("tex-text", (_PYLATEXENC, tex), lambda: _math_to_text(tex))
+
+
+@lru_cache(maxsize=65536)  # formulas repeat a lot across summaries; pylatexenc is slow
+def _math_to_text(tex: str) -> str:
     tex = re.sub(r"^\\[\[(]|\\[\])]$", "", tex.strip())
     # the argument stops at "{" too, so "\\label{" repeated is not rescanned
     tex = re.sub(r"\\(?:label|tag|cite|nonumber|notag)\b(?:\{[^{}]*\})?", "", tex)
@@ -42,26 +53,34 @@ def math_to_text(tex: str) -> str:
     return " ".join(text.split())
 
 
-class _Tokens(HTMLParser):
-    """What HTMLParser finds, in the shape `_TAG.split` gives (see _collect): the text before
-    the first tag, then per tag its end name, start name, class, "/" if self-closing, and the
-    text after it. Here text comes unescaped and the class as its value."""
+@lru_cache(maxsize=1)
+def _tokens() -> type:
+    """HTMLParser's reading, for the HTML the quick reading below leaves to it (made when first needed:
+    importing html.parser compiles a dozen regular expressions)."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.flat: list[str | None] = [""]
+    class _Tokens(HTMLParser):
+        """What HTMLParser finds, in the shape `_TAG.split` gives (see _collect): the text before
+        the first tag, then per tag its end name, start name, class, "/" if self-closing, and the
+        text after it. Here text comes unescaped and the class as its value."""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.flat += (None, tag, dict(attrs).get("class") or "", "", "")
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.flat: list[str | None] = [""]
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.flat += (None, tag, dict(attrs).get("class") or "", "/", "")
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.flat += (None, tag, dict(attrs).get("class") or "", "", "")
 
-    def handle_endtag(self, tag: str) -> None:
-        self.flat += (tag, None, None, None, "")
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.flat += (None, tag, dict(attrs).get("class") or "", "/", "")
 
-    def handle_data(self, data: str) -> None:
-        self.flat[-1] += data  # type: ignore[operator]
+        def handle_endtag(self, tag: str) -> None:
+            self.flat += (tag, None, None, None, "")
+
+        def handle_data(self, data: str) -> None:
+            self.flat[-1] += data  # type: ignore[operator]
+
+    return _Tokens
 
 
 # The tags our renderers write: a name, `name="value"` or bare attributes, optional `/`.
@@ -159,7 +178,7 @@ def html_to_text(fragment: str) -> str:
     flat = _simple_tags(fragment)
     parts = _collect(flat, raw=True) if flat is not None else None
     if parts is None:  # comments, a `<` in text, script and the like: HTMLParser's reading
-        parser = _Tokens()
+        parser = _tokens()()
         parser.feed(fragment)
         parser.close()
         parts = _collect(parser.flat, raw=False)

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 from .budget import charge
 from .html import is_image_url
-from .lexers import lexer_named
+from .lexers import has_lexer
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters, removed from the input first
 BLOCK_KINDS = {"code", "math", "env", "figure", "table"}
@@ -93,6 +93,8 @@ _TICK_RUN = re.compile(r"`+")
 
 @dataclass
 class _Span:
+    """A stretch of the flattened text."""
+
     kind: str
     markdown: str
     indent: str = ""  # list-item indentation for block spans nested in an item
@@ -100,6 +102,8 @@ class _Span:
 
 @dataclass
 class _Protected:
+    """Text kept apart while the rest is restored."""
+
     text: str
     spans: list[_Span] = field(default_factory=list)
 
@@ -223,7 +227,7 @@ def _fence_language(body: str) -> tuple[str, str]:
     rest = body[m.end() :].lstrip()
     if rest[:1] in ("=", "(", "[", ".", ":", ",") or rest[:2] in ("+=", "-="):
         return "", body.strip()  # "```c = 3```": the word is code, not a language
-    if lexer_named(m.group(1)) is None:
+    if not has_lexer(m.group(1)):
         return "", body.strip()
     return m.group(1), rest.strip()
 

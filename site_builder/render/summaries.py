@@ -6,6 +6,7 @@ render.html so math, figures and links look the same whatever the source.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
@@ -13,9 +14,11 @@ from ..cache import BuildCache, digest
 from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
+from ..derived import Derive, compute
 from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, SummaryRecord
 from . import citekeys
 from . import links as scholarly
+from . import memo
 from .formulas import typeset_summaries
 from ..parallel import Progress, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
@@ -28,29 +31,44 @@ Renderer = Callable[[str, LinkContext], RenderedMarkup]
 TEASER_CHARS = 220  # of plain text under each entry of a listing
 
 
+class _Renderers(dict):
+    """markup -> renderer, each imported when first used (an edit of one Markdown summary need not load
+    the wikitext renderer and its parser)."""
+
+    MODULES = {MARKUP_MARKDOWN: ("markdown", "render_markdown"),
+               MARKUP_FLAT_MARKDOWN: ("markdown", "render_flat_markdown"),
+               MARKUP_WIKITEXT: ("wikitext", "render_wikitext")}
+
+    def __missing__(self, markup: str) -> Renderer:
+        module, name = self.MODULES[markup]
+        fn = self[markup] = getattr(import_module(f"{__package__}.{module}"), name)
+        return fn
+
+    def __contains__(self, markup: object) -> bool:
+        return markup in self.MODULES
+
+    def get(self, markup: str, default: Renderer | None = None) -> Renderer | None:  # type: ignore[override]
+        return self[markup] if markup in self.MODULES else default
+
+
 def _renderers() -> dict[str, Renderer]:
-    from .markdown import render_flat_markdown, render_markdown
-    from .wikitext import render_wikitext
-
-    return {
-        MARKUP_MARKDOWN: render_markdown,
-        MARKUP_FLAT_MARKDOWN: render_flat_markdown,
-        MARKUP_WIKITEXT: render_wikitext,
-    }
+    return _Renderers()
 
 
-def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
-    """How summaries link to each other: wiki titles and arXiv ids to our pages."""
-    wiki_pages: dict[str, str] = {}
-    for s in catalog.summaries:
-        if s.record.source != "statwiki":
-            continue
-        names = [s.record.title, *s.record.aliases]
-        if s.record.source_url and "title=" in s.record.source_url:
-            names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
-        for name in names:
-            wiki_pages[title_key(name)] = s.url
-    cited = citekeys.KeyIndex(_candidate(paper) for paper in catalog.papers)
+def link_context(catalog: Catalog, config: SiteConfig, derive: Derive = compute) -> LinkContext:
+    """How summaries link to each other: wiki titles and arXiv ids to our pages, citation keys to papers.
+
+    `derive`: how values over the whole catalog are made (derived.py)."""
+    wiki_pages: dict[str, str] = derive("wiki_pages", lambda: _wiki_pages(catalog), by_key=True)
+    tables: list = []
+
+    def cite_table(i: int) -> dict:
+        if not tables:  # one pass over the papers for both tables
+            tables.extend(citekeys.key_tables(_candidate(paper) for paper in catalog.papers))
+        return tables[i]
+
+    cited = citekeys.KeyIndex(tables=(derive("cite_arxiv", lambda: cite_table(0), by_key=True),
+                                      derive("cite_names", lambda: cite_table(1), by_key=True)))
 
     def resolve_wiki_page(title: str) -> str | None:
         return wiki_pages.get(title_key(title.split("#", 1)[0]))
@@ -70,6 +88,19 @@ def link_context(catalog: Catalog, config: SiteConfig) -> LinkContext:
         resolve_bibtex_key=resolve_bibtex_key,
         cited_title=cited_title,
     )
+
+
+def _wiki_pages(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in catalog.summaries:
+        if s.record.source != "statwiki":
+            continue
+        names = [s.record.title, *s.record.aliases]
+        if s.record.source_url and "title=" in s.record.source_url:
+            names.append(s.record.source_url.split("title=", 1)[1].replace("_", " "))
+        for name in names:
+            out[title_key(name)] = s.url
+    return out
 
 
 def _candidate(paper) -> citekeys.Candidate:
@@ -112,20 +143,34 @@ def render_catalog(
     for key in keys:
         hit = cache.get("renders", key)
         results.append(hit if hit is not None and _same_answers(hit["asked"], ctx) else None)
+        for made in hit.get("memo", ()) if results[-1] is not None else ():
+            cache.get("memo", made)  # kept for the summary's next edit (memo.py)
     todo = [i for i, r in enumerate(results) if r is None]
+    for markup in {summaries[i].record.markup for i in todo}:  # imported once, before workers are forked
+        renderers.get(markup) or renderers[MARKUP_MARKDOWN]
     base = base_path(config.root_url)
 
-    def fresh(k: int) -> tuple[dict, tuple[str, str]]:
+    def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
         # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
+        memo.start()
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
-        return out, _text_and_title(under_base_path(out["html"], base))
+        text = _text_and_title(under_base_path(out["html"], base))
+        made = memo.used()  # highlighted code, formulas as text: kept with the rendering
+        out["memo"] = sorted(made)
+        return out, text, made
 
     texts: dict[int, tuple[str, str]] = {}
-    for i, (out, text) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
-        results[i] = out
-        if not out.get("timed_out"):
-            cache.put("renders", keys[i], out)
-        texts[i] = text
+    memo.remembering(lambda key: cache.get("memo", key))
+    try:
+        for i, (out, text, made) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+            results[i] = out
+            if not out.get("timed_out"):
+                cache.put("renders", keys[i], out)
+            for key, value in made.items():
+                cache.put("memo", key, value)
+            texts[i] = text
+    finally:
+        memo.forget()
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
         from ..figures.mirror import mirror

@@ -14,6 +14,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class BuildFailure:
+    """Why the last build failed."""
+
     message: str  # one line, with file:line:column when the error gives one
     detail: str = ""  # traceback, for errors nobody anticipated
 

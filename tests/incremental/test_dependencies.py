@@ -1,34 +1,35 @@
-"""The one-pass Scan (`site-builder build`) answers exactly as the indexes (the server) do."""
+"""The indexes in the cache file (`site-builder build`) answer exactly as those in memory (the server)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.incremental.dependencies import Dependencies, Scan
+from site_builder.cache import CACHE_DIR
+from site_builder.incremental import stored
+from site_builder.incremental.persist import SESSION_NAME, restore
 
 from .test_session import config, start
 
 
-def test_scan_answers_as_the_indexes(site: Path) -> None:
-    session = start(site, config())
+def test_the_stored_indexes_answer_as_the_ones_in_memory(site: Path) -> None:
+    session = start(site, config())  # its cache file is written by the build; the session file here
     st = session.state
-    where_of = session._maps(st)[1]
-
-    def args():
-        return (st.cache.new["page_steps"], st.cache.new["pages"],
-                ((where_of[p.path], p) for p in st.kept["pages"]), st.kept["world"].keys)
-
-    indexed, scan = Dependencies(*args()), Scan(*args())
-    keys = st.kept["world"].keys
-    identities = sorted(set(keys.values()))
-    asked = 0
-    for key in identities:
-        wanted = [key]
-        steps = indexed.steps_of(wanted)
-        assert scan.steps_of(wanted) == steps
-        assert scan.readers_of(steps) == indexed.readers_of(steps)
-        assert scan.pages_showing(wanted) == indexed.pages_showing(wanted)
-        asked += bool(steps)
-    assert asked > len(identities) // 2  # most objects are read by some page: the answers are not all empty
-    everything = identities[::3]
-    assert scan.steps_of(everything) == indexed.steps_of(everything)
-    assert scan.pages_showing(everything) == indexed.pages_showing(everything)
+    stored.write_session(site / CACHE_DIR / SESSION_NAME, st, site / "content", site / "out")
+    taken = restore(site / "content", site / "out", site, config(), 1)
+    assert taken is not None
+    try:
+        indexed, from_file = st.dependencies(), taken.state.dependencies()
+        identities = sorted(set(st.kept["world"].keys.values()))
+        asked = 0
+        for key in identities:
+            wanted = [key]
+            steps = indexed.steps_of(wanted)
+            assert from_file.steps_of(wanted) == steps
+            assert from_file.readers_of(steps) == indexed.readers_of(steps)
+            assert from_file.pages_showing(wanted) == indexed.pages_showing(wanted)
+            asked += bool(steps)
+        assert asked > len(identities) // 2  # most objects are read by some page: the answers are not all empty
+        everything = identities[::3]
+        assert from_file.steps_of(everything) == indexed.steps_of(everything)
+        assert from_file.pages_showing(everything) == indexed.pages_showing(everything)
+    finally:
+        taken.state.close()

@@ -1,22 +1,23 @@
-"""`site-builder build` picks up the last build's session from disk, and only when it still fits."""
+"""`site-builder build` takes up the last build's session from its store, and only when it still fits."""
 from __future__ import annotations
 
 import os
 import pickle
 import random
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from site_builder.cache import (CACHE_DIR, DELTA_NAME as BUILD_DELTA, FILE_NAME, RENDER_TABLES, RENDERS_NAME, BuildCache,
-                                load_pickle)
-from site_builder.incremental import Session, journal
-from site_builder.incremental.persist import SESSION_NAME, build_site, restore, save
-from site_builder.pipeline import input_state, output_state
+from site_builder import store
+from site_builder.cache import CACHE_DIR, FILE_NAME as CACHE_FILE, BuildCache, _write as write_cache
+from site_builder.incremental import Session, ghosts, stored
+from site_builder.incremental.persist import SESSION_NAME, build_site, restore
+from site_builder.output.listing import listing
 
 from ..test_cache import tree
-from .test_session import add_a_file, clean_build, config, edit_text
+from .test_session import add_a_file, clean_build, config, edit_text, start
 
 
 def age(folder: Path) -> None:
@@ -33,36 +34,84 @@ def session_of(site: Path) -> Session:
     return s
 
 
-def test_second_build_after_a_text_edit_is_incremental_and_exact(site: Path) -> None:
-    cfg = config()
+def edit(site: Path, seed: int) -> str:
+    """Edit one summary's text (as test_session.edit_text does), found through the stored session."""
+    session = session_of(site)
+    try:
+        return edit_text(site, session, random.Random(seed))
+    finally:
+        session.state.close()
+
+
+def build(site: Path):
+    return build_site(site / "content", site / "out", config(), site)
+
+
+def append_text(site: Path, seed: int) -> None:
+    """Add a sentence to one Markdown summary's text (no stored session needed to choose it)."""
+    files = sorted((site / "content" / "summaries").glob("*.md"))
+    with open(random.Random(seed).choice(files), "a", encoding="utf-8") as f:
+        f.write(f"\nA sentence added to the summary, number {seed}.\n")
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_second_build_after_a_text_edit_is_incremental_and_exact(site: Path, large: bool, monkeypatch) -> None:
+    if large:  # as on a large site: every table derived from the whole catalog read a key at a time, and
+        monkeypatch.setattr(stored, "ROWS_ABOVE", 0)  # every list of objects kept apart in its object's row
+        monkeypatch.setattr(ghosts, "LONG", 1)
     age(site / "content")
-    first = build_site(site / "content", site / "out", cfg, site)
+    first = build(site)
     assert first.how.startswith("full build") and (site / CACHE_DIR / SESSION_NAME).is_file()
-    edit_text(site, session_of(site), random.Random(1))
-    report = build_site(site / "content", site / "out", cfg, site)
+    edit(site, 1)
+    report = build(site)
     assert report.how == "incremental"
-    assert tree(site / "out") == clean_build(site, cfg)
+    assert tree(site / "out") == clean_build(site, config())
     age(site / "content")
-    again = build_site(site / "content", site / "out", cfg, site)
+    again = build(site)
     assert again.files_changed == 0, again.how
 
 
-def test_a_hand_edited_output_is_not_trusted(site: Path) -> None:
-    cfg = config()
+@pytest.mark.parametrize("damage", ["edit", "delete", "add"])
+def test_a_hand_changed_output_is_not_trusted(site: Path, damage: str) -> None:
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    session = session_of(site)  # taking it up reads only
-    (site / "out" / "about" / "index.html").write_text("tampered", encoding="utf-8")
-    edit_text(site, session, random.Random(2))
-    report = build_site(site / "content", site / "out", cfg, site)
-    assert report.how.startswith("full build")
-    assert tree(site / "out") == clean_build(site, cfg)
+    build(site)
+    page = site / "out" / "about" / "index.html"
+    if damage == "edit":
+        with open(page, "a", encoding="utf-8") as f:  # in place: the folder's mtime does not move
+            f.write("tampered")
+    elif damage == "delete":
+        page.unlink()
+    else:
+        (site / "out" / "papers" / "stray.html").write_text("not ours", encoding="utf-8")
+    age(site / "content")
+    assert build(site).how.startswith("full build")  # not even "nothing changed"
+    edit(site, 2)
+    build(site)
+    assert tree(site / "out") == clean_build(site, config())
+
+
+@pytest.mark.parametrize("damage", ["edit", "delete", "add"])
+def test_a_hand_changed_output_is_noticed_during_an_edit(site: Path, damage: str) -> None:
+    """The output is checked while the edit is worked out (in another process): still before any file is written."""
+    age(site / "content")
+    build(site)
+    edit(site, 3)
+    page = site / "out" / "about" / "index.html"
+    if damage == "edit":
+        with open(page, "a", encoding="utf-8") as f:
+            f.write("tampered")
+    elif damage == "delete":
+        page.unlink()
+    else:
+        (site / "out" / "papers" / "stray.html").write_text("not ours", encoding="utf-8")
+    report = build(site)
+    assert report.how.startswith("full build") and "changed since the last build" in report.how, report.how
+    assert tree(site / "out") == clean_build(site, config())
 
 
 def test_another_config_is_a_full_build(site: Path) -> None:
-    cfg = config()
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
+    build(site)
     other = config()
     other.title = "Renamed site"
     report = build_site(site / "content", site / "out", other, site)
@@ -70,128 +119,357 @@ def test_another_config_is_a_full_build(site: Path) -> None:
     assert tree(site / "out") == clean_build(site, other)
 
 
-WHOLE = (FILE_NAME, SESSION_NAME)
-DELTAS = (BUILD_DELTA, journal.DELTA_NAME)
+def files_of(site: Path) -> list[tuple[int, str]]:
+    return [(os.stat(site / CACHE_DIR / n).st_ino, n) for n in (CACHE_FILE, SESSION_NAME)]
 
 
-def stats(site: Path, names: tuple[str, ...]) -> list[tuple[int, int, int]]:
-    return [(st.st_ino, st.st_mtime_ns, st.st_size) for st in (os.stat(site / CACHE_DIR / n) for n in names)]
-
-
-def picture(session: Session) -> dict:
-    """Everything of a session an incremental build changes, in comparable form."""
-    st = session.state
-    kept = st.kept
-    return {
-        "summaries": [(s.record, journal.summary_fields(s)) for s in st.catalog.summaries],
-        "pages": [(p.path, p.template, p.title, p.description, p.crumbs, p.indexable, sorted(p.data)) for p in kept["pages"]],
-        "related": {url: [e.url for e in entries] for url, entries in kept["related"].items()},
-        "index": pickle.dumps(kept["related_index"].__getstate__()),  # bytes: its arrays hold NaN
-        "api": kept["api"],
-        "feeds": [(f.path, [(d, s.id) for d, s in entries]) for f, entries in kept["feeds"]],
-        "tables": {k: v for k, v in st.cache.new.items()},
-        "small": (st.snapshot, st.report, st.uncacheable),
-    }
-
-
-def test_an_incremental_build_saves_only_what_it_changed(site: Path) -> None:
-    """The whole files stay as the full build wrote them; whole file + delta is the session exactly."""
-    cfg = config()
+def test_incremental_builds_change_the_store_in_place(site: Path) -> None:
+    """The store files are changed, not written again; the next build reads what the last one wrote."""
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    whole = stats(site, WHOLE)
-    for seed in (3, 4):  # the second delta includes the first one's changes
-        edit_text(site, session_of(site), random.Random(seed))
-        session = session_of(site)
-        assert session.build(cfg).how == "incremental"
-        save(session, input_state(site / "content", site / "out", cfg, site, session.state.cache))
-        assert stats(site, WHOLE) == whole and all((site / CACHE_DIR / n).is_file() for n in DELTAS)
-        assert picture(session_of(site)) == picture(session)
-    assert tree(site / "out") == clean_build(site, cfg)
-    # And through the command's own path, from whole file + delta:
-    edit_text(site, session_of(site), random.Random(5))
-    age(site / "content")  # an input edited moments ago is not vouched for by a saved state
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert tree(site / "out") == clean_build(site, cfg)
-    # The output's state it saved (worked out from the walk before the build) is the output as it is.
-    assert BuildCache.open(site).last_state[1] == output_state(site / "out")
+    build(site)
+    whole = files_of(site)
+    for seed in (3, 4, 5):
+        edit(site, seed)
+        age(site / "content")
+        assert build(site).how == "incremental"
+        assert files_of(site) == whole
+        assert tree(site / "out") == clean_build(site, config())
+    # The output listing it saved (worked out from the one before the build) is the output as it is.
+    saved = BuildCache.open(site).last_state[1]
+    assert saved == listing(site / "out")
 
 
-@pytest.mark.parametrize("damage", ["lose the session delta", "lose the build delta", "garble the session delta"])
-def test_deltas_that_do_not_pair_are_a_full_build(site: Path, damage: str) -> None:
-    cfg = config()
+# -- the store after edits is what a full save of the same session gives ---------
+def dump(folder: Path, out: Path) -> dict:
+    """Both store files in comparable form: references as identities, step numbers as the steps, no
+    output paths, stats or generations."""
+    ghosts_db = sqlite3.connect(folder / SESSION_NAME)
+    cache_db = sqlite3.connect(folder / CACHE_FILE)
+    prefix = str(out.resolve()) + "/"
+    from site_builder.incremental.ghosts import Ghosts
+
+    ghosts = Ghosts(lambda key: ghosts_db.execute("SELECT cls, value FROM objects WHERE key=?",
+                                                  (repr(key),)).fetchone(),
+                    lambda key: ghosts_db.execute("SELECT lists FROM objects WHERE key=?", (repr(key),)).fetchone()[0])
+
+    def rows(db, table, loads=pickle.loads):
+        return {k: loads(v) for k, v in db.execute(f"SELECT key, value FROM {table}")}
+
+    out_ = {}
+    out_["objects"] = {k: (c, _named(ghosts.loads(v), ghosts.keys), _named(ghosts.loads(lists), ghosts.keys)
+                           if lists is not None else None)
+                       for k, c, v, lists in ghosts_db.execute("SELECT key, cls, value, lists FROM objects")}
+    for table in ("pages", "related", "feeds", "derived", "shown"):
+        columns = "key, value" if table != "feeds" else "key, entries"
+        out_[table] = {k: _named(ghosts.loads(v), ghosts.keys) for k, v in ghosts_db.execute(f"SELECT {columns} FROM {table}")}
+    out_["owners"] = dict(ghosts_db.execute("SELECT key, value FROM owners"))
+    meta = {k: pickle.loads(v) for k, v in ghosts_db.execute("SELECT name, value FROM meta")}
+    from site_builder.incremental.related_rows import StoredRelatedIndex
+
+    db = store.Db.open(folder / SESSION_NAME)
+    index = StoredRelatedIndex(db)
+    out_["related_index"] = (index.as_urls(), {u: index.counts_for(u) for u in index.urls},
+                             dict(index.idf.items()), dict(index.df.items()), [index.vectors[i] for i in range(len(index.urls))],
+                             {t: index.postings[t] for t in index.postings}, {t: index.queriers[t] for t in index.queriers},
+                             bytes(index._cut), bytes(index._kth), bytes(index._next_s), bytes(index._next_j))
+    db.close()
+    meta.pop("related")
+    meta["uncacheable"] = {w[len(prefix):] for w in meta["uncacheable"]}
+    for k in ("generation", "output", "report"):
+        meta.pop(k)
+    out_["meta"] = meta
+    steps = []
+    for (chunk,) in cache_db.execute("SELECT value FROM steps ORDER BY chunk"):
+        steps += pickle.loads(chunk)
+    out_["recorded"] = {w[len(prefix):]: (base, sorted(repr(steps[i]) for i in __import__("array").array("I", ids)))
+                        for w, base, ids in cache_db.execute("SELECT key, base, steps FROM recorded")}
+    for table in ("reads", "renders", "texts"):
+        out_[table] = rows(cache_db, table)
+    out_["outputs"] = {k[len(prefix):]: v[0] for k, v in rows(cache_db, "outputs").items()}
+    ghosts_db.close()
+    cache_db.close()
+    return out_
+
+
+def _named(value, keys):
+    """`value` with every catalog object replaced by its identity (deeply, through lists, dicts, objects)."""
+    seen = {}
+
+    def walk(x):
+        if id(x) in keys:
+            return ("ref", keys[id(x)])
+        if isinstance(x, (list, tuple)):
+            return type(x).__name__, [walk(e) for e in x]
+        if isinstance(x, dict):
+            return "dict", [(walk(k), walk(v)) for k, v in x.items()]
+        if hasattr(x, "__dict__") and not isinstance(x, type):
+            if id(x) in seen:
+                return seen[id(x)]
+            seen[id(x)] = ("cycle",)
+            seen[id(x)] = (type(x).__qualname__, walk(vars(x)))
+            return seen[id(x)]
+        return x
+
+    return walk(value)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_store_after_edits_is_what_a_full_save_of_the_same_session_gives(site: Path, tmp_path: Path,
+                                                                            large: bool, monkeypatch) -> None:
+    """Edits through the store (site-builder build) and the same edits in memory (the preview server)
+    leave the same session: every object, page, related list, index, table entry and recorded read."""
+    if large:
+        monkeypatch.setattr(stored, "ROWS_ABOVE", 0)
+        monkeypatch.setattr(ghosts, "LONG", 1)
+    twin = tmp_path / "twin"
+    import shutil
+
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    edit_text(site, session_of(site), random.Random(6))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    session = session_of(site)
-    target = site / CACHE_DIR / (BUILD_DELTA if "build" in damage else journal.DELTA_NAME)
+    build(site)
+    shutil.copytree(site / "content", twin / "content")
+    age(twin / "content")
+    memory = start(twin, config())
+    for seed in (21, 22, 23):
+        sid = edit(site, seed)
+        for rel in (site / "content").rglob("*"):  # the same edit in the twin
+            if rel.is_file():
+                target = twin / "content" / rel.relative_to(site / "content")
+                if target.read_bytes() != rel.read_bytes():
+                    target.write_bytes(rel.read_bytes())
+        age(site / "content")
+        age(twin / "content")
+        assert build(site).how == "incremental", sid
+        memory.build(config())
+        assert memory.last_mode == "incremental", memory.why_full
+    saved = tmp_path / "saved" / CACHE_DIR
+    saved.mkdir(parents=True)
+    st = memory.state
+    data = {"salt": st.cache.salt, "started_ns": st.cache.started_ns, **st.cache.new}
+    write_cache(saved / CACHE_FILE, data, None, None)
+    stored.write_session(saved / SESSION_NAME, st, twin / "content", twin / "out")
+    # The snapshot differs in inodes and times (two folders); everything else must be the same.
+    a, b = dump(site / CACHE_DIR, site / "out"), dump(saved, twin / "out")
+    for d, content in ((a, site / "content"), (b, twin / "content")):
+        d["meta"].pop("snapshot")
+        d["meta"].pop("content")
+        # (stat, hash, limit, blob): not the stat; copied files by their place in the content folder
+        d["reads"] = {k.replace(str(content), "CONTENT"): v[1:] for k, v in d["reads"].items()}
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key] == b[key], key
+
+
+# -- what must never be taken up --------------------------------------------------
+@pytest.mark.parametrize("damage", ["lose the session", "garble the session", "truncate the session",
+                                    "foreign session", "lose the cache"])
+def test_a_damaged_store_is_a_full_build(site: Path, damage: str) -> None:
+    age(site / "content")
+    build(site)
+    edit(site, 6)
+    assert build(site).how == "incremental"
+    path = site / CACHE_DIR / (CACHE_FILE if "cache" in damage else SESSION_NAME)
     if damage.startswith("lose"):
-        target.unlink()
+        path.unlink()
+    elif damage.startswith("garble"):
+        path.write_bytes(b"not a database" * 100)
+    elif damage.startswith("truncate"):
+        path.write_bytes(path.read_bytes()[:8192])
     else:
-        target.write_bytes(b"not a pickle")
-    assert restore(site / "content", site / "out", site, cfg, 1) is None
-    edit_text(site, session, random.Random(7))
-    report = build_site(site / "content", site / "out", cfg, site)
+        store.remove(path)
+        db = sqlite3.connect(path)
+        with db:
+            db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+            db.execute("INSERT INTO meta VALUES ('format', ?)", (pickle.dumps(store.FORMAT),))
+        db.close()
+    assert restore(site / "content", site / "out", site, config(), 1) is None
+    append_text(site, 7)
+    report = build(site)
     assert report.how.startswith("full build")
-    assert tree(site / "out") == clean_build(site, cfg)
+    assert tree(site / "out") == clean_build(site, config())
+    edit(site, 8)  # and the store it wrote is taken up again
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
 
 
-def test_a_delta_grown_too_big_is_a_whole_save(site: Path, monkeypatch) -> None:
-    cfg = config()
+KILLED = 7
+
+
+def killed_build(site: Path, patch) -> None:
+    """A build in a forked process that `patch` (run in it first) makes die at some point, as a kill would."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            patch()
+            build(site)
+        finally:
+            os._exit(0)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    assert status == KILLED, "the build was not killed where the test meant it to be"
+
+
+def die(*_, **__):
+    os._exit(KILLED)
+
+
+def after_calls(n: int, fn):
+    """`fn`, except that its n-th call dies first."""
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            die()
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def cache_written_here() -> None:
+    """The build cache written by the build's own process (not a forked one that would outlive the kill)."""
+    from site_builder import cache
+
+    def forked(write):
+        write()
+    cache._forked = forked
+
+
+def kill_full_save_before_the_session() -> None:
+    cache_written_here()
+    stored.write_session = die
+
+
+def kill_full_save_while_installing() -> None:  # the new session file written, not yet renamed in
+    cache_written_here()
+    install = store.NewFile.install
+
+    def dying(self):
+        if self.path.name == SESSION_NAME:
+            die()
+        return install(self)
+    store.NewFile.install = dying
+
+
+def kill_between_the_two_commits() -> None:
+    store.Db.commit = after_calls(2, store.Db.commit)
+
+
+def kill_in_the_session_transaction() -> None:
+    original = stored.StoredState.commit
+
+    def commit(self, *args):
+        changed = self.ghosts.changed
+
+        def then_die():
+            yield from changed()
+            die()  # rows written, the transaction not committed
+        self.ghosts.changed = then_die
+        return original(self, *args)
+    stored.StoredState.commit = commit
+
+
+def kill_in_the_cache_transaction() -> None:
+    original = stored.StoredState.commit
+
+    def commit(self, *args):
+        self.cache.new["page_steps"].flush = lambda conn: die()
+        return original(self, *args)
+    stored.StoredState.commit = commit
+
+
+def kill_after_replacing_files() -> None:
+    from site_builder.incremental import persist
+
+    persist.save = die
+
+
+@pytest.mark.parametrize("kill", [kill_full_save_before_the_session, kill_full_save_while_installing])
+def test_a_full_build_killed_while_saving_leaves_nothing_taken_up(site: Path, kill) -> None:
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    whole = stats(site, WHOLE)
-    monkeypatch.setattr(journal, "_WHOLE_SHARE", 10**9)  # any delta is "too big"
-    monkeypatch.setattr(journal, "_SMALL", 0)
-    edit_text(site, session_of(site), random.Random(8))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert stats(site, WHOLE) != whole and not any((site / CACHE_DIR / n).exists() for n in DELTAS)
-    edit_text(site, session_of(site), random.Random(9))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert tree(site / "out") == clean_build(site, cfg)
+    build(site)
+    edit(site, 30)
+    add_a_file(site)  # a full build
+    killed_build(site, kill)
+    assert restore(site / "content", site / "out", site, config(), 1) is None
+    append_text(site, 31)
+    report = build(site)
+    assert report.how.startswith("full build")
+    assert tree(site / "out") == clean_build(site, config())
+    assert not list((site / CACHE_DIR).glob("*.tmp"))  # a killed build's half-written files are cleared
+    edit(site, 32)
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
+
+
+@pytest.mark.parametrize("kill", [kill_between_the_two_commits, kill_in_the_session_transaction,
+                                  kill_in_the_cache_transaction, kill_after_replacing_files])
+def test_an_incremental_build_killed_while_saving_leaves_nothing_taken_up(site: Path, kill) -> None:
+    age(site / "content")
+    build(site)
+    edit(site, 40)
+    age(site / "content")
+    killed_build(site, kill)
+    # Whatever was left: both files still open as stores (SQLite rolled back the half-done transaction) ...
+    for name in (CACHE_FILE, SESSION_NAME):
+        db = store.Db.open(site / CACHE_DIR / name)
+        assert db is not None and db.meta("generation") is not None
+        db.close()
+    # ... but not as a session that describes the output. The next build is a full one, or (killed after
+    # the cache file's commit, which vouches for the output it describes) one that finds nothing changed.
+    assert restore(site / "content", site / "out", site, config(), 1) is None
+    report = build(site)
+    after_cache_commit = kill in (kill_between_the_two_commits, kill_in_the_session_transaction)
+    assert report.how.startswith("full build") or (after_cache_commit and report.how == "")
+    assert tree(site / "out") == clean_build(site, config())
+    append_text(site, 41)
+    assert build(site).how.startswith("full build" if report.how == "" else "incremental")
+    assert tree(site / "out") == clean_build(site, config())
+    edit(site, 42)
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
 
 
 def test_edits_around_a_full_build_stay_exact(site: Path) -> None:
-    """Delta, then a full build (it saves the whole and drops the deltas), then a delta on the new whole."""
-    cfg = config()
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    edit_text(site, session_of(site), random.Random(10))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
+    build(site)
+    edit(site, 10)
+    assert build(site).how == "incremental"
     add_a_file(site)
-    assert build_site(site / "content", site / "out", cfg, site).how.startswith("full build")
-    assert not any((site / CACHE_DIR / n).exists() for n in DELTAS)
-    assert tree(site / "out") == clean_build(site, cfg)
-    edit_text(site, session_of(site), random.Random(11))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert all((site / CACHE_DIR / n).is_file() for n in DELTAS)
-    assert tree(site / "out") == clean_build(site, cfg)
+    assert build(site).how.startswith("full build")
+    assert tree(site / "out") == clean_build(site, config())
+    edit(site, 11)
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
 
 
-def render_entries(site: Path) -> int:
-    """How many rendered summaries a full build would find in the cache (whole files + delta)."""
-    cache = BuildCache.open(site)
-    cache.load_tables()
-    return len(cache.old["renders"])
-
-
-def test_render_entries_outlive_builds_that_did_not_load_them(site: Path, monkeypatch) -> None:
-    """An incremental build leaves renders.pickle unread; its entries and the new ones both stay."""
-    cfg = config()
+def test_a_deleted_input_after_edits_is_exact(site: Path) -> None:
     age(site / "content")
-    build_site(site / "content", site / "out", cfg, site)
-    summaries = len(session_of(site).state.catalog.summaries)
-    assert render_entries(site) == summaries
-    edit_text(site, session_of(site), random.Random(12))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert len(session_of(site).state.cache.old["renders"]) == 1  # taken up without renders.pickle
-    assert render_entries(site) == summaries + 1  # through the delta
-    monkeypatch.setattr(journal, "_WHOLE_SHARE", 10**9)  # the next save is whole: it must fetch them first
-    monkeypatch.setattr(journal, "_SMALL", 0)
-    edit_text(site, session_of(site), random.Random(13))
-    assert build_site(site / "content", site / "out", cfg, site).how == "incremental"
-    assert not (site / CACHE_DIR / BUILD_DELTA).exists() and render_entries(site) == summaries + 2
+    build(site)
+    edit(site, 12)
+    assert build(site).how == "incremental"
+    next((site / "content" / "summaries").glob("*.md")).unlink()
+    assert build(site).how.startswith("full build")
+    assert tree(site / "out") == clean_build(site, config())
+    edit(site, 13)
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
+
+
+def test_render_entries_outlive_incremental_builds(site: Path) -> None:
+    """An incremental build adds the edited summary's rendering to the cache file; a full build keeps
+    the entries it uses."""
+    age(site / "content")
+    build(site)
+    summaries = _count(site, "renders")
+    edit(site, 14)
+    assert build(site).how == "incremental"
+    assert _count(site, "renders") == summaries + 1
+
+
+def _count(site: Path, table: str) -> int:
+    db = sqlite3.connect(site / CACHE_DIR / CACHE_FILE)
+    try:
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_the_cache_written_in_the_background_is_the_one_this_build_made(site: Path) -> None:
@@ -201,18 +479,57 @@ def test_the_cache_written_in_the_background_is_the_one_this_build_made(site: Pa
     cache = session.state.cache
     assert cache.saving is not None
     cache.wait_saved()
-    folder = site / CACHE_DIR
-    assert not list(folder.glob("*.tmp"))
-    tables, renders = load_pickle(folder / FILE_NAME), load_pickle(folder / RENDERS_NAME)
-    assert tables["started_ns"] == renders["started_ns"] == cache.started_ns
+    assert not list((site / CACHE_DIR).glob("*.tmp"))
+    again = BuildCache.open(site)
+    again.load_tables()
     for name, table in cache.new.items():
-        assert (renders if name in RENDER_TABLES else tables)[name] == table, name
-    assert len(tables["pages"]) > 20 and len(renders["renders"]) > 5
-    assert BuildCache.open(site).last["report"] is not None  # the state file, written last
+        assert again.old[name] == table, name
+    assert again.last_report is not None and again.old["started_ns"] == cache.started_ns
 
 
 def test_a_failed_background_save_fails_the_build(site: Path) -> None:
-    cfg = config()
-    (site / CACHE_DIR / RENDERS_NAME).mkdir(parents=True)  # the renamed file cannot replace a folder
+    (site / CACHE_DIR / CACHE_FILE).mkdir(parents=True)  # the renamed file cannot replace a folder
     with pytest.raises(OSError, match="writing the build cache"):
-        build_site(site / "content", site / "out", cfg, site)
+        build(site)
+
+
+def test_nothing_is_written_to_the_output_before_its_check_answers(site: Path, monkeypatch) -> None:
+    """The check of the output runs meanwhile in another process; however slow it is, the edit writes
+    nothing into the output (not even a file beside its place) before it answers, or the check would
+    see the build's own writes as hand changes."""
+    from site_builder.output.listing import Listing
+
+    unchanged = Listing.unchanged
+
+    def slow(self, output):
+        time.sleep(1.5)  # in the forked process that checks
+        return unchanged(self, output)
+
+    age(site / "content")
+    build(site)
+    monkeypatch.setattr(Listing, "unchanged", slow)
+    edit(site, 50)
+    report = build(site)
+    assert report.how == "incremental", report.how
+    assert tree(site / "out") == clean_build(site, config())
+
+
+def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(site: Path) -> None:
+    """The stored session's search records (a row per result) and math token counts: an edit that
+    brings a word to search and a formula needing stylesheet rules no other summary needed."""
+    from site_builder.output.assets import MATH_STYLESHEET
+
+    cfg = config(search=True)
+    age(site / "content")
+    first = build_site(site / "content", site / "out", cfg, site)
+    assert first.how.startswith("full build")
+    sheet = (site / "out" / MATH_STYLESHEET).read_bytes()
+    target = sorted((site / "content" / "summaries").glob("*.md"))[0]
+    with open(target, "a", encoding="utf-8") as f:
+        f.write("\nThe quokkaish bound $\\boxed{z} \\cancel{y}$ holds.\n")
+    report = build_site(site / "content", site / "out", cfg, site)
+    assert report.how == "incremental"
+    assert (site / "out" / MATH_STYLESHEET).read_bytes() != sheet  # the new formula's rules are in it
+    assert tree(site / "out") == clean_build(site, cfg)
+    age(site / "content")
+    assert build_site(site / "content", site / "out", cfg, site).files_changed == 0

@@ -11,7 +11,7 @@ def _events(fragment, fast):
     if fast:
         flat = plaintext._simple_tags(fragment)
         return None if flat is None else plaintext._collect(flat, raw=True)
-    parser = plaintext._Tokens()
+    parser = plaintext._tokens()()
     parser.feed(fragment)
     parser.close()
     return plaintext._collect(parser.flat, raw=False)

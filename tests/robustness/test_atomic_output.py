@@ -52,7 +52,10 @@ def site(tmp_path_factory):
 
 def staging_has_files(root: Path) -> bool:
     staging = root / ".out.staging"
-    return staging.is_dir() and any(p.is_file() for p in staging.rglob("*.html"))
+    try:
+        return staging.is_dir() and any(p.is_file() for p in staging.rglob("*.html"))
+    except FileNotFoundError:  # swapped into place (or a folder of it moved) while it was being listed
+        return False
 
 
 MOMENTS = {

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from html import escape
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer
-
-from ..lexers import lexer_named
-
-_FORMATTER = HtmlFormatter(cssclass="highlight")  # CSS classes, no inline styles
-_TEXT = TextLexer()
+from ..lexers import highlighted, lexer_named
 
 
 def highlight_block(code: str, lang: str) -> str:
     """<div class="highlight"><pre>...</pre></div>; unknown languages stay plain."""
-    lexer = (lexer_named(lang.strip().lower()) if lang.strip() else None) or _TEXT
-    return highlight(code.strip("\n"), lexer, _FORMATTER).strip()
+    return highlighted("wiki-block", lang, code, lambda: _block(code, lang))
+
+
+def _block(code: str, lang: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer
+
+    lexer = (lexer_named(lang.strip().lower()) if lang.strip() else None) or TextLexer()
+    return highlight(code.strip("\n"), lexer, HtmlFormatter(cssclass="highlight")).strip()  # classes, no styles
 
 
 def highlight_inline(code: str) -> str:

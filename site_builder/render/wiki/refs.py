@@ -7,6 +7,8 @@ from typing import Callable
 
 @dataclass
 class _Note:
+    """One footnote."""
+
     number: int
     body: str | None = None  # wikitext, None until a <ref> with text is seen
     uses: int = 0
@@ -14,6 +16,8 @@ class _Note:
 
 @dataclass
 class Footnotes:
+    """The footnotes of one page."""
+
     render: Callable[[str], str]  # note wikitext -> finished HTML
     notes: list[_Note] = field(default_factory=list)
     by_name: dict[str, _Note] = field(default_factory=dict)

@@ -40,6 +40,8 @@ class Slot:
 
 @dataclass
 class State:
+    """Where the wikitext renderer is in a page."""
+
     ctx: LinkContext
     slots: list[Slot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -17,6 +17,8 @@ MAX_SPAN = 1000
 
 @dataclass
 class _Cell:
+    """One table cell."""
+
     header: bool
     lines: list[str]
     spans: str = ""  # ' colspan="2"' and/or ' rowspan="3"', ready for the tag
@@ -24,6 +26,8 @@ class _Cell:
 
 @dataclass
 class _Table:
+    """One table being rendered."""
+
     caption: list[str] | None = None
     rows: list[list[_Cell]] = field(default_factory=list)
     before: list[str] = field(default_factory=list)  # stray text ahead of any cell

@@ -1,0 +1,276 @@
+"""SQLite files that keep a build's state between runs, read and written entry by entry.
+
+The build cache (cache.py) and the command line's session (incremental/stored.py)
+each live in one SQLite file under `.site-builder-cache/`. A full build writes a
+file from nothing beside the old one and renames it into place (`NewFile`); an
+incremental build changes a few rows of it in one transaction (`Db.commit`),
+which SQLite makes atomic: a process killed at any moment leaves the file as the
+last commit left it. Nothing here knows what the rows mean.
+
+Two files written by one build carry the same `generation` in their `meta`
+table; whoever takes them up checks it, so a pair left half-replaced (a build
+killed between the two) is never taken up as one.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+FORMAT = 2  # of every file below; a file of another format is not taken up
+_PICKLE = pickle.HIGHEST_PROTOCOL
+_MISSING = object()
+
+
+class StoreError(RuntimeError):
+    """A store that cannot answer (a row it must have is missing, the file is damaged):
+    the build that asked falls back to a full one."""
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=_PICKLE)
+
+
+class Db:
+    """One open store file: a `meta` table of named values, and keyed tables."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path, self.conn = path, conn
+        self._meta: dict[str, Any] = {}
+        self._meta_set: dict[str, Any] = {}
+        self.tables: list[Table] = []  # flushed by commit()
+
+    @classmethod
+    def open(cls, path: Path) -> "Db | None":
+        """The file at `path` for reading and changing; None if there is none or it is not a store of this format."""
+        if not path.is_file():
+            return None
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return None
+        db = cls(path, conn)
+        try:
+            # A rollback journal (SQLite's default): a killed process's commit is either all there or rolled
+            # back by the next open, and between builds the file stands alone (a WAL left beside it would be
+            # read with whatever file later takes its name). NORMAL: synced at the moments that keep it whole.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if db.meta("format") != FORMAT:
+                raise StoreError("another format")
+        except (sqlite3.Error, StoreError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+                ValueError):
+            db.close()
+            return None
+        return db
+
+    # -- named values ----------------------------------------------------
+    def meta(self, name: str, default: Any = None) -> Any:
+        if name in self._meta_set:
+            return self._meta_set[name]
+        value = self._meta.get(name, _MISSING)
+        if value is _MISSING:
+            row = self.conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+            value = self._meta[name] = default if row is None else pickle.loads(row[0])
+        return value
+
+    def set_meta(self, name: str, value: Any) -> None:
+        """Written by the next commit()."""
+        self._meta_set[name] = value
+
+    def table(self, name: str, **codec: Any) -> "Table":
+        t = Table(self, name, **codec)
+        self.tables.append(t)
+        return t
+
+    # -- writing ---------------------------------------------------------
+    def commit(self, extra: Callable[[sqlite3.Connection], None] | None = None) -> None:
+        """Write every changed row and value in one transaction (all of it, or none if killed)."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for t in self.tables:
+                t.flush()
+            if extra is not None:
+                extra(conn)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [(k, dumps(v)) for k, v in self._meta_set.items()])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._meta.update(self._meta_set)
+        self._meta_set.clear()
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+
+class Table(MutableMapping):
+    """A table of (key TEXT, value BLOB) read row by row; what is set or deleted is written by Db.commit.
+
+    A value is taken as changed only when a different object is set for its key:
+    values must be replaced, never changed in place.
+    """
+
+    def __init__(self, db: Db, name: str, dumps: Callable[[Any], bytes] = dumps,
+                 loads: Callable[[bytes], Any] = pickle.loads) -> None:
+        self.db, self.name, self.dumps, self.loads = db, name, dumps, loads
+        self.loaded: dict[str, Any] = {}
+        self.set: dict[str, Any] = {}
+        self.deleted: set[str] = set()
+        self._get = f"SELECT value FROM {name} WHERE key=?"
+
+    def _load(self, key: str) -> Any:
+        if key in self.set:
+            return self.set[key]
+        if key in self.deleted:
+            return _MISSING
+        value = self.loaded.get(key, _MISSING)
+        if value is _MISSING:
+            row = self.db.conn.execute(self._get, (key,)).fetchone()
+            if row is None:
+                return _MISSING
+            value = self.loaded[key] = self.loads(row[0])
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._load(key)
+        return default if value is _MISSING else value
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._load(key)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._load(key) is not _MISSING
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.deleted.discard(key)
+        if self.loaded.get(key, _MISSING) is value:
+            self.set.pop(key, None)  # the very value loaded: nothing to write
+        else:
+            self.set[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if self._load(key) is _MISSING:
+            raise KeyError(key)
+        self.set.pop(key, None)
+        self.deleted.add(key)
+
+    def __iter__(self) -> Iterator[str]:
+        stored = [k for (k,) in self.db.conn.execute(f"SELECT key FROM {self.name}")]
+        yield from (k for k in stored if k not in self.deleted)
+        yield from (k for k in self.set if k not in self.loaded and k not in stored)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def flush(self) -> None:
+        conn = self.db.conn
+        if self.deleted:
+            conn.executemany(f"DELETE FROM {self.name} WHERE key=?", [(k,) for k in self.deleted])
+        if self.set:
+            conn.executemany(f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?)",
+                             [(k, self.dumps(v)) for k, v in self.set.items()])
+        for k in self.deleted:
+            self.loaded.pop(k, None)
+        self.loaded.update(self.set)
+        self.set.clear()
+        self.deleted.clear()
+
+
+class NewFile:
+    """A store file written from nothing beside `path`, put in its place by `install()`.
+
+    Written without a journal (nothing to roll back to: until installed it is not taken up);
+    the incremental builds that change it later use SQLite's rollback journal.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{path.name}.*.tmp"):  # left by a build killed while writing
+            pid = old.name[len(path.name) + 1:-4]
+            if pid.isdigit() and not _running(int(pid)):
+                _remove(old)
+        _remove(self.tmp)
+        self.conn = sqlite3.connect(self.tmp, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=OFF")
+        self.conn.execute("PRAGMA synchronous=OFF")
+        self.conn.execute("BEGIN")
+        self.conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+
+    def create(self, name: str, columns: str = "key TEXT PRIMARY KEY, value BLOB") -> None:
+        self.conn.execute(f"CREATE TABLE {name} ({columns})")
+
+    def rows(self, name: str, rows: Iterable[tuple]) -> None:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return
+        marks = ", ".join("?" * len(first))
+        self.conn.executemany(f"INSERT INTO {name} VALUES ({marks})", _chain(first, rows))
+
+    def meta(self, values: dict[str, Any]) -> None:
+        self.rows("meta", ((k, dumps(v)) for k, v in values.items()))
+
+    def install(self) -> None:
+        """Commit, then replace the old file. The old file goes first, then its WAL: a WAL left
+        beside a new file of the same name would be read as the new file's."""
+        self.meta({"format": FORMAT})
+        self.conn.execute("COMMIT")
+        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.close()
+        # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
+        # write out the whole new file, in the first edit after a full build).
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        remove(self.path)
+        os.replace(self.tmp, self.path)
+
+    def abandon(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            _remove(self.tmp)
+
+
+def remove(path: Path) -> None:
+    """A store file and its companions (an old journal or WAL must never pair with a new file)."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+              path.with_name(path.name + "-journal")):
+        _remove(p)
+
+
+def _remove(p: Path) -> None:
+    try:
+        os.unlink(p)
+    except FileNotFoundError:
+        pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True
+
+
+def _chain(first: tuple, rest: Iterator[tuple]) -> Iterator[tuple]:
+    yield first
+    yield from rest

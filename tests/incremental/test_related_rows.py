@@ -1,0 +1,89 @@
+"""The related index read row by row from the store updates exactly as the one in memory."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from site_builder.catalog import Summary
+from site_builder.catalog.related import RelatedIndex
+from site_builder.incremental.related_rows import StoredRelatedIndex, _ListValue, write_index
+from site_builder.records import SummaryRecord
+from site_builder.store import Db, NewFile
+
+WORDS = [f"w{c}{d}{e}x" for c in "abcdefghijklmnopqrst" for d in "abcdefghij" for e in "abcdefghij"]  # 2,000
+
+
+def text(rng: random.Random) -> str:
+    common = rng.choices(WORDS[:15], k=20)
+    rare = rng.choices(WORDS, k=25)
+    return " ".join(common + rare)
+
+
+def entries(n: int, rng: random.Random) -> list[Summary]:
+    out = []
+    for i in range(n):
+        s = Summary(SummaryRecord(id=f"s{i:03d}", source="markdown", markup="markdown", body="", title=f"Entry {i}"))
+        s.text = text(rng)
+        out.append(s)
+    return out
+
+
+def state(index: RelatedIndex) -> dict:
+    """Everything an index holds, comparably (the arrays as text: they hold NaN, and NaN != NaN)."""
+    n = len(index.urls)
+    arrays = [[repr(x) for x in a] for a in (index._cut, index._kth, index._next_s)] + [list(index._next_j)]
+    return {
+        "results": index.as_urls(), "counts": {u: index.counts_for(u) for u in index.urls},
+        "df": dict(index.df.items()), "idf": dict(index.idf.items()),
+        "vectors": [list(index.vectors[i].items()) for i in range(n)],
+        "postings": {t: (list(p[0]), list(p[1])) for t, p in ((t, index.postings[t]) for t in index.postings)},
+        "queriers": {t: sorted(index.queriers[t]) for t in index.queriers},
+        "vocab": [index.vocab[i] for i in range(len(index.vocab))], "arrays": arrays,
+    }
+
+
+@pytest.mark.parametrize("holders", [False, True])
+def test_updates_through_the_store_match_updates_in_memory(tmp_path: Path, holders: bool) -> None:
+    rng = random.Random(5)
+    items = entries(300, rng)
+    memory = RelatedIndex.build(items)
+    if holders:
+        memory.warm_up()  # the term -> entries index, stored with it
+    path = tmp_path / "s.sqlite"
+    f = NewFile(path)
+    write_index(f, memory)
+    f.install()
+    edits = [
+        (1, "new"),  # words no entry has: nothing else moves
+        (1, "rare"),  # words a few entries have: their idf moves, and those entries' vectors
+        (1, "drop"),  # words taken away
+        (2, "rare"),
+        (60, "common"),  # more than an eighth of the vectors: every list is redone (read whole)
+        (1, "rare"),
+        (3, "new"),
+    ]
+    partial = 0
+    for count, kind in edits:
+        chosen = rng.sample(items, count)
+        for s in chosen:
+            if kind == "new":
+                s.text += f" brandnew{rng.randrange(10**6)} another{rng.randrange(10**6)}"
+            elif kind == "rare":
+                s.text += " " + " ".join(rng.sample(WORDS[1000:], 4))
+            elif kind == "common":
+                s.text = text(rng)
+            else:
+                s.text = " ".join(s.text.split()[: len(s.text.split()) // 2])
+        expected = memory.update(chosen)
+        db = Db.open(path)
+        stored = StoredRelatedIndex(db)
+        assert stored.update(chosen) == expected, kind
+        partial += bool(expected) and isinstance(stored.postings, _ListValue)  # not read whole
+        db.commit(stored.save)
+        db.close()
+        db = Db.open(path)
+        assert state(StoredRelatedIndex(db)) == state(memory), kind
+        db.close()
+    assert partial >= 2  # the row-by-row path, not only the whole one, was taken
