@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,7 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
             known.update(fresh)
             warnings += [f"MathJax: {message}" for message in said]
         base = base_path(config.root_url)
+        known = {key: _ascii_html(result) for key, result in known.items()}  # once per distinct formula
         for s in summaries:
             results = [known[keys[item]] for item in per_summary[s.id]]
             s.html, s.math_css = _replace(s.html, results, build, base)
@@ -105,6 +107,19 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
         return warnings
     finally:
         store.close()
+
+
+def _ascii_html(result: Typeset) -> Typeset:
+    """The result with every non-ASCII character of its HTML as a character reference.
+
+    CHTML carries its glyphs as text, many outside the BMP (𝑥 is U+1D465): one such character
+    makes Python store the whole summary holding the formula at four bytes a character (at
+    10,000 summaries, 0.85 GB more in the build and in every page worker). As references the
+    summary stays one byte a character when its own text is ASCII, two at most otherwise; the
+    browser's DOM (what is shown, found, copied, read aloud) is the same."""
+    if result.html is None or result.html.isascii():
+        return result
+    return replace(result, html=result.html.encode("ascii", "xmlcharrefreplace").decode("ascii"))
 
 
 def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/") -> tuple[str, tuple[str, ...]]:

@@ -1,6 +1,7 @@
 """Formulas are typeset by MathJax itself at build time (needs node + npm mathjax)."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import threading
@@ -188,6 +189,19 @@ def test_summaries_get_typeset_math_and_text_from_the_tex(engine, tmp_path):
     finally:
         typeset.Worker.__init__ = original
     assert calls == [] and [s.html for s in again.summaries] == [s.html for s in catalog.summaries]
+
+
+def test_typeset_glyphs_are_character_references_so_summaries_stay_compact(engine, tmp_path):
+    """MathJax's CHTML holds its glyphs as text (𝑥 is U+1D465, outside the BMP); in a Python str one such
+    character makes the whole summary four bytes a character. They are references in the HTML instead:
+    an ASCII summary stays ASCII (one byte a character), and the page's text is the same."""
+    catalog = catalog_of([r"Plain words and $\alpha x + \beta \to \infty$ in them."])
+    render_catalog(catalog, config_for(engine), tmp_path)
+    (s,) = catalog.summaries
+    assert "<mjx-container" in s.html and s.html.isascii()
+    assert "&#119909;" in s.html  # 𝑥, MATHEMATICAL ITALIC SMALL X, as MathJax's CHTML writes it
+    text = html.unescape(re.sub(r"<[^>]+>", "", s.html))
+    assert "\U0001d465" in text and "\u03b1" in text and "\u221e" in text  # the glyphs a reader sees
 
 
 def test_math_client_keeps_tex_but_still_finds_broken_formulas(engine, tmp_path):
