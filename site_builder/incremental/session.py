@@ -116,9 +116,19 @@ class _State:
             lines[s.id] = line
         return {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
 
-    def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Summary]:
-        """What the math files are made from (output/assets.math_assets): every summary, edits made in place."""
-        return self.catalog.summaries
+    def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
+        """What the math files are made from (output/assets.math_assets): the site's use of formulas,
+        counted once per session and then changed by each edit's own summaries (as the stored session
+        does), so an edit does not search every summary's HTML again (0.2 s at 10,000 summaries)."""
+        from .stored import MathUse, edited_math_use, math_use
+
+        use = self.kept.get("math_use")
+        if use is None:  # first edit of the session: counted from the catalog, its edits already in place
+            use = math_use(self.catalog.summaries)
+        else:
+            use = edited_math_use(use, before, edited)
+        self.kept["math_use"] = use
+        return [MathUse(tuple(sorted(use[0])), use[1] > 0)]
 
     def search_records(self, edited: list[Summary]) -> list[Any]:
         """Every search record of the site as edited (output/search.py)."""

@@ -265,18 +265,8 @@ class StoredState:
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
         """What the math files are made from: one stand-in for the whole site's use (counted per
         token in the store, so an edit changes its own summaries' counts only)."""
-        tokens, in_browser = self.db.meta("math_use")
-        tokens = dict(tokens)
-        for (css, browser), s in zip(before, edited):
-            for t in css:
-                tokens[t] -= 1
-                if not tokens[t]:
-                    del tokens[t]
-            for t in s.math_css:
-                tokens[t] = tokens.get(t, 0) + 1
-            in_browser += s.math_in_browser - browser
-        self._math_use = (tokens, in_browser)
-        return [MathUse(tuple(sorted(tokens)), in_browser > 0)]
+        self._math_use = edited_math_use(self.db.meta("math_use"), before, edited)
+        return [MathUse(tuple(sorted(self._math_use[0])), self._math_use[1] > 0)]
 
     def search_records(self, edited: list[Summary]) -> list[Any]:
         """Every search record, the edited entries' made again and the rest read back (in URL order)."""
@@ -360,6 +350,22 @@ def math_use(summaries: list[Summary]) -> tuple[dict[str, int], int]:
         for t in s.math_css:
             tokens[t] = tokens.get(t, 0) + 1
     return tokens, sum(s.math_in_browser for s in summaries)
+
+
+def edited_math_use(use: tuple[dict[str, int], int], before: list[tuple], edited: list[Summary]
+                    ) -> tuple[dict[str, int], int]:
+    """`use` (math_use's counts) after the edit: each edited summary's (math_css, math_in_browser)
+    before it taken off, as it is now added."""
+    tokens, in_browser = dict(use[0]), use[1]
+    for (css, browser), s in zip(before, edited):
+        for t in css:
+            tokens[t] -= 1
+            if not tokens[t]:
+                del tokens[t]
+        for t in s.math_css:
+            tokens[t] = tokens.get(t, 0) + 1
+        in_browser += s.math_in_browser - browser
+    return tokens, in_browser
 
 
 def _as_left(st: StoredState) -> bool:

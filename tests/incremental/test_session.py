@@ -121,6 +121,26 @@ def test_new_character_rewrites_the_math_stylesheet(site: Path) -> None:
     assert (site / "out" / "assets" / "mathjax" / "chtml.css").read_text(encoding="utf-8") != before
 
 
+def test_math_stylesheet_follows_edits_in_a_row(site: Path) -> None:
+    """The session counts the site's use of formulas once, then changes it by each edit's summaries:
+    a symbol added, then removed again, gives the stylesheet a clean build gives, each time."""
+    cfg = config()
+    session = start(site, cfg)
+    sheet = site / "out" / "assets" / "mathjax" / "chtml.css"
+    before = sheet.read_text(encoding="utf-8")
+    target = next((site / "content" / "summaries").glob("*.md"))
+    original = target.read_text(encoding="utf-8")
+    target.write_text(original + "\nTwo rare symbols: $\\aleph_0 \\nabla$.\n", encoding="utf-8")
+    assert_incremental_and_exact(site, session, cfg)
+    assert sheet.read_text(encoding="utf-8") != before
+    target.write_text(original + "\nNo formula now.\n", encoding="utf-8")
+    assert_incremental_and_exact(site, session, cfg)
+    assert sheet.read_text(encoding="utf-8") == before
+    target.write_text(original + "\nBack again: $\\aleph_0$.\n", encoding="utf-8")
+    assert_incremental_and_exact(site, session, cfg)
+    assert sheet.read_text(encoding="utf-8") != before
+
+
 def test_formula_needing_another_font_is_a_full_build(site: Path) -> None:
     cfg = config()
     session = start(site, cfg)
