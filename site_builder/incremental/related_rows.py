@@ -409,15 +409,14 @@ class _Tid(MutableMapping):
         return self.terms.count
 
 
-class _TermValue(MutableMapping):
-    """term -> document frequency (absent when 0) or idf (absent when None)."""
+class _TermColumn(MutableMapping):
+    """term -> one column of its stored row; `absent` (or None) there means no entry."""
 
-    def __init__(self, terms: _Terms, name: str, absent: Any) -> None:
-        self.terms, self.col, self.absent = terms, 1 if name == "df" else 2, absent
+    col: int
+    absent: Any = None
 
     def _row(self, term: str) -> list | None:
-        i = self.terms.id_of(term)
-        return None if i is None else self.terms.rows[i]
+        raise NotImplementedError
 
     def __getitem__(self, term: str) -> Any:
         row = self._row(term)
@@ -435,15 +434,26 @@ class _TermValue(MutableMapping):
         self[term]
         self._row(term)[self.col] = self.absent  # type: ignore[index]
 
-    def __iter__(self) -> Iterator[str]:
-        self.terms.all()
-        return (t for t, *v in self.terms.rows.values() if v[self.col - 1] not in (self.absent, None))
-
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
 
-class _ListValue(MutableMapping):
+class _TermValue(_TermColumn):
+    """term -> document frequency (absent when 0) or idf (absent when None)."""
+
+    def __init__(self, terms: _Terms, name: str, absent: Any) -> None:
+        self.terms, self.col, self.absent = terms, 1 if name == "df" else 2, absent
+
+    def _row(self, term: str) -> list | None:
+        i = self.terms.id_of(term)
+        return None if i is None else self.terms.rows[i]
+
+    def __iter__(self) -> Iterator[str]:
+        self.terms.all()
+        return (t for t, *v in self.terms.rows.values() if v[self.col - 1] not in (self.absent, None))
+
+
+class _ListValue(_TermColumn):
     """term -> posting list, or -> queriers (absent when None)."""
 
     def __init__(self, lists: _Lists, name: str) -> None:
@@ -453,31 +463,12 @@ class _ListValue(MutableMapping):
         i = self.lists.terms.id_of(term)
         return None if i is None else self.lists.row(i)
 
-    def __getitem__(self, term: str) -> Any:
-        row = self._row(term)
-        if row is None or row[self.col] is None:
-            raise KeyError(term)
-        return row[self.col]
-
-    def __setitem__(self, term: str, value: Any) -> None:
-        row = self._row(term)
-        if row is None:
-            raise StoreError(f"no term {term!r} in the stored related index")
-        row[self.col] = value
-
-    def __delitem__(self, term: str) -> None:
-        self[term]
-        self._row(term)[self.col] = None  # type: ignore[index]
-
     def __iter__(self) -> Iterator[str]:
         terms = self.lists.terms
         terms.all()
         for i in range(terms.count):
             if self.lists.row(i)[self.col] is not None:
                 yield terms.rows[i][0]
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 class _Champions(MutableMapping):
