@@ -57,6 +57,16 @@ _PRIVATE = re.compile(r"(?<!\S)(?=___(?:END_)?PAGEFIND_)")
 # Pagefind's HTML reader ends each block with a full stop when it ends in one of these (parser.rs).
 _SENTENCE_END = re.compile(r"[\w'\")$*]\Z")
 _MARKER = ".site-builder-search-index"  # in every temporary index folder this code makes
+# PagefindUI imports `${bundlePath}pagefind.js`; the search page's bundlePath is assets/search/, where
+# this re-export stands for Pagefind's module with the query rule of assets/search/query-rule.js.
+ENGINE_SHIM = ("assets/search/pagefind.js",
+               "// Written by site-builder: Pagefind's module with the search page's query rule.\n"
+               'export * from "./query-rule.js";\n')
+
+
+def engine_files(config: SiteConfig) -> dict[str, str]:
+    """The generated file the search page's Pagefind UI loads (none without search)."""
+    return dict([ENGINE_SHIM]) if config.search else {}
 
 
 def _block(text: str, weight: int = 1) -> str:

@@ -31,7 +31,7 @@ from .filters import install as install_filters
 from . import partials
 from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
 from .pages import SORTS, Page, build_pages, memoized
-from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
+from .search import BUNDLE_DIR, engine_files, remove_stale_indexes, search_records, write_search_index
 from .swap import swap_in
 from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
@@ -196,6 +196,7 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
         keep.update(math_files=sorted([*math_texts, *math_copies]))
     texts = {**api_files(catalog, lines), "assets/pygments.css": pygments_css(),
              **feed_files(catalog, config, canonical, feeds), **sitemap_files(pages, canonical), **math_texts,
+             **engine_files(config),
              MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])

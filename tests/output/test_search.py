@@ -153,6 +153,12 @@ def test_search_page_and_header_form(sample_site):
                    'data-bundle="/pagefind/"', 'id="search"', "<noscript>"):
         assert needle in page, needle
     assert "triggerSearch" in (out / "assets" / "search.js").read_text(encoding="utf-8")
+    # the module PagefindUI imports from the page's bundlePath: a re-export of our query rule, which
+    # imports the Pagefind module this build generated (no Pagefind code is kept in the theme)
+    shim = (out / "assets" / "search" / "pagefind.js").read_text(encoding="utf-8")
+    assert 'export * from "./query-rule.js";' in shim
+    rule = (out / "assets" / "search" / "query-rule.js").read_text(encoding="utf-8")
+    assert 'from "../../pagefind/pagefind.js"' in rule and (out / "pagefind" / "pagefind.js").is_file()
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<form class="site-search" role="search" action="/search/" method="get">' in home
     assert 'name="q"' in home
@@ -171,6 +177,7 @@ def test_search_off_writes_no_index_page_or_form(tiny_content, tmp_path):
     build(tiny_content, out, SiteConfig(search=False), ROOT)
     assert not (out / "pagefind").exists()
     assert not (out / "search").exists()
+    assert not (out / "assets" / "search" / "pagefind.js").exists()
     html = (out / "papers" / "whitening-layers-for-deep-networks" / "index.html").read_text(encoding="utf-8")
     assert "site-search" not in html and "data-pagefind" not in html
 

@@ -1,6 +1,8 @@
-// The search page's Pagefind: what PagefindUI imports as `${bundlePath}pagefind.js` (search.js
-// points it here). Pagefind's own module with one change to `search`: a query word that matches
-// no indexed word gives no results.
+// The search page's Pagefind, written for this project: PagefindUI imports `${bundlePath}pagefind.js`
+// (search.js points bundlePath at this folder, where the build writes that name as a one-line
+// re-export of this file: output/search.py ENGINE_SHIM). It is Pagefind's own module, imported from
+// the bundle the build generates, with one change to `search`: a query word that matches no indexed
+// word gives no results.
 //
 // Pagefind 1.5 matches a query word with every indexed word it begins; when there is none it
 // falls back to the longest indexed word that begins the query word, so "xqzvw" is searched as
