@@ -5,10 +5,12 @@ render.html so math, figures and links look the same whatever the source.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 from importlib import import_module
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from ..cache import BuildCache, digest
 from ..catalog import Catalog, Summary
@@ -241,6 +243,9 @@ def render_one(record: SummaryRecord, ctx: LinkContext, config: SiteConfig | Non
     return result
 
 
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]@-]+(?:/[A-Za-z0-9._~%!$&()*+,;=:@-]*)*/")
+
+
 def wiki_base_of(record: SummaryRecord, ctx: LinkContext) -> str:
     """The wiki a page of wikitext came from: its own revision URL names it (…/index.php?title=…);
     the configured `wiki_base` serves records that do not say. Another MediaWiki's feed thus gets
@@ -249,7 +254,10 @@ def wiki_base_of(record: SummaryRecord, ctx: LinkContext) -> str:
     if record.markup != MARKUP_WIKITEXT or not url.startswith(("http://", "https://")):
         return ctx.wiki_base
     head, sep, _ = url.partition("index.php?")
-    if not sep or "?" in head or "#" in head or not head.endswith("/") or safe_url(head) is None:
+    parts = urlsplit(head) if sep else None
+    # A plain scheme://host/path/ only: nothing a feed could smuggle into every figure's URL.
+    if parts is None or not parts.netloc or parts.query or parts.fragment or not head.endswith("/") \
+            or not _PLAIN_URL.fullmatch(head) or safe_url(head) is None:
         return ctx.wiki_base
     return head
 

@@ -233,3 +233,21 @@ def test_wiki_file_figures_are_mirrored_from_the_wikis_upload_folder(tmp_path, f
     assert html_module.escape(file_page_url("Red square.png", base)) in html  # the figure links its page on the wiki
     assert "<figcaption>The model at a glance</figcaption>" in html
     assert html_module.escape(wiki_image_url("Missing one.png", base)) in html
+
+
+@pytest.mark.parametrize("base, used", [
+    ("https://a.example/w/", "https://a.example/w/"),
+    ('https://evil.example/"><script>alert(1)</script>/', None),
+    ("https://a.example/w?x=1/", None),
+    ("https://a.example/w#frag/", None),
+    ("http:///w/", None),
+])
+def test_a_wikis_base_is_taken_from_its_feed_only_when_it_is_a_plain_url(base, used):
+    from site_builder.records import MARKUP_WIKITEXT, PaperMeta, SummaryRecord
+    from site_builder.render.html import LinkContext
+    from site_builder.render.summaries import wiki_base_of
+
+    record = SummaryRecord(id="sw-1", source="statwiki", markup=MARKUP_WIKITEXT, body="x", origins=["f.txt"],
+                           paper=PaperMeta(title="X"), source_url=f"{base}index.php?title=X")
+    ctx = LinkContext()
+    assert wiki_base_of(record, ctx) == (used or ctx.wiki_base)
