@@ -237,7 +237,8 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
     current = output / BUNDLE_DIR
     if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1]:
         return None
-    staging = Path(tempfile.mkdtemp(prefix=_temporary_prefix(output), dir=output.parent))
+    # The owner's pid in the name too: a kill between the folder and its marker leaves it known.
+    staging = Path(tempfile.mkdtemp(prefix=f"{_temporary_prefix(output)}{os.getpid()}-", dir=output.parent))
     try:
         Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
         bundle = staging / BUNDLE_DIR
@@ -258,13 +259,29 @@ def remove_stale_indexes(output: Path) -> None:
     for entry in entries:
         if not (entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)):
             continue
-        try:
-            owner = int((Path(entry.path) / _MARKER).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        owner = _owner(entry.path, entry.name[len(prefix):])
+        if owner is None:
             continue  # not a folder this code made
         if owner != os.getpid() and _alive(owner):
             continue  # another build's, still running
         shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _owner(path: str, suffix: str) -> int | None:
+    """The pid of the build that made a temporary index folder, or None if it is not one of ours:
+    its marker says; a build killed before writing the marker left its pid in the name
+    (`<pid>-<random>`) and nothing in the folder but, at most, that marker begun."""
+    try:
+        return int((Path(path) / _MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    pid = suffix.split("-", 1)[0]
+    try:
+        if pid.isdigit() and set(os.listdir(path)) <= {_MARKER}:
+            return int(pid)
+    except OSError:
+        pass
+    return None
 
 
 def _alive(pid: int) -> bool:

@@ -84,6 +84,32 @@ def test_sigkill_while_the_index_is_written(site, moment):
     shutil.rmtree(reference)
 
 
+def test_a_folder_killed_before_its_marker_is_removed_by_its_dead_owners_pid(site):
+    """A kill between making the folder and writing its marker leaves it empty (or with the marker
+    begun); the pid in its name says whose it was. A live owner's, or one holding anything else, stays."""
+    from site_builder.output.search import remove_stale_indexes
+
+    root = site
+    dead = 999_999_999
+    empty = root / f".out.pagefind-{dead}-abc"
+    empty.mkdir()
+    begun = root / f".out.pagefind-{dead}-def"
+    begun.mkdir()
+    (begun / ".site-builder-search-index").write_bytes(b"")
+    live = root / f".out.pagefind-{os.getppid()}-ghi"
+    live.mkdir()
+    other = root / f".out.pagefind-{dead}-jkl"
+    other.mkdir()
+    (other / "notes.txt").write_text("not ours", encoding="utf-8")
+    try:
+        remove_stale_indexes(root / "out")
+        assert not empty.exists() and not begun.exists()
+        assert live.is_dir() and (other / "notes.txt").is_file()
+    finally:
+        for folder in (live, other):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_only_marked_folders_are_removed(site, tmp_path):
     from site_builder.output.search import remove_stale_indexes
 
