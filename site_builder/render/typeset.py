@@ -65,6 +65,10 @@ class MathJaxError(Exception):
     """Node or MathJax failed as a whole (not one formula); the message says how."""
 
 
+class NotStarted(MathJaxError):
+    """A Node process ended before it was ready (e.g. a snapshot file it cannot load)."""
+
+
 def find_mathjax(roots: list[Path]) -> Path | None:
     """The folder whose node_modules holds mathjax (and its font), if any."""
     for root in roots:
@@ -189,7 +193,10 @@ class Worker:
         self.pending = 0  # bytes of requests sent and not yet answered
 
     def start(self) -> None:
-        hello = self._read()
+        try:
+            hello = self._read()
+        except MathJaxError as exc:
+            raise NotStarted(str(exc)) from exc
         self.version, self.messages = hello["ready"], list(hello["messages"])
 
     def encode(self, items: list[tuple[str, bool, tuple[str, ...]]]) -> str:
@@ -274,12 +281,12 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
     processes = max(1, min(processes, -(-len(items) // PER_PROCESS)))
     making = None
     if snapshot is not None and not snapshot.is_file():
-        # Made beside the first processes that need it (about one process start of CPU), for the next build.
+        # Made beside the processes of the first build that needs one (0.3-0.5 s of Node CPU), for later builds.
         making = start_snapshot(engine, snapshot) if len(items) >= PER_PROCESS else None
         snapshot = None
     try:
         return _typeset(engine, items, processes, progress, snapshot)
-    except MathJaxError:
+    except NotStarted:
         if snapshot is None:
             raise
         snapshot.unlink(missing_ok=True)  # a file this Node cannot load (damaged, or made by another one)
