@@ -47,6 +47,10 @@ MIN_BATCH = 8  # ...and at least (towards the end batches shrink, so no process 
 IN_FLIGHT = 2  # requests a process holds: the next is there when it finishes one
 PIPE_SAFE = 24_000  # a request larger than this is sent only once the process has answered (see Worker.send)
 SNAPSHOT_TIMEOUT = 120.0
+# Making a startup snapshot costs 0.3-0.5 s of Node CPU once (a process start plus writing 7 MB); it is
+# made by a build typesetting at least this many new formulas (~0.7 s of Node CPU or more), not by a
+# small site's first build, where it would nearly double the typesetting.
+SNAPSHOT_MIN = 300
 PER_PROCESS = 150  # fewer new formulas than this per process: starting another one costs more than it saves
 TIMEOUT = 600.0
 
@@ -282,7 +286,7 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
     making = None
     if snapshot is not None and not snapshot.is_file():
         # Made beside the processes of the first build that needs one (0.3-0.5 s of Node CPU), for later builds.
-        making = start_snapshot(engine, snapshot) if len(items) >= PER_PROCESS else None
+        making = start_snapshot(engine, snapshot) if len(items) >= SNAPSHOT_MIN else None
         snapshot = None
     try:
         return _typeset(engine, items, processes, progress, snapshot)

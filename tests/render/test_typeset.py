@@ -117,7 +117,8 @@ def test_a_startup_snapshot_gives_the_same_results(engine, tmp_path, monkeypatch
     snapshot = tmp_path / engine.snapshot_name()
     (tmp_path / "mathjax-0ld.blob").write_bytes(b"an older version's")
     plain, plain_said = typeset.typeset_all(engine, MIXED, 1)
-    monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # worth a snapshot
+    monkeypatch.setattr(typeset, "SNAPSHOT_MIN", 10)  # worth a snapshot
+    monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # and two processes
     made, made_said = typeset.typeset_all(engine, MIXED, 2, snapshot=snapshot)  # makes it meanwhile
     assert snapshot.is_file() and not (tmp_path / "mathjax-0ld.blob").exists()
     assert not list(tmp_path.glob("*.tmp"))
