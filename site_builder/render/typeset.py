@@ -45,7 +45,7 @@ DEFAULT_MACROS: dict[str, list] = {"cite": ["\\text{[#1]}", 1], "bm": ["\\boldsy
 BATCH = 64  # formulas per request line at most: results stream back while the rest are typeset
 MIN_BATCH = 8  # ...and at least (towards the end batches shrink, so no process is left with a long one)
 IN_FLIGHT = 2  # requests a process holds: the next is there when it finishes one
-PIPE_SAFE = 24_000  # a request larger than this is sent only once the process has answered (see Worker.send)
+PIPE_SAFE = 24_000  # requests unanswered at once, in bytes, beyond the first (see Worker.can_send)
 SNAPSHOT_TIMEOUT = 120.0
 # Making a startup snapshot costs 0.3-0.5 s of Node CPU once (a process start plus writing 7 MB); it is
 # made by a build typesetting at least this many new formulas (~0.7 s of Node CPU or more), not by a
@@ -207,9 +207,10 @@ class Worker:
         return json.dumps([[t, d, list(p)] for t, d, p in items]) + "\n"
 
     def can_send(self, request: str) -> bool:
-        """Whether `request` may go before the answers to those sent: Node writes an answer only after
-        reading the requests waiting in its pipe, so while they fit in the pipe (64 KB on Linux) a
-        write never waits for Node, which may be waiting for us to read its answer."""
+        """Whether `request` may go before the answers to those sent. Node may be blocked writing an
+        answer (until we read it) and reading nothing: the requests it has not answered must then fit
+        in its pipe (64 KB on Linux) for our write to return. With nothing unanswered Node is reading,
+        so a request of any size goes. (JSON is written as ASCII: characters are bytes.)"""
         return self.pending == 0 or self.pending + len(request) <= PIPE_SAFE
 
     def send(self, request: str) -> None:
