@@ -136,6 +136,21 @@ class _State:
 
         return search_records(self.catalog)
 
+    def search_changes(self, edited: list[Summary]) -> dict[str, Any]:
+        from ..output.search import edited_records
+
+        return edited_records(edited)
+
+    def search_urls(self) -> list[str]:
+        return list(self._maps()[0])
+
+    def search_records_of(self, urls: list[str]) -> dict[str, Any]:
+        from ..catalog import Paper
+        from ..output.search import paper_record, summary_record
+
+        entries = self._maps()[0]
+        return {u: (paper_record if isinstance(entries[u], Paper) else summary_record)(entries[u]) for u in urls}
+
     def _maps(self) -> tuple:
         """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
         kept, catalog, pages = self.kept, self.catalog, self.kept["pages"]
@@ -414,8 +429,7 @@ class Session:
         files.update(api)
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
-        fresh = _stage_index(st.search_records(edited), self.output, config, self.jobs) if config.search and files \
-            else None
+        fresh = _stage_index(st, edited, self.output, config, self.jobs) if config.search and files else None
         _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
@@ -508,16 +522,19 @@ class _Early:
                 os.unlink(self.result[0])
 
 
-def _stage_index(records: list[Any], output: Path, config: SiteConfig, jobs: int) -> Path | None:
-    """The search index of the edited catalog (`records`: all of its search records), in a folder
-    beside the output (None if it did not change).
+def _stage_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> Path | None:
+    """The search index of the edited catalog, in a folder beside the output (None if it did not change).
 
-    Pagefind cannot update an index in place; the parts whose records did not change are linked.
+    Pagefind cannot update an index in place: the edited results go to a small delta bundle and
+    their old copies are hidden in the published parts, linked (output/search_delta.py).
     """
-    from ..output.search import remove_stale_indexes, stage_search_index
+    from ..output.search import remove_stale_indexes
+    from ..output.search_delta import stage_search_edit
 
     remove_stale_indexes(output)  # left by a build killed while it wrote one
-    return stage_search_index(records, output, config, jobs)
+    return stage_search_edit(st.search_changes(edited), (), output, config, urls=st.search_urls,
+                             records_of=st.search_records_of, all_records=lambda: st.search_records(edited),
+                             jobs=jobs)
 
 
 def _swap_index(fresh: Path, output: Path) -> None:

@@ -45,6 +45,7 @@ __all__ = ["BUNDLE_DIR", "SearchIndexError", "search_records", "write_search_ind
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "parts.json"
+DELTA_DIR = "delta"  # the bundle of the pages edited since the parts were indexed (output/search_delta.py)
 # Content characters per part. Pagefind's indexer peaks at about 30-40 bytes of
 # resident memory per character it indexes (benchmarks/README.md): about 500 MB a part.
 PART_CHARS = 16_000_000
@@ -112,6 +113,15 @@ def summary_record(summary: Summary) -> Record:
         meta={"title": summary.display_title, "year": "unknown"},
         filters=_filters(None, [], None, [summary]),
     )
+
+
+def edited_records(edited: list[Summary]) -> dict[str, Record]:
+    """URL -> the search record of each result that shows one of the summaries `edited`."""
+    out = {}
+    for s in edited:
+        r = paper_record(s.paper) if s.paper is not None else summary_record(s)
+        out[r.url] = r
+    return out
 
 
 def search_records(catalog: Catalog) -> list[Record]:
@@ -183,7 +193,9 @@ def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, 
     todo: list[tuple[list[Record], Path]] = []
     for j, (part, d) in enumerate(zip(parts, digests)):
         dest = bundle / part_path(j)
-        same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j)
+        # (A part with pages hidden by a delta has other filter files: indexed again, as a cold build has it.)
+        same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j) \
+            and not old[j].get("hidden")
         if not (same and previous is not None and _link_part(previous / part_path(j), dest, top=j == 0)):
             todo.append((part, dest))
     runs = run_indexers(todo, config.language, parallel=jobs)
@@ -201,7 +213,7 @@ def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
     for folder, dirs, names in os.walk(src):
         rel = Path(folder).relative_to(src).as_posix()
         if top and rel == ".":
-            dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d)]
+            dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d) and d != DELTA_DIR]
             names = [n for n in names if n != MANIFEST]
         prefix = "" if rel == "." else f"{rel}/"
         for name in dirs + names:
@@ -235,14 +247,25 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
     marker, so that a build killed meanwhile leaves something `remove_stale_indexes` knows is ours.
     """
     current = output / BUNDLE_DIR
-    if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1]:
+    published = _manifest(current)
+    if [o.get("digest") for o in published] == _plan(records, config.language)[1] \
+            and not any(o.get("hidden") for o in published) and not (current / DELTA_DIR).exists():
         return None
+    staging = new_staging(output)
+    try:
+        write_search_index(records, staging / BUNDLE_DIR, config, previous=current, jobs=jobs)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def new_staging(output: Path) -> Path:
+    """An empty folder beside `output`, marked as ours (see remove_stale_indexes)."""
     # The owner's pid in the name too: a kill between the folder and its marker leaves it known.
     staging = Path(tempfile.mkdtemp(prefix=f"{_temporary_prefix(output)}{os.getpid()}-", dir=output.parent))
     try:
         Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
-        bundle = staging / BUNDLE_DIR
-        write_search_index(records, bundle, config, previous=current, jobs=jobs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

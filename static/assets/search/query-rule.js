@@ -16,20 +16,38 @@
 // applied per part, and a part's results are kept only where the whole index would have given
 // them: not when another part holds the word, and not when another part fell back to a longer
 // word. PART never reaches the UI. (See docs/search.md.)
+//
+// After an edit, the edited pages are in a small delta part and their old copies stay in the other
+// parts, listed there by a synthetic filter HIDDEN (output/search_delta.py) and left out of every
+// other filter value. Every search here asks for results outside HIDDEN; HIDDEN never reaches the
+// UI, and the count of results before filtering leaves the hidden copies out too.
 import * as pagefind from "../../pagefind/pagefind.js";
 export * from "../../pagefind/pagefind.js";
 
 var PART = "part";
+var HIDDEN = "superseded";
 
 function withoutPart(counts) {
   var out = {};
-  for (var name in counts || {}) if (name !== PART) out[name] = counts[name];
+  for (var name in counts || {}) if (name !== PART && name !== HIDDEN) out[name] = counts[name];
   return out;
 }
 
 function clean(found) {
   if (!found) return found;
-  return Object.assign({}, found, { filters: withoutPart(found.filters), totalFilters: withoutPart(found.totalFilters) });
+  var hidden = ((found.totalFilters || {})[HIDDEN] || {})["1"] || 0;  // hidden copies the words matched
+  return Object.assign({}, found, { filters: withoutPart(found.filters), totalFilters: withoutPart(found.totalFilters),
+                                    unfilteredResultCount: Math.max(0, (found.unfilteredResultCount || 0) - hidden) });
+}
+
+// Pagefind's search, never with a hidden copy among the results. (A part without HIDDEN ignores it.)
+function find(term, opts) {
+  opts = opts || {};
+  var filters = Object.assign({}, opts.filters);
+  var not = {};
+  not[HIDDEN] = "1";
+  filters.not = filters.not ? { all: [filters.not, not] } : not;
+  return pagefind.search(term, Object.assign({}, opts, { filters: filters }));
 }
 
 function none(found) {
@@ -81,14 +99,14 @@ async function partsToKeep(term, opts, found) {
   var words = {};  // part -> the words its best result matched
   async function wordsOf(part) {
     if (!words[part]) {
-      var best = parts.length === 1 ? found : await pagefind.search(term, inParts(opts, [part]));
+      var best = parts.length === 1 ? found : await find(term, inParts(opts, [part]));
       words[part] = best && best.results.length ? await matchedWords(best.results[0]) : [];
     }
     return words[part];
   }
   for (var word of normalise(term).split(" ").filter(Boolean)) {
     // A quoted search takes only the word itself (or its stem): the parts that hold it.
-    var exact = new Set(partsWithResults(await pagefind.search('"' + word + '"', {})));
+    var exact = new Set(partsWithResults(await find('"' + word + '"', {})));
     var how = {};  // part -> "whole" (holds it, or longer words that begin with it) or the letters shared
     for (var part of keep) {
       if (exact.has(part)) { how[part] = "whole"; continue; }
@@ -113,12 +131,12 @@ export async function filters() {
 
 export async function search(term, opts) {
   opts = opts || {};
-  var found = await pagefind.search(term, opts);
+  var found = await find(term, opts);
   if (!found || typeof term !== "string" || !term.trim() || !found.results.length) return clean(found);
   await pagefind.filters();  // searches report counts per filter (per part) once the filters are loaded
-  if (!partsWithResults(found).length) found = await pagefind.search(term, opts);
+  if (!partsWithResults(found).length) found = await find(term, opts);
   var keep = await partsToKeep(term, opts, found);
   if (keep === null) return clean(found);
   if (!keep.length) return none(found);
-  return clean(await pagefind.search(term, inParts(opts, keep)));
+  return clean(await find(term, inParts(opts, keep)));
 }
