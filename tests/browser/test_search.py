@@ -258,3 +258,62 @@ def test_an_index_in_parts_gives_the_same_results(browser, served, tmp_path, mon
     assert found["parts"] == found["whole"]
     assert not errors, errors
     ctx.close()
+
+
+def test_search_after_an_edit_finds_the_new_text_not_the_old(browser, served, tmp_path, monkeypatch):
+    """Issue 29: after an incremental build the edited paper is in a delta bundle and its old copy is
+    hidden in its part (output/search_delta.py): the old word no longer finds it, the new one does, and
+    every count (results, filter values) is what a clean build of the edited site shows."""
+    import shutil
+
+    from site_builder.config import load_config
+    from site_builder.incremental import Session
+    from site_builder.output import search
+    from tests.conftest import CONTENT
+
+    config = load_config(ROOT / "site.yaml")
+    config.mathjax.self_host = False
+    monkeypatch.setattr(search, "PART_CHARS", 2000)
+    site = tmp_path / "edited"
+    shutil.copytree(CONTENT, site / "content")
+    session = Session(site / "content", site / "out", ROOT)
+    session.build(config)
+    summary = site / "content" / "summaries" / "adam-notes.md"
+    text = summary.read_text(encoding="utf-8")
+    assert text.count("roughly") == 1
+    summary.write_text(text.replace("roughly", "quokkaword"), encoding="utf-8")
+    session.build(config)
+    assert session.last_mode == "incremental", session.why_full
+    assert (site / "out" / "pagefind" / "delta").is_dir()
+    build(site / "content", tmp_path / "clean", config, ROOT, use_cache=False)
+
+    adam = "Adam: A Method for Stochastic Optimization"
+    found = {}
+    ctx, page, errors = open_context(browser)
+    for name, folder in (("edited", site / "out"), ("clean", tmp_path / "clean")):
+        base = served(folder)
+        found[name] = {}
+        for query in ("quokkaword", "roughly", "adam", "learning", "gradient", "gradient&year=2015", "normaliz"):
+            page.goto(f"{base}/search/?q={query}")
+            settled(page)
+            while page.locator(".pagefind-ui__button").count():  # "Load more results"
+                page.locator(".pagefind-ui__button").click()
+                settled(page)
+            values = [v.strip().rpartition(" (") for v in page.locator(".pagefind-ui__filter-value").all_text_contents()]
+            found[name][query] = (page.locator(".pagefind-ui__message").inner_text(),
+                                  sorted(page.locator(".pagefind-ui__result-title").all_inner_texts()),
+                                  {value: count.rstrip(")") for value, _, count in values})
+    edited = found["edited"]
+    assert edited["quokkaword"][1] == [adam]
+    assert adam not in edited["roughly"][1]
+    assert edited["gradient"][1].count(adam) == 1  # one copy, not the old and the new
+    assert edited["gradient"][2]["2015"] == "1"  # Adam's year, counted once
+    for query, (message, titles, counts) in found["clean"].items():
+        assert edited[query][:2] == (message, titles), query
+        # The counts of every value both lists show. (Which values the UI lists at all depends on when
+        # each part answered Pagefind's first filters() call: a value only a late part holds can be
+        # missing from the list, in either site; seen about once in four runs.)
+        shown = edited[query][2].keys() & counts.keys()
+        assert len(shown) >= len(counts) - 2 and {v: edited[query][2][v] for v in shown} == {v: counts[v] for v in shown}, query
+    assert not errors, errors
+    ctx.close()

@@ -15,6 +15,7 @@ import pytest
 from site_builder.config import load_config
 from site_builder.pipeline import build
 from tests.conftest import ROOT
+from tests.output.test_search_delta import search_view
 from tests.robustness.test_atomic_output import sigkill_at, snapshot, write_records
 
 def run_build(root: Path) -> subprocess.Popen:
@@ -80,7 +81,12 @@ def test_sigkill_while_the_index_is_written(site, moment):
     assert leftovers(root) == []
     reference = root.parent / f"{root.name}-ref-{len(moment)}"
     build(root / "content", reference, load_config(root / "site.yaml"), root / "no-cache-here", use_cache=False)
-    assert snapshot(root / "out") == snapshot(reference)
+    # Every file but the index as a clean build has it; the index (the edit in its delta bundle,
+    # output/search_delta.py) finds what the clean build's finds.
+    ours, clean = snapshot(root / "out"), snapshot(reference)
+    assert {k: v for k, v in ours.items() if not k.startswith("pagefind/")} == \
+        {k: v for k, v in clean.items() if not k.startswith("pagefind/")}
+    assert search_view(root / "out") == search_view(reference)
     shutil.rmtree(reference)
 
 
