@@ -45,7 +45,7 @@ __all__ = ["BUNDLE_DIR", "SearchIndexError", "search_records", "write_search_ind
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "parts.json"
-DELTA_DIR = "delta"  # the bundle of the pages edited since the parts were indexed (output/search_delta.py)
+DELTA_DIR = "delta"  # delta-<digest>/: the pages edited since the parts were indexed (output/search_delta.py)
 # Content characters per part. Pagefind's indexer peaks at about 30-40 bytes of
 # resident memory per character it indexes (benchmarks/README.md): about 500 MB a part.
 PART_CHARS = 16_000_000
@@ -170,6 +170,13 @@ def _manifest(bundle: Path) -> list[dict]:
         return []
 
 
+def _has_delta(bundle: Path) -> bool:
+    try:
+        return bool(json.loads((bundle / MANIFEST).read_text(encoding="utf-8")).get("delta"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _plan(records: list[Record], language: str) -> tuple[list[list[Record]], list[str]]:
     """The records of each part, and each part's digest."""
     count = part_count(records)
@@ -193,9 +200,7 @@ def write_search_index(records: list[Record], bundle: Path, config: SiteConfig, 
     todo: list[tuple[list[Record], Path]] = []
     for j, (part, d) in enumerate(zip(parts, digests)):
         dest = bundle / part_path(j)
-        # (A part with pages hidden by a delta has other filter files: indexed again, as a cold build has it.)
-        same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j) \
-            and not old[j].get("hidden")
+        same = len(old) == len(parts) and old[j].get("digest") == d and old[j].get("path") == part_path(j)
         if not (same and previous is not None and _link_part(previous / part_path(j), dest, top=j == 0)):
             todo.append((part, dest))
     runs = run_indexers(todo, config.language, parallel=jobs)
@@ -213,7 +218,7 @@ def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
     for folder, dirs, names in os.walk(src):
         rel = Path(folder).relative_to(src).as_posix()
         if top and rel == ".":
-            dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d) and d != DELTA_DIR]
+            dirs[:] = [d for d in dirs if not re.fullmatch(rf"part-\d+|{DELTA_DIR}-[0-9a-f]+", d)]
             names = [n for n in names if n != MANIFEST]
         prefix = "" if rel == "." else f"{rel}/"
         for name in dirs + names:
@@ -247,9 +252,8 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
     marker, so that a build killed meanwhile leaves something `remove_stale_indexes` knows is ours.
     """
     current = output / BUNDLE_DIR
-    published = _manifest(current)
-    if [o.get("digest") for o in published] == _plan(records, config.language)[1] \
-            and not any(o.get("hidden") for o in published) and not (current / DELTA_DIR).exists():
+    if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1] \
+            and not _has_delta(current):
         return None
     staging = new_staging(output)
     try:

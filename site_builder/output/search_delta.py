@@ -3,25 +3,30 @@
 Pagefind cannot update an index: re-indexing the part that holds an edited
 paper took about 9 s at 10,000 summaries (a third of the site). Instead an
 incremental build indexes only the pages edited since the parts were written
-(the *delta*, `pagefind/delta/`, a bundle of its own, merged in the browser
-like the parts) and hides each edited or removed page's old copy in its part.
+(the *delta*, a bundle of its own at `pagefind/delta-<digest>/`, merged in the
+browser like the parts) and names, in `parts.json`, each edited or removed
+page's old copy in the parts: its Pagefind page id, its part and its filter
+values (read from its fragment). The parts are not touched.
 
-Hiding is done through the part's filter indexes, which are small files apart
-from the word index: in a copy of the part (hard links, the published files
-untouched), each filter value stops listing the hidden pages (so filter counts
-and totals no longer count them) and a synthetic filter HIDDEN lists them. The
-search page's query rule (static/assets/search/query-rule.js) adds
-`{not: {HIDDEN: "1"}}` to every search, so no result comes from a hidden page,
-and takes HIDDEN out of the counts it shows. The hidden pages stay in their
-part's word index, so the other pages of that part keep their scores.
+The search page's module (static/assets/search/query-rule.js) drops those
+copies from every search's results and takes them out of every count it passes
+on: each filter value's count (per search and in the totals), the per-part
+counts its own rule reads, and the count of results before filtering. The
+hidden copies stay in their parts' word index, so the other pages of a part keep
+their scores.
+
+Publishing is two renames into the output, after the pages: the new delta
+folder, then `parts.json`, then the old delta folder goes. A build killed before
+them leaves the published site as it was; one killed between them leaves an
+output that differs from what the last build recorded (a folder more), so the
+next build is a full one, which never writes a delta (and never copies one).
 
 `parts.json` carries the delta's state (`delta.pages`: each URL with the part
 and page number of its copy in the parts, and whether it is live in the
 delta), so the next edit adds to it. Once the delta holds more than
 DELTA_PAGES pages or DELTA_CHARS characters, the parts are indexed again
 instead (output/search.py `stage_search_index`: the parts whose records
-changed) and the delta is emptied, so an edit's cost stays bounded. A full
-build never writes a delta: its index is the cold build's.
+changed) and the delta is emptied, so an edit's cost stays bounded.
 """
 from __future__ import annotations
 
@@ -37,14 +42,11 @@ from pathlib import Path
 from ..config import SiteConfig
 from .confine import Folder
 from .pagefind import _MARKER as INDEX_MARKER
-from .pagefind import _META_FILTERS, Record, _load, run_indexers
-from .search import (BUNDLE_DIR, DELTA_DIR, MANIFEST, _link_part, new_staging, part_of, part_path,
-                     stage_search_index)
+from .pagefind import Record, _load, run_indexers
+from .search import BUNDLE_DIR, DELTA_DIR, MANIFEST, new_staging, part_of, part_path, stage_search_index
 
-__all__ = ["HIDDEN", "DELTA_PAGES", "DELTA_CHARS", "Position", "next_positions", "stage_search_edit"]
+__all__ = ["DELTA_PAGES", "DELTA_CHARS", "Delta", "Position", "next_positions", "stage_search_edit"]
 
-HIDDEN = "superseded"  # the synthetic filter of a part's hidden pages (value "1"); never shown
-HIDDEN_VALUE = "1"
 # Past these the parts are indexed again: Pagefind indexes ~150,000 characters in about 0.15 s
 # (its start-up is ~0.04 s), so a delta edit stays near 0.1 s of indexing (benchmarks/README.md).
 DELTA_PAGES = 40
@@ -129,8 +131,9 @@ def _delta_digest(records: list[Record], positions: dict[str, Position]) -> str:
 
 def stage_search_edit(changed: dict[str, Record], removed: Iterable[str], output: Path, config: SiteConfig, *,
                       urls: Callable[[], Iterable[str]], records_of: Callable[[list[str]], dict[str, Record]],
-                      all_records: Callable[[], list[Record]], jobs: int = 1) -> Path | None:
-    """The search index after an edit, complete, in a folder beside `output` (None: unchanged).
+                      all_records: Callable[[], list[Record]], jobs: int = 1) -> "Delta | Path | None":
+    """The search index after an edit, made beside `output`: a `Delta` to publish, or (past the bound,
+    or when the published index cannot take a delta) a whole new bundle's folder to swap in; None: unchanged.
 
     `changed`: the new records of the pages the edit changed or added; `removed`: URLs it removed;
     `urls()`: every URL of the site before the edit; `records_of(urls)`: the current records of
@@ -147,43 +150,91 @@ def stage_search_edit(changed: dict[str, Record], removed: Iterable[str], output
     live = sorted(u for u, p in positions.items() if p.live)
     others = [u for u in live if u not in changed]
     found = {**(records_of(others) if others else {}), **changed}
-    records = [found[u] for u in live]
-    if len(positions) > DELTA_PAGES or sum(len(r.content) for r in records) > DELTA_CHARS:
-        return stage_search_index(all_records(), output, config, jobs)  # the bound: parts indexed again
-    digest = _delta_digest(records, positions)
-    if (manifest.get("delta") or {}).get("digest") == digest:
-        return None
-    hidden: dict[int, list[int]] = {}
-    for p in positions.values():
-        if p.part is not None:
-            hidden.setdefault(p.part, []).append(p.page)
+    state = manifest.get("delta") or {}
     staging = new_staging(output)
     try:
-        bundle = staging / BUNDLE_DIR
-        bundle.mkdir()
-        parts = []
-        for j, entry in enumerate(manifest["parts"]):
-            path = part_path(j)
-            if entry.get("path") != path or not _link_part(current / path, bundle / path, top=j == 0):
-                raise _Rebuild
-            pristine = entry.get("base") or _language_hash(bundle / path)
-            pages = sorted(hidden.get(j, []))
-            expected = {u: p.page for u, p in positions.items() if p.part == j}
-            _hide(bundle / path, pristine, pages, expected)
-            parts.append({"path": path, "digest": entry["digest"], **({"base": pristine, "hidden": pages} if pages else {})})
-        if records:
-            run_indexers([(records, bundle / DELTA_DIR)], config.language, parallel=1)
-        state = {"digest": digest, "path": f"{DELTA_DIR}/" if records else None,
-                 "pages": sorted([u, p.part, p.page, p.live] for u, p in positions.items())}
-        data = {"delta": state, "filters": manifest.get("filters"), "parts": parts}
-        Folder(bundle).write(MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
+        while True:
+            records = [found[u] for u in sorted(u for u, p in positions.items() if p.live)]
+            if len(positions) > DELTA_PAGES or sum(len(r.content) for r in records) > DELTA_CHARS:
+                raise _Rebuild  # the bound: the parts are indexed again
+            digest = _delta_digest(records, positions)
+            if state.get("digest") == digest:
+                shutil.rmtree(staging, ignore_errors=True)
+                return None
+            hidden = _hidden(current, manifest, positions)
+            name = f"{DELTA_DIR}-{digest[:20]}" if records else None
+            if name is None:
+                break
+            run_indexers([(records, staging / name)], config.language, parallel=1)
+            # A page edited back to the text its part holds has the same page id (a hash of its
+            # fragment) as its old copy: it leaves the delta, and its copy in the part is live again.
+            ids = set(_page_ids(staging / name))
+            back = [h[3] for h in hidden if h[0] in ids]
+            if not back:
+                break
+            shutil.rmtree(staging / name)
+            for url in back:
+                del positions[url]
+        data = dict(manifest, delta={
+            "digest": digest, "path": f"{name}/" if name else None,
+            "pages": sorted([u, p.part, p.page, p.live] for u, p in positions.items()),
+            "hidden": hidden} if positions else None)
+        if not positions:
+            del data["delta"]
+        Folder(staging).write(MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
     except _Rebuild:
         shutil.rmtree(staging, ignore_errors=True)
         return stage_search_index(all_records(), output, config, jobs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return staging
+    was = state.get("path")
+    return Delta(staging, output, name, was.rstrip("/") if isinstance(was, str) and was else None)
+
+
+@dataclass
+class Delta:
+    """A delta made beside the output (`staging`: its bundle `name`, if any, and the new parts.json)."""
+
+    staging: Path
+    output: Path
+    name: str | None
+    old: str | None  # the published delta's folder
+
+    def publish(self) -> tuple[list[str], list[str], list[str]]:
+        """Put it in place; returns the output files (relative) replaced, added and removed."""
+        bundle = self.output / BUNDLE_DIR
+        added: list[str] = []
+        removed: list[str] = []
+        if self.name is not None:
+            new = bundle / self.name
+            if self.name == self.old or new.exists():
+                raise FileExistsError(new)  # (the digest differs from the published one's)
+            os.rename(self.staging / self.name, new)
+            added = _files(new, f"{BUNDLE_DIR}/{self.name}/")
+        os.replace(self.staging / MANIFEST, bundle / MANIFEST)
+        if self.old is not None and _is_delta(self.old) and (bundle / self.old).is_dir():
+            removed = _files(bundle / self.old, f"{BUNDLE_DIR}/{self.old}/")
+            shutil.rmtree(bundle / self.old)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return [f"{BUNDLE_DIR}/{MANIFEST}"], added, removed
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _is_delta(name: str) -> bool:
+    return name.startswith(f"{DELTA_DIR}-") and "/" not in name and name.isascii()
+
+
+def _files(folder: Path, prefix: str) -> list[str]:
+    """Every file and folder below `folder`, as output-relative paths (folders end in '/')."""
+    out = [prefix]
+    for here, dirs, names in os.walk(folder):
+        rel = Path(here).relative_to(folder).as_posix()
+        at = prefix if rel == "." else f"{prefix}{rel}/"
+        out += [f"{at}{d}/" for d in dirs] + [f"{at}{n}" for n in names]
+    return out
 
 
 class _Rebuild(Exception):
@@ -201,73 +252,43 @@ def _same_pagefind(bundle: Path) -> bool:
         return False
 
 
-def _language_hash(part: Path) -> str:
-    entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+def _page_ids(bundle: Path) -> list[str]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     (_, info), = entry["languages"].items()
-    return info["hash"]
+    return [page[0] for page in _load(bundle / f"pagefind.{info['hash']}.pf_meta")[1]]
 
 
-def _hide(part: Path, pristine: str, pages: list[int], expected: dict[str, int]) -> None:
-    """Point the part (a copy of hard links) at filter indexes that leave out `pages`, plus HIDDEN listing
-    them; none: its own indexes again. `pristine`: the language hash its indexer wrote. Each hidden
-    page's fragment must be that of the URL `expected` names, else the parts are indexed again."""
-    folder = Folder(part)
-    entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
-    (language, info), = entry["languages"].items()
-    meta = _load(part / f"pagefind.{pristine}.pf_meta")
-    if info["hash"] != pristine:  # the last edit's filter files go (unlinked here: the published ones stay)
-        own = {h for _, h in meta[_META_FILTERS]}
-        for _, h in _load(part / f"pagefind.{info['hash']}.pf_meta")[_META_FILTERS]:
-            if h not in own:
-                os.unlink(part / "filter" / f"{h}.pf_filter")
-        os.unlink(part / f"pagefind.{info['hash']}.pf_meta")
-    if pages:
-        _check_pages(part, meta, expected)
-        gone = set(pages)
-        filters = []
-        for name, h in meta[_META_FILTERS]:
-            key, values = _load(part / "filter" / f"{h}.pf_filter")
-            kept = [[value, [p for p in ps if p not in gone]] for value, ps in values]
-            kept = [v for v in kept if v[1]]
-            filters.append([name, h if kept == values else _store(folder, "filter", f"{language}_", [key, kept], 7, ".pf_filter")])
-        filters.append([HIDDEN, _store(folder, "filter", f"{language}_", [HIDDEN, [[HIDDEN_VALUE, pages]]], 7, ".pf_filter")])
-        meta = list(meta)
-        meta[_META_FILTERS] = sorted(filters)
-        info["hash"] = _store(folder, "", f"pagefind.{language}_", meta, 10, ".pf_meta").removeprefix("pagefind.")
-    else:
-        info["hash"] = pristine
-    folder.replace("pagefind-entry.json", json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-def _check_pages(part: Path, meta: list, expected: dict[str, int]) -> None:
-    """Page numbers are the records' order; each page named is checked against its fragment's URL."""
-    listed = meta[1]
-    for url, page in expected.items():
-        if page is None or page >= len(listed):
+def _hidden(bundle: Path, manifest: dict, positions: dict[str, Position]) -> list[list]:
+    """[page id, part, filter values, URL] of each old copy the delta hides, in URL order. Those hidden
+    before are taken from the manifest; a new one is read from its part (the page its number
+    names, checked by its fragment's URL)."""
+    known = {entry[3]: entry for entry in (manifest.get("delta") or {}).get("hidden") or []}
+    metas: dict[int, list] = {}
+    out = []
+    for url, p in sorted(positions.items()):
+        if p.part is None:
+            continue
+        if url in known:
+            out.append(known[url])
+            continue
+        part = bundle / part_path(p.part)
+        if p.part not in metas:
+            try:
+                entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+                (_, info), = entry["languages"].items()
+                metas[p.part] = _load(part / f"pagefind.{info['hash']}.pf_meta")[1]
+            except (OSError, ValueError, KeyError, TypeError):
+                raise _Rebuild from None
+        pages = metas[p.part]
+        if p.page is None or p.page >= len(pages):
             raise _Rebuild
+        page_id = pages[p.page][0]
         try:
-            raw = gzip.decompress((part / "fragment" / f"{listed[page][0]}.pf_fragment").read_bytes())
-        except OSError:
+            raw = gzip.decompress((part / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+            fragment = json.loads(raw[len(INDEX_MARKER):]) if raw.startswith(INDEX_MARKER) else {}
+        except (OSError, ValueError):
             raise _Rebuild from None
-        if not raw.startswith(INDEX_MARKER) or json.loads(raw[len(INDEX_MARKER):]).get("url") != url:
+        if fragment.get("url") != url:
             raise _Rebuild
-
-
-def _store(folder: Folder, where: str, prefix: str, data, digits: int, suffix: str) -> str:
-    """A Pagefind index file named by its content (output/pagefind.py's naming); an identical file
-    already there is used as it is, and no file there is ever written over (it may be a hard link)."""
-    import cbor2
-
-    body = gzip.compress(INDEX_MARKER + cbor2.dumps(data), mtime=0)
-    digest = hashlib.sha256(cbor2.dumps(data)).hexdigest()
-    sub = f"{where}/" if where else ""
-    while True:
-        name = f"{prefix}{digest[:digits]}"
-        path = folder.path(f"{sub}{name}{suffix}")
-        if not os.path.lexists(path):
-            folder.write(f"{sub}{name}{suffix}", body)
-            return name
-        with open(path, "rb") as f:
-            if f.read() == body:
-                return name
-        digits += 1
+        out.append([page_id, str(p.part), fragment.get("filters") or {}, url])
+    return out

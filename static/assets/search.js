@@ -112,7 +112,7 @@
 
   // The parts of the index (output/search.py; the others are merged into one list of results)
   // and the names of its filters.
-  fetch(bundle + "parts.json")
+  fetch(bundle + "parts.json", { cache: "no-cache" })  // (it changes with every edit: see query-rule.js)
     .then(function (r) { return r.ok ? r.json() : {}; })
     .catch(function () { return {}; })
     .then(start);

@@ -1,5 +1,5 @@
 """The search index after an edit (output/search_delta.py): a delta bundle of the edited pages, their
-old copies hidden in the parts through the filter indexes, parts indexed again past a bound.
+old copies named in parts.json for the search page to leave out, parts indexed again past a bound.
 
 `search_view` reads an index the way the search page sees it (every part and the delta, hidden pages
 left out): the URL of each live page -> its fragment, and each filter value -> its pages' URLs. After
@@ -19,7 +19,7 @@ from site_builder.config import SiteConfig
 from site_builder.output import search, search_delta
 from site_builder.output.pagefind import Record
 from site_builder.output.search import BUNDLE_DIR, write_search_index
-from site_builder.output.search_delta import HIDDEN, Position, base_urls, next_positions, stage_search_edit
+from site_builder.output.search_delta import Delta, Position, base_urls, next_positions, stage_search_edit
 from site_builder.output.swap import swap_in
 
 MARKER = b"pagefind_dcd"
@@ -32,35 +32,38 @@ def _unpack(path: Path):
 
 
 def search_view(site: Path) -> tuple[dict[str, dict], dict[str, dict[str, list[str]]]]:
-    """(URL -> fragment of every page a search can find, filter -> value -> sorted URLs)."""
+    """(URL -> fragment of every page a search can find, filter -> value -> sorted URLs), as the search
+    page sees the index: every part and the delta, less the old copies parts.json names."""
     bundle = site / BUNDLE_DIR
     manifest = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))
-    paths = [p["path"] for p in manifest["parts"]]
-    if (manifest.get("delta") or {}).get("path"):
-        paths.append(manifest["delta"]["path"])
+    delta = manifest.get("delta") or {}
+    hidden = {h[0]: h for h in delta.get("hidden") or []}
+    paths = [p["path"] for p in manifest["parts"]] + ([delta["path"]] if delta.get("path") else [])
     pages: dict[str, dict] = {}
     filters: dict[str, dict[str, list[str]]] = {}
-    for path in paths:
+    seen: set[str] = set()
+    for j, path in enumerate(paths):
         part = bundle / path
         entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
         (_, info), = entry["languages"].items()
         meta = cbor2.loads(_unpack(part / f"pagefind.{info['hash']}.pf_meta"))
-        loaded = {}
+        urls = {}
+        for n, (page_id, _words) in enumerate(meta[1]):
+            fragment = json.loads(_unpack(part / "fragment" / f"{page_id}.pf_fragment"))
+            urls[n] = fragment["url"]
+            if page_id in hidden:  # named rightly: its part, filter values and URL
+                assert hidden[page_id][1:] == [str(j), fragment["filters"], fragment["url"]]
+                seen.add(page_id)
+                continue
+            assert fragment["url"] not in pages, f"{fragment['url']} found twice"
+            pages[fragment["url"]] = fragment
         for _name, h in meta[3]:
             key, values = cbor2.loads(_unpack(part / "filter" / f"{h}.pf_filter"))
-            loaded[key] = values
-        hidden = set(dict(loaded.pop(HIDDEN, []))[search_delta.HIDDEN_VALUE]) if HIDDEN in loaded else set()
-        urls = {}
-        for n, (page_hash, _words) in enumerate(meta[1]):
-            fragment = json.loads(_unpack(part / "fragment" / f"{page_hash}.pf_fragment"))
-            urls[n] = fragment["url"]
-            if n not in hidden:
-                assert fragment["url"] not in pages, f"{fragment['url']} found twice"
-                pages[fragment["url"]] = fragment
-        for key, values in loaded.items():
             for value, members in values:
-                assert not hidden & set(members), f"a hidden page still counted under {key}={value}"
-                filters.setdefault(key, {}).setdefault(value, []).extend(urls[p] for p in members)
+                shown = [urls[n] for n in members if meta[1][n][0] not in hidden]
+                if shown:
+                    filters.setdefault(key, {}).setdefault(value, []).extend(shown)
+    assert seen == hidden.keys(), "parts.json names a page no part holds"
     return pages, {k: {v: sorted(us) for v, us in vs.items()} for k, vs in filters.items()}
 
 
@@ -128,10 +131,16 @@ def edit(records: dict[str, Record], changed: list[Record], removed: list[str], 
     staged = stage_search_edit({r.url: r for r in changed}, removed, site, SiteConfig(),
                                urls=lambda: before, records_of=lambda urls: {u: records[u] for u in urls},
                                all_records=lambda: sorted(records.values(), key=lambda r: r.url))
-    if staged is not None:
+    publish(staged, site)
+    return staged
+
+
+def publish(staged, site: Path) -> None:
+    if isinstance(staged, Delta):
+        staged.publish()
+    elif staged is not None:
         swap_in(staged / BUNDLE_DIR, site / BUNDLE_DIR)
         shutil.rmtree(staged)
-    return staged
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -148,24 +157,22 @@ def test_edits_go_to_the_delta_and_read_as_a_fresh_index(tmp_path, parts):
     records = {r.url: r for r in (record(i) for i in range(30))}
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     write(list(records.values()), site)
-    published = {p: p.stat().st_ino for p in (site / BUNDLE_DIR).rglob("*") if p.is_file()}
-    before_bytes = files(site)
+    published = {p: (p.stat().st_ino, p.read_bytes()) for p in (site / BUNDLE_DIR).rglob("*") if p.is_file()}
     count = len(json.loads((site / BUNDLE_DIR / "parts.json").read_text())["parts"])
     assert count >= 3
 
     # An edit: the new words are found, the old copy is not, filter counts as a fresh index has them.
-    assert edit(records, [record(4, " quokkaword")], [], site) is not None
+    assert isinstance(edit(records, [record(4, " quokkaword")], [], site), Delta)
     write(list(records.values()), fresh)
     view = search_view(site)
     assert view == search_view(fresh)
     assert "quokkaword" in view[0]["/papers/p004/"]["content"]
     manifest = json.loads((site / BUNDLE_DIR / "parts.json").read_text())
-    assert manifest["delta"]["path"] == "delta/" and sum(len(p.get("hidden", [])) for p in manifest["parts"]) == 1
-    # The published files were linked, never written: each old file's bytes are as they were.
-    for path, ino in published.items():
-        if path.exists() and path.stat().st_ino == ino:
-            assert path.read_bytes() == before_bytes[path.relative_to(site / BUNDLE_DIR).as_posix()]
-
+    assert manifest["delta"]["path"].startswith("delta-") and len(manifest["delta"]["hidden"]) == 1
+    # The parts are not touched: every published file but parts.json is the same file, the same bytes.
+    for path, (ino, data) in published.items():
+        if path.name != "parts.json":
+            assert path.stat().st_ino == ino and path.read_bytes() == data
     # A second edit of the same page and one of another; a removal; an addition; a filter value that
     # only the removed page had must vanish from the counts.
     lonely = Record("/papers/zz-lonely/", "a lonely page about graphs", {"title": "Lonely", "year": "1999"},
@@ -173,11 +180,14 @@ def test_edits_go_to_the_delta_and_read_as_a_fresh_index(tmp_path, parts):
     records[lonely.url] = lonely
     write(list(records.values()), site)
     assert edit(records, [record(4, " quokkaword again"), record(11, " wombatword")], [], site) is not None
+    first = json.loads((site / BUNDLE_DIR / "parts.json").read_text())["delta"]["path"]
     assert edit(records, [record(40, " newcomer")], ["/papers/p007/", lonely.url], site) is not None
     write(list(records.values()), fresh)
     view = search_view(site)
     assert view == search_view(fresh)
     assert "/papers/p007/" not in view[0] and "1999" not in view[1]["year"] and "/papers/p040/" in view[0]
+    assert not (site / BUNDLE_DIR / first).exists()  # the last delta's folder went when the next came
+    assert len([d for d in (site / BUNDLE_DIR).iterdir() if d.name.startswith("delta")]) == 1
 
     # The same records again: nothing to swap.
     assert edit(records, [records["/papers/p004/"]], [], site) is None
@@ -190,10 +200,9 @@ def test_past_the_bound_the_parts_are_indexed_again_as_a_fresh_index(tmp_path, p
     write(list(records.values()), site)
     edit(records, [record(1, " one")], [], site)
     edit(records, [record(2, " two")], [], site)
-    assert (site / BUNDLE_DIR / "delta").is_dir()
+    assert json.loads((site / BUNDLE_DIR / "parts.json").read_text())["delta"]
     edit(records, [record(3, " three")], [], site)  # a third page: past the bound
     write(list(records.values()), fresh)
-    assert not (site / BUNDLE_DIR / "delta").exists()
     assert files(site) == files(fresh)  # byte for byte what a build from nothing writes
 
 
@@ -210,7 +219,22 @@ def test_a_part_not_as_its_manifest_says_is_indexed_again(tmp_path, parts):
     staged = stage_search_edit({url: records[url]}, [], site, SiteConfig(),
                                urls=lambda: [url], records_of=lambda urls: {u: records[u] for u in urls},
                                all_records=lambda: sorted(records.values(), key=lambda r: r.url))
-    swap_in(staged / BUNDLE_DIR, site / BUNDLE_DIR)
-    shutil.rmtree(staged)
+    assert not isinstance(staged, Delta)
+    publish(staged, site)
     write(list(records.values()), fresh)
     assert files(site) == files(fresh)
+
+
+def test_a_page_edited_back_leaves_the_delta(tmp_path, parts):
+    """Its page id (a hash of its fragment) is its old copy's again: hiding that id would hide both."""
+    records = {r.url: r for r in (record(i) for i in range(30))}
+    site = tmp_path / "site"
+    write(list(records.values()), site)
+    before = files(site)
+    edit(records, [record(4, " quokkaword"), record(9, " wombatword")], [], site)
+    edit(records, [record(9)], [], site)  # back as the parts hold it
+    view = search_view(site)
+    assert json.loads((site / BUNDLE_DIR / "parts.json").read_text())["delta"]["pages"][0][0] == "/papers/p004/"
+    assert "wombatword" not in view[0]["/papers/p009/"]["content"]
+    edit(records, [record(4)], [], site)
+    assert files(site) == before  # no delta left: the index as it was, byte for byte

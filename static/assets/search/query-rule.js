@@ -18,36 +18,83 @@
 // word. PART never reaches the UI. (See docs/search.md.)
 //
 // After an edit, the edited pages are in a small delta part and their old copies stay in the other
-// parts, listed there by a synthetic filter HIDDEN (output/search_delta.py) and left out of every
-// other filter value. Every search here asks for results outside HIDDEN; HIDDEN never reaches the
-// UI, and the count of results before filtering leaves the hidden copies out too.
+// parts; parts.json names each old copy (its page id, part and filter values: output/search_delta.py).
+// Every search made here leaves those copies out of its results and out of every count it returns:
+// each filter value's count, per search and in the totals, the per-part counts the rule above reads,
+// and the count of results before filtering.
 import * as pagefind from "../../pagefind/pagefind.js";
 export * from "../../pagefind/pagefind.js";
 
 var PART = "part";
-var HIDDEN = "superseded";
+var hiddenPages = null;  // a promise of Map: page id -> its filter values (the part's among them)
+
+function hidden() {
+  if (!hiddenPages) {
+    hiddenPages = fetch(new URL("../../pagefind/parts.json", import.meta.url), { cache: "no-cache" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (manifest) {
+        var map = new Map();
+        (((manifest || {}).delta || {}).hidden || []).forEach(function (h) {
+          var values = Object.assign({}, h[2]);
+          values[PART] = [h[1]];
+          map.set(h[0], values);
+        });
+        return map;
+      });
+  }
+  return hiddenPages;
+}
 
 function withoutPart(counts) {
   var out = {};
-  for (var name in counts || {}) if (name !== PART && name !== HIDDEN) out[name] = counts[name];
+  for (var name in counts || {}) if (name !== PART) out[name] = counts[name];
   return out;
 }
 
 function clean(found) {
   if (!found) return found;
-  var hidden = ((found.totalFilters || {})[HIDDEN] || {})["1"] || 0;  // hidden copies the words matched
-  return Object.assign({}, found, { filters: withoutPart(found.filters), totalFilters: withoutPart(found.totalFilters),
-                                    unfilteredResultCount: Math.max(0, (found.unfilteredResultCount || 0) - hidden) });
+  return Object.assign({}, found, { filters: withoutPart(found.filters), totalFilters: withoutPart(found.totalFilters) });
 }
 
-// Pagefind's search, never with a hidden copy among the results. (A part without HIDDEN ignores it.)
-function find(term, opts) {
+// Counts less the filter values of `pages` (a copy; a value never goes below 0).
+function less(counts, pages) {
+  if (!pages.length) return counts;
+  var out = {};
+  for (var name in counts || {}) out[name] = Object.assign({}, counts[name]);
+  pages.forEach(function (values) {
+    for (var name in values) {
+      (values[name] || []).forEach(function (value) {
+        if (out[name] && typeof out[name][value] === "number") out[name][value] = Math.max(0, out[name][value] - 1);
+      });
+    }
+  });
+  return out;
+}
+
+// Pagefind's search without the old copies of edited pages.
+async function find(term, opts) {
   opts = opts || {};
-  var filters = Object.assign({}, opts.filters);
-  var not = {};
-  not[HIDDEN] = "1";
-  filters.not = filters.not ? { all: [filters.not, not] } : not;
-  return pagefind.search(term, Object.assign({}, opts, { filters: filters }));
+  var found = await pagefind.search(term, opts);
+  var gone = await hidden();
+  if (!found || !gone.size) return found;
+  var dropped = found.results.filter(function (r) { return gone.has(r.id); });
+  // The counts before filtering count every page the words matched: those the filters left out too.
+  var matched = dropped;
+  if (typeof term === "string" && opts.filters && Object.keys(opts.filters).length) {
+    var all = await pagefind.search(term, Object.assign({}, opts, { filters: {} }));
+    matched = all ? all.results.filter(function (r) { return gone.has(r.id); }) : [];
+  } else if (typeof term !== "string") {
+    matched = [];  // a search by filters alone: no word matched any page
+  }
+  if (!dropped.length && !matched.length) return found;
+  var valuesOf = function (r) { return gone.get(r.id); };
+  return Object.assign({}, found, {
+    results: found.results.filter(function (r) { return !gone.has(r.id); }),
+    filters: less(found.filters, dropped.map(valuesOf)),
+    totalFilters: less(found.totalFilters, matched.map(valuesOf)),
+    unfilteredResultCount: Math.max(0, (found.unfilteredResultCount || 0) - matched.length)
+  });
 }
 
 function none(found) {
@@ -126,7 +173,8 @@ async function partsToKeep(term, opts, found) {
 }
 
 export async function filters() {
-  return withoutPart(await pagefind.filters());
+  var gone = await hidden();
+  return withoutPart(less(await pagefind.filters(), Array.from(gone.values())));
 }
 
 export async function search(term, opts) {
