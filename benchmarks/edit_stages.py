@@ -59,12 +59,12 @@ STAGES = [
     (stored.StoredState, "search_records_of", "  search: the delta's other pages' records read back"),
     (stored.StoredState, "search_records", "  search records: all read back (the parts indexed again)"),
     (session, "_stage_index", "  search index staged beside the output"),
-    (search_delta, "_link_part", "    parts linked from the published index"),
-    (search_delta, "_hide", "    old copies hidden (filter indexes rewritten)"),
+    (search_delta, "_hidden", "    old copies named (their part's page list, their fragment)"),
     (search_delta, "run_indexers", "    Pagefind indexes the delta"),
     (output_search, "run_indexers", "    Pagefind indexes whole parts (past the bound)"),
     (session, "_replace_files", "  files written and renamed into place"),
-    (session, "_swap_index", "  search index swapped in"),
+    (session, "_swap_index", "  search index published (delta: two renames; else a swap)"),
+    (listing.Listing, "patched", "save: the output's listing patched"),
     (persist, "save", "save: the changed rows, in one transaction per file"),
 ]
 def timed(times: dict[str, float], fn, label: str):
@@ -126,7 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spread", type=int, default=0, metavar="K",
                     help="edit a different summary each repetition, starting with the K-th Markdown record "
                          "(with search on, each one enters the search index's delta; see docs/search.md)")
+    ap.add_argument("--delta-pages", type=int, metavar="N",
+                    help="in process: the search delta's bound in results (search_delta.DELTA_PAGES), "
+                         "to time the edit that indexes the parts again")
     args = ap.parse_args(argv)
+    if args.delta_pages is not None:
+        search_delta.DELTA_PAGES = args.delta_pages
     root = args.dir / "site" if (args.dir / "site").is_dir() else args.dir
     records = sorted((root / "content" / "summaries").glob("*.md"))
     target = records[1]
