@@ -19,7 +19,8 @@ at `pagefind/part-N/`, which the search page merges (Pagefind's `mergeIndex`).
 A record's part depends only on its URL and the number of parts, and
 `pagefind/parts.json` records a digest of each part's records: a later build
 (full or incremental) links an unchanged part from the published site instead
-of indexing it again.
+of indexing it again. After a text edit, an incremental build indexes only the
+edited results, into a delta bundle beside the parts (output/search_delta.py).
 """
 from __future__ import annotations
 
