@@ -163,12 +163,13 @@ def stage_search_edit(changed: dict[str, Record], removed: Iterable[str], output
                 return None
             hidden = _hidden(current, manifest, positions)
             name = f"{DELTA_DIR}-{digest[:20]}" if records else None
+            ids: list[str] = []
             if name is None:
                 break
             run_indexers([(records, staging / name)], config.language, parallel=1)
             # A page edited back to the text its part holds has the same page id (a hash of its
             # fragment) as its old copy: it leaves the delta, and its copy in the part is live again.
-            ids = set(_page_ids(staging / name))
+            ids = _page_ids(staging / name)
             back = [h[3] for h in hidden if h[0] in ids]
             if not back:
                 break
@@ -178,7 +179,10 @@ def stage_search_edit(changed: dict[str, Record], removed: Iterable[str], output
         data = dict(manifest, delta={
             "digest": digest, "path": f"{name}/" if name else None,
             "pages": sorted([u, p.part, p.page, p.live] for u, p in positions.items()),
-            "hidden": hidden} if positions else None)
+            "hidden": hidden,
+            # The delta's page ids (in its records' order, the URLs'): the search page scores an edited
+            # page as its old copy scored in its part, when that matched too (see query-rule.js).
+            "ids": [[page_id, r.url] for page_id, r in zip(ids, records)] if name else []} if positions else None)
         if not positions:
             del data["delta"]
         Folder(staging).write(MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))

@@ -306,7 +306,7 @@ def test_search_after_an_edit_finds_the_new_text_not_the_old(browser, served, tm
                 const engine = document.getElementById("search").getAttribute("data-engine");
                 const m = await import(new URL(engine + "pagefind.js", document.baseURI).href);
                 const found = await m.search(term, year ? { filters: { year: [year] } } : {});
-                return [found.results.map(r => r.id).sort(), found.filters, found.totalFilters,
+                return [found.results.map(r => r.id), found.filters, found.totalFilters,
                         found.unfilteredResultCount, await m.filters()];
             }""", [term, year])
             found[name][query] = (page.locator(".pagefind-ui__message").inner_text(),
@@ -316,6 +316,9 @@ def test_search_after_an_edit_finds_the_new_text_not_the_old(browser, served, tm
     assert adam not in edited["roughly"][1]
     assert edited["gradient"][1].count(adam) == 1  # one copy, not the old and the new
     assert edited["gradient"][2][1]["year"]["2015"] == 1  # Adam's year, counted once
-    assert edited == found["clean"]  # the same results (ids are content hashes), counts and totals
+    import json; open("/tmp/searchedit-order.json", "w").write(json.dumps(found))
+    # The same results (ids are content hashes) in the same order (the edited page takes its old copy's
+    # score, which the clean build's differs from a little: not with these queries), counts and totals.
+    assert edited == found["clean"]
     assert not errors, errors
     ctx.close()

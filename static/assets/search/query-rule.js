@@ -26,7 +26,9 @@ import * as pagefind from "../../pagefind/pagefind.js";
 export * from "../../pagefind/pagefind.js";
 
 var PART = "part";
-var hiddenPages = null;  // a promise of Map: page id -> its filter values (the part's among them)
+// A promise of {pages: old copy's id -> its filter values (its part's among them), urls: old copy's
+// id -> URL, edited: the delta's page ids -> URL}.
+var hiddenPages = null;
 
 function hidden() {
   if (!hiddenPages) {
@@ -34,13 +36,16 @@ function hidden() {
       .then(function (r) { return r.ok ? r.json() : {}; })
       .catch(function () { return {}; })
       .then(function (manifest) {
-        var map = new Map();
-        (((manifest || {}).delta || {}).hidden || []).forEach(function (h) {
+        var delta = (manifest || {}).delta || {};
+        var found = { pages: new Map(), urls: new Map(), edited: new Map() };
+        (delta.hidden || []).forEach(function (h) {
           var values = Object.assign({}, h[2]);
           values[PART] = [h[1]];
-          map.set(h[0], values);
+          found.pages.set(h[0], values);
+          found.urls.set(h[0], h[3]);
         });
-        return map;
+        (delta.ids || []).forEach(function (d) { found.edited.set(d[0], d[1]); });
+        return found;
       });
   }
   return hiddenPages;
@@ -72,11 +77,29 @@ function less(counts, pages) {
   return out;
 }
 
+// The delta is scored by Pagefind against its own few pages, where every word is common, so an
+// edited page scores lower than its part would score it. When its old copy matched too, the
+// edited page takes the old copy's score (scored in its part, like every other result).
+function rescored(results, dropped, hidden) {
+  var old = new Map();
+  dropped.forEach(function (r) { old.set(hidden.urls.get(r.id), r.score); });
+  if (!old.size || !hidden.edited.size) return results;
+  var changed = false;
+  var out = results.map(function (r) {
+    var was = old.get(hidden.edited.get(r.id));
+    if (was === undefined || was <= r.score) return r;
+    changed = true;
+    return Object.assign({}, r, { score: was });
+  });
+  return changed ? out.sort(function (a, b) { return b.score - a.score; }) : results;
+}
+
 // Pagefind's search without the old copies of edited pages.
 async function find(term, opts) {
   opts = opts || {};
   var found = await pagefind.search(term, opts);
-  var gone = await hidden();
+  var h = await hidden();
+  var gone = h.pages;
   if (!found || !gone.size) return found;
   var dropped = found.results.filter(function (r) { return gone.has(r.id); });
   // The counts before filtering count every page the words matched: those the filters left out too.
@@ -90,7 +113,7 @@ async function find(term, opts) {
   if (!dropped.length && !matched.length) return found;
   var valuesOf = function (r) { return gone.get(r.id); };
   return Object.assign({}, found, {
-    results: found.results.filter(function (r) { return !gone.has(r.id); }),
+    results: rescored(found.results.filter(function (r) { return !gone.has(r.id); }), dropped, h),
     filters: less(found.filters, dropped.map(valuesOf)),
     totalFilters: less(found.totalFilters, matched.map(valuesOf)),
     unfilteredResultCount: Math.max(0, (found.unfilteredResultCount || 0) - matched.length)
@@ -173,7 +196,7 @@ async function partsToKeep(term, opts, found) {
 }
 
 export async function filters() {
-  var gone = await hidden();
+  var gone = (await hidden()).pages;
   return withoutPart(less(await pagefind.filters(), Array.from(gone.values())));
 }
 
