@@ -77,9 +77,10 @@ function less(counts, pages) {
   return out;
 }
 
-// The delta is scored by Pagefind against its own few pages, where every word is common, so an
-// edited page scores lower than its part would score it. When its old copy matched too, the
-// edited page takes the old copy's score (scored in its part, like every other result).
+// The delta is scored by Pagefind against its own few pages, not against a part of thousands, so an
+// edited page's score is not comparable with the others' (measured: it came first for every query
+// of its words). When its old copy matched too, the edited page takes the old copy's score (scored
+// in its part, like every other result).
 function rescored(results, dropped, hidden) {
   var old = new Map();
   dropped.forEach(function (r) { old.set(hidden.urls.get(r.id), r.score); });
@@ -87,7 +88,7 @@ function rescored(results, dropped, hidden) {
   var changed = false;
   var out = results.map(function (r) {
     var was = old.get(hidden.edited.get(r.id));
-    if (was === undefined || was <= r.score) return r;
+    if (was === undefined || was === r.score) return r;
     changed = true;
     return Object.assign({}, r, { score: was });
   });
