@@ -91,3 +91,40 @@ def test_linkify_still_finds_links_and_only_links():
     assert 'href="https://b.org"' in html
     assert "model.py" in html and 'href="http://www.example.com' not in html
 
+
+
+MARKDOWN_PIECES = [
+    "word ", "\n", "\n\n", "| a | b |\n| - | - |\n| 1 | 2 |\n", "|", "> quote\n", ">", "[l]: /u\n", "]:", "[x]",
+    "[^1]", "[^1]: note\n", "^[inline note]", "$$\nx^2\n$$\n", "$$", "$a$", "$", "\\begin{align}a\\end{align}\n",
+    "\\begin{equation}", "```python\nx = 1\n```\n", "```", "~~~\ncode\n~~~\n", "# Head\n", "#", "Title\n===\n",
+    "=", "---\n", "-", "- item\n", "* item\n", "1. item\n", "\\cite{a2017}", "\\", "\\*", "`code`", "`", "~~del~~",
+    "~", "*em*", "**strong**", "_u_", "*", "_", "[link](http://a.org)", "[", "]", "![img](a.png)", "!", "![",
+    "<http://a.org>", "<b>", "<", "&amp;", "&#36;", "&", "http://x.org/p", "://", "mailto:a@b.c", "//a.org/b",
+    "    indented\n", "\t", "&#42;", "a_b_c", "x<y", "(", ")", "\\$", "  \n",
+]
+
+
+def test_markdown_without_needless_rules_gives_the_same_html():
+    """Parsing with the rules a text has no marker for switched off (markdown._needless_rules)
+    gives the HTML, warnings, links and figures of the parser with every rule on."""
+    from markdown_it.main import MarkdownIt
+
+    from site_builder.render import markdown
+
+    full: MarkdownIt = markdown._parser.__wrapped__(())
+    full.enable(["html_block", "html_inline"])  # html is off: they never match, as the parser with them on shows
+
+    def render(parser: MarkdownIt, text: str):
+        result = markdown.RenderedMarkup(html="")
+        env = {"ctx": markdown.LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+        result.html = parser.render(text, env)
+        return result
+
+    rng = random.Random(29)
+    switched_off = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(MARKDOWN_PIECES) for _ in range(rng.randint(0, 25)))
+        needless = markdown._needless_rules(text)
+        switched_off += len(needless)
+        assert render(markdown._parser(needless), text) == render(full, text), text
+    assert switched_off > 2000 * 5  # most texts lack most markers: the gated parsers really ran
