@@ -59,16 +59,20 @@ def store_for(site_root: Path | None) -> MathStore:
 
 def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: Path | None, *,
                       complete: bool, jobs: int = 1,
-                      progress: Progress | None = None) -> list[str]:
+                      progress: Progress | None = None,
+                      known_formulas: dict[str, list[tuple[str, bool]]] | None = None) -> list[str]:
     """Typeset (or, for `math: client`, check) the formulas of `summaries`; site-level warnings.
 
     Sets each summary's `html` (formulas replaced) and `math_css`, and adds per-summary
     warnings to `s.warnings`. `complete`: these are all the site's summaries, so cached
     formulas no summary uses any more may be dropped from the store (MathStore.keep_only).
     The store is used even by `build --clean`: its keys hold everything that decides a result.
+    `known_formulas`: summary id -> typeset.formulas(its html), where the caller found them
+    already (the workers that rendered the HTML); the rest are found here.
     """
     build = config.math == "build"
-    found = {s.id: typeset.formulas(s.html) for s in summaries}
+    known_formulas = known_formulas or {}
+    found = {s.id: known_formulas[s.id] if s.id in known_formulas else typeset.formulas(s.html) for s in summaries}
     for s in summaries:
         s.math_css = ()
     if not any(found.values()):
@@ -81,7 +85,11 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
     store = store_for(site_root)
     try:
         per_summary = {s.id: typeset.with_preludes(found[s.id]) for s in summaries}
-        keys = {item: engine.key(*item) for items in per_summary.values() for item in items}
+        keys: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+        for items in per_summary.values():
+            for item in items:
+                if item not in keys:  # formulas repeat across summaries: one digest each
+                    keys[item] = engine.key(*item)
         known = store.get_many(sorted(set(keys.values())))
         todo = sorted({item for item, key in keys.items() if key not in known})
         warnings: list[str] = []

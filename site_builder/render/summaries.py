@@ -22,6 +22,7 @@ from . import citekeys
 from . import links as scholarly
 from . import memo
 from .formulas import typeset_summaries
+from .typeset import formulas
 from ..parallel import Progress, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup, safe_url
@@ -152,25 +153,28 @@ def render_catalog(
         renderers.get(markup) or renderers[MARKUP_MARKDOWN]
     base = base_path(config.root_url)
 
-    def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
-        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
+    def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str], list[tuple[str, bool]]]:
+        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode),
+        # and the formulas the math step will typeset (found here on all cores rather than in the parent).
         memo.start()
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         text = _text_and_title(under_base_path(out["html"], base))
         made = memo.used()  # highlighted code, formulas as text: kept with the rendering
         out["memo"] = sorted(made)
-        return out, text, made
+        return out, text, made, formulas(out["html"])
 
     texts: dict[int, tuple[str, str]] = {}
+    found_formulas: dict[int, list[tuple[str, bool]]] = {}
     memo.remembering(lambda key: cache.get("memo", key))
     try:
-        for i, (out, text, made) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+        for i, (out, text, made, found) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
             results[i] = out
             if not out.get("timed_out"):
                 cache.put("renders", keys[i], out)
             for key, value in made.items():
                 cache.put("memo", key, value)
             texts[i] = text
+            found_formulas[i] = found
     finally:
         memo.forget()
     mirrored: dict[str, str] = {}
@@ -196,8 +200,10 @@ def render_catalog(
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
     _plain_text(summaries, cache, jobs, early)
+    # The workers' formulas are those of s.html when it is their HTML unchanged (no sub-folder, no mirrored figures).
+    known = {summaries[i].id: found for i, found in found_formulas.items()} if base == "/" and not mirrored else {}
     warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
-                                  progress=math_progress)
+                                  progress=math_progress, known_formulas=known)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
