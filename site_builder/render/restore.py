@@ -55,6 +55,7 @@ import keyword
 import re
 import tokenize
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .budget import charge
 from .html import is_image_url
@@ -237,6 +238,7 @@ def _fence_language(body: str) -> tuple[str, str]:
 _INFIX_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "as", "from", "import", "async"}
 
 
+@lru_cache(maxsize=1024)  # tokenizing and compiling are slow; a snippet may recur across summaries
 def _reflow_python(code: str) -> str:
     """Python statements on their own lines, or the code unchanged when unsure.
 

@@ -128,3 +128,27 @@ def test_markdown_without_needless_rules_gives_the_same_html():
         switched_off += len(needless)
         assert render(markdown._parser(needless), text) == render(full, text), text
     assert switched_off > 2000 * 5  # most texts lack most markers: the gated parsers really ran
+
+
+def test_wikitext_without_tokenizer_markers_is_one_text_node_as_the_parser_makes_it():
+    """bounds.parse makes the text node itself where mwparserfromhell's tokenizer would find
+    nothing to stop at; whatever it is given, the nodes are the parser's."""
+    import mwparserfromhell
+
+    from site_builder.render.wiki import bounds
+    from site_builder.render.wiki.inline import STRAY_TAG
+
+    def nodes(code):
+        return [(type(n).__name__, str(n)) for n in code.nodes], str(code)
+
+    rng = random.Random(31)
+    alphabet = [chr(c) for c in range(0x250)] + [
+        "\ue000", "\ue001", "\ue010", "\ue020", "\u2028", "\U0001d465", "http", "www.", "__TOC__", "~~~~",
+        "ISBN ", "RFC 1", "prose with words. ", "\r", "\t", " "]
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        safe, _ = bounds.prepare(text, STRAY_TAG)
+        fast += bounds._TOKENIZER_MARKERS.search(safe) is None
+        assert nodes(bounds.parse(text, STRAY_TAG)) == nodes(mwparserfromhell.parse(safe, skip_style_tags=True)), text
+    assert fast > 5000  # the shortcut really ran
