@@ -143,7 +143,6 @@ def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/"
             return f'<pre class="math-error-block">{code}</pre>' if display else code
         if not build:
             return m.group(0)
-        tokens.update(result.tokens)
         out = under_base_path(result.html, base)  # a root-relative \href, for a site in a sub-folder
         if m.group("inline") is not None:
             wide = " wide wider" if result.width > WIDER_EM else " wide" if result.width > WIDE_EM else ""
@@ -151,12 +150,17 @@ def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/"
         return f'<div class="math display">{out}</div>'
 
     out = typeset._MATH.sub(swap, fragment)
+    if build:  # the stylesheet's tokens of each typeset formula (a formula repeated in the summary: once)
+        for result in {id(r): r for r in results if r.error is None}.values():
+            tokens.update(result.tokens)
     return out, tuple(sorted(tokens))
 
 
 def _formula_warnings(items: list[tuple[str, bool, tuple[str, ...]]], results: list[Typeset]) -> list[str]:
     out: list[str] = []
     for (tex, _, _), result in zip(items, results):
+        if result.error is None and not result.messages:
+            continue
         near = " ".join(tex.split())[:80]
         if result.error is not None:
             out.append(f"formula MathJax cannot typeset ({result.error}), shown as TeX: {near}")
