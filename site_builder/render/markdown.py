@@ -574,6 +574,8 @@ def _cite_links(keys: list[str], ctx: LinkContext) -> str:
 
 def _without_cites(tex: str) -> tuple[str, list[str]]:
     """TeX with its ``\\cite{…}`` removed (MathJax cannot typeset them) and their keys."""
+    if "\\cite" not in tex:
+        return tex, []
     keys = [key for m in _CITE.finditer(tex) for key in _cite_keys(m.group(1))]
     return (_CITE.sub("", tex), keys) if keys else (tex, [])
 
