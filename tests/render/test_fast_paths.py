@@ -152,3 +152,22 @@ def test_wikitext_without_tokenizer_markers_is_one_text_node_as_the_parser_makes
         fast += bounds._TOKENIZER_MARKERS.search(safe) is None
         assert nodes(bounds.parse(text, STRAY_TAG)) == nodes(mwparserfromhell.parse(safe, skip_style_tags=True)), text
     assert fast > 5000  # the shortcut really ran
+
+
+def test_wiki_finish_without_marks_gives_what_the_token_loop_gives(monkeypatch):
+    """quotes.finish returns a text without sentinels or marks as one piece; the loop over
+    _TOKENS gives the same for every text (made to run here by a pre-check that always says yes)."""
+    from site_builder.render.wiki import quotes
+    from site_builder.render.wiki.state import BLOCK_END, BLOCK_START, EDGE_END, EDGE_START
+
+    class Always:
+        def search(self, text):
+            return True
+
+    pieces = [BLOCK_START, BLOCK_END, EDGE_START, EDGE_END, quotes.B_OPEN, quotes.B_CLOSE, quotes.I_OPEN,
+              quotes.I_CLOSE, "<b>", "</b>", "<i>", "</i>", " ", "x", "<p>", "\n"]
+    rng = random.Random(37)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    quick = [quotes.finish(t) for t in texts]
+    monkeypatch.setattr(quotes, "_ANY_MARK", Always())
+    assert quick == [quotes.finish(t) for t in texts]
