@@ -133,7 +133,9 @@ def restore_markdown(flat: str) -> str:
 
 
 def _strip_residue(text: str) -> str:
-    text = _EMPTY_IMAGE.sub("", text).rstrip()
+    if "![](" in text:  # what every match of _EMPTY_IMAGE holds (a search would try each space)
+        text = _EMPTY_IMAGE.sub("", text)
+    text = text.rstrip()
     if text.endswith(" |") or text == "|":
         text = text[:-1].rstrip()  # the scraper appends one " |" to every summary
     return text
@@ -673,6 +675,8 @@ def _sentence_ends(text: str) -> list[int]:
 
 def _escape_line_start(s: str) -> str:
     """Text that lands at the start of a line must not turn into structure by accident."""
+    if not s or not (s[0].isdecimal() or s[0] in "*+>#-="):  # (\\d is any Unicode decimal digit)
+        return s
     m = re.match(r"(\d{1,9})([.)])(?=\s|$)", s)
     if m:
         return f"{m.group(1)}\\{m.group(2)}{s[m.end():]}"
