@@ -52,6 +52,7 @@ def has_lexer(name: str) -> bool:
 # (a course's boilerplate, a site's repeated example) goes through Pygments once per worker.
 _MADE: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 MAX_MADE = 1024
+MAX_KEPT_CODE = 4096  # characters: longer code is highlighted each time (the memory stays small)
 
 
 def highlighted(kind: str, lang: str, code: str, make: Callable[[], str]) -> str:
@@ -61,6 +62,8 @@ def highlighted(kind: str, lang: str, code: str, make: Callable[[], str]) -> str
 
 
 def _made_once(key: tuple[str, str, str], make: Callable[[], str]) -> str:
+    if len(key[2]) > MAX_KEPT_CODE:
+        return make()
     html = _MADE.get(key)
     if html is None:
         html = _MADE[key] = make()

@@ -26,7 +26,7 @@ def remembered(kind: str, parts: tuple[str, ...], make: Callable[[], str]) -> st
     """`make()`, or what it gave before for the same `kind` and `parts`."""
     if not _LOOKUP and not _COLLECTING[0]:
         return make()
-    key = _key(kind, parts)
+    key = _key(kind, parts) if sum(map(len, parts)) <= MAX_KEPT_KEY else digest(kind, *parts)
     value = _USED.get(key)
     if value is None and _LOOKUP:
         value = _LOOKUP[-1](key)
@@ -37,7 +37,10 @@ def remembered(kind: str, parts: tuple[str, ...], make: Callable[[], str]) -> st
     return value
 
 
-@lru_cache(maxsize=16384)  # a summary's formulas recur in it and across summaries: one digest each per process
+MAX_KEPT_KEY = 2048  # characters of parts whose key is kept (8,192 of them at most: a few MB)
+
+
+@lru_cache(maxsize=8192)  # a summary's formulas recur in it and across summaries: one digest each per process
 def _key(kind: str, parts: tuple[str, ...]) -> str:
     return digest(kind, *parts)
 

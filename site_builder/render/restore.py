@@ -240,8 +240,14 @@ def _fence_language(body: str) -> tuple[str, str]:
 _INFIX_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "as", "from", "import", "async"}
 
 
-@lru_cache(maxsize=1024)  # tokenizing and compiling are slow; a snippet may recur across summaries
 def _reflow_python(code: str) -> str:
+    """`_reflowed(code)`, kept per snippet (tokenizing and compiling are slow; a snippet may recur
+    across summaries) when it is short."""
+    return _reflowed(code) if len(code) <= 4096 else _reflowed.__wrapped__(code)
+
+
+@lru_cache(maxsize=1024)
+def _reflowed(code: str) -> str:
     """Python statements on their own lines, or the code unchanged when unsure.
 
     A statement boundary is where a name follows a complete value at bracket depth
