@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
 from functools import lru_cache
 
 from .. import provenance as prov
@@ -65,11 +66,19 @@ def stem_key(text: str) -> str:
 
 
 _TOKEN = re.compile(r"[0-9a-z]+")
+# ASCII text: every character but [0-9a-z] to a space, so that str.split gives what _TOKEN finds.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not re.fullmatch(_TOKEN, chr(c))})
+
+
+def _tokens(text: str) -> list[str]:
+    """`_TOKEN.findall(text.lower())`, at C speed for ASCII (the lowered text: "\u212a" lowers to "k")."""
+    low = text.lower()
+    return low.translate(_ASCII_SPACES).split() if low.isascii() else _TOKEN.findall(low)
 
 
 def stem_words(text: str) -> list[str]:
     """The words of `text`, lower case, a plural "s" dropped ("GANs" -> "gan", "class" stays)."""
-    return [w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w for w in _TOKEN.findall(text.lower())]
+    return [w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w for w in _tokens(text)]
 
 
 def stems(text: str) -> str:
@@ -98,12 +107,24 @@ def rules_for(config: SiteConfig) -> list[tuple[str, list[str], list[str]]]:
 _INDEXES: dict[tuple[int, int], tuple] = {}
 
 
-def _phrase_index(rules: list, which: int) -> tuple[frozenset, dict[str, tuple[int, ...]]]:
-    """For the rules' title (which=1) or text (which=2) phrases: the one-word phrases, and
-    first word -> lengths of the longer ones. Kept per rules list (rules_for caches those)."""
+def _stem(word: str) -> str:
+    """One word of `_TOKEN` as stem_words gives it."""
+    return word[:-1] if len(word) > 3 and word[-1] == "s" and word[-2] != "s" else word
+
+
+def _surfaces(stemmed: set[str]) -> dict[str, str]:
+    """Every word whose stem is one of `stemmed` -> that stem: the stem itself (unless _stem would
+    shorten it) and the stem with a plural "s" (when _stem takes it off again)."""
+    return {w: s for s in stemmed for w in (s, s + "s") if _stem(w) == s}
+
+
+def _phrase_index(rules: list, which: int) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[int, ...]]]:
+    """For the rules' title (which=1) or text (which=2) phrases: the words that are a one-word
+    phrase once stemmed (word -> stem), the words that start a longer phrase once stemmed, and
+    first word (stemmed) -> lengths of the longer ones. Kept per rules list (rules_for caches those)."""
     hit = _INDEXES.get((id(rules), which))
     if hit is not None and hit[0] is rules:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     single, longer = set(), {}
     for rule in rules:
         for p in rule[which]:
@@ -112,22 +133,24 @@ def _phrase_index(rules: list, which: int) -> tuple[frozenset, dict[str, tuple[i
                 single.add(w[0])
             elif w:
                 longer.setdefault(w[0], set()).add(len(w))
-    index = (frozenset(single), {k: tuple(sorted(v)) for k, v in longer.items()})
+    index = (_surfaces(single), _surfaces(set(longer)), {k: tuple(sorted(v)) for k, v in longer.items()})
     _INDEXES[(id(rules), which)] = (rules, *index)
     return index
 
 
 def phrase_counts(text: str, rules, which: int = 2) -> dict[str, int]:
     """How often each phrase of `rules` (text phrases; which=1: title phrases) occurs in `text`,
-    keyed in phrase (stems) form. One pass: single words are counted by Counter; a longer
-    phrase is tried only where its first word is."""
-    single, longer = _phrase_index(rules, which)
-    words = stem_words(text)
-    counts = Counter(w for w in words if w in single)
+    keyed in phrase (stems) form. One pass at C speed: the words of one-word phrases are picked
+    out and counted (as stems) by Counter; a longer phrase is tried only where its first word is,
+    and only its words are stemmed."""
+    single, starts, longer = _phrase_index(rules, which)
+    words = _tokens(text)
+    counts = Counter(map(single.__getitem__, filter(single.__contains__, words)))
     out = {f" {w} ": n for w, n in counts.items()}
-    for i in [i for i, w in enumerate(words) if w in longer]:
-        for n in longer[words[i]]:
-            phrase = " " + " ".join(words[i:i + n]) + " "
+    for i in compress(range(len(words)), map(starts.__contains__, words)):
+        first = starts[words[i]]
+        for n in longer[first]:
+            phrase = " " + " ".join([first, *map(_stem, words[i + 1:i + n])]) + " "
             out[phrase] = out.get(phrase, 0) + 1
     return out
 

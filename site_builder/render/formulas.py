@@ -64,16 +64,20 @@ def snapshot_for(engine: Engine, site_root: Path | None) -> Path:
 
 def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: Path | None, *,
                       complete: bool, jobs: int = 1,
-                      progress: Progress | None = None) -> list[str]:
+                      progress: Progress | None = None,
+                      known_formulas: dict[str, list[tuple[str, bool]]] | None = None) -> list[str]:
     """Typeset (or, for `math: client`, check) the formulas of `summaries`; site-level warnings.
 
     Sets each summary's `html` (formulas replaced) and `math_css`, and adds per-summary
     warnings to `s.warnings`. `complete`: these are all the site's summaries, so cached
     formulas no summary uses any more may be dropped from the store (MathStore.keep_only).
     The store is used even by `build --clean`: its keys hold everything that decides a result.
+    `known_formulas`: summary id -> typeset.formulas(its html), where the caller found them
+    already (the workers that rendered the HTML); the rest are found here.
     """
     build = config.math == "build"
-    found = {s.id: typeset.formulas(s.html) for s in summaries}
+    known_formulas = known_formulas or {}
+    found = {s.id: known_formulas[s.id] if s.id in known_formulas else typeset.formulas(s.html) for s in summaries}
     for s in summaries:
         s.math_css = ()
     if not any(found.values()):
@@ -86,7 +90,11 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
     store = store_for(site_root)
     try:
         per_summary = {s.id: typeset.with_preludes(found[s.id]) for s in summaries}
-        keys = {item: engine.key(*item) for items in per_summary.values() for item in items}
+        keys: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+        for items in per_summary.values():
+            for item in items:
+                if item not in keys:  # formulas repeat across summaries: one digest each
+                    keys[item] = engine.key(*item)
         known = store.get_many(sorted(set(keys.values())))
         todo = sorted({item for item, key in keys.items() if key not in known})
         warnings: list[str] = []
@@ -140,7 +148,6 @@ def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/"
             return f'<pre class="math-error-block">{code}</pre>' if display else code
         if not build:
             return m.group(0)
-        tokens.update(result.tokens)
         out = under_base_path(result.html, base)  # a root-relative \href, for a site in a sub-folder
         if m.group("inline") is not None:
             wide = " wide wider" if result.width > WIDER_EM else " wide" if result.width > WIDE_EM else ""
@@ -148,12 +155,17 @@ def _replace(fragment: str, results: list[Typeset], build: bool, base: str = "/"
         return f'<div class="math display">{out}</div>'
 
     out = typeset._MATH.sub(swap, fragment)
+    if build:  # the stylesheet's tokens of each typeset formula (a formula repeated in the summary: once)
+        for result in {id(r): r for r in results if r.error is None}.values():
+            tokens.update(result.tokens)
     return out, tuple(sorted(tokens))
 
 
 def _formula_warnings(items: list[tuple[str, bool, tuple[str, ...]]], results: list[Typeset]) -> list[str]:
     out: list[str] = []
     for (tex, _, _), result in zip(items, results):
+        if result.error is None and not result.messages:
+            continue
         near = " ".join(tex.split())[:80]
         if result.error is not None:
             out.append(f"formula MathJax cannot typeset ({result.error}), shown as TeX: {near}")

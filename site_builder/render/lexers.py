@@ -11,6 +11,7 @@ Pygments; `has_lexer` answers without making a lexer.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -47,7 +48,27 @@ def has_lexer(name: str) -> bool:
     return True
 
 
+# Highlighted code blocks made by this process, newest last: the same snippet in several summaries
+# (a course's boilerplate, a site's repeated example) goes through Pygments once per worker.
+_MADE: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+MAX_MADE = 1024
+MAX_KEPT_CODE = 4096  # characters: longer code is highlighted each time (the memory stays small)
+
+
 def highlighted(kind: str, lang: str, code: str, make: Callable[[], str]) -> str:
     """What `make()` gives for this code (`kind` names the caller and its formatter), remembered
-    between builds (render/memo.py)."""
-    return remembered(kind, (_PYGMENTS, lang, code), make)
+    between builds (render/memo.py) and within this process."""
+    return remembered(kind, (_PYGMENTS, lang, code), lambda: _made_once((kind, lang, code), make))
+
+
+def _made_once(key: tuple[str, str, str], make: Callable[[], str]) -> str:
+    if len(key[2]) > MAX_KEPT_CODE:
+        return make()
+    html = _MADE.get(key)
+    if html is None:
+        html = _MADE[key] = make()
+        if len(_MADE) > MAX_MADE:
+            _MADE.popitem(last=False)
+    else:
+        _MADE.move_to_end(key)
+    return html

@@ -56,7 +56,7 @@ def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup
     result = RenderedMarkup(html="")
     env = {"ctx": ctx or LinkContext(), "result": result, "open_links": [], "seen_links": set()}
     charge(4 * len(text), "parsing Markdown")  # block, inline and render passes, and our core rules
-    result.html = _parser().render(text, env)
+    result.html = _parser(_needless_rules(text)).render(text, env)
     return result
 
 
@@ -71,8 +71,53 @@ def render_flat_markdown(text: str, ctx: LinkContext | None = None) -> RenderedM
     return result
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+# Rules that cannot match a text without one of these substrings (each rule returns False at
+# once or after reading on, unless its marker is there): block rules are tried at every line
+# and inline rules at every character the text rule stops at, so a summary without, say, a "|"
+# is parsed faster without the table rule and to the same tokens.
+_RULE_MARKERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("table",), ("|",)),  # its header line must hold a "|"
+    (("blockquote",), (">",)),
+    (("reference",), ("]:",)),  # "[label]:", the colon right after the bracket
+    (("footnote_def", "footnote_ref"), ("[^",)),
+    (("footnote_inline",), ("^[",)),
+    (("math_block",), ("$$",)),
+    (("amsmath",), ("\\begin",)),
+    (("fence",), ("```", "~~~")),
+    (("heading",), ("#",)),
+    (("lheading",), ("=", "-")),  # its underline
+    (("math_inline",), ("$",)),
+    (("cite",), ("\\cite",)),
+    (("escape",), ("\\",)),
+    (("backticks",), ("`",)),
+    (("strikethrough",), ("~",)),
+    (("emphasis",), ("*", "_")),
+    (("link",), ("[",)),
+    (("image",), ("![",)),
+    (("autolink",), ("<",)),
+    (("entity",), ("&",)),
+    (("linkify",), ("://",)),  # the inline rule (_linkify_rule); the core rule is gated by _gate_linkify
+)
+# Raw HTML is off: these two always return False.
+_ALWAYS_NEEDLESS = ("html_block", "html_inline")
+
+
+def _needless_rules(text: str) -> tuple[str, ...]:
+    """The rules of _RULE_MARKERS whose markers `text` lacks (every text markdown-it parses is
+    made of pieces of the summary's, so none of them can match anywhere in it)."""
+    needless: list[str] = []
+    for names, markers in _RULE_MARKERS:  # plain loops: generators cost more than the scans here
+        for marker in markers:
+            if marker in text:
+                break
+        else:
+            needless += names
+    return tuple(needless)
+
+
+@lru_cache(maxsize=64)  # a few sets of needless rules cover most summaries; a parser takes 0.3 ms to make
+def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
+    """The parser, without the rules `needless` (see _needless_rules): the tokens are the same."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
@@ -92,6 +137,9 @@ def _parser() -> MarkdownIt:
     md.core.ruler.push("figures", _figure_rule)
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
+    md.disable([*_ALWAYS_NEEDLESS, *(n for n in needless if n != "linkify")])
+    if "linkify" in needless:  # the inline rule only: the core rule also finds "mailto:" and "//" links
+        md.inline.ruler.disable("linkify")
     return md
 
 
@@ -526,6 +574,8 @@ def _cite_links(keys: list[str], ctx: LinkContext) -> str:
 
 def _without_cites(tex: str) -> tuple[str, list[str]]:
     """TeX with its ``\\cite{…}`` removed (MathJax cannot typeset them) and their keys."""
+    if "\\cite" not in tex:
+        return tex, []
     keys = [key for m in _CITE.finditer(tex) for key in _cite_keys(m.group(1))]
     return (_CITE.sub("", tex), keys) if keys else (tex, [])
 

@@ -13,6 +13,7 @@ converts. render_catalog keeps the entries of each rendered summary with it
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..cache import digest
 
@@ -25,7 +26,7 @@ def remembered(kind: str, parts: tuple[str, ...], make: Callable[[], str]) -> st
     """`make()`, or what it gave before for the same `kind` and `parts`."""
     if not _LOOKUP and not _COLLECTING[0]:
         return make()
-    key = digest(kind, *parts)
+    key = _key(kind, parts) if sum(map(len, parts)) <= MAX_KEPT_KEY else digest(kind, *parts)
     value = _USED.get(key)
     if value is None and _LOOKUP:
         value = _LOOKUP[-1](key)
@@ -34,6 +35,14 @@ def remembered(kind: str, parts: tuple[str, ...], make: Callable[[], str]) -> st
     if _COLLECTING[0]:
         _USED[key] = value
     return value
+
+
+MAX_KEPT_KEY = 2048  # characters of parts whose key is kept (8,192 of them at most: a few MB)
+
+
+@lru_cache(maxsize=8192)  # a summary's formulas recur in it and across summaries: one digest each per process
+def _key(kind: str, parts: tuple[str, ...]) -> str:
+    return digest(kind, *parts)
 
 
 def remembering(lookup: Callable[[str], str | None]) -> None:

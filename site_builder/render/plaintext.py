@@ -183,10 +183,13 @@ def html_to_text(fragment: str) -> str:
         parser.close()
         parts = _collect(parser.flat, raw=False)
         assert parts is not None
-    text = "".join(parts)
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    text = "\n".join(line for line in lines if line)
-    return re.sub(r" +([,.;:!?)])", r"\1", text)
+    words = map(str.split, "".join(parts).splitlines())
+    text = "\n".join([" ".join(w) for w in words if w])
+    # Every space left is one, between two other characters: the one before a punctuation mark goes.
+    for mark in ",.;:!?)":
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
+    return text
 
 
 def excerpt(text: str, limit: int = 200) -> str:

@@ -55,6 +55,7 @@ import keyword
 import re
 import tokenize
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .budget import charge
 from .html import is_image_url
@@ -132,7 +133,9 @@ def restore_markdown(flat: str) -> str:
 
 
 def _strip_residue(text: str) -> str:
-    text = _EMPTY_IMAGE.sub("", text).rstrip()
+    if "![](" in text:  # what every match of _EMPTY_IMAGE holds (a search would try each space)
+        text = _EMPTY_IMAGE.sub("", text)
+    text = text.rstrip()
     if text.endswith(" |") or text == "|":
         text = text[:-1].rstrip()  # the scraper appends one " |" to every summary
     return text
@@ -238,6 +241,13 @@ _INFIX_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "as", "f
 
 
 def _reflow_python(code: str) -> str:
+    """`_reflowed(code)`, kept per snippet (tokenizing and compiling are slow; a snippet may recur
+    across summaries) when it is short."""
+    return _reflowed(code) if len(code) <= 4096 else _reflowed.__wrapped__(code)
+
+
+@lru_cache(maxsize=1024)
+def _reflowed(code: str) -> str:
     """Python statements on their own lines, or the code unchanged when unsure.
 
     A statement boundary is where a name follows a complete value at bracket depth
@@ -671,6 +681,8 @@ def _sentence_ends(text: str) -> list[int]:
 
 def _escape_line_start(s: str) -> str:
     """Text that lands at the start of a line must not turn into structure by accident."""
+    if not s or not (s[0].isdecimal() or s[0] in "*+>#-="):  # (\\d is any Unicode decimal digit)
+        return s
     m = re.match(r"(\d{1,9})([.)])(?=\s|$)", s)
     if m:
         return f"{m.group(1)}\\{m.group(2)}{s[m.end():]}"

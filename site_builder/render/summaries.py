@@ -22,6 +22,7 @@ from . import citekeys
 from . import links as scholarly
 from . import memo
 from .formulas import typeset_summaries
+from .typeset import formulas
 from ..parallel import Progress, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup, safe_url
@@ -152,25 +153,29 @@ def render_catalog(
         renderers.get(markup) or renderers[MARKUP_MARKDOWN]
     base = base_path(config.root_url)
 
-    def fresh(k: int) -> tuple[dict, tuple[str, str], dict[str, str]]:
-        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode).
+    def fresh(k: int) -> tuple[dict, tuple[str, str, str, int], dict[str, str], list[tuple[str, bool]]]:
+        # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode),
+        # and the formulas the math step will typeset (found here on all cores rather than in the parent).
         memo.start()
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
         text = _text_and_title(under_base_path(out["html"], base))
+        text = (*text, *_teaser_and_words(text[0]))  # here too, on all cores
         made = memo.used()  # highlighted code, formulas as text: kept with the rendering
         out["memo"] = sorted(made)
-        return out, text, made
+        return out, text, made, formulas(out["html"])
 
-    texts: dict[int, tuple[str, str]] = {}
+    texts: dict[int, tuple[str, str, str, int]] = {}
+    found_formulas: dict[int, list[tuple[str, bool]]] = {}
     memo.remembering(lambda key: cache.get("memo", key))
     try:
-        for i, (out, text, made) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+        for i, (out, text, made, found) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
             results[i] = out
             if not out.get("timed_out"):
                 cache.put("renders", keys[i], out)
             for key, value in made.items():
                 cache.put("memo", key, value)
             texts[i] = text
+            found_formulas[i] = found
     finally:
         memo.forget()
     mirrored: dict[str, str] = {}
@@ -196,8 +201,10 @@ def render_catalog(
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
     _plain_text(summaries, cache, jobs, early)
+    # The workers' formulas are those of s.html when it is their HTML unchanged (no sub-folder, no mirrored figures).
+    known = {summaries[i].id: found for i, found in found_formulas.items()} if base == "/" and not mirrored else {}
     warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
-                                  progress=math_progress)
+                                  progress=math_progress, known_formulas=known)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
@@ -273,27 +280,32 @@ def _text_and_title(html: str) -> tuple[str, str]:
     return text, derive_title(text)
 
 
+def _teaser_and_words(text: str) -> tuple[str, int]:
+    return excerpt(text, TEASER_CHARS), len(text.split())
+
+
 def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
-                early: dict[int, tuple[str, str, str]] | None = None) -> None:
+                early: dict[int, tuple[str, str, str, str, int]] | None = None) -> None:
     """Plain text and derived title of each summary's HTML, formulas still TeX (pylatexenc is slow: cached and parallel).
 
-    `early`: summary index -> (HTML, text, title) worked out with the rendering.
+    `early`: summary index -> (HTML, text, title, teaser, words) worked out with the rendering.
     """
     early = early or {}
     keys = [digest(s.html) for s in summaries]
     found: list[tuple[str, str] | None] = []
+    counted: dict[int, tuple[str, int]] = {}  # teaser and words of the early texts
     for i, (s, key) in enumerate(zip(summaries, keys)):
         value = cache.get("texts", key)
         if value is None and i in early and early[i][0] is s.html:
-            value = early[i][1:]
+            value = early[i][1:3]
+            counted[i] = early[i][3:]
             cache.put("texts", key, value)
         found.append(value)
     todo = [i for i, v in enumerate(found) if v is None]
     for i, value in zip(todo, map_indexed(lambda k: _text_and_title(summaries[todo[k]].html), len(todo), jobs)):
         found[i] = value
         cache.put("texts", keys[i], value)
-    for s, value in zip(summaries, found):
+    for i, (s, value) in enumerate(zip(summaries, found)):
         assert value is not None
         s.text, s.derived_title = value
-        s.teaser = excerpt(s.text, TEASER_CHARS)
-        s.words = len(s.text.split())
+        s.teaser, s.words = counted[i] if i in counted else _teaser_and_words(s.text)

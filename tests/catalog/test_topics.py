@@ -50,3 +50,44 @@ def test_site_yaml_extends_or_replaces_the_taxonomy():
     config = SiteConfig(topics=[TopicRule(topic="Widgets", match=["widget"])], default_topics=False)
     assert topics("Widget GANs", config=config).topics == ["Widgets"]
     assert paper_topics(["cs.LG"], "Widget GANs", config) == ["Machine Learning", "Widgets"]
+
+
+def test_phrase_counts_are_those_of_the_stemmed_words():
+    """phrase_counts picks and stems only the words of the rules' phrases (and reads ASCII text
+    by translating it): the counts, in their order, are those of stemming every word first."""
+    import random
+    import re
+
+    from site_builder.catalog.topics import phrase_counts, rules_for, stem_words
+    from site_builder.config import SiteConfig
+
+    def reference(text: str, rules, which: int) -> dict[str, int]:
+        words = [w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w
+                 for w in re.findall(r"[0-9a-z]+", text.lower())]
+        phrases = {p for rule in rules for p in rule[which]}
+        single = {p.split()[0] for p in phrases if len(p.split()) == 1}
+        longer: dict[str, set[int]] = {}
+        for p in phrases:
+            if len(p.split()) > 1:
+                longer.setdefault(p.split()[0], set()).add(len(p.split()))
+        out = {f" {w} ": n for w, n in __import__("collections").Counter(w for w in words if w in single).items()}
+        for i, w in enumerate(words):
+            for n in sorted(longer.get(w, ())):
+                phrase = " " + " ".join(words[i:i + n]) + " "
+                out[phrase] = out.get(phrase, 0) + 1
+        return out
+
+    rules = rules_for(SiteConfig())
+    vocab = sorted({w for rule in rules for p in rule[1] + rule[2] for w in p.split()})
+    extra = [w + "s" for w in vocab] + [w + "ss" for w in vocab] + [
+        "class", "bus", "is", "A-B", "K\u212a", "é", "x_y", "\t", "İs", "GANs,", "Σ", "3d", "."]
+    rng = random.Random(17)
+    for _ in range(3000):
+        text = " ".join(rng.choice(vocab + extra) for _ in range(rng.randint(0, 14)))
+        if rng.random() < 0.3:
+            text += "".join(chr(rng.randint(0, 400)) for _ in range(rng.randint(0, 12)))
+        assert stem_words(text) == [w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w
+                                    for w in re.findall(r"[0-9a-z]+", text.lower())], text
+        for which in (1, 2):
+            got, want = phrase_counts(text, rules, which), reference(text, rules, which)
+            assert list(got.items()) == list(want.items()), text

@@ -91,3 +91,83 @@ def test_linkify_still_finds_links_and_only_links():
     assert 'href="https://b.org"' in html
     assert "model.py" in html and 'href="http://www.example.com' not in html
 
+
+
+MARKDOWN_PIECES = [
+    "word ", "\n", "\n\n", "| a | b |\n| - | - |\n| 1 | 2 |\n", "|", "> quote\n", ">", "[l]: /u\n", "]:", "[x]",
+    "[^1]", "[^1]: note\n", "^[inline note]", "$$\nx^2\n$$\n", "$$", "$a$", "$", "\\begin{align}a\\end{align}\n",
+    "\\begin{equation}", "```python\nx = 1\n```\n", "```", "~~~\ncode\n~~~\n", "# Head\n", "#", "Title\n===\n",
+    "=", "---\n", "-", "- item\n", "* item\n", "1. item\n", "\\cite{a2017}", "\\", "\\*", "`code`", "`", "~~del~~",
+    "~", "*em*", "**strong**", "_u_", "*", "_", "[link](http://a.org)", "[", "]", "![img](a.png)", "!", "![",
+    "<http://a.org>", "<b>", "<", "&amp;", "&#36;", "&", "http://x.org/p", "://", "mailto:a@b.c", "//a.org/b",
+    "    indented\n", "\t", "&#42;", "a_b_c", "x<y", "(", ")", "\\$", "  \n",
+]
+
+
+def test_markdown_without_needless_rules_gives_the_same_html():
+    """Parsing with the rules a text has no marker for switched off (markdown._needless_rules)
+    gives the HTML, warnings, links and figures of the parser with every rule on."""
+    from markdown_it.main import MarkdownIt
+
+    from site_builder.render import markdown
+
+    full: MarkdownIt = markdown._parser.__wrapped__(())
+    full.enable(["html_block", "html_inline"])  # html is off: they never match, as the parser with them on shows
+
+    def render(parser: MarkdownIt, text: str):
+        result = markdown.RenderedMarkup(html="")
+        env = {"ctx": markdown.LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+        result.html = parser.render(text, env)
+        return result
+
+    rng = random.Random(29)
+    switched_off = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(MARKDOWN_PIECES) for _ in range(rng.randint(0, 25)))
+        needless = markdown._needless_rules(text)
+        switched_off += len(needless)
+        assert render(markdown._parser(needless), text) == render(full, text), text
+    assert switched_off > 2000 * 5  # most texts lack most markers: the gated parsers really ran
+
+
+def test_wikitext_without_tokenizer_markers_is_one_text_node_as_the_parser_makes_it():
+    """bounds.parse makes the text node itself where mwparserfromhell's tokenizer would find
+    nothing to stop at; whatever it is given, the nodes are the parser's."""
+    import mwparserfromhell
+
+    from site_builder.render.wiki import bounds
+    from site_builder.render.wiki.inline import STRAY_TAG
+
+    def nodes(code):
+        return [(type(n).__name__, str(n)) for n in code.nodes], str(code)
+
+    rng = random.Random(31)
+    alphabet = [chr(c) for c in range(0x250)] + [
+        "\ue000", "\ue001", "\ue010", "\ue020", "\u2028", "\U0001d465", "http", "www.", "__TOC__", "~~~~",
+        "ISBN ", "RFC 1", "prose with words. ", "\r", "\t", " "]
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        safe, _ = bounds.prepare(text, STRAY_TAG)
+        fast += bounds._TOKENIZER_MARKERS.search(safe) is None
+        assert nodes(bounds.parse(text, STRAY_TAG)) == nodes(mwparserfromhell.parse(safe, skip_style_tags=True)), text
+    assert fast > 5000  # the shortcut really ran
+
+
+def test_wiki_finish_without_marks_gives_what_the_token_loop_gives(monkeypatch):
+    """quotes.finish returns a text without sentinels or marks as one piece; the loop over
+    _TOKENS gives the same for every text (made to run here by a pre-check that always says yes)."""
+    from site_builder.render.wiki import quotes
+    from site_builder.render.wiki.state import BLOCK_END, BLOCK_START, EDGE_END, EDGE_START
+
+    class Always:
+        def search(self, text):
+            return True
+
+    pieces = [BLOCK_START, BLOCK_END, EDGE_START, EDGE_END, quotes.B_OPEN, quotes.B_CLOSE, quotes.I_OPEN,
+              quotes.I_CLOSE, "<b>", "</b>", "<i>", "</i>", " ", "x", "<p>", "\n"]
+    rng = random.Random(37)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    quick = [quotes.finish(t) for t in texts]
+    monkeypatch.setattr(quotes, "_ANY_MARK", Always())
+    assert quick == [quotes.finish(t) for t in texts]

@@ -32,6 +32,9 @@ import re
 
 import mwparserfromhell
 from mwparserfromhell.definitions import SINGLE, URI_SCHEMES
+from mwparserfromhell.nodes import Text
+from mwparserfromhell.smart_list import SmartList
+from mwparserfromhell.wikicode import Wikicode
 
 from ..budget import charge
 from .state import PLAIN_BRACE, PLAIN_BRACKET, PLAIN_EQUALS, PLAIN_LT
@@ -46,10 +49,20 @@ _NEEDS_NO_PARTNER = frozenset(SINGLE)  # br, hr, img..., and li, td... which may
 _DOUBLE_BRACE = re.compile(r"\{(?=\{)|(?<=\{)\{")
 
 
+# The characters mwparserfromhell's tokenizer stops at (its Tokenizer.regex; its C tokenizer also ends
+# the text at a NUL): text without any is one text node.
+_TOKENIZER_MARKERS = re.compile(r"[{}\[\]<>|=&'#*;:/\\\"\-!\n\x00]")
+
+
 def parse(text: str, stray_tag: re.Pattern) -> mwparserfromhell.wikicode.Wikicode:
-    """mwparserfromhell.parse (style tags skipped) of `text` made safe to parse, its cost charged."""
+    """mwparserfromhell.parse (style tags skipped) of `text` made safe to parse, its cost charged.
+
+    Most paragraphs of prose hold no character the tokenizer stops at: their one text node is
+    made here, without the parser's set-up (tests/render/test_fast_paths.py compares the two)."""
     safe, cost = prepare(text, stray_tag)
     charge(cost, "parsing wikitext")
+    if _TOKENIZER_MARKERS.search(safe) is None:
+        return Wikicode(SmartList([Text(safe)] if safe else []))
     return mwparserfromhell.parse(safe, skip_style_tags=True)
 
 

@@ -103,6 +103,9 @@ def render_text(state: State, text: str) -> str:
     for piece in _TEXT_TOKENS.split(text):
         if not piece:
             continue
+        if piece[0] not in "<\ue000":  # prose: none of the three patterns can match
+            out.append(escape(piece, quote=False).translate(PLAIN_BACK))
+            continue
         m = PLACEHOLDER_RE.fullmatch(piece)
         if m:
             out.append(slots.expand(state, state.slots[int(m.group(1))]))

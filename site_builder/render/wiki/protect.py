@@ -54,11 +54,15 @@ def protect(state: State, text: str) -> str:
 
 def attr(attrs: str | None, name: str) -> str | None:
     """Value of one attribute in a tag's attribute text (read, never copied out)."""
+    if not attrs:  # most tags have none: nothing to search
+        return None
     m = re.search(rf"\b{name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s/>]+))", attrs or "", re.I)
     return next((g for g in m.groups() if g is not None), None) if m else None
 
 
 def has_flag(attrs: str | None, name: str) -> bool:
+    if not attrs:
+        return False
     return re.search(rf"(?:^|\s){name}(?:\s|=|$)", attrs or "", re.I) is not None
 
 

@@ -19,6 +19,8 @@ _TOKENS = re.compile(
     f"({BLOCK_START}.*?{BLOCK_END}|{EDGE_START}.*?{EDGE_END}|[{B_OPEN}{B_CLOSE}{I_OPEN}{I_CLOSE}])", re.S
 )
 _EMPTY_PAIR = re.compile(r"<(b|i)>(\s*)</\1>")
+# The characters every match of _TOKENS starts with: a text without any is one piece.
+_ANY_MARK = re.compile(f"[{BLOCK_START}{EDGE_START}{B_OPEN}{B_CLOSE}{I_OPEN}{I_CLOSE}]")
 
 
 def do_quotes(line: str) -> str:
@@ -140,6 +142,9 @@ def finish(raw: str) -> list[tuple[bool, str]]:
     inline element, are closed before it and reopened after it, so the result is
     well nested whatever the apostrophes did ("''a [[x|b'' c]]").
     """
+    if _ANY_MARK.search(raw) is None:  # no sentinel and no block or edge mark: _TOKENS would find nothing
+        html = _drop_empty_pairs(raw)
+        return [(False, html)] if html else []
     pieces: list[tuple[bool, str]] = []
     current: list[str] = []
     open_tags: list[str] = []  # B_OPEN / I_OPEN, innermost last
@@ -192,6 +197,8 @@ def finish(raw: str) -> list[tuple[bool, str]]:
 
 
 def _drop_empty_pairs(html: str) -> str:
+    if "<b>" not in html and "<i>" not in html:  # what _EMPTY_PAIR needs
+        return html
     while True:
         new = _EMPTY_PAIR.sub(r"\2", html)
         if new == html:
