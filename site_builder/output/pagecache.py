@@ -88,6 +88,13 @@ def _text_h(tag: bytes, text: str) -> str:
     return hashlib.blake2b(tag + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _passes_nothing(fn: Any) -> bool:
+    """Whether Jinja's Context.call would call `fn` with just the template's arguments (no context,
+    eval context or environment first): neither it nor its __call__ is marked by pass_context & co."""
+    return getattr(fn, "jinja_pass_arg", None) is None and getattr(getattr(fn, "__call__", None), "jinja_pass_arg",
+                                                                   None) is None
+
+
 def identities(catalog: Catalog) -> dict[tuple, Any]:
     """Stable identity -> object, for everything a template can reach in the catalog."""
     out: dict[tuple, Any] = {("C",): catalog}
@@ -191,8 +198,8 @@ class World:
         kind = type(value)
         if kind is str:  # most results are text: a URL, a partial's HTML
             return _text_h(b"\0s", value)
-        if kind is Markup:
-            return _text_h(b"\0m", str(value))
+        if kind is Markup:  # (encoded as it is: str() would copy a page's worth of HTML first)
+            return _text_h(b"\0m", value)
         return _h(self.v(value))
 
     def resolve(self, picture: Any) -> Any:
@@ -252,7 +259,6 @@ class Recorder:
         env = world.env
         recorder = self
         global_names = {id(f): name for name, f in env.globals.items() if callable(f)}
-        pure_globals = {i for i, name in global_names.items() if name in PURE_GLOBALS}
 
         keys = world.keys
 
@@ -280,22 +286,36 @@ class Recorder:
                 note(obj)
             return value
 
-        # The globals' refs, decided once: a template calls them hundreds of thousands of times.
-        global_refs = {i: ref for i, ref in ((id(f), self.callable_ref(f, global_names)) for f in env.globals.values()
-                                              if callable(f)) if ref is not None}
+        # The globals, decided once (a template calls them hundreds of thousands of times): id -> (the
+        # global, its step's ref or None when pure, whether Jinja passes it nothing: a plain call).
+        known_globals = {id(f): (f, self.callable_ref(f, global_names), _passes_nothing(f))
+                         for f in env.globals.values() if callable(f)}
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-                result = Context.call(__self, __obj, *args, **kwargs)
-                if recorder.page is None:
-                    return result
-                ref = global_refs.get(id(__obj))
-                if ref is None:
-                    if id(__obj) in pure_globals:  # url() and the like: most calls
+                known = known_globals.get(id(__obj))
+                if known is None or known[0] is not __obj:  # a macro, a method, a builtin: Jinja's way
+                    result = Context.call(__self, __obj, *args, **kwargs)
+                    if recorder.page is None:
                         return result
-                    ref = recorder.callable_ref(__obj, global_names)
-                if ref is not None:
-                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
+                    ref = None if type(__obj) is Macro else recorder.callable_ref(__obj, global_names)
+                elif known[2]:
+                    # Context.call would pass it nothing: called here, as Jinja would (url() is most calls)
+                    if kwargs:
+                        kwargs.pop("_block_vars", None)
+                        kwargs.pop("_loop_vars", None)
+                    try:
+                        result = __obj(*args, **kwargs)
+                    except StopIteration:
+                        return __self.environment.undefined(
+                            "value was undefined because a callable raised a StopIteration exception")
+                    ref = known[1]
+                else:
+                    result = Context.call(__self, __obj, *args, **kwargs)
+                    ref = known[1]
+                if ref is not None and recorder.page is not None:
+                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")} if kwargs \
+                        else kwargs  # Jinja's own
                     recorder.note_call(ref, args, plain, result)
                 return result
 
@@ -320,10 +340,14 @@ class Recorder:
 
         previous_finalize = env.finalize
 
-        def finalize(value: Any) -> Any:
-            if id(value) in world.keys:  # printing a catalog object reads all of it
+        def finalize(value: Any) -> Any:  # (called for every `{{ }}`: hundreds of times a page)
+            if id(value) in keys:  # printing a catalog object reads all of it
                 recorder.uncacheable = True
-            return previous_finalize(value) if previous_finalize else value
+            return value
+
+        if previous_finalize is not None:
+            def finalize(value: Any, plain=finalize) -> Any:  # noqa: F811 (the theme's own first)
+                return previous_finalize(plain(value))
 
         env.getattr = getattr_hook  # type: ignore[method-assign]
         env.getitem = getitem_hook  # type: ignore[method-assign]
