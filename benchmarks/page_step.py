@@ -16,7 +16,8 @@ in this process (`--jobs 1`, CPU seconds by time.process_time):
 Printed with each repetition: a digest of every page's HTML and one of every page's
 recorded steps (the (step, result digest) pairs, in a canonical order; not its base digest,
 which holds a digest of the code itself),
-so two commits can be checked to give the same pages and the same recorded reads.
+so two commits can be checked to give the same pages and the same recorded reads (the
+steps alone too: a change in how results are digested changes the first, not the second).
 """
 from __future__ import annotations
 
@@ -35,13 +36,14 @@ class _Stop(Exception):
     pass
 
 
-def canonical_steps(cache, output: Path) -> str:
+def canonical_steps(cache, output: Path, digests: bool = True) -> str:
+    """A digest of every page's recorded steps, with (or without) their result digests."""
     table = cache.new["page_steps"]
     h = hashlib.blake2b(digest_size=16)
     for where in sorted(cache.new["pages"]):
         _, ids = cache.new["pages"][where]  # (its base digest holds the code's own digest: left out)
         h.update(os.path.relpath(where, output).encode() + b"\0")
-        for entry in sorted(repr(table[i]) for i in ids):
+        for entry in sorted(repr(table[i] if digests else table[i][0]) for i in ids):
             h.update(entry.encode("utf-8", "surrogatepass") + b"\1")
         h.update(b"\2")
     return h.hexdigest()
@@ -76,6 +78,7 @@ def measure(args, catalog, config, site_root, content, related, derive) -> None:
                 h.update(file.encode() + b"\0" + html[file].encode("utf-8", "surrogatepass") + b"\1")
             row.append(("html digest", h.hexdigest()))
             row.append(("steps digest", canonical_steps(cache, out)))
+            row.append(("steps without results", canonical_steps(cache, out, digests=False)))
             row.append(("pages", len(html)))
             shutil.rmtree(out)
         if "rest" in only:
