@@ -178,6 +178,8 @@ class World:
         if ref is not None:
             return ref
         if isinstance(x, (list, tuple)):
+            if set(map(type, x)) <= _EXACT_PLAIN:  # plain values only (a link's (URL, title)): themselves
+                return (kind.__name__, tuple(x))
             # Mostly lists of catalog objects (a listing's items, a call's arguments): looked up in C,
             # and only what is not a catalog object pictured one by one.
             pictures = list(map(self.refs.get, map(id, x)))
@@ -612,9 +614,13 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     keep: dict[str, frozenset[int]] = {}
     todo: list[Page] = []
     for page in pages:
+        if not old_pages:  # a cold build: every page is rendered (and its base made by the worker)
+            out[page.file] = ""
+            todo.append(page)
+            continue
         where = str(output / page.file)
         old = old_pages.get(where)
-        # With nothing to compare with (a cold build), the worker rendering the page makes its base.
+        # With nothing to compare with, the worker rendering the page makes its base.
         base = bases[where] = base_digest(page, world, context) if context and old is not None else None
         if base is not None and old[0] == base and _unchanged_file(where, published) and still_valid(old[1]):
             out[page.file] = Published(published[where][0])
@@ -637,8 +643,8 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         """In a worker: the page rendered (and written, with a sink), its steps and base."""
         page = todo[i]
         html, steps = recorder.render(page)
-        where = str(output / page.file)
-        base = bases[where] or (base_digest(page, world, context) if context else None)
+        base = (bases.get(str(output / page.file)) if bases else None) or (
+            base_digest(page, world, context) if context else None)
         recorded = None
         if steps is not None and base is not None:
             before, sent[0] = sent[0], len(recorder.steps)
