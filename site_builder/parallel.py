@@ -75,7 +75,7 @@ def _chunks(n: int, jobs: int) -> list[range]:
     """
     out, start = [], 0
     while start < n:
-        size = max(MIN_PER_JOB // 2, min(256, (n - start) // (jobs * 8)))
+        size = max(MIN_PER_JOB // 2, min(256, (n - start) // (jobs * 8)), 1)
         out.append(range(start, min(start + size, n)))
         start += size
     return out
