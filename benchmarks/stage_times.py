@@ -6,8 +6,9 @@ SITE is a site folder (`make_corpus.py`'s `DIR/site`). Each repetition deletes i
 `_site` and `.site-builder-cache`, then runs what `site-builder build --ignore-cache`
 runs (incremental.persist.build_site), in this process, with timers wrapped around
 the steps (nothing in the package is changed on disk). Printed per step: wall seconds
-in the parent (steps on "both cores" run in forked workers meanwhile), and the CPU
-seconds (user + kernel) of this process and of its finished children over the build.
+in the parent (steps on "both cores" run in forked workers meanwhile) and CPU seconds
+(user + kernel) of this process and of the children that finished during the step (a
+step's forked workers are joined at its end); then the same over the whole build.
 """
 from __future__ import annotations
 
@@ -24,21 +25,34 @@ from pathlib import Path
 TIMES: dict[str, float] = defaultdict(float)
 ORDER: list[str] = []
 CPU: dict[str, float] = defaultdict(float)  # CPU seconds of this process in a few hot functions
+STEP_CPU: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # label -> [this process, finished children]
+
+
+def _cpu() -> tuple[float, float]:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def timed(owner, name: str, label: str, clock=time.perf_counter, totals=TIMES) -> None:
-    """Wrap owner.name so its time (by `clock`) adds up in totals[label]."""
+    """Wrap owner.name so its time (by `clock`) adds up in totals[label]; a step's wall time also
+    gets its CPU seconds: this process's, and its children's that finished during the step (the
+    forked workers of a step are joined at its end; Node's typesetting is the summaries')."""
     fn = getattr(owner, name)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         started = clock()
+        cpu = _cpu() if totals is TIMES else None
         try:
             return fn(*args, **kwargs)
         finally:
             if label not in totals and totals is TIMES:
                 ORDER.append(label)
             totals[label] += clock() - started
+            if cpu is not None:
+                now = _cpu()
+                STEP_CPU[label][0] += now[0] - cpu[0]
+                STEP_CPU[label][1] += now[1] - cpu[1]
 
     setattr(owner, name, wrapper)
 
@@ -63,7 +77,7 @@ def install() -> None:
         (summaries, "render_catalog", "summaries: rendering, plain text, formulas (typeset or checked)"),
         (RelatedIndex, "for_catalog", "related papers: index"),
         (RelatedIndex, "resolve", "related papers: lists"),
-        (site, "build_pages", "the page list (twice: write_site and render_pages)"),
+        (site, "build_pages", "the page list"),
         (site, "page_environment", "page environment (globals: neighbours, citation keys...)"),
         (site, "render_pages", "pages: rendered and written by the workers"),
         (site, "_other_files", "  of which the parent meanwhile: feeds, export, sitemap, copies"),
@@ -99,16 +113,18 @@ def main() -> int:
         TIMES.clear()
         ORDER.clear()
         CPU.clear()
+        STEP_CPU.clear()
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         build_site(Path("content"), Path("_site"), config, site_dir, jobs=args.jobs, last_build=True)
         wall = time.perf_counter() - started
         me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = lambda a, b: (b.ru_utime - a.ru_utime) + (b.ru_stime - a.ru_stime)  # noqa: E731
-        print(f"| step (rep {rep + 1}) | wall (s) |\n| --- | ---: |")
+        print(f"| step (rep {rep + 1}) | wall (s) | CPU here (s) | CPU of children (s) |\n| --- | ---: | ---: | ---: |")
         for label in ORDER:
-            print(f"| {label} | {TIMES[label]:.2f} |")
-        print(f"| whole build | {wall:.2f} |")
+            here, kids_cpu = STEP_CPU[label]
+            print(f"| {label} | {TIMES[label]:.2f} | {here:.2f} | {kids_cpu:.2f} |")
+        print(f"| whole build | {wall:.2f} | {cpu(me, me2):.2f} | {cpu(kids, kids2):.2f} |")
         print(f"\nCPU: parent {cpu(me, me2):.2f} s, workers and Node {cpu(kids, kids2):.2f} s; "
               f"load average {os.getloadavg()[0]:.1f}")
         scope = "this process: every page's with --jobs 1" if args.jobs == 1 else "this process only"

@@ -66,6 +66,21 @@ def _run_chunk(indexes: range) -> list:
         raise
 
 
+def _chunks(n: int, jobs: int) -> list[range]:
+    """The tasks, in order: chunks of at most 256 items, getting smaller towards the end.
+
+    Small chunks keep both cores busy to the end and the progress bar moving; each is at most
+    an eighth of what is left per process ("guided" scheduling), so the last ones are a few
+    items each and no process waits long for another to finish a big chunk.
+    """
+    out, start = [], 0
+    while start < n:
+        size = max(MIN_PER_JOB // 2, min(256, (n - start) // (jobs * 8)), 1)
+        out.append(range(start, min(start + size, n)))
+        start += size
+    return out
+
+
 def map_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progress | None = None) -> list[T]:
     return list(imap_indexed(fn, n, jobs, progress))
 
@@ -88,9 +103,7 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
             if progress and (i % 64 == 63 or i == n - 1):
                 progress(i % 64 + 1)
         return
-    # Small chunks keep both cores busy to the end and the progress bar moving.
-    size = max(MIN_PER_JOB // 2, min(256, n // (jobs * 8) or 1))
-    chunks = [range(a, min(a + size, n)) for a in range(0, n, size)]
+    chunks = _chunks(n, jobs)
     _TASK = fn
     # Workers share the parent's heap copy-on-write: frozen, the cyclic collector in a worker does not
     # walk (and so copy) the catalog and environment it inherited. Left frozen if it already was

@@ -146,3 +146,16 @@ def test_workers_do_not_inherit_a_sigterm_handler(tmp_path):
             pass
     assert proc.returncode == 0 and out == "done\n", err
     assert "KeyboardInterrupt" not in err
+
+
+def test_chunks_cover_every_item_once_in_order_and_shrink_at_the_end(monkeypatch):
+    from site_builder import parallel
+
+    for minimum in (16, 1):  # 1: as the server's tests set it (every stage forks however few its items)
+        monkeypatch.setattr(parallel, "MIN_PER_JOB", minimum)
+        for n in (1, 7, 40, 1000, 12_700):
+            chunks = parallel._chunks(n, 2)
+            assert [i for c in chunks for i in c] == list(range(n))
+            sizes = [len(c) for c in chunks]
+            assert max(sizes) <= 256 and sizes == sorted(sizes, reverse=True)  # never growing
+    assert len(parallel._chunks(12_700, 2)[-2]) < 256  # the last ones are small

@@ -56,8 +56,13 @@ def summary_json(s: Summary) -> dict[str, Any]:
     }
 
 
+# One encoder for every line: json.dumps with these options makes a new encoder (and its C
+# scanner) per call, 20,000 times at 10,000 summaries.
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def record_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return _LINE.encode(record)
 
 
 def join_lines(lines: list[AnyStr]) -> AnyStr:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import types
 from dataclasses import dataclass, field, fields
@@ -77,15 +78,28 @@ class Untrackable(Exception):
 
 
 def _h(value: Any) -> str:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """Digest of a picture (plain values in tuples, lists and dicts; see World.v).
+
+    Its bytes are marshal's version 0: a typed, length-prefixed form made in C, a third of the
+    time of repr() and encoding; version 0 has no back-references or interning marks, so equal
+    values give equal bytes whatever objects they share, in any process.
+    """
+    return hashlib.blake2b(marshal.dumps(value, 0), digest_size=16).hexdigest()
 
 
 def _text_h(tag: bytes, text: str) -> str:
-    """Digest of a string value as it is: no repr (which copies and escapes kilobytes of HTML).
+    """Digest of a string value as it is: no picture (which copies kilobytes of HTML once more).
 
-    The NUL-led tag keeps it apart from every _h digest: a repr never starts with NUL.
+    The NUL-led tag keeps it apart from every _h digest: marshal's bytes never start with NUL.
     """
     return hashlib.blake2b(tag + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _passes_nothing(fn: Any) -> bool:
+    """Whether Jinja's Context.call would call `fn` with just the template's arguments (no context,
+    eval context or environment first): neither it nor its __call__ is marked by pass_context & co."""
+    return getattr(fn, "jinja_pass_arg", None) is None and getattr(getattr(fn, "__call__", None), "jinja_pass_arg",
+                                                                   None) is None
 
 
 def identities(catalog: Catalog) -> dict[tuple, Any]:
@@ -139,17 +153,18 @@ class World:
         known = self.prints.get(key)
         if known is None:
             obj = self.load(self.objects[key])
-            parts = [type(obj).__qualname__]
+            parts = [type(obj).__qualname__.encode()]
             members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
             for name, value in members:
-                # Text (HTML, bodies: most of the bytes) as it is, with its length; the rest pictured.
+                # Text (HTML, bodies: most of the bytes) as it is, with its length; the rest pictured
+                # (marshal's bytes, as _h's, delimit themselves).
                 if type(value) is str:
-                    parts += ("\0", name, "\0", str(len(value)), ":", value)
+                    data = value.encode("utf-8", "surrogatepass")
+                    parts += (b"\0", name.encode(), b"\0", str(len(data)).encode(), b":", data)
                 else:
-                    parts.append(f"\0{name}\0{self.v(value)!r}")
+                    parts += (b"\0", name.encode(), b"\1", marshal.dumps(self.v(value), 0))
             # One join and one hash call: a call per member was most of the time (40,000 objects per build).
-            data = "".join(parts).encode("utf-8", "surrogatepass")
-            known = self.prints[key] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            known = self.prints[key] = hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
         return known
 
     def v(self, x: Any) -> Any:
@@ -163,6 +178,8 @@ class World:
         if ref is not None:
             return ref
         if isinstance(x, (list, tuple)):
+            if set(map(type, x)) <= _EXACT_PLAIN:  # plain values only (a link's (URL, title)): themselves
+                return (kind.__name__, tuple(x))
             # Mostly lists of catalog objects (a listing's items, a call's arguments): looked up in C,
             # and only what is not a catalog object pictured one by one.
             pictures = list(map(self.refs.get, map(id, x)))
@@ -191,8 +208,8 @@ class World:
         kind = type(value)
         if kind is str:  # most results are text: a URL, a partial's HTML
             return _text_h(b"\0s", value)
-        if kind is Markup:
-            return _text_h(b"\0m", str(value))
+        if kind is Markup:  # (encoded as it is: str() would copy a page's worth of HTML first)
+            return _text_h(b"\0m", value)
         return _h(self.v(value))
 
     def resolve(self, picture: Any) -> Any:
@@ -246,67 +263,105 @@ class Recorder:
 
     def __init__(self, world: World):
         self.world = world
-        self.steps: dict[tuple, tuple[tuple, str]] = {}  # step -> (step, digest), for this build
-        self.page: set[tuple] | None = None
+        # Every step this process has recorded, (step, digest), numbered by position; a page's steps
+        # are numbers into it (hashing a small int per read, not a nested tuple; and a worker sends
+        # each step to the parent once, as the slice it has not sent yet).
+        self.steps: list[tuple[tuple, str]] = []
+        self.numbers: dict[tuple, int] = {}  # step -> its number in `steps`
+        self.objects: dict[tuple, int] = {}  # object identity -> the number of its ("obj", identity) step
+        self.page: set[int | tuple] | None = None  # while rendering: step numbers and identities of objects read
         self.uncacheable = False
         env = world.env
         recorder = self
         global_names = {id(f): name for name, f in env.globals.items() if callable(f)}
-        pure_globals = {i for i, name in global_names.items() if name in PURE_GLOBALS}
 
         keys = world.keys
 
-        def note(obj: Any) -> None:
+        transparent = self._transparent
+
+        def note(page: set, obj: Any) -> None:
             """A read from `obj`: the catalog object's identity, or the page is uncacheable if `obj` is unknown."""
             key = keys.get(id(obj))
             if key is not None:
-                recorder.page.add(key)
-            elif not recorder._transparent(obj):
+                page.add(key)
+            elif not transparent(obj):
                 recorder.uncacheable = True
 
         def getattr_hook(obj: Any, name: str) -> Any:
-            # Environment.getattr's first try inlined: templates make a million attribute reads at 10,000 pages.
+            # Environment.getattr's first try, and `note`, inlined: templates make a million attribute
+            # reads at 10,000 pages (items by key, below, a tenth of that).
             try:
                 value = getattr(obj, name)
             except AttributeError:
                 value = Environment.getattr(env, obj, name)
-            if recorder.page is not None:
-                note(obj)
+            page = recorder.page
+            if page is not None:
+                key = keys.get(id(obj))
+                if key is not None:
+                    page.add(key)
+                elif not transparent(obj):
+                    recorder.uncacheable = True
             return value
 
         def getitem_hook(obj: Any, name: Any) -> Any:
             value = Environment.getitem(env, obj, name)
             if recorder.page is not None:
-                note(obj)
+                note(recorder.page, obj)
             return value
 
-        # The globals' refs, decided once: a template calls them hundreds of thousands of times.
-        global_refs = {i: ref for i, ref in ((id(f), self.callable_ref(f, global_names)) for f in env.globals.values()
-                                              if callable(f)) if ref is not None}
+        # The globals, decided once (a template calls them hundreds of thousands of times): id -> (the
+        # global, its step's ref or None when pure, whether Jinja passes it nothing: a plain call).
+        known_globals = {id(f): (f, self.callable_ref(f, global_names), _passes_nothing(f))
+                         for f in env.globals.values() if callable(f)}
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-                result = Context.call(__self, __obj, *args, **kwargs)
-                if recorder.page is None:
-                    return result
-                ref = global_refs.get(id(__obj))
-                if ref is None:
-                    if id(__obj) in pure_globals:  # url() and the like: most calls
+                known = known_globals.get(id(__obj))
+                if known is None or known[0] is not __obj:  # a macro, a method, a builtin: Jinja's way
+                    result = Context.call(__self, __obj, *args, **kwargs)
+                    if recorder.page is None:
                         return result
-                    ref = recorder.callable_ref(__obj, global_names)
-                if ref is not None:
-                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}  # Jinja's own
+                    ref = None if type(__obj) is Macro else recorder.callable_ref(__obj, global_names)
+                elif known[2]:
+                    # Context.call would pass it nothing: called here, as Jinja would (url() is most calls)
+                    if kwargs:
+                        kwargs.pop("_block_vars", None)
+                        kwargs.pop("_loop_vars", None)
+                    try:
+                        result = __obj(*args, **kwargs)
+                    except StopIteration:
+                        return __self.environment.undefined(
+                            "value was undefined because a callable raised a StopIteration exception")
+                    ref = known[1]
+                else:
+                    result = Context.call(__self, __obj, *args, **kwargs)
+                    ref = known[1]
+                if ref is not None and recorder.page is not None:
+                    plain = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")} if kwargs \
+                        else kwargs  # Jinja's own
                     recorder.note_call(ref, args, plain, result)
                 return result
 
         def wrap_filter(name: str, fn: Callable) -> Callable:
+            """`fn` recording its calls as steps; what to record is decided here, once per filter."""
+            jinja_own = DEFAULT_FILTERS.get(name) is fn  # (`length` is the builtin len)
+            if jinja_own and name in ATTR_SAFE_FILTERS:
+                return fn  # reads attributes through the hooked getattr, or only counts: nothing to record
+            # Jinja's other filters, and ours that are pure functions of plain values: recorded only
+            # when given a catalog object; any other filter always.
+            only_with_objects = jinja_own or name in PURE_FILTERS
+            passed = getattr(fn, "jinja_pass_arg", None) is not None  # a context / environment comes first
+            ref = ("filter", name)
+
             def tracked(*args: Any, **kwargs: Any) -> Any:
                 result = fn(*args, **kwargs)
-                recorder.note_filter(name, fn, args, kwargs, result)
+                if recorder.page is not None:
+                    given = args[1:] if passed else args
+                    if not only_with_objects or any(id(a) in keys for a in (*given, *kwargs.values())):
+                        recorder.note_call(ref, given, kwargs, result)
                 return result
-            for attr in ("jinja_pass_arg",):  # keep pass_context / pass_environment markers
-                if hasattr(fn, attr):
-                    setattr(tracked, attr, getattr(fn, attr))
+            if passed:  # keep the pass_context / pass_environment marker
+                tracked.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
             return tracked
 
         def wrap_test(name: str, fn: Callable) -> Callable:
@@ -320,10 +375,14 @@ class Recorder:
 
         previous_finalize = env.finalize
 
-        def finalize(value: Any) -> Any:
-            if id(value) in world.keys:  # printing a catalog object reads all of it
+        def finalize(value: Any) -> Any:  # (called for every `{{ }}`: hundreds of times a page)
+            if id(value) in keys:  # printing a catalog object reads all of it
                 recorder.uncacheable = True
-            return previous_finalize(value) if previous_finalize else value
+            return value
+
+        if previous_finalize is not None:
+            def finalize(value: Any, plain=finalize) -> Any:  # noqa: F811 (the theme's own first)
+                return previous_finalize(plain(value))
 
         env.getattr = getattr_hook  # type: ignore[method-assign]
         env.getitem = getitem_hook  # type: ignore[method-assign]
@@ -342,6 +401,8 @@ class Recorder:
     def forget(self) -> None:
         """Drop the steps' digests: the catalog was edited in place (an incremental rebuild)."""
         self.steps.clear()
+        self.numbers.clear()
+        self.objects.clear()
 
     # -- recording -------------------------------------------------------
     def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
@@ -353,19 +414,6 @@ class Recorder:
             self.uncacheable = True
             return
         self._add(step, result)
-
-    def note_filter(self, name: str, fn: Callable, args: tuple, kwargs: dict, result: Any) -> None:
-        if self.page is None:
-            return
-        if getattr(fn, "jinja_pass_arg", None) is not None:
-            args = args[1:]  # the context / environment argument
-        if DEFAULT_FILTERS.get(name) is fn:  # Jinja's own (`length` is the builtin len)
-            touches = any(id(a) in self.world.keys for a in (*args, *kwargs.values()))
-            if not touches or name in ATTR_SAFE_FILTERS:
-                return  # pure, or reads attributes through the hooked getattr
-        elif name in PURE_FILTERS and not any(id(a) in self.world.keys for a in (*args, *kwargs.values())):
-            return
-        self.note_call(("filter", name), args, kwargs, result)
 
     def callable_ref(self, fn: Any, global_names: dict[int, str]) -> tuple | None:
         if type(fn) is Macro or isinstance(fn, Macro):
@@ -386,28 +434,29 @@ class Recorder:
 
     def _add(self, step: tuple, value: Any) -> None:
         assert self.page is not None
-        entry = self.steps.get(step)
-        if entry is None:
+        number = self.numbers.get(step)
+        if number is None:
             try:
                 digest = self.world.digest(value)
             except Untrackable:
                 self.uncacheable = True
                 return
-            # One (step, digest) object per step, shared by every page that reads it: results
-            # pickled back from a worker then share it too, instead of a copy per page.
-            entry = self.steps[step] = (step, digest)
-        self.page.add(entry[0])
+            number = self.numbers[step] = len(self.steps)
+            self.steps.append((step, digest))
+        self.page.add(number)
 
-    def _object_step(self, key: tuple) -> tuple | None:
-        """The step for having read an object (None if its digest cannot be made)."""
-        step = ("obj", key)
-        entry = self.steps.get(step)
-        if entry is None:
+    def _object_step(self, key: tuple) -> int | None:
+        """The number of the step for having read an object (None if its digest cannot be made)."""
+        number = self.objects.get(key)
+        if number is None:
+            step = ("obj", key)
             try:
-                entry = self.steps[step] = (step, self.world.fingerprint(key))
+                entry = (step, self.world.fingerprint(key))
             except Untrackable:
                 return None
-        return entry[0]
+            number = self.objects[key] = self.numbers[step] = len(self.steps)
+            self.steps.append(entry)
+        return number
 
     def _transparent(self, obj: Any) -> bool:
         """Objects whose content is in the page's base digest, or Jinja's own helpers."""
@@ -429,8 +478,8 @@ class Recorder:
         finally:
             self.page, self.uncacheable = page, uncacheable
 
-    def render(self, page: Page) -> tuple[str, frozenset[tuple] | None]:
-        """HTML of the page and its steps (None when it must not be cached)."""
+    def render(self, page: Page) -> tuple[str, frozenset[int] | None]:
+        """HTML of the page and its steps, as numbers into `steps` (None when it must not be cached)."""
         self.page, self.uncacheable = set(), False
         try:
             html = self.world.env.get_template(page.template).render(page=page, **page.data)
@@ -438,16 +487,20 @@ class Recorder:
             noted, self.page = self.page, None
         if self.uncacheable:
             return html, None
-        # `noted` holds call steps and the identities of the objects read (kept bare while rendering: cheaper)
-        steps = set()
+        # `noted` holds the numbers of call steps and the identities of the objects read (kept bare
+        # while rendering: cheaper)
+        steps = []
+        objects = self.objects
         for item in noted:
-            if item[0] == "call":
-                steps.add(item)
-            else:
-                step = self._object_step(item)
-                if step is None:
+            if type(item) is int:
+                steps.append(item)
+                continue
+            number = objects.get(item)
+            if number is None:
+                number = self._object_step(item)
+                if number is None:
                     return html, None
-                steps.add(step)
+            steps.append(number)
         return html, frozenset(steps)
 
 
@@ -563,9 +616,13 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     keep: dict[str, frozenset[int]] = {}
     todo: list[Page] = []
     for page in pages:
+        if not old_pages:  # a cold build: every page is rendered (and its base made by the worker)
+            out[page.file] = ""
+            todo.append(page)
+            continue
         where = str(output / page.file)
         old = old_pages.get(where)
-        # With nothing to compare with (a cold build), the worker rendering the page makes its base.
+        # With nothing to compare with, the worker rendering the page makes its base.
         base = bases[where] = base_digest(page, world, context) if context and old is not None else None
         if base is not None and old[0] == base and _unchanged_file(where, published) and still_valid(old[1]):
             out[page.file] = Published(published[where][0])
@@ -580,22 +637,20 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
         progress(len(pages) - len(todo))
 
     recorder = Recorder(world)
-    # Steps go back to the parent numbered per process: a step many pages read (a partial, a
-    # taxonomy's url) is sent once by each process, not pickled again with every page.
-    sent: dict[tuple, int] = {}  # in each process its own copy: step -> its number in that process ...
-    sent_table: list[tuple[tuple, str]] = []  # ... and the steps it sent, in that order
+    # Steps go back to the parent numbered per process (the recorder's numbers): a step many pages
+    # read (a partial, a taxonomy's url) is sent once by each process, not pickled again with every page.
+    sent = [0]  # in each process its own copy: how many of the recorder's steps it has sent
 
     def render(i: int) -> tuple[str | None, tuple[str, bool] | None, tuple | None, str | None]:
         """In a worker: the page rendered (and written, with a sink), its steps and base."""
         page = todo[i]
         html, steps = recorder.render(page)
-        where = str(output / page.file)
-        base = bases[where] or (base_digest(page, world, context) if context else None)
+        base = (bases.get(str(output / page.file)) if bases else None) or (
+            base_digest(page, world, context) if context else None)
         recorded = None
         if steps is not None and base is not None:
-            before = len(sent_table)
-            local = number_steps(map(recorder.steps.__getitem__, steps), sent, sent_table)
-            recorded = (os.getpid(), sent_table[before:], local)
+            before, sent[0] = sent[0], len(recorder.steps)
+            recorded = (os.getpid(), recorder.steps[before:], steps)
         if sink is not None:
             return None, sink.put(page.file, html), recorded, base
         return html, None, recorded, base

@@ -18,8 +18,11 @@ def _dates(obj) -> Iterable[str]:
         yield obj.sort_date
 
 
-def page_lastmod(page: Page) -> str | None:
-    """Newest summary date shown on the page (YYYY-MM-DD), or None when undated."""
+def page_lastmod(page: Page, newest: dict[int, str | None] | None = None) -> str | None:
+    """Newest summary date shown on the page (YYYY-MM-DD), or None when undated.
+
+    `newest`: each entry's own newest date by id, filled as entries are met (a paper is listed on
+    a dozen pages: its year, venue, authors, topics...); only while the entries are alive."""
     data = page.data
     shown: list = []
     for key in ("paper", "summary"):
@@ -27,19 +30,27 @@ def page_lastmod(page: Page) -> str | None:
             shown.append(data[key])
     for key in ("items", "recent"):
         shown += list(data.get(key) or [])
-    dates = [d[:10] for obj in shown for d in _dates(obj) if d]
+    newest = {} if newest is None else newest
+    dates = []
+    for obj in shown:
+        date = newest.get(id(obj), "")
+        if date == "":
+            date = newest[id(obj)] = max((d[:10] for d in _dates(obj) if d), default=None)
+        if date:
+            dates.append(date)
     return max(dates, default=None)
 
 
 def sitemap_xml(pages: list[Page], canonical: Callable[[str], str]) -> str:
     ET.register_namespace("", SITEMAP_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    newest: dict[int, str | None] = {}
     for page in sorted(pages, key=lambda p: p.path):
         if page.path.endswith("404.html") or not page.indexable:
             continue
         url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
         ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = canonical(page.path)
-        lastmod = page_lastmod(page)
+        lastmod = page_lastmod(page, newest)
         if lastmod:
             ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = lastmod
     xml_safe_tree(root)

@@ -62,6 +62,8 @@ class Stager:
         self.hashes: dict[str, str] = {}
 
     def _link_if_unchanged(self, rel: str, h: str) -> bool:
+        if not self.published:  # nothing published (a cold build)
+            return False
         old = self.published.get(str(self.output / rel))
         if old is None or old[0] != h:
             return False

@@ -130,7 +130,8 @@ def test_a_full_disk_fails_the_build_cleanly_and_keeps_the_old_site(small_site, 
     assert run(small_site) == 0
     before = snapshot(small_site / "out")
     (small_site / "content" / "r0.md").write_text(md_record("Paper 0", "Edited summary.", year="2020"), encoding="utf-8")
-    real_open, real_stage = confine.Folder.open_new, confine.Folder.stage
+    # every new file is opened by _open_new (Folder.write and open_new), every replaced one staged
+    real_open, real_stage = confine.Folder._open_new, confine.Folder.stage
     calls = []
 
     def full(real):
@@ -141,7 +142,7 @@ def test_a_full_disk_fails_the_build_cleanly_and_keeps_the_old_site(small_site, 
             return real(self, rel, *data)
         return write
 
-    monkeypatch.setattr(confine.Folder, "open_new", full(real_open))
+    monkeypatch.setattr(confine.Folder, "_open_new", full(real_open))
     monkeypatch.setattr(confine.Folder, "stage", full(real_stage))
     capsys.readouterr()
     assert run(small_site, *(["--clean"] if mode == "clean" else [])) == 3
