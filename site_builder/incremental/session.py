@@ -192,7 +192,9 @@ class Session:
         if self.state is not None and not kept_cache:
             self.state.close()
         self.state = None
-        kept: dict[str, Any] = {}
+        # The command line's session store keeps the search records, which write_site pickles into
+        # `search_rows` (the preview server has no use for them: it makes them again at an edit).
+        kept: dict[str, Any] = {"search_rows": []} if self.one_shot else {}
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)
@@ -202,8 +204,7 @@ class Session:
         uncacheable = {str(self.output / p.file) for p in kept["pages"]} - cache.new["pages"].keys()
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
                             uncacheable, output=self.output)
-        if not self.one_shot:  # (the search records are for the session store, which only the command line writes)
-            kept.pop("search_records", None)
+        if not self.one_shot:
             self._warm_up(self.state, config)
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")

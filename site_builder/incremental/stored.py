@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
-from ..store import Db, NewFile, StoreError, Table
+from ..store import Db, NewFile, StoreError, Table, dumps_rebuilt
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, row_of
 from .related_rows import write_index
@@ -80,8 +80,7 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         index: RelatedIndex = kept["related_index"]
         write_index(f, index)
         f.create("search")  # url -> its search record (output/search.py), when search is on
-        f.rows("search", ((r.url, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
-                          for r in kept.get("search_records") or ()))
+        f.rows("search", kept.get("search_rows") or ())  # (pickled by write_site, which then let the records go)
         lines = kept["api"]
         f.meta({
             "math_files": kept.get("math_files"), "math_use": math_use(st.catalog.summaries),
@@ -278,7 +277,7 @@ class StoredState:
             fresh[r.url] = r
         records = [fresh.get(url) or pickle.loads(value)
                    for url, value in self.db.conn.execute("SELECT key, value FROM search ORDER BY key")]
-        self._records = {url: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for url, r in fresh.items()}
+        self._records = {url: dumps_rebuilt(r) for url, r in fresh.items()}
         records.sort(key=lambda r: r.url)  # (SQLite's order of text is by bytes, Python's by code point)
         return records
 

@@ -23,6 +23,7 @@ from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..records import Diagnostic
+from ..store import dumps_rebuilt
 from . import reading, seo, sequences
 from .api import api_files, summary_lines
 from .feeds import feed_files, feed_parts
@@ -167,9 +168,12 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         if config.search:  # the published index's unchanged parts are linked, unless --clean
             reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
             records = search_records(catalog)
-            if keep is not None:  # the session store keeps them: an edit redoes its own entries' records
-                keep.update(search_records=records)
             write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
+            rows = keep.get("search_rows") if keep is not None else None
+            if rows is not None:  # the session store keeps them (an edit redoes its own entries' records):
+                # pickled now, as UTF-8, and the records let go (their text is a str of 2 bytes a character)
+                rows += ((r.url, dumps_rebuilt(r)) for r in records)
+            del records
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:
@@ -212,7 +216,9 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
                 raise  # writing failed (a full disk...): the build fails
             skipped.append(Diagnostic(rel, f"cannot be read: {exc.strerror or exc}; not published"))
     copies = {k: v for k, v in copies.items() if k not in {d.file for d in skipped}}
-    return texts, copies, skipped
+    # Their names only: the texts are written, and the export alone is tens of MB the rest of the build
+    # (the search index, the session save) would otherwise hold.
+    return dict.fromkeys(texts), copies, skipped
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
