@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from ..cache import BuildCache, digest, stat_key
+from ..cache import BuildCache, digest, release_free_memory, stat_key
 from ..config import SiteConfig
 from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
@@ -192,9 +192,10 @@ class Session:
         if self.state is not None and not kept_cache:
             self.state.close()
         self.state = None
-        # The command line's session store keeps the search records, which write_site pickles into
-        # `search_rows` (the preview server has no use for them: it makes them again at an edit).
-        kept: dict[str, Any] = {"search_rows": []} if self.one_shot else {}
+        # For the command line's session store (written next): the search records pickled into `search_rows`
+        # (the preview server has no use for them: it makes them again at an edit) and of the export only
+        # its ids and line lengths (output/site.py), so the build holds neither for the rest of its run.
+        kept: dict[str, Any] = {"search_rows": [], "export_lengths": True} if self.one_shot else {}
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)
@@ -206,6 +207,7 @@ class Session:
                             uncacheable, output=self.output)
         if not self.one_shot:
             self._warm_up(self.state, config)
+            release_free_memory()  # what the build let go (its texts, once written): the server runs on
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
 

@@ -81,13 +81,15 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         write_index(f, index)
         f.create("search")  # url -> its search record (output/search.py), when search is on
         f.rows("search", kept.get("search_rows") or ())  # (pickled by write_site, which then let the records go)
-        lines = kept["api"]
+        export = kept["api"]  # (ids, line lengths) when the build knew it would be saved here, else the lines
+        if isinstance(export, dict):
+            export = (list(export), array("Q", map(len, export.values())))
         f.meta({
             "math_files": kept.get("math_files"), "math_use": math_use(st.catalog.summaries),
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
-            "fallback": kept["fallback"], "export": (list(lines), array("Q", map(len, lines.values()))),
+            "fallback": kept["fallback"], "export": export,
         })
         f.install()
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from array import array
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -171,8 +172,9 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
             write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
             rows = keep.get("search_rows") if keep is not None else None
             if rows is not None:  # the session store keeps them (an edit redoes its own entries' records):
-                # pickled now, as UTF-8, and the records let go (their text is a str of 2 bytes a character)
-                rows += ((r.url, dumps_rebuilt(r)) for r in records)
+                for i, r in enumerate(records):  # pickled as UTF-8, each record let go as soon as it is
+                    rows.append((r.url, dumps_rebuilt(r)))  # (its text is a str of 2 bytes a character)
+                    records[i] = None
             del records
         swap_into_place(staging, output)
         record_outputs(output, cache)
@@ -185,7 +187,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
 
 def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content: Path | None, pages: list[Page],
                  stager: Stager, keep: dict | None) -> tuple[dict, dict, list[Diagnostic]]:
-    """Write every file that is not a page; returns (generated texts, copied files) by output path,
+    """Write every file that is not a page; returns (generated texts' names, copied files) by output path,
     and a warning for each file that could not be read to be copied (it is left out).
 
     First the pages' folders, which workers rendering pages would otherwise make one by one.
@@ -204,6 +206,12 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
              MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
+    # Their names only from here: the export alone is tens of MB the rest of the build (pages, the search
+    # index, the session save) would otherwise hold.
+    texts = dict.fromkeys(texts)
+    if keep is not None and keep.get("export_lengths"):  # all the session store keeps of the export's lines
+        keep["api"] = (list(lines), array("Q", map(len, lines.values())))
+        del lines
     page_files = {p.file for p in pages}
     copies = {**content_assets(content), **static_files(site_root), **math_copies, **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}
@@ -216,9 +224,7 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
                 raise  # writing failed (a full disk...): the build fails
             skipped.append(Diagnostic(rel, f"cannot be read: {exc.strerror or exc}; not published"))
     copies = {k: v for k, v in copies.items() if k not in {d.file for d in skipped}}
-    # Their names only: the texts are written, and the export alone is tens of MB the rest of the build
-    # (the search index, the session save) would otherwise hold.
-    return dict.fromkeys(texts), copies, skipped
+    return texts, copies, skipped
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
