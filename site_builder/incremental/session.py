@@ -107,14 +107,14 @@ class _State:
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
         """The JSON export's files that change with `edited` (one line per summary in summaries.json)."""
-        from ..output.api import join_lines, summary_line
+        from ..output.api import summary_line
 
         lines, moved = self.kept["api"], False
         for s in edited:
             line = summary_line(s)
             moved = moved or line != lines[s.id]
             lines[s.id] = line
-        return {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
+        return {"api/summaries.json": _Joined(list(lines.values()))} if moved else {}
 
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
         """What the math files are made from (output/assets.math_assets): the site's use of formulas,
@@ -147,6 +147,35 @@ class _State:
                 {f"{self.output}/{p.file}": p.path for p in pages},
             )
         return kept["maps"]
+
+
+class _Joined:
+    """The export's lines written to a file as output/api.join_lines joins them, without joining them
+    first (a second copy of tens of MB, each edit, in the server)."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+
+    def __call__(self, out: Any) -> None:
+        lines = self.lines
+        if not lines:
+            out.write(b"[]\n")
+            return
+        out.write(b"[\n")
+        out.writelines(_separated(lines))
+        out.write(b"\n]\n")
+
+    def __bytes__(self) -> bytes:
+        from ..output.api import join_lines
+
+        return join_lines(self.lines) if self.lines else b"[]\n"
+
+
+def _separated(lines: list[bytes]) -> Any:
+    yield lines[0]
+    for line in lines[1:]:  # (a slice of references, not of the lines)
+        yield b",\n"
+        yield line
 
 
 class OutputChanged(Exception):
