@@ -61,8 +61,8 @@ def digest(*parts: str | bytes) -> str:
 def code_salt() -> str:
     """Version + the bytes of every module and data table of this package: new code, cold cache."""
     # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
-    #  .js: render/tex_safety.js decides typeset math as much as typeset.mjs)
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".mjs", ".js", ".yaml"} and "__pycache__" not in p.parts)
+    #  .js: render/tex_safety.js decides typeset math as much as typeset.cjs)
+    files = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".mjs", ".cjs", ".js", ".yaml"} and "__pycache__" not in p.parts)
     return digest(__version__, *(f"{p.relative_to(_PACKAGE).as_posix()}\0".encode() + p.read_bytes() for p in files))
 
 
