@@ -8,6 +8,7 @@ read those steps.
 """
 from __future__ import annotations
 
+from array import array
 from typing import Any, Iterable
 
 from ..output.pages import Page
@@ -61,8 +62,11 @@ class Dependencies:
     def __init__(self, table: list[tuple[tuple, str]], pages: dict[str, tuple], page_list: Iterable[tuple[str, Page]],
                  keys: dict[int, tuple]) -> None:
         self.table = table
-        self.readers: dict[int, set[str]] = {}
-        self.by_object: dict[tuple, set[int]] = {}
+        # Compact, for the server holds them all its life (a set per step was 200 bytes at least, for
+        # 175,000 steps at 10,000 summaries): a step read by one page has that page's name, not a set of it;
+        # the steps mentioning an object are an array of their ids, in order.
+        self.readers: dict[int, str | set[str]] = {}
+        self.by_object: dict[tuple, array] = {}
         self.shown_on: dict[tuple, set[str]] = {}
         self._indexed = 0
         for where, (_, ids) in pages.items():
@@ -73,20 +77,38 @@ class Dependencies:
 
     def index_steps(self) -> None:
         """Index the steps appended to the table since the last call."""
+        by_object = self.by_object
         for i in range(self._indexed, len(self.table)):
             for key in mentions(self.table[i][0]):
-                self.by_object.setdefault(key, set()).add(i)
+                found = by_object.get(key)
+                if found is None:
+                    found = by_object[key] = array("I")
+                found.append(i)
         self._indexed = len(self.table)
 
     def add_page(self, where: str, ids: Iterable[int]) -> None:
+        readers = self.readers
         for i in ids:
-            self.readers.setdefault(i, set()).add(where)
+            found = readers.get(i)
+            if found is None:
+                readers[i] = where
+            elif type(found) is str:
+                if found != where:
+                    readers[i] = {found, where}
+            else:
+                found.add(where)
 
     def remove_page(self, where: str, ids: Iterable[int]) -> None:
+        readers = self.readers
         for i in ids:
-            readers = self.readers.get(i)
-            if readers is not None:
-                readers.discard(where)
+            found = readers.get(i)
+            if found is None:
+                continue
+            if type(found) is str:
+                if found == where:
+                    del readers[i]
+            else:
+                found.discard(where)
 
     def show(self, where: str, page: Page, keys: dict[int, tuple]) -> None:
         for key in page_objects(page, keys):
@@ -96,11 +118,18 @@ class Dependencies:
         """Live steps (read by some page) that mention any of `identities`."""
         out: set[int] = set()
         for key in identities:
-            out |= self.by_object.get(key, set())
+            out.update(self.by_object.get(key, ()))
         return {i for i in out if self.readers.get(i)}
 
     def readers_of(self, steps: Iterable[int]) -> set[str]:
-        return set().union(*(self.readers.get(i, ()) for i in steps))
+        out: set[str] = set()
+        for i in steps:
+            found = self.readers.get(i)
+            if type(found) is str:
+                out.add(found)
+            elif found:
+                out |= found
+        return out
 
     def pages_showing(self, identities: Iterable[tuple]) -> set[str]:
         """Paths of the pages whose data holds one of `identities`."""

@@ -22,7 +22,7 @@ import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..store import StoreError
+from ..store import StoreError, unshared
 
 _GHOST: dict[type, type] = {}  # class -> its ghost class
 _REAL: dict[type, type] = {}  # ghost class -> class
@@ -168,9 +168,9 @@ def row_of(obj: Any, keys: dict[int, tuple]) -> tuple[bytes, bytes | None]:
 
 def _row(state: dict, keys: dict[int, tuple]) -> tuple[bytes, bytes | None]:
     long = {k: v for k, v in state.items() if type(v) is list and len(v) > LONG}
-    if not long:
-        return dumps((state, ()), keys), None
-    return dumps(({k: v for k, v in state.items() if k not in long}, tuple(long)), keys), dumps(long, keys)
+    if not long:  # (texts as store.Utf8: pickling a str itself would leave a UTF-8 copy in it)
+        return dumps((unshared(state), ()), keys), None
+    return dumps((unshared({k: v for k, v in state.items() if k not in long}), tuple(long)), keys), dumps(long, keys)
 
 
 class Ghosts:
@@ -243,7 +243,7 @@ class Ghosts:
             obj = dict.__getitem__(self.objects, key)
             later = _LATER.get(id(obj))
             if later is not None:  # its fields only, as _row made them
-                value = dumps((object.__getattribute__(obj, "__dict__"), later[2]), self.keys)
+                value = dumps((unshared(object.__getattribute__(obj, "__dict__")), later[2]), self.keys)
                 if value != old:
                     yield key, class_name(type(obj)), value, None, False
                 continue

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import CACHE_DIR, BuildCache, tree_state
+from ..cache import CACHE_DIR, BuildCache, paused_collection, tree_state
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, input_state, unchanged_report
 from . import changes
@@ -95,7 +95,8 @@ def save(session: Session, inputs: str | None) -> None:
         return
     if st.cache.path is None:
         return
-    write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output)
+    with paused_collection():  # it makes no garbage; a collection would walk the whole session's objects
+        write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output)
 
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from ..cache import BuildCache, digest, stat_key
+from ..cache import BuildCache, digest, release_free_memory, stat_key
 from ..config import SiteConfig
 from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
@@ -107,14 +107,14 @@ class _State:
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
         """The JSON export's files that change with `edited` (one line per summary in summaries.json)."""
-        from ..output.api import join_lines, summary_line
+        from ..output.api import summary_line
 
         lines, moved = self.kept["api"], False
         for s in edited:
             line = summary_line(s)
             moved = moved or line != lines[s.id]
             lines[s.id] = line
-        return {"api/summaries.json": join_lines(list(lines.values()))} if moved else {}
+        return {"api/summaries.json": _Joined(list(lines.values()))} if moved else {}
 
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
         """What the math files are made from (output/assets.math_assets): the site's use of formulas,
@@ -164,6 +164,35 @@ class _State:
         return kept["maps"]
 
 
+class _Joined:
+    """The export's lines written to a file as output/api.join_lines joins them, without joining them
+    first (a second copy of tens of MB, each edit, in the server)."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+
+    def __call__(self, out: Any) -> None:
+        lines = self.lines
+        if not lines:
+            out.write(b"[]\n")
+            return
+        out.write(b"[\n")
+        out.writelines(_separated(lines))
+        out.write(b"\n]\n")
+
+    def __bytes__(self) -> bytes:
+        from ..output.api import join_lines
+
+        return join_lines(self.lines) if self.lines else b"[]\n"
+
+
+def _separated(lines: list[bytes]) -> Any:
+    yield lines[0]
+    for line in lines[1:]:  # (a slice of references, not of the lines)
+        yield b",\n"
+        yield line
+
+
 class OutputChanged(Exception):
     """The output folder is not as the last build left it: a full build (which replaces it) is needed."""
 
@@ -209,7 +238,10 @@ class Session:
         if self.state is not None and not kept_cache:
             self.state.close()
         self.state = None
-        kept: dict[str, Any] = {}
+        # For the command line's session store (written next): the search records pickled into `search_rows`
+        # (the preview server has no use for them: it makes them again at an edit) and of the export only
+        # its ids and line lengths (output/site.py), so the build holds neither for the rest of its run.
+        kept: dict[str, Any] = {"search_rows": [], "export_lengths": True} if self.one_shot else {}
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)
@@ -219,9 +251,9 @@ class Session:
         uncacheable = {str(self.output / p.file) for p in kept["pages"]} - cache.new["pages"].keys()
         self.state = _State(repr(config), theme, snapshot, replace(report, catalog=None), catalog, cache, kept,
                             uncacheable, output=self.output)
-        if not self.one_shot:  # (the search records are for the session store, which only the command line writes)
-            kept.pop("search_records", None)
+        if not self.one_shot:
             self._warm_up(self.state, config)
+            release_free_memory()  # what the build let go (its texts, once written): the server runs on
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
 

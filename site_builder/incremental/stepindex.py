@@ -32,6 +32,7 @@ def index_rows(f: NewFile, steps: list[tuple[tuple, str]], page_ids: Iterable[fr
             found.append(i)
     f.create("mentions")
     f.rows("mentions", ((repr(k), v.tobytes()) for k, v in by_key.items()))
+    del by_key  # (each index let go once written: this runs in the cache writer, as large as the build)
     readers: dict[int, array] = {}
     for n, ids in enumerate(page_ids):
         for i in ids:
@@ -41,7 +42,7 @@ def index_rows(f: NewFile, steps: list[tuple[tuple, str]], page_ids: Iterable[fr
             found.append(n)
     chunks: dict[int, dict[int, bytes]] = {}
     for i in sorted(readers):
-        chunks.setdefault(i // chunk, {})[i] = readers[i].tobytes()
+        chunks.setdefault(i // chunk, {})[i] = readers.pop(i).tobytes()
     f.create("readers", "chunk INTEGER PRIMARY KEY, value BLOB")
     f.rows("readers", ((c, dumps(v)) for c, v in chunks.items()))
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
-from ..store import Db, NewFile, StoreError, Table
+from ..store import Db, NewFile, StoreError, Table, dumps_rebuilt
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, row_of
 from .related_rows import write_index
@@ -80,15 +80,16 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         index: RelatedIndex = kept["related_index"]
         write_index(f, index)
         f.create("search")  # url -> its search record (output/search.py), when search is on
-        f.rows("search", ((r.url, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
-                          for r in kept.get("search_records") or ()))
-        lines = kept["api"]
+        f.rows("search", kept.get("search_rows") or ())  # (pickled by write_site, which then let the records go)
+        export = kept["api"]  # (ids, line lengths) when the build knew it would be saved here, else the lines
+        if isinstance(export, dict):
+            export = (list(export), array("Q", map(len, export.values())))
         f.meta({
             "math_files": kept.get("math_files"), "math_use": math_use(st.catalog.summaries),
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
-            "fallback": kept["fallback"], "export": (list(lines), array("Q", map(len, lines.values()))),
+            "fallback": kept["fallback"], "export": export,
         })
         f.install()
     except BaseException:
@@ -273,7 +274,7 @@ class StoredState:
         from ..output.search import edited_records
 
         fresh = edited_records(edited)
-        self._records = {url: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for url, r in fresh.items()}
+        self._records = {url: dumps_rebuilt(r) for url, r in fresh.items()}
         return fresh
 
     def search_urls(self) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from array import array
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..parallel import Progress, imap_indexed
 from ..config import SiteConfig
 from ..derived import Derive, compute
 from ..records import Diagnostic
+from ..store import dumps_rebuilt
 from . import reading, seo, sequences
 from .api import api_files, summary_lines
 from .feeds import feed_files, feed_parts
@@ -167,9 +169,13 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         if config.search:  # the published index's unchanged parts are linked, unless --clean
             reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
             records = search_records(catalog)
-            if keep is not None:  # the session store keeps them: an edit redoes its own entries' records
-                keep.update(search_records=records)
             write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
+            rows = keep.get("search_rows") if keep is not None else None
+            if rows is not None:  # the session store keeps them (an edit redoes its own entries' records):
+                for i, r in enumerate(records):  # pickled as UTF-8, each record let go as soon as it is
+                    rows.append((r.url, dumps_rebuilt(r)))  # (its text is a str of 2 bytes a character)
+                    records[i] = None
+            del records
         swap_into_place(staging, output)
         record_outputs(output, cache)
     except BaseException:
@@ -181,7 +187,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
 
 def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content: Path | None, pages: list[Page],
                  stager: Stager, keep: dict | None) -> tuple[dict, dict, list[Diagnostic]]:
-    """Write every file that is not a page; returns (generated texts, copied files) by output path,
+    """Write every file that is not a page; returns (generated texts' names, copied files) by output path,
     and a warning for each file that could not be read to be copied (it is left out).
 
     First the pages' folders, which workers rendering pages would otherwise make one by one.
@@ -200,6 +206,12 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
              MARKER: MARKER_TEXT}  # this folder is ours to replace next time (output/target.py)
     for rel in sorted(texts):
         stager.text(rel, texts[rel])
+    # Their names only from here: the export alone is tens of MB the rest of the build (pages, the search
+    # index, the session save) would otherwise hold.
+    texts = dict.fromkeys(texts)
+    if keep is not None and keep.get("export_lengths"):  # all the session store keeps of the export's lines
+        keep["api"] = (list(lines), array("Q", map(len, lines.values())))
+        del lines
     page_files = {p.file for p in pages}
     copies = {**content_assets(content), **static_files(site_root), **math_copies, **figure_files(catalog, site_root)}
     copies = {k: v for k, v in copies.items() if k not in texts and k not in page_files}

@@ -33,3 +33,21 @@ def test_the_stored_indexes_answer_as_the_ones_in_memory(site: Path) -> None:
         assert from_file.pages_showing(everything) == indexed.pages_showing(everything)
     finally:
         taken.state.close()
+
+
+def test_readers_kept_compact_answer_as_sets() -> None:
+    from site_builder.incremental.dependencies import Dependencies
+
+    table = [(("obj", ("S", "a")), "v0"), (("obj", ("S", "b")), "v1"), (("obj", ("S", "a")), "v2")]
+    deps = Dependencies(table, {"p1": ("base", frozenset({0, 1})), "p2": ("base", frozenset({1, 2}))}, [], {})
+    assert deps.steps_of([("S", "a")]) == {0, 2} and deps.readers_of({1}) == {"p1", "p2"}
+    assert deps.readers_of({0, 2}) == {"p1", "p2"}
+    deps.remove_page("p1", {0, 1})  # a step left with no reader is no longer live
+    assert deps.steps_of([("S", "a")]) == {2} and deps.readers_of({1}) == {"p2"}
+    deps.add_page("p1", {0})
+    deps.add_page("p1", {0})  # twice: still one reader
+    assert deps.readers_of({0}) == {"p1"}
+    table.append((("obj", ("S", "a")), "v3"))
+    deps.index_steps()
+    deps.add_page("p3", {3})
+    assert deps.steps_of([("S", "a")]) == {0, 2, 3} and deps.readers_of({3}) == {"p3"}

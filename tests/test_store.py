@@ -1,0 +1,47 @@
+"""store.py's pickling of texts: the same values back, and no UTF-8 copy left in the pickled str."""
+from __future__ import annotations
+
+import pickle
+import sys
+from dataclasses import dataclass
+
+from site_builder.store import dumps, dumps_rebuilt, unshared
+
+
+@dataclass(frozen=True)
+class _Rec:
+    url: str
+    content: str
+    meta: dict
+
+
+def test_values_come_back_the_same() -> None:
+    long_text = "Grenzwert α → β, naïve " * 20 + "\ud800 a lone surrogate"
+    for value in [long_text, "short é", "plain ascii " * 20, (long_text, "title"), [long_text, 3],
+                  {"html": long_text, "n": 1}, 5, None, {"nested": [long_text]}]:
+        assert pickle.loads(dumps(value)) == value
+
+
+def test_no_utf8_copy_is_left_in_the_text() -> None:
+    # CPython keeps the UTF-8 form pickle asks a non-ASCII str for, as long as the str lives.
+    text = "ω" * 200_000
+    size = sys.getsizeof(text)
+    pickle.loads(dumps({"text": text}))
+    pickle.loads(dumps((text, "x")))
+    assert sys.getsizeof(text) == size
+    pickle.dumps(text)  # what store avoids
+    assert sys.getsizeof(text) > size
+
+
+def test_a_dataclass_rebuilt_by_its_constructor() -> None:
+    rec = _Rec("/p/a/", "θεωρία " * 100, {"title": "T"})
+    size = sys.getsizeof(rec.content)
+    back = pickle.loads(dumps_rebuilt(rec))
+    assert back == rec and type(back) is _Rec
+    assert sys.getsizeof(rec.content) == size
+
+
+def test_unshared_leaves_other_values_alone() -> None:
+    values = [1, b"bytes", "ascii " * 50, ("a", "b"), {"k": "v"}]
+    for v in values:
+        assert unshared(v) is v
