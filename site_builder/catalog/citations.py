@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from ..readers.names import person_name
 from .tables import canonical_venue
 
@@ -96,6 +94,8 @@ def locate_title(title: str, ref: str) -> tuple[int, int, float] | None:
         return None
     if len(t) > len(r):
         return None
+    from rapidfuzz import fuzz  # here: an edit whose summary cites no reference need not load it
+
     hit = fuzz.partial_ratio_alignment(t, r, score_cutoff=MIN_TITLE_SCORE)
     if hit is None:
         return None
