@@ -63,6 +63,8 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         report = session.build(config, progress)
         save(session, inputs)
     finally:
+        if session.dropping is not None:  # (the replaced export's blocks, freed while the session was saved)
+            session.dropping.join()
         st = session.state
         if st is not None and hasattr(st, "close"):
             st.close()
