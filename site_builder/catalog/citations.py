@@ -19,9 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..readers.names import person_name
-from .tables import canonical_venue
+from .tables import MAX_REFERENCE, canonical_venue
 
-MAX_REFERENCE = 2000  # characters: a longer "reference" is a paragraph
 MIN_TITLE_SCORE = 90  # rapidfuzz partial_ratio, 0-100
 MAX_AUTHORS = 60
 _YEAR = re.compile(r"(?<![\d.:/-])(19[5-9]\d|20[0-4]\d)(?![\d])")

@@ -164,6 +164,7 @@ class Session:
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
         self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
+        self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -185,6 +186,10 @@ class Session:
 
     # -- full build ------------------------------------------------------------
     def _full(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
+        if self.collect_for_full:  # (off for the command line's check and edit, which make little garbage)
+            import gc
+
+            gc.enable()
         snapshot = changes.take(self.content)  # before reading: an edit during the build is seen next time
         theme = theme_state(self.site_root, config)
         # A state taken up from the store has no tables in memory: the full build loads the cache file.
