@@ -32,6 +32,8 @@ from site_builder.catalog import related  # noqa: E402
 from site_builder.incremental import persist, session, stored  # noqa: E402
 from site_builder.incremental.session import Session  # noqa: E402
 from site_builder.output import listing, pagecache  # noqa: E402
+from site_builder.output import search as output_search  # noqa: E402
+from site_builder.output import search_delta  # noqa: E402
 from site_builder.output import site as output_site  # noqa: E402
 from site_builder.render import summaries  # noqa: E402
 from site_builder import readers  # noqa: E402
@@ -62,11 +64,18 @@ STAGES = [
     (stored.StoredState, "export", "  JSON export line"),
     (session.Session, "_math_texts", "  math stylesheet and its files"),
     (stored.StoredState, "math_use", "    the site's formula use counted again"),
-    (stored.StoredState, "search_records", "  search records: the edited entries' remade, the rest read back"),
-    (session, "_stage_index", "  search index staged beside the output (Pagefind)"),
+    (stored.StoredState, "search_changes", "  search records: the edited entries' remade"),
+    (stored.StoredState, "search_urls", "  search: every result's URL read (a page enters the delta)"),
+    (stored.StoredState, "search_records_of", "  search: the delta's other pages' records read back"),
+    (stored.StoredState, "search_records", "  search records: all read back (the parts indexed again)"),
+    (session, "_stage_index", "  search index staged beside the output"),
+    (search_delta, "_hidden", "    old copies named (their part's page list, their fragment)"),
+    (search_delta, "run_indexers", "    Pagefind indexes the delta"),
+    (output_search, "run_indexers", "    Pagefind indexes whole parts (past the bound)"),
     (session, "_replace_files", "  files written and renamed into place"),
-    (session, "_swap_index", "  search index swapped in"),
+    (session, "_swap_index", "  search index published (delta: two renames; else a swap)"),
     (stored.StoredState, "published", "  wait for the output's check (another process)"),
+    (listing.Listing, "patched", "save: the output's listing patched"),
     (persist, "save", "save: the changed rows, in one transaction per file"),
     (store.Db, "commit", "  the two commits (SQLite, synced)"),
     (stored.StoredState, "close", "close the store files"),
@@ -128,9 +137,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="time the whole `site-builder build` process (an edit, then nothing changed) instead")
     ap.add_argument("--code", type=Path, default=REPO,
                     help="with --process: the checkout of site-builder to run (default: this one)")
+    ap.add_argument("--spread", type=int, default=0, metavar="K",
+                    help="edit a different summary each repetition, starting with the K-th Markdown record "
+                         "(with search on, each one enters the search index's delta; see docs/search.md)")
+    ap.add_argument("--delta-pages", type=int, metavar="N",
+                    help="in process: the search delta's bound in results (search_delta.DELTA_PAGES), "
+                         "to time the edit that indexes the parts again")
     args = ap.parse_args(argv)
+    if args.delta_pages is not None:
+        search_delta.DELTA_PAGES = args.delta_pages
     root = args.dir / "site" if (args.dir / "site").is_dir() else args.dir
-    target = sorted((root / "content" / "summaries").glob("*.md"))[1]
+    records = sorted((root / "content" / "summaries").glob("*.md"))
+    target = records[1]
+    if args.spread:
+        targets = iter(records[args.spread:])
+        globals()["edit"] = lambda _, rep, edit=edit: edit(next(targets), rep)
     if args.process:
         return processes(root, target, args.reps, args.code)
     times: dict[str, float] = {}

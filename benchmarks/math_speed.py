@@ -1,22 +1,31 @@
 """How long build-time math takes: per distinct formula, cold and cached, and in a whole build.
 
     python benchmarks/math_speed.py [--summaries 200] [--per-summary 24] [--jobs 1 2] [--seeds DIR]
+                                    [--reps 3] [--typeset-only] [--checkout DIR]
 
 Writes a math-dense corpus of Markdown summaries (seeded, generated from a small
 grammar of formulas, nothing copied: every summary has `--per-summary` distinct
 formulas, inline and display) and measures, for each `--jobs`:
 
 * typeset, cold: every distinct formula of the corpus typeset by MathJax in Node
-  (render/typeset.py, a fresh store), wall time per formula, with the Node
-  processes' start included, and their CPU time;
+  (render/typeset.py's typeset_all, called as the build calls it, with no math store:
+  nothing cached), wall time per distinct formula from the call to the last result,
+  the Node processes' start included, and the CPU time of the Node processes (all
+  their threads) and of Python, per distinct formula. Where the checkout has startup
+  snapshots, twice: "first", with no snapshot file (the very first build: it is made
+  meanwhile) and "cold", with the snapshot file there (every later build with new
+  formulas);
 * typeset, cached: the same formulas again through the math step of the build
   (render/formulas.py): store look-ups and the HTML put together, no Node;
 * whole builds: `site-builder build --clean` with the math store removed (cold),
   and again with it kept (so the difference is what typesetting adds to a build).
 
 With `--seeds` (default ../shared/seeds when present) the same is measured on the seeds.
-Prints a Markdown table on stdout; the machine's load average is printed too,
-because the team's machine is shared and wall times follow its load.
+`--typeset-only` skips the cached step and the builds; `--reps N` measures each row N
+times; `--checkout DIR` times the site_builder package of another checkout (e.g. an
+archive of main, for alternating before/after runs; the corpus is the same, it comes
+from this script). Prints a Markdown table on stdout with the machine's 1-minute load
+average per row, because the team's machine is shared and wall times follow its load.
 """
 from __future__ import annotations
 
@@ -32,7 +41,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+_CHECKOUT = next((Path(a.split("=", 1)[1]) if "=" in a else Path(sys.argv[i + 2])
+                  for i, a in enumerate(sys.argv[1:]) if a.split("=")[0] == "--checkout"), ROOT)
+sys.path.insert(0, str(_CHECKOUT.resolve()))
 
 from site_builder.cache import CACHE_DIR  # noqa: E402
 from site_builder.catalog import build_catalog  # noqa: E402
@@ -137,24 +148,31 @@ def corpus_formulas(site: Path, content: Path):
     return config, catalog, items
 
 
-def children_cpu() -> float:
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+def cpu_of(who: int) -> float:
+    ru = resource.getrusage(who)
     return ru.ru_utime + ru.ru_stime
 
 
-def time_typeset(engine: typeset.Engine, items, jobs: int, site: Path) -> tuple[float, float]:
-    """Wall and Node CPU seconds to typeset `items` from nothing; the results go to the site's store."""
-    cpu = children_cpu()
+SNAPSHOTS = hasattr(formulas, "snapshot_for")  # a checkout from before startup snapshots has none
+
+
+def time_typeset(engine: typeset.Engine, items, jobs: int, site: Path) -> tuple[float, float, float]:
+    """Wall, Node CPU and Python CPU seconds to typeset `items` with no math store, as a build
+    does; the results go to the site's store."""
+    (site / CACHE_DIR / formulas.STORE_NAME).unlink(missing_ok=True)
+    extra = {"snapshot": formulas.snapshot_for(engine, site)} if SNAPSHOTS else {}
+    node, python = cpu_of(resource.RUSAGE_CHILDREN), cpu_of(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    results, _ = typeset.typeset_all(engine, items, jobs)
+    results, _ = typeset.typeset_all(engine, items, jobs, **extra)
     wall = time.perf_counter() - start
+    node, python = cpu_of(resource.RUSAGE_CHILDREN) - node, cpu_of(resource.RUSAGE_SELF) - python
     failed = [r.error for r in results if r.error]
     if failed:
         print(f"  {len(failed)} formulas failed, e.g. {failed[0]}", file=sys.stderr)
     store = formulas.store_for(site)
     store.put_many({engine.key(*item): result for item, result in zip(items, results)})
     store.close()
-    return wall, children_cpu() - cpu
+    return wall, node, python
 
 
 def time_cached(config, catalog, site: Path) -> float:
@@ -173,28 +191,36 @@ def time_build(site: Path, content: Path, jobs: int, keep_math: bool) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(content), "--output",
                     str(site / "out"), "--clean", "--quiet", "--jobs", str(jobs)], cwd=site, check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(_CHECKOUT.resolve())})
     return time.perf_counter() - start
 
 
-def measure(name: str, site: Path, content: Path, jobs_list: list[int], rows: list[str]) -> None:
+def measure(name: str, site: Path, content: Path, args, rows: list[str]) -> None:
     config, catalog, items = corpus_formulas(site, content)
     engine = formulas.engine_for(config, site)
     if engine is None:
         raise SystemExit("node or node_modules/mathjax missing: npm install")
     per = len(items) / max(1, len(catalog.summaries))
-    for jobs in jobs_list:
-        (site / CACHE_DIR / formulas.STORE_NAME).unlink(missing_ok=True)
-        wall, cpu = time_typeset(engine, items, jobs, site)
-        cached = time_cached(config, catalog, site)
-        cold_build = time_build(site, content, jobs, keep_math=False)
-        warm_build = time_build(site, content, jobs, keep_math=True)
-        rows.append(
-            f"| {name} | {len(catalog.summaries)} | {len(items)} ({per:.0f}/summary) | {jobs} | "
-            f"{wall:.2f} s = **{1000 * wall / len(items):.2f} ms** | {1000 * cpu / len(items):.2f} ms | "
-            f"{1000 * cached:.0f} ms = {1000 * cached / len(items):.3f} ms | "
-            f"{cold_build:.2f} s | {warm_build:.2f} s |")
-        print(f"  {name}, jobs {jobs}: done (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+    for jobs in args.jobs:
+        for rep in range(args.reps):
+            for snapshot in (["first", "cold"] if SNAPSHOTS else ["none"]):
+                if snapshot == "first":
+                    for blob in (site / CACHE_DIR).glob("mathjax-*.blob"):
+                        blob.unlink()
+                load = os.getloadavg()[0]
+                wall, node, python = time_typeset(engine, items, jobs, site)
+                row = (f"| {name} | {len(catalog.summaries)} | {len(items)} ({per:.1f}/summary) | {jobs} | {snapshot} | "
+                       f"{wall:.2f} s = **{1000 * wall / len(items):.2f} ms** | {1000 * node / len(items):.2f} ms | "
+                       f"{1000 * python / len(items):.3f} ms | {load:.1f}–{os.getloadavg()[0]:.1f} |")
+                if not args.typeset_only and rep == 0 and snapshot != "first":
+                    cached = time_cached(config, catalog, site)
+                    cold_build = time_build(site, content, jobs, keep_math=False)
+                    warm_build = time_build(site, content, jobs, keep_math=True)
+                    row += (f" {1000 * cached:.0f} ms = {1000 * cached / len(items):.3f} ms | "
+                            f"{cold_build:.2f} s | {warm_build:.2f} s |")
+                rows.append(row)
+                print(f"  {name}, jobs {jobs}, {snapshot}: {1000 * wall / len(items):.2f} ms wall, "
+                      f"{1000 * node / len(items):.2f} ms Node CPU per formula (load {load:.1f})", file=sys.stderr)
 
 
 def main() -> int:
@@ -203,24 +229,28 @@ def main() -> int:
     ap.add_argument("--per-summary", type=int, default=24)
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--typeset-only", action="store_true", help="skip the cached math step and the builds")
+    ap.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose site_builder is timed")
     args = ap.parse_args()
-    rows = ["| corpus | summaries | distinct formulas | jobs | typeset cold (wall, per formula) | Node CPU per formula "
-            "| math step, all cached | build --clean, math cold | build --clean, math cached |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| corpus | summaries | distinct formulas | jobs | snapshot | typeset, no math store (wall, per formula) "
+            "| Node CPU per formula | Python CPU per formula | load (1 min) |"
+            + ("" if args.typeset_only else " math step, all cached | build --clean, math cold | build --clean, math cached |"),
+            "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |" + ("" if args.typeset_only else " ---: | ---: | ---: |")]
     with tempfile.TemporaryDirectory(prefix="math-speed-") as tmp:
         site = Path(tmp) / "dense"
         content = write_corpus(site, args.summaries, args.per_summary)
-        measure("math-dense", site, content, args.jobs, rows)
+        measure("math-dense", site, content, args, rows)
         if args.seeds.is_dir():
             seeds_site = Path(tmp) / "seeds"
             seeds_site.mkdir()
             (seeds_site / "site.yaml").write_text(f"search: false\nmathjax:\n  npm_root: {ROOT}\n", encoding="utf-8")
-            measure("seeds", seeds_site, args.seeds.resolve(), args.jobs, rows)
+            measure("seeds", seeds_site, args.seeds.resolve(), args, rows)
     print("\n".join(rows))
     load = os.getloadavg()
     print(f"\n{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) at the end; "
           f"{subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
-          f"{typeset.Engine.create(ROOT).versions}")
+          f"{typeset.Engine.create(ROOT).versions}; site_builder from {_CHECKOUT}")
     return 0
 
 

@@ -77,7 +77,7 @@ def code_salt(memo: Path | None = None) -> str:
         _salt = _remembered_salt(memo, stats) if memo is not None else None
         if _salt is None:
             # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
-            #  .js: render/tex_safety.js decides typeset math as much as typeset.mjs)
+            #  .js: render/tex_safety.js decides typeset math as much as typeset.cjs)
             _salt = digest(__version__, *(f"{rel}\0".encode() + Path(path).read_bytes() for rel, path, _ in files))
             if memo is not None:
                 newest = max((st.st_mtime_ns for _, _, st in files), default=0)
@@ -93,7 +93,7 @@ def _code_files() -> list[tuple[str, str, os.stat_result]]:
         subfolders[:] = [d for d in subfolders if d != "__pycache__"]
         rel = folder[len(top) + 1:].replace(os.sep, "/")
         for name in names:
-            if name.endswith((".py", ".mjs", ".js", ".yaml")):
+            if name.endswith((".py", ".mjs", ".cjs", ".js", ".yaml")):
                 path = os.path.join(folder, name)
                 out.append((f"{rel}/{name}" if rel else name, path, os.stat(path)))
     out.sort(key=lambda f: f[0])

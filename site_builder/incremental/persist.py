@@ -106,7 +106,8 @@ def save(session: Session, inputs: str | None) -> None:
         last = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
         replaced = session.replaced
         if last is not None and replaced is not None:
-            published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced])
+            published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced],
+                                        *session.added)
         else:
             published = listing(session.output)
         st.commit((inputs, published), replace(st.report, catalog=None), st.uncacheable)

@@ -136,6 +136,21 @@ class _State:
 
         return search_records(self.catalog)
 
+    def search_changes(self, edited: list[Summary]) -> dict[str, Any]:
+        from ..output.search import edited_records
+
+        return edited_records(edited)
+
+    def search_urls(self) -> list[str]:
+        return list(self._maps()[0])
+
+    def search_records_of(self, urls: list[str]) -> dict[str, Any]:
+        from ..catalog import Paper
+        from ..output.search import paper_record, summary_record
+
+        entries = self._maps()[0]
+        return {u: (paper_record if isinstance(entries[u], Paper) else summary_record)(entries[u]) for u in urls}
+
     def _maps(self) -> tuple:
         """URL -> entry, page path -> output file, -> place in the page list, output file -> page path."""
         kept, catalog, pages = self.kept, self.catalog, self.kept["pages"]
@@ -163,6 +178,7 @@ class Session:
         self.why_full = ""  # why the last build could not be incremental
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
+        self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
         self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
         self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
 
@@ -170,6 +186,7 @@ class Session:
         started = time.perf_counter()
         state = self.state
         self.replaced = None
+        self.added = ([], [])
         if state is not None and state.config == repr(config):
             try:
                 report = self._update(state, config, started)
@@ -420,13 +437,16 @@ class Session:
         files.update(api)
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
-        fresh = _stage_index(st.search_records(edited), self.output, config, self.jobs) if config.search and files \
-            else None
+        fresh = _stage_index(st, edited, self.output, config, self.jobs) if config.search and files else None
         self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
-            _swap_index(fresh, self.output)
-            self.replaced = None  # a new search bundle: its files are not known here
+            changed = _swap_index(fresh, self.output)
+            if changed is None:
+                self.replaced = None  # a new search bundle: its files are not known here
+            else:  # a delta: parts.json replaced, its bundle added, the last one removed
+                self.replaced += [str(self.output / rel) for rel in changed[0]]
+                self.added = changed[1], changed[2]
         return len(todo), len(files)
 
     def _warm_up(self, st: _State, config: SiteConfig) -> None:
@@ -563,23 +583,32 @@ class _Early:
                 os.unlink(self.result[0])
 
 
-def _stage_index(records: list[Any], output: Path, config: SiteConfig, jobs: int) -> Path | None:
-    """The search index of the edited catalog (`records`: all of its search records), in a folder
-    beside the output (None if it did not change).
+def _stage_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> Any:
+    """The search index of the edited catalog, made beside the output (None if it did not change):
+    a delta to publish, or a whole bundle's folder to swap in (output/search_delta.py).
 
-    Pagefind cannot update an index in place; the parts whose records did not change are linked.
+    Pagefind cannot update an index in place: the edited results go to a small delta bundle, and
+    the search page leaves out their old copies in the published parts.
     """
-    from ..output.search import remove_stale_indexes, stage_search_index
+    from ..output.search import remove_stale_indexes
+    from ..output.search_delta import stage_search_edit
 
     remove_stale_indexes(output)  # left by a build killed while it wrote one
-    return stage_search_index(records, output, config, jobs)
+    return stage_search_edit(st.search_changes(edited), (), output, config, urls=st.search_urls,
+                             records_of=st.search_records_of, all_records=lambda: st.search_records(edited),
+                             jobs=jobs)
 
 
-def _swap_index(fresh: Path, output: Path) -> None:
+def _swap_index(fresh: Any, output: Path) -> tuple[list[str], list[str], list[str]] | None:
+    """Publish the staged index: a delta's (replaced, added, removed) output paths, or None for a whole bundle."""
     import shutil
 
     from ..output.search import BUNDLE_DIR
+    from ..output.search_delta import Delta
     from ..output.swap import swap_in
 
+    if isinstance(fresh, Delta):
+        return fresh.publish()
     swap_in(fresh / BUNDLE_DIR, output / BUNDLE_DIR)
     shutil.rmtree(fresh, ignore_errors=True)
+    return None

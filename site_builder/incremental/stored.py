@@ -268,17 +268,32 @@ class StoredState:
         self._math_use = edited_math_use(self.db.meta("math_use"), before, edited)
         return [MathUse(tuple(sorted(self._math_use[0])), self._math_use[1] > 0)]
 
+    def search_changes(self, edited: list[Summary]) -> dict[str, Any]:
+        """URL -> the new search record of each result the edit changed (saved by commit)."""
+        from ..output.search import edited_records
+
+        fresh = edited_records(edited)
+        self._records = {url: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for url, r in fresh.items()}
+        return fresh
+
+    def search_urls(self) -> list[str]:
+        """Every search result's URL (an edit of text changes none)."""
+        return [url for (url,) in self.db.conn.execute("SELECT key FROM search")]
+
+    def search_records_of(self, urls: list[str]) -> dict[str, Any]:
+        """URL -> the stored search record (as the last build or edit left it)."""
+        out = {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            out.update((url, pickle.loads(value)) for url, value in self.db.conn.execute(
+                f"SELECT key, value FROM search WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
     def search_records(self, edited: list[Summary]) -> list[Any]:
         """Every search record, the edited entries' made again and the rest read back (in URL order)."""
-        from ..output.search import paper_record, summary_record
-
-        fresh = {}
-        for s in edited:
-            r = paper_record(s.paper) if s.paper is not None else summary_record(s)
-            fresh[r.url] = r
+        fresh = self.search_changes(edited)
         records = [fresh.get(url) or pickle.loads(value)
                    for url, value in self.db.conn.execute("SELECT key, value FROM search ORDER BY key")]
-        self._records = {url: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for url, r in fresh.items()}
         records.sort(key=lambda r: r.url)  # (SQLite's order of text is by bytes, Python's by code point)
         return records
 

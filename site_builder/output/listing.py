@@ -91,24 +91,47 @@ class Listing:
             return answered[0]
         return answer
 
-    def patched(self, output: Path, replaced: list[str]) -> "Listing":
+    def patched(self, output: Path, replaced: list[str], added: list[str] = (), removed: list[str] = ()) -> "Listing":
         """The listing after `replaced` (relative paths of files that were there) were replaced.
 
-        A file not in the listing (a new one) makes it walk the folder instead."""
+        `added` and `removed`: files and folders (a folder's path ends in '/') put in or taken out,
+        as a search index's delta is (output/search_delta.py). A replaced file not in the listing (a
+        new one) makes it walk the folder instead."""
         root = str(output.resolve())
+        files, dirs = self.files, self.dirs
         stats, dir_stats = array("q", self.stats), array("q", self.dir_stats)
+        if added or removed:
+            gone = set(removed)
+            kept = [i for i, rel in enumerate(files) if rel not in gone]
+            files, stats = [files[i] for i in kept], array("q", (v for i in kept for v in stats[3 * i:3 * i + 3]))
+            kept = [i for i, rel in enumerate(dirs) if f"{rel}/" not in gone]
+            dirs, dir_stats = [dirs[i] for i in kept], array("q", (v for i in kept for v in dir_stats[2 * i:2 * i + 2]))
+            try:
+                for rel in added:
+                    st = os.stat(f"{root}/{rel}")
+                    if rel.endswith("/"):
+                        dirs.append(rel[:-1])
+                        dir_stats.extend((st.st_mtime_ns, st.st_ino))
+                    else:
+                        files.append(rel)
+                        stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+            except OSError:
+                return listing(output)
+            # Their folders' stats change too.
+            replaced = [*replaced, *(f"{rel.rstrip('/')}/" for rel in {*added, *removed}
+                                     if rel.rstrip("/").rpartition("/")[0] + "/" not in {*added, *removed})]
         try:  # (list.index: a few files among thousands, no dict of all of them needed)
-            for rel in replaced:
-                i = self.files.index(rel)
+            for rel in (r for r in replaced if not r.endswith("/")):
+                i = files.index(rel)
                 st = os.stat(f"{root}/{rel}")
                 stats[3 * i:3 * i + 3] = array("q", (st.st_size, st.st_mtime_ns, st.st_ino))
-            for rel in {rel.rpartition("/")[0] for rel in replaced}:
-                i = self.dirs.index(rel)
+            for rel in {rel.rstrip("/").rpartition("/")[0] for rel in replaced}:
+                i = dirs.index(rel)
                 st = os.stat(f"{root}/{rel}" if rel else root)
                 dir_stats[2 * i:2 * i + 2] = array("q", (st.st_mtime_ns, st.st_ino))
         except ValueError:  # not in the listing: a new file or folder
             return listing(output)
-        return Listing(self.files, stats, self.dirs, dir_stats)
+        return Listing(files, stats, dirs, dir_stats)
 
 
 def listing(output: Path) -> Listing:

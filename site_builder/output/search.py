@@ -19,7 +19,8 @@ at `pagefind/part-N/`, which the search page merges (Pagefind's `mergeIndex`).
 A record's part depends only on its URL and the number of parts, and
 `pagefind/parts.json` records a digest of each part's records: a later build
 (full or incremental) links an unchanged part from the published site instead
-of indexing it again.
+of indexing it again. After a text edit, an incremental build indexes only the
+edited results, into a delta bundle beside the parts (output/search_delta.py).
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ __all__ = ["BUNDLE_DIR", "SearchIndexError", "search_records", "write_search_ind
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "parts.json"
+DELTA_DIR = "delta"  # delta-<digest>/: the pages edited since the parts were indexed (output/search_delta.py)
 # Content characters per part. Pagefind's indexer peaks at about 30-40 bytes of
 # resident memory per character it indexes (benchmarks/README.md): about 500 MB a part.
 PART_CHARS = 16_000_000
@@ -114,6 +116,15 @@ def summary_record(summary: Summary) -> Record:
     )
 
 
+def edited_records(edited: list[Summary]) -> dict[str, Record]:
+    """URL -> the search record of each result that shows one of the summaries `edited`."""
+    out = {}
+    for s in edited:
+        r = paper_record(s.paper) if s.paper is not None else summary_record(s)
+        out[r.url] = r
+    return out
+
+
 def search_records(catalog: Catalog) -> list[Record]:
     """Every search result of the site, in URL order (the order fixes Pagefind's page numbers)."""
     records = [paper_record(p) for p in catalog.papers] + [summary_record(s) for s in catalog.unidentified]
@@ -160,6 +171,13 @@ def _manifest(bundle: Path) -> list[dict]:
         return []
 
 
+def _has_delta(bundle: Path) -> bool:
+    try:
+        return bool(json.loads((bundle / MANIFEST).read_text(encoding="utf-8")).get("delta"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _plan(records: list[Record], language: str) -> tuple[list[list[Record]], list[str]]:
     """The records of each part, and each part's digest."""
     count = part_count(records)
@@ -201,7 +219,7 @@ def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
     for folder, dirs, names in os.walk(src):
         rel = Path(folder).relative_to(src).as_posix()
         if top and rel == ".":
-            dirs[:] = [d for d in dirs if not re.fullmatch(r"part-\d+", d)]
+            dirs[:] = [d for d in dirs if not re.fullmatch(rf"part-\d+|{DELTA_DIR}-[0-9a-f]+", d)]
             names = [n for n in names if n != MANIFEST]
         prefix = "" if rel == "." else f"{rel}/"
         for name in dirs + names:
@@ -235,14 +253,24 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
     marker, so that a build killed meanwhile leaves something `remove_stale_indexes` knows is ours.
     """
     current = output / BUNDLE_DIR
-    if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1]:
+    if [o.get("digest") for o in _manifest(current)] == _plan(records, config.language)[1] \
+            and not _has_delta(current):
         return None
+    staging = new_staging(output)
+    try:
+        write_search_index(records, staging / BUNDLE_DIR, config, previous=current, jobs=jobs)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def new_staging(output: Path) -> Path:
+    """An empty folder beside `output`, marked as ours (see remove_stale_indexes)."""
     # The owner's pid in the name too: a kill between the folder and its marker leaves it known.
     staging = Path(tempfile.mkdtemp(prefix=f"{_temporary_prefix(output)}{os.getpid()}-", dir=output.parent))
     try:
         Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
-        bundle = staging / BUNDLE_DIR
-        write_search_index(records, bundle, config, previous=current, jobs=jobs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -2,6 +2,6 @@
 
 `summaries.render_catalog` drives it; the other modules are the renderers, the
 building blocks they share, and the math step (`formulas.py`: formulas typeset by
-MathJax in Node, `typeset.py`/`typeset.mjs`, with the stylesheet `mathcss.py` cuts
+MathJax in Node, `typeset.py`/`typeset.cjs`, with the stylesheet `mathcss.py` cuts
 down and the TeX rules of `tex_safety.js`).
 """

@@ -57,6 +57,11 @@ def store_for(site_root: Path | None) -> MathStore:
     return MathStore((site_root or Path.cwd()) / CACHE_DIR / STORE_NAME)
 
 
+def snapshot_for(engine: Engine, site_root: Path | None) -> Path:
+    """Where this engine's startup snapshot (MathJax loaded, render/typeset.py) is kept: beside the math store."""
+    return (site_root or Path.cwd()) / CACHE_DIR / engine.snapshot_name()
+
+
 def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: Path | None, *,
                       complete: bool, jobs: int = 1,
                       progress: Progress | None = None) -> list[str]:
@@ -87,7 +92,7 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
         warnings: list[str] = []
         if todo:
             try:
-                results, said = typeset.typeset_all(engine, todo, jobs, progress)
+                results, said = typeset.typeset_all(engine, todo, jobs, progress, snapshot_for(engine, site_root))
             except MathJaxError as exc:
                 return [f"math: MathJax failed ({exc}); " + (
                     "formulas are typeset in the browser instead" if build else "formulas not checked")]

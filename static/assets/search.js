@@ -67,6 +67,7 @@
 
   function start(manifest) {
     var parts = (manifest.parts || []).map(function (p) { return p.path; });
+    var delta = manifest.delta && manifest.delta.path;
     filterNames = manifest.filters || [];
     var params = new URLSearchParams(window.location.search);
     var selected = {};
@@ -86,9 +87,10 @@
       // Part 0 is the bundle at `bundle`; the others are merged in. Each carries a filter naming
       // it, which that module reads and keeps from the UI.
       mergeFilter: { part: "0" },
+      // After an edit, the edited pages' bundle too (their old copies are hidden in the parts).
       mergeIndex: parts.slice(1).map(function (path, i) {
         return { bundlePath: bundle + path, baseUrl: base, mergeFilter: { part: String(i + 1) } };
-      }),
+      }).concat(delta ? [{ bundlePath: bundle + delta, baseUrl: base, mergeFilter: { part: "delta" } }] : []),
       showImages: false,
       showSubResults: false,
       excerptLength: 40,
@@ -110,7 +112,7 @@
 
   // The parts of the index (output/search.py; the others are merged into one list of results)
   // and the names of its filters.
-  fetch(bundle + "parts.json")
+  fetch(bundle + "parts.json", { cache: "no-cache" })  // (it changes with every edit: see query-rule.js)
     .then(function (r) { return r.ok ? r.json() : {}; })
     .catch(function () { return {}; })
     .then(start);

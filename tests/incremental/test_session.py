@@ -152,11 +152,69 @@ def test_formula_needing_another_font_is_a_full_build(site: Path) -> None:
     assert tree(site / "out") == clean_build(site, cfg)
 
 
-def test_search_index_is_rebuilt_with_the_edit(site: Path) -> None:
+def assert_same_search(site: Path, cfg: SiteConfig) -> None:
+    """Every file but the search index is the clean build's; the index (parts, a delta of the edited
+    pages, their old copies hidden) finds exactly what the clean build's finds, with the same filters."""
+    from ..output.test_search_delta import search_view
+
+    ref = clean_build(site, cfg)
+    out = tree(site / "out")
+    assert {k: v for k, v in out.items() if not k.startswith("pagefind/")} == \
+        {k: v for k, v in ref.items() if not k.startswith("pagefind/")}
+    assert search_view(site / "out") == search_view(site.parent / f"{site.name}-ref" / "out")
+
+
+def test_search_after_edits_additions_and_removals(site: Path, monkeypatch) -> None:
+    """Issue 29: an edit re-indexes only the edited pages (the delta); a full build after edits (a file
+    added, a file removed) writes the clean build's index; past the delta's bound the parts are indexed again."""
+    from site_builder.output import search, search_delta
+
+    monkeypatch.setattr(search, "PART_CHARS", 3000)  # the sample site's index in several parts
     cfg = config(search=True)
     session = start(site, cfg)
-    edit_text(site, session, random.Random(3), "statwiki")
-    assert_incremental_and_exact(site, session, cfg)
+    rng = random.Random(3)
+    def has_delta() -> bool:
+        import json
+        state = json.loads((site / "out" / "pagefind" / "parts.json").read_text(encoding="utf-8")).get("delta")
+        folders = [d for d in (site / "out" / "pagefind").iterdir() if d.name.startswith("delta")]
+        assert [f"{d.name}/" for d in folders] == ([state["path"]] if state else [])
+        return bool(state)
+    for source in ("statwiki", None):
+        sid = edit_text(site, session, rng, source)
+        session.build(cfg)
+        assert session.last_mode == "incremental", session.why_full
+        assert has_delta()
+        url = session.state.summary(sid)
+        url = url.paper.url if url.paper is not None else url.url
+        from ..output.test_search_delta import search_view
+        assert "inserted" in search_view(site / "out")[0][url]["content"]  # the new text, in one copy only
+        assert_same_search(site, cfg)
+
+    add_a_file(site)
+    session.build(cfg)
+    assert session.last_mode == "full" and not has_delta()
+    assert tree(site / "out") == clean_build(site, cfg)  # the clean build's index, byte for byte
+
+    edit_text(site, session, rng)
+    session.build(cfg)
+    assert session.last_mode == "incremental" and has_delta()
+    (site / "content" / "summaries" / "zz-new.md").unlink()
+    session.build(cfg)
+    assert session.last_mode == "full" and not has_delta()
+    assert tree(site / "out") == clean_build(site, cfg)
+
+    monkeypatch.setattr(search_delta, "DELTA_PAGES", 1)
+    edit_text(site, session, rng, "statwiki")
+    session.build(cfg)
+    assert has_delta()
+    for _ in range(6):  # until an edit brings a second page (it may pick the same one again): past the bound
+        edit_text(site, session, rng, "statwiki")
+        session.build(cfg)
+        assert session.last_mode == "incremental"
+        if not has_delta():
+            break
+    assert not has_delta()
+    assert tree(site / "out") == clean_build(site, cfg)
 
 
 def test_nothing_changed_writes_nothing(site: Path) -> None:

@@ -31,5 +31,5 @@ def test_wheel_carries_the_default_theme(tmp_path):
     (wheel,) = tmp_path.glob("site_builder-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ["site_builder/_theme/templates/base.html", "site_builder/_theme/templates/paper.html",
-                 "site_builder/_theme/static/assets/style.css", "site_builder/render/typeset.mjs", "site_builder/render/tex_safety.js"]:
+                 "site_builder/_theme/static/assets/style.css", "site_builder/render/typeset.cjs", "site_builder/render/tex_safety.js"]:
         assert name in names

@@ -87,6 +87,7 @@ def test_what_mathjax_prints_comes_back_with_the_formula(engine):
 def test_results_do_not_depend_on_order_or_processes(engine, monkeypatch):
     monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # few formulas: still two processes
     monkeypatch.setattr(typeset, "BATCH", 4)  # and batches small enough for both to take some from the queue
+    monkeypatch.setattr(typeset, "MIN_BATCH", 2)
     items = [(r"\newcommand{\R}{\mathbb{R}} x \in \R", False, ()), (r"\R^n", False, ()),
              (r"\definecolor{mine}{rgb}{1,0,0} \color{mine}{a}", False, ()), (r"\color{mine}{b}", False, ()),
              (r"\unicode[Comic Sans]{x2260} \unicode{x2260}", False, ())] + [
@@ -94,15 +95,78 @@ def test_results_do_not_depend_on_order_or_processes(engine, monkeypatch):
     forward, _ = typeset.typeset_all(engine, items, 1)
     backward, _ = typeset.typeset_all(engine, items[::-1], 1)
     started, ran, ready = [], [], threading.Barrier(2, timeout=60)
-    original, start, run = typeset.Worker.__init__, typeset.Worker.start, typeset.Worker.run
+    original, start, receive = typeset.Worker.__init__, typeset.Worker.start, typeset.Worker.receive
     monkeypatch.setattr(typeset.Worker, "__init__", lambda self, *a: started.append(1) or original(self, *a))
     monkeypatch.setattr(typeset.Worker, "start", lambda self: start(self) or ready.wait())  # neither takes a batch alone
-    monkeypatch.setattr(typeset.Worker, "run", lambda self, part: ran.append(id(self)) or run(self, part))
+    monkeypatch.setattr(typeset.Worker, "receive", lambda self, *a: ran.append(id(self)) or receive(self, *a))
     shared, _ = typeset.typeset_all(engine, items, 2)
     assert len(started) == 2 and len(set(ran)) == 2  # both processes typeset some of the batches
     assert forward == backward[::-1] == shared
     assert forward[1].error and forward[3].error is None  # \R was not left behind by the first formula
     assert "Comic" not in forward[4].html  # \unicode may not set a font
+
+
+MIXED = [(r"\newcommand{\R}{\mathbb{R}} x \in \R", False, ()), (r"\R^n", True, (r"\newcommand{\R}{\mathbb{R}}",)),
+         (r"\mathcal{W}_c + \mathfrak{g} + \boldsymbol{\theta}", False, ()),  # font ranges, an autoloaded extension
+         (r"\color{red}{a} \cancel{b}", False, ()), (r"x^{2", True, ()), (r"\mmlToken{mi}[mathvariant='bogus']{x}", False, ()),
+         (r"\href{https://example.org/}{x} \unicode[Comic Sans]{x2260}", False, ())] + [
+         (rf"\frac{{a_{n}}}{{b}} \sqrt{{{n}}}", n % 2 == 0, ()) for n in range(20)]
+
+
+def test_a_startup_snapshot_gives_the_same_results(engine, tmp_path, monkeypatch):
+    snapshot = tmp_path / engine.snapshot_name()
+    (tmp_path / "mathjax-0ld.blob").write_bytes(b"an older version's")
+    plain, plain_said = typeset.typeset_all(engine, MIXED, 1)
+    monkeypatch.setattr(typeset, "SNAPSHOT_MIN", 10)  # worth a snapshot
+    monkeypatch.setattr(typeset, "PER_PROCESS", 10)  # and two processes
+    made, made_said = typeset.typeset_all(engine, MIXED, 2, snapshot=snapshot)  # makes it meanwhile
+    assert snapshot.is_file() and not (tmp_path / "mathjax-0ld.blob").exists()
+    assert not list(tmp_path.glob("*.tmp"))
+    commands = []
+    popen = typeset.subprocess.Popen
+    monkeypatch.setattr(typeset.subprocess, "Popen", lambda cmd, *a, **k: commands.append(cmd) or popen(cmd, *a, **k))
+    warm, warm_said = typeset.typeset_all(engine, MIXED, 2, snapshot=snapshot)
+    assert commands and all("--snapshot-blob" in cmd and str(typeset.SCRIPT) not in cmd for cmd in commands)
+    assert plain == made == warm and plain_said == made_said == warm_said
+    assert plain[2].error is None and "NCM-C" in plain[2].html  # the calligraphic font range was loaded
+    assert plain[4].error and any("Invalid variant" in m for m in plain[5].messages)
+
+
+def test_a_snapshot_node_cannot_load_is_replaced_by_loading_mathjax(engine, tmp_path):
+    snapshot = tmp_path / engine.snapshot_name()
+    snapshot.write_bytes(b"not a snapshot")
+    results, _ = typeset.typeset_all(engine, MIXED[:3], 1, snapshot=snapshot)
+    assert results == typeset.typeset_all(engine, MIXED[:3], 1)[0]
+    assert not snapshot.exists()  # removed, to be made again by a build with enough formulas
+
+
+def test_a_few_formulas_make_no_snapshot(engine, tmp_path):
+    snapshot = tmp_path / engine.snapshot_name()
+    typeset.typeset_all(engine, MIXED[:3], 1, snapshot=snapshot)
+    assert not snapshot.exists() and not list(tmp_path.iterdir())
+
+
+def test_batches_shrink_towards_the_end_and_cover_every_formula_once():
+    queue = typeset.Batches(1000, 2)
+    spans = []
+    while (span := queue.take()) is not None:
+        spans.append(span)
+    assert [a for a, _ in spans] == [0] + [b for _, b in spans[:-1]] and spans[-1][1] == 1000
+    sizes = [b - a for a, b in spans]
+    assert sizes[0] == typeset.BATCH and sizes == sorted(sizes, reverse=True)[:len(sizes) - 1] + sizes[-1:]
+    assert max(sizes[-4:]) <= typeset.MIN_BATCH
+
+
+@pytest.mark.parametrize("pipe_safe", [100, 10_000_000])
+def test_large_requests_and_answers_do_not_stall_the_pipes(engine, monkeypatch, pipe_safe):
+    # Requests of ~40 KB and answers of a few hundred KB: with one request in flight (pipe_safe small)
+    # and with two whatever their size (pipe_safe huge: the limit off, as long as Node reads its stdin).
+    monkeypatch.setattr(typeset, "PIPE_SAFE", pipe_safe)
+    monkeypatch.setattr(typeset, "MIN_BATCH", 8)
+    items = [(rf"\text{{{n} " + "word " * 1000 + "}", False, ()) for n in range(24)]
+    results, _ = typeset.typeset_all(engine, items, 1)
+    assert all(r.error is None and r.html.count("word") >= 1000 for r in results)
+    assert len({r.html for r in results}) == 24
 
 
 def test_macros_defined_earlier_in_a_summary_are_a_prelude(engine):

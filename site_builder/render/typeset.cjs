@@ -1,6 +1,8 @@
 // Typeset TeX with MathJax in Node, for render/typeset.py.
 //
-//   node typeset.mjs NPM_ROOT OPTIONS_JSON
+//   node typeset.cjs NPM_ROOT OPTIONS_JSON
+//   node --snapshot-blob BLOB --build-snapshot typeset.cjs NPM_ROOT OPTIONS_JSON   (makes BLOB)
+//   node --snapshot-blob BLOB                                                      (serves from BLOB)
 //
 // OPTIONS_JSON: {"macros": {...}, "fontURL": "...", "stylesheet": false}.
 // Reads one JSON request per line on stdin: [[tex, display, prelude], ...], where
@@ -12,22 +14,59 @@
 // With "stylesheet": true it instead prints the complete CHTML stylesheet (every
 // character of every font range) as one JSON string and exits; render/mathcss.py
 // cuts it down to what a site uses.
-import {createRequire} from 'module';
-import {readFileSync} from 'fs';
-import {fileURLToPath} from 'url';
-import {createInterface} from 'readline';
-import vm from 'vm';
-import v8 from 'v8';
+//
+// A plain CommonJS script, so that it can also be a V8 startup snapshot: with
+// --build-snapshot, Node runs it up to the point where MathJax is loaded and its
+// document set up, and saves the heap; a process started from that file skips loading
+// (0.09 s less per process) and goes straight to serve(). Loading the same code from the
+// same files, it serves the same results either way (benchmarks/README.md, "Build-time math").
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+const v8 = require('v8');
+
+const building = Boolean(v8.startupSnapshot && v8.startupSnapshot.isBuildingSnapshot());
 
 // V8 optimises a function once it has run this much bytecode (default 132 KB): a process lives for
 // a few hundred to a few thousand formulas, and at the default, compiling the many warm MathJax
 // functions with TurboFan cost more CPU than it saved (benchmarks/README.md, "Build-time math").
-// Set before MathJax loads; only how fast the same code runs changes, never what it computes.
-v8.setFlagsFromString('--interrupt-budget=500000');
+// Only how fast the same code runs changes, never what it computes. Not while building a
+// snapshot: a changed flag would make the file unloadable (V8 checks its flags match).
+function tuneV8() {
+  v8.setFlagsFromString('--interrupt-budget=500000');
+}
+if (!building) tuneV8();
 
 const [npmRoot, optionsJSON] = process.argv.slice(2);
 const options = JSON.parse(optionsJSON);
-const require = createRequire(npmRoot + '/');
+
+// CommonJS `require` of MathJax's files: Node's own cannot load files while a snapshot is built.
+// (MathJax's loader calls it for its components, font ranges and the TeX extensions it autoloads.)
+const loaded = new Map();
+function requireFrom(dir) {
+  return function load(name) {
+    let file = /^[./]/.test(name) ? path.resolve(dir, name) : path.join(npmRoot, 'node_modules', name);
+    if (!fs.existsSync(file)) {
+      if (fs.existsSync(file + '.js')) file += '.js';
+      else return require(name);  // one of Node's own modules (MathJax asks for 'path')
+    }
+    if (fs.statSync(file).isDirectory()) {
+      const pkg = JSON.parse(fs.readFileSync(path.join(file, 'package.json'), 'utf8'));
+      const main = pkg.exports && pkg.exports['.'] && pkg.exports['.'].require;
+      file = path.join(file, main || pkg.main || 'index.js');
+    }
+    if (loaded.has(file)) return loaded.get(file).exports;
+    const module = {exports: {}};
+    loaded.set(file, module);
+    const source = fs.readFileSync(file, 'utf8');
+    const wrapper = vm.runInThisContext(
+      '(function (exports, require, module, __filename, __dirname) {' + source + '\n})', {filename: file});
+    wrapper.call(module.exports, module.exports, requireFrom(path.dirname(file)), module, file, path.dirname(file));
+    return module.exports;
+  };
+}
+const load = requireFrom(npmRoot);
 
 // MathJax reports problems with console.*: collect them per formula instead of leaking them to stderr.
 let messages = [];
@@ -35,27 +74,40 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
   console[level] = (...args) => { messages.push(args.map(String).join(' ')); };
 }
 
-vm.runInThisContext(readFileSync(fileURLToPath(new URL('./tex_safety.js', import.meta.url)), 'utf8'));
+vm.runInThisContext(fs.readFileSync(path.join(__dirname, 'tex_safety.js'), 'utf8'));
 const rules = siteBuilderTeX(options.macros, true);  // eslint-disable-line no-undef
 
-const MathJax = await require('mathjax').init({
+let MathJax = null;
+let startupMessages = [];
+let typesetOne = null;
+
+// MathJax's Node entry keeps the loader's `require` it finds when it is loaded (for font ranges and
+// autoloaded extensions), defaulting to import(), which code compiled here cannot call: give it ours first.
+global.MathJax = {loader: {require: load}};  // (a configuration, as on a web page)
+load('mathjax').init({
   loader: {
     load: ['input/tex', 'output/chtml', 'adaptors/liteDOM', 'ui/safe', 'a11y/assistive-mml'],
     paths: {fonts: npmRoot + '/node_modules/@mathjax'},  // offline: the font package beside mathjax
-    require,  // CommonJS require, not import(): Node skips scanning each component's exports (0.1 s a process)
+    require: load,  // CommonJS, not import(): Node skips scanning each component's exports (0.1 s a process)
   },
   tex: {...rules.tex, formatError: (jax, err) => { throw err; }},
   chtml: {fontURL: options.fontURL, adaptiveCSS: !options.stylesheet},
   startup: {typeset: false},
+}).then((mathjax) => {
+  MathJax = mathjax;
+  startupMessages = messages;
+  messages = [];
+  if (options.stylesheet) {
+    printStylesheet();
+  } else {
+    typesetOne = setUp();
+    if (building) {
+      v8.startupSnapshot.setDeserializeMainFunction(() => { tuneV8(); serve(); });
+    } else {
+      serve();
+    }
+  }
 });
-const startupMessages = messages;
-messages = [];
-
-if (options.stylesheet) {
-  await printStylesheet();
-} else {
-  serve();
-}
 
 // The complete stylesheet: every font range loaded, every character's rule (adaptiveCSS is off).
 async function printStylesheet() {
@@ -64,7 +116,8 @@ async function printStylesheet() {
   process.stdout.write(JSON.stringify(css) + '\n', () => process.exit(0));
 }
 
-function serve() {
+// The document with our rules, and the function that typesets one request item.
+function setUp() {
   const document = MathJax.startup.document;
   rules.install(document);
   const adaptor = MathJax.startup.adaptor;
@@ -97,7 +150,7 @@ function serve() {
     return adaptor.outerHTML(node);
   }
 
-  async function one([source, display, prelude]) {
+  return async function one([source, display, prelude]) {
     reset();
     try {
       for (const earlier of prelude || []) {
@@ -110,15 +163,17 @@ function serve() {
     } catch (err) {
       return [null, String((err && err.message) || err), messages, 0];
     }
-  }
+  };
+}
 
-  // First line: ready, with what MathJax said while starting. Then requests, one after another.
+// First line: ready, with what MathJax said while starting. Then requests, one after another.
+function serve() {
   process.stdout.write(JSON.stringify({ready: MathJax.version, messages: startupMessages}) + '\n');
   let queue = Promise.resolve();
-  createInterface({input: process.stdin}).on('line', (line) => {
+  require('readline').createInterface({input: process.stdin}).on('line', (line) => {
     queue = queue.then(async () => {
       const results = [];
-      for (const item of JSON.parse(line)) results.push(await one(item));
+      for (const item of JSON.parse(line)) results.push(await typesetOne(item));
       process.stdout.write(JSON.stringify(results) + '\n');
     });
   });
