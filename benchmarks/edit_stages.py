@@ -8,7 +8,8 @@ built once already. Each repetition appends a sentence to one summary, waits
 until the edit is old enough to be trusted by its stat, and runs
 `site-builder build` in this process with timers around its stages (the
 functions below, looked up by name). Printed: seconds per stage, one column per
-repetition (wall clock; a function that runs several times is summed). Python's
+repetition (wall clock and this process's CPU, in ms; a function that runs several
+times is summed; the code's salt is computed once per process, so only in rep 1). Python's
 start and the process's exit are not in it: compare.py's wall-clock figure and
 `--process` (below) have them.
 """
@@ -25,7 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 started = time.perf_counter()
-from site_builder import cache, cli, pipeline  # noqa: E402
+from site_builder import cache, catalog, cli, pipeline, store  # noqa: E402
+from site_builder.commands import build as build_command  # noqa: E402
 from site_builder.catalog import related  # noqa: E402
 from site_builder.incremental import persist, session, stored  # noqa: E402
 from site_builder.incremental.session import Session  # noqa: E402
@@ -40,11 +42,18 @@ IMPORTS = time.perf_counter() - started
 
 # (owner, function name, label); a function imported by name into another module is timed there too.
 STAGES = [
-    (persist, "input_state", "walk the content folder and theme"),
+    (build_command, "load_config", "read site.yaml"),
+    (cache, "code_salt", "the code's salt (hash of the package's files)"),
+    (cache.BuildCache, "open", "open the build cache, its small values"),
+    (persist, "tree_state", "walk the content folder"),
+    (persist, "input_state", "walk the theme, digest the inputs' state"),
     (listing.Listing, "unchanged", "check the output (a stat per file and folder)"),
     (persist, "restore", "open the two store files"),
     (Session, "_update", "the edit: read, render, find and write what changed"),
+    (stored.StoredState, "summary", "  the edited summaries taken up"),
     (readers, "read_file", "  read the edited input file"),
+    (catalog, "text_facts", "  what the text says about its paper (before, after)"),
+    (stored.StoredState, "links", "  link context (wiki titles, arXiv ids)"),
     (summaries, "render_catalog", "  render the summary, its plain text, math check"),
     (stored.StoredState, "prepare", "  Jinja environment, page recorder, related index"),
     (stored.StoredState, "index", "    take up the related index"),
@@ -53,7 +62,8 @@ STAGES = [
     (pagecache.Recorder, "render", "  pages rendered"),
     (stored.StoredState, "feeds", "  feeds that show the summary"),
     (stored.StoredState, "export", "  JSON export line"),
-    (stored.StoredState, "math_use", "  math stylesheet: the site's formula use counted again"),
+    (session.Session, "_math_texts", "  math stylesheet and its files"),
+    (stored.StoredState, "math_use", "    the site's formula use counted again"),
     (stored.StoredState, "search_changes", "  search records: the edited entries' remade"),
     (stored.StoredState, "search_urls", "  search: every result's URL read (a page enters the delta)"),
     (stored.StoredState, "search_records_of", "  search: the delta's other pages' records read back"),
@@ -64,16 +74,20 @@ STAGES = [
     (output_search, "run_indexers", "    Pagefind indexes whole parts (past the bound)"),
     (session, "_replace_files", "  files written and renamed into place"),
     (session, "_swap_index", "  search index published (delta: two renames; else a swap)"),
+    (stored.StoredState, "published", "  wait for the output's check (another process)"),
     (listing.Listing, "patched", "save: the output's listing patched"),
     (persist, "save", "save: the changed rows, in one transaction per file"),
+    (store.Db, "commit", "  the two commits (SQLite, synced)"),
+    (stored.StoredState, "close", "close the store files"),
 ]
-def timed(times: dict[str, float], fn, label: str):
+def timed(times: dict[str, float], cpu: dict[str, float], fn, label: str):
     def wrapper(*args, **kwargs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
             times[label] = times.get(label, 0.0) + time.perf_counter() - t
+            cpu[label] = cpu.get(label, 0.0) + time.process_time() - c
     return wrapper
 
 
@@ -141,27 +155,31 @@ def main(argv: list[str] | None = None) -> int:
     if args.process:
         return processes(root, target, args.reps, args.code)
     times: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     for owner, name, label in STAGES:
-        wrapper = timed(times, getattr(owner, name), label)
+        wrapper = timed(times, cpus, getattr(owner, name), label)
         static = isinstance(inspect.getattr_static(owner, name), staticmethod)
         setattr(owner, name, staticmethod(wrapper) if static else wrapper)
-    columns: list[dict[str, float]] = []
+    columns: list[tuple[dict[str, float], dict[str, float]]] = []
     cmd = ["build", "--quiet", "--content", "content", "--output", "_site"]
     os.chdir(root)
     for rep in range(args.reps):
         edit(target, rep)
         times.clear()
+        cpus.clear()
         t, cpu = time.perf_counter(), time.process_time()
         if cli.main(cmd) != 0:
             sys.exit("the build failed")
         times["whole build (in process)"] = time.perf_counter() - t
-        times["whole build: CPU of this process"] = time.process_time() - cpu
-        columns.append(dict(times))
-    labels = ["whole build (in process)", "whole build: CPU of this process"] + [label for _, _, label in STAGES]
-    print(f"{'stage':58} " + " ".join(f"{'rep ' + str(i + 1):>7}" for i in range(len(columns))))
-    print(f"{'start-up: imports':58} " + " ".join(f"{IMPORTS:7.2f}" for _ in columns))
+        cpus["whole build (in process)"] = time.process_time() - cpu
+        columns.append((dict(times), dict(cpus)))
+    labels = ["whole build (in process)"] + [label for _, _, label in STAGES]
+    print(f"milliseconds, wall/CPU of this process; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'stage':66} " + " ".join(f"{'rep ' + str(i + 1):>9}" for i in range(len(columns))))
+    print(f"{'start-up: imports':66} " + " ".join(f"{IMPORTS * 1000:9.0f}" for _ in columns))
     for label in labels:
-        print(f"{label:58} " + " ".join(f"{c.get(label, 0.0):7.2f}" for c in columns))
+        print(f"{label:66} " + " ".join(f"{w.get(label, 0.0) * 1000:4.0f}/{c.get(label, 0.0) * 1000:<4.0f}"
+                                          for w, c in columns))
     return 0
 
 

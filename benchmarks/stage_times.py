@@ -67,7 +67,7 @@ def install() -> None:
     from site_builder.cache import BuildCache
     from site_builder.catalog.related import RelatedIndex
     from site_builder.incremental import persist
-    from site_builder.output import site
+    from site_builder.output import site, staging
     from site_builder.output.pagecache import World
     from site_builder.render import summaries
 
@@ -81,9 +81,9 @@ def install() -> None:
         (site, "page_environment", "page environment (globals: neighbours, citation keys...)"),
         (site, "render_pages", "pages: rendered and written by the workers"),
         (site, "_other_files", "  of which the parent meanwhile: feeds, export, sitemap, copies"),
-        (site.Stager, "done", "staging done"),
+        (staging.Stager, "done", "staging done"),
         (site, "swap_into_place", "the swap"),
-        (site, "record_outputs", "recording the outputs"),
+        (staging, "record_outputs", "recording the outputs"),
         (BuildCache, "save", "build cache save (forks a writer)"),
         (persist, "save", "session save"),
         (BuildCache, "wait_saved", "waiting for the build cache writer"),

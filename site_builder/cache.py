@@ -26,7 +26,6 @@ Correctness rules:
 """
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import os
@@ -57,13 +56,71 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-@functools.cache
-def code_salt() -> str:
-    """Version + the bytes of every module and data table of this package: new code, cold cache."""
-    # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
-    #  .js: render/tex_safety.js decides typeset math as much as typeset.cjs)
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in {".py", ".mjs", ".cjs", ".js", ".yaml"} and "__pycache__" not in p.parts)
-    return digest(__version__, *(f"{p.relative_to(_PACKAGE).as_posix()}\0".encode() + p.read_bytes() for p in files))
+SALT_MEMO = "code-salt"  # in the cache folder: the last salt and the stat of every file it was made from
+_RACY_NS = 2_000_000_000  # a file changed this close to the memo may have changed unseen (changes.RACY_NS)
+_salt: str | None = None
+
+
+def code_salt(memo: Path | None = None) -> str:
+    """Version + the bytes of every module and data table of this package: new code, cold cache.
+
+    `memo`: a file that keeps the salt with the stat (size, mtime, inode) of each of those files.
+    While every stat is as it was, and none is recent enough for a change to hide within the
+    clock's resolution, the files are not read and hashed again (a check or an edit from the
+    command line would otherwise read the whole package each time). Computed once per process.
+    As with git's index, a file rewritten in place with its old size and mtime put back is not seen.
+    """
+    global _salt
+    if _salt is None:
+        files = _code_files()
+        stats = digest(__version__, *(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}" for rel, _, st in files))
+        _salt = _remembered_salt(memo, stats) if memo is not None else None
+        if _salt is None:
+            # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
+            #  .js: render/tex_safety.js decides typeset math as much as typeset.cjs)
+            _salt = digest(__version__, *(f"{rel}\0".encode() + Path(path).read_bytes() for rel, path, _ in files))
+            if memo is not None:
+                newest = max((st.st_mtime_ns for _, _, st in files), default=0)
+                _remember_salt(memo, stats, _salt, newest)
+    return _salt
+
+
+def _code_files() -> list[tuple[str, str, os.stat_result]]:
+    """(path in the package, path, stat) of each file the salt is made of, in name order."""
+    out = []
+    top = str(_PACKAGE)
+    for folder, subfolders, names in os.walk(top):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        rel = folder[len(top) + 1:].replace(os.sep, "/")
+        for name in names:
+            if name.endswith((".py", ".mjs", ".cjs", ".js", ".yaml")):
+                path = os.path.join(folder, name)
+                out.append((f"{rel}/{name}" if rel else name, path, os.stat(path)))
+    out.sort(key=lambda f: f[0])
+    return out
+
+
+def _remembered_salt(memo: Path, stats: str) -> str | None:
+    try:
+        kept = pickle.loads(memo.read_bytes())
+        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == stats and isinstance(kept[1], str):
+            return kept[1]
+    except Exception:  # noqa: BLE001 - none, or damaged: the files are hashed
+        pass
+    return None
+
+
+def _remember_salt(memo: Path, stats: str, salt: str, newest_ns: int) -> None:
+    if not memo.parent.is_dir():
+        return  # (no cache folder yet: next time)
+    try:
+        if time.time_ns() - newest_ns < _RACY_NS:  # a file changed moments ago could change again unseen
+            memo.unlink(missing_ok=True)
+            return
+        with atomic_file(memo) as f:
+            f.write(pickle.dumps((stats, salt, newest_ns), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:  # a read-only site: hashed every time
+        pass
 
 
 def stat_key(st: os.stat_result) -> tuple[int, int, int]:
@@ -94,7 +151,7 @@ class BuildCache:
         Only the small values are read here (enough for the "nothing changed"
         check); `load_tables()` reads the tables when the build goes ahead.
         """
-        cache = cls(site_root / CACHE_DIR / FILE_NAME, code_salt(), enabled=enabled)
+        cache = cls(site_root / CACHE_DIR / FILE_NAME, code_salt(site_root / CACHE_DIR / SALT_MEMO), enabled=enabled)
         if enabled:
             cache.db = Db.open(cache.path)
             try:

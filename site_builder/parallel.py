@@ -14,7 +14,6 @@ pool waited for ever (issue 25).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import traceback
@@ -48,11 +47,19 @@ def _worker_start() -> None:
 
 def _pool(jobs: int):
     """A forked pool whose workers never run the parent's signal handlers (module docstring)."""
+    import multiprocessing  # here: a build that forks no pool (an edit, nothing changed) need not load it
+
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # for this thread only: others still see them
     try:
         return multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
 
 
 def _run_chunk(indexes: range) -> list:
@@ -95,7 +102,7 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
     yielded): serial work that does not need the results overlaps theirs.
     """
     global _TASK
-    if jobs <= 1 or n < 2 * MIN_PER_JOB or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or n < 2 * MIN_PER_JOB or "fork" not in _start_methods():
         if meanwhile:
             meanwhile()
         for i in range(n):

@@ -374,3 +374,51 @@ def test_tree_state_lists_files_as_a_sorted_os_walk_does(tmp_path: Path):
     assert tree_state([tmp_path, tmp_path / "missing"]) == expected
     assert [os.path.relpath(p, tmp_path) for p, *_ in expected] == [
         "a.txt", "b.txt", "linked-file", "A/e.txt", "a/z.txt", "a/b/c.txt", "a/b2/d.txt"]
+
+
+def test_the_code_salt_is_remembered_while_the_package_files_are_as_they_were(tmp_path: Path, monkeypatch) -> None:
+    """The salt (a hash of the package's files) is kept with their stats in the cache folder; a file
+    changed, added or moments old, or a damaged memo, has the files hashed again."""
+    import time
+
+    from site_builder import cache
+
+    package, memo = tmp_path / "package", tmp_path / "cache" / cache.SALT_MEMO
+    (package / "sub").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    memo.parent.mkdir()
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "b.yaml").write_text("b: 2\n")
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"not part of it")
+    (package / "notes.txt").write_text("not part of it either\n")
+    past = time.time() - 60
+    for p in package.rglob("*"):
+        os.utime(p, (past, past))
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def salt(with_memo: bool = True) -> str:
+        monkeypatch.setattr(cache, "_salt", None)  # (computed once per process)
+        return cache.code_salt(memo if with_memo else None)
+
+    first = salt()
+    assert memo.is_file() and first == salt(with_memo=False)
+    hashed: list[str] = []
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: (package in self.parents and hashed.append(self.name)) or read(self))
+    assert salt() == first and not hashed  # remembered: no file read
+    (package / "a.py").write_text("A = 3\n")  # the same size, a new mtime
+    changed = salt()
+    assert changed != first and "a.py" in hashed
+    hashed.clear()
+    assert salt() == changed and "a.py" in hashed  # changed moments ago: not remembered yet
+    os.utime(package / "a.py", (past - 30, past - 30))
+    hashed.clear()
+    assert salt() == changed and hashed  # remembered now
+    hashed.clear()
+    assert salt() == changed and not hashed
+    (package / "sub" / "c.mjs").write_text("export {};\n")
+    os.utime(package / "sub" / "c.mjs", (past, past))
+    assert salt() != changed
+    memo.write_bytes(b"garbage")
+    assert salt() == salt(with_memo=False)

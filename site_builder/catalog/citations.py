@@ -18,12 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from ..readers.names import person_name
-from .tables import canonical_venue
+from .tables import MAX_REFERENCE, canonical_venue
 
-MAX_REFERENCE = 2000  # characters: a longer "reference" is a paragraph
 MIN_TITLE_SCORE = 90  # rapidfuzz partial_ratio, 0-100
 MAX_AUTHORS = 60
 _YEAR = re.compile(r"(?<![\d.:/-])(19[5-9]\d|20[0-4]\d)(?![\d])")
@@ -96,6 +93,8 @@ def locate_title(title: str, ref: str) -> tuple[int, int, float] | None:
         return None
     if len(t) > len(r):
         return None
+    from rapidfuzz import fuzz  # here: an edit whose summary cites no reference need not load it
+
     hit = fuzz.partial_ratio_alignment(t, r, score_cutoff=MIN_TITLE_SCORE)
     if hit is None:
         return None

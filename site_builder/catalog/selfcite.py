@@ -8,11 +8,14 @@ id counts, so a sentence that merely mentions the title gives nothing.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..records import PaperMeta
 from .. import provenance as prov
-from .citations import MAX_REFERENCE, Citation, parse
-from .tables import words
+from .tables import MAX_REFERENCE, words
+
+if TYPE_CHECKING:
+    from .citations import Citation
 
 _UNIT_BREAK = re.compile(r"\s\[\d{1,3}\]\s|\s\*\s|<br\s?/?>|\s#\s")
 _WORD = re.compile(r"[^\W_]+")
@@ -54,6 +57,8 @@ def find(body: str, title: str) -> Citation | None:
         low = unit.lower()
         if not any(w in low for w in longest) or len(wanted & set(_WORD.findall(low))) < need:
             continue
+        from .citations import parse  # here: a text whose lines never name the title need not load it
+
         cite = parse(unit, title)
         if cite is not None and (cite.authors or cite.arxiv):
             found.append(cite)

@@ -9,6 +9,9 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).with_name("data")
+# Characters: a longer "reference" is a paragraph. Here, not in citations.py, because selfcite.py
+# cuts the text into units by it before it knows whether any unit needs citations' parser.
+MAX_REFERENCE = 2000
 
 
 @lru_cache(maxsize=None)

@@ -208,6 +208,8 @@ class Session:
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
         self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
+        self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
+        self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -230,6 +232,10 @@ class Session:
 
     # -- full build ------------------------------------------------------------
     def _full(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
+        if self.collect_for_full:  # (off for the command line's check and edit, which make little garbage)
+            import gc
+
+            gc.enable()
         snapshot = changes.take(self.content)  # before reading: an edit during the build is seen next time
         theme = theme_state(self.site_root, config)
         # A state taken up from the store has no tables in memory: the full build loads the cache file.
@@ -464,7 +470,7 @@ class Session:
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
         fresh = _stage_index(st, edited, self.output, config, self.jobs) if config.search and files else None
-        _replace_files(self.output, files, outputs, unhashed=api.keys())
+        self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys())
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
             changed = _swap_index(fresh, self.output)
@@ -499,12 +505,15 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
                                    pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> None:
+def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> Any:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
     All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
-    with no hash, so the next full build writes them instead of linking them.
+    with no hash, so the next full build writes them instead of linking them. Renaming over
+    such a file frees its blocks, which takes the file system tens of milliseconds: the old
+    file is given a second name outside the output first, and that name is removed by the
+    thread returned (or None), while the build saves its session.
     """
     from ..output.confine import Folder
 
@@ -522,9 +531,55 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
+    aside: list[str] = []
+    if any(rel in unhashed for rel, _, _ in staged):
+        _remove_set_aside(output)
     for rel, tmp, dest in staged:  # renames need no space
+        if rel in unhashed:
+            aside += _set_aside(output, dest, len(aside))
         os.replace(tmp, dest)
         outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+    if not aside:
+        return None
+    import threading
+
+    thread = threading.Thread(target=_unlink_all, args=(aside,), name="free the replaced export", daemon=True)
+    thread.start()
+    return thread
+
+
+def _set_aside(output: Path, path: str, n: int) -> list[str]:
+    """A second name for `path`, beside the output folder (never in it: the next build would see
+    a file it did not write), or none if the file system will not link it there."""
+    name = f"{output.parent}/.{output.name}.{os.getpid()}.{n}.replaced"
+    try:
+        os.link(path, name)
+    except OSError:  # another file system, links not allowed...: the rename frees the blocks itself
+        return []
+    return [name]
+
+
+def _remove_set_aside(output: Path) -> None:
+    """Second names left by a build killed before it removed them (its process is gone)."""
+    from ..store import _running
+
+    prefix = f".{output.name}."
+    try:
+        with os.scandir(output.parent) as it:
+            found = [e.name for e in it if e.name.startswith(prefix) and e.name.endswith(".replaced")]
+    except OSError:
+        return
+    for name in found:
+        pid = name[len(prefix):].partition(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{output.parent}/{name}")
+
+
+def _unlink_all(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 class _Early:

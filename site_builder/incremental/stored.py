@@ -300,7 +300,7 @@ class StoredState:
 
     # -- saving --------------------------------------------------------------
     def commit(self, state: Any, report: Any, uncacheable: set[str]) -> None:
-        """Write what the edit changed: the cache file first, then the session file, each in one transaction."""
+        """Write what the edit changed: the cache file and the session file, each in one transaction."""
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
@@ -315,7 +315,28 @@ class StoredState:
             if deps is not None:
                 deps.flush(conn)
 
-        cdb.commit(cache_rows)
+        # The two files are committed at once (each commit waits for its file to reach the disk);
+        # a build killed between the two leaves their generations different, as one after the other would.
+        import threading
+
+        failed: list[BaseException] = []
+
+        def commit_cache() -> None:
+            try:
+                cdb.commit(cache_rows)
+            except BaseException as exc:  # noqa: BLE001 - raised below, in the build's thread
+                failed.append(exc)
+
+        other = threading.Thread(target=commit_cache, name="commit the build cache", daemon=True)
+        other.start()
+        try:
+            self._commit_session(generation, report, uncacheable)
+        finally:
+            other.join()
+        if failed:
+            raise failed[0]
+
+    def _commit_session(self, generation: int, report: Any, uncacheable: set[str]) -> None:
         db = self.db
         db.set_meta("generation", generation)
         db.set_meta("snapshot", self.snapshot)

@@ -12,7 +12,7 @@ from array import array
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -26,19 +26,19 @@ from ..derived import Derive, compute
 from ..records import Diagnostic
 from ..store import dumps_rebuilt
 from . import reading, seo, sequences
-from .api import api_files, summary_lines
-from .feeds import feed_files, feed_parts
-from .sitemap import sitemap_files
 from .filters import install as install_filters
 from . import partials
-from .assets import content_assets, figure_files, math_assets, mathjax_urls, pygments_css, static_files
+from .assets import mathjax_urls
 from .pages import SORTS, Page, build_pages, memoized
-from .search import BUNDLE_DIR, engine_files, remove_stale_indexes, search_records, write_search_index
-from .swap import swap_in
-from .staging import Stager, record_outputs
 from .pagecache import Published, render_cached
 from .target import MARKER, MARKER_TEXT, check_build_output
 from .theme import make_environment, template_dirs
+
+if TYPE_CHECKING:
+    from .staging import Stager
+
+# The modules only a full build uses (the export, the sitemap, the search index, the swap) are
+# imported in write_site: an edit from the command line renders a few pages with what is above.
 
 
 @dataclass
@@ -142,6 +142,9 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None,
                derive: Derive = compute) -> WriteStats:
+    from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
+    from .staging import Stager, record_outputs
+
     check_build_output(output, content, site_root)  # never replace a folder the user has other files in
     pages = build_pages(catalog, config)
     output = output.resolve()
@@ -192,6 +195,12 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
 
     First the pages' folders, which workers rendering pages would otherwise make one by one.
     """
+    from .api import api_files, summary_lines
+    from .assets import content_assets, figure_files, math_assets, pygments_css, static_files
+    from .feeds import feed_files, feed_parts
+    from .search import engine_files
+    from .sitemap import sitemap_files
+
     stager.make_folders([p.file for p in pages])
     url, canonical = url_helpers(config)
     feeds, lines = feed_parts(catalog, config), summary_lines(catalog)
@@ -229,4 +238,6 @@ def _other_files(catalog: Catalog, config: SiteConfig, site_root: Path, content:
 
 def swap_into_place(staging: Path, output: Path) -> None:
     """Replace `output` by `staging` in one atomic step (see output/swap.py)."""
+    from .swap import swap_in
+
     swap_in(staging, output)

@@ -6,31 +6,39 @@ so the most specific formats come first).
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
+from typing import Iterator
 
 from ..records import Diagnostic, ReadResult
 from ..text import CONTROL
-from . import markdown_records, shortscience, statwiki
 from .paths import contain_paths
-from .tree import walk_content
 
+# (format, module). A module is imported when its turn comes: the command-line edit of one
+# Markdown record then never loads the wikitext and listing readers (a third of its imports).
 READERS = (
-    ("markdown", markdown_records),
-    ("statwiki", statwiki),
-    ("shortscience", shortscience),
+    ("markdown", "markdown_records"),
+    ("statwiki", "statwiki"),
+    ("shortscience", "shortscience"),
 )
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-def detect(text: str) -> str | None:
+def _readers() -> Iterator[tuple[str, ModuleType]]:
     for name, module in READERS:
+        yield name, import_module(f"{__name__}.{module}")
+
+
+def detect(text: str) -> str | None:
+    for name, module in _readers():
         if module.looks_like(text):
             return name
     return None
 
 
 def read_text(text: str, name: str) -> ReadResult:
-    for _fmt, module in READERS:
+    for _fmt, module in _readers():
         if module.looks_like(text):
             result = module.read(text, name)
             contain_paths(result, name)  # whatever the reader: ids and collections are safe folder names
@@ -99,4 +107,6 @@ def _size(n: int) -> str:
 
 def input_files(content_dir: Path) -> list[Path]:
     """Every input file below the content folder, in a stable order (readers/tree.py decides which)."""
+    from .tree import walk_content
+
     return [path for _, path in walk_content(content_dir).inputs]

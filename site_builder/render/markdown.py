@@ -44,7 +44,6 @@ from .html import (
 from . import citekeys
 from .lexers import highlighted, lexer_named
 from .links import canonical, classify, shortscience_bibtex_key
-from .restore import restore_markdown
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
 _CITE = re.compile(r"\\cite[pt]?\*?\{([^{}]*)\}")  # keys stop at "{" too: "\\cite{" repeated is no rescan
@@ -62,6 +61,8 @@ def render_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup
 
 def render_flat_markdown(text: str, ctx: LinkContext | None = None) -> RenderedMarkup:
     """Like render_markdown, for ShortScience text whose newlines were lost."""
+    from .restore import restore_markdown  # here: Markdown with its newlines (an edited record) never needs it
+
     result = render_markdown(restore_markdown(text), ctx)
     fences = [m.start() for m in re.finditer("```", text)]
     if len(fences) % 2 and not any("code fence" in w for w in result.warnings):

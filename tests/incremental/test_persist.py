@@ -545,3 +545,59 @@ def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(
     age(site / "content")
     again = build_site(site / "content", site / "out", cfg, site)
     assert again.how == "unchanged" and again.files_changed == 0
+
+
+def test_the_replaced_export_leaves_no_second_name(site: Path) -> None:
+    """The export an edit replaces is given a second name beside the output (so that the rename does
+    not free its blocks), removed before the build returns; names left by a killed build are removed
+    by a later edit, unless their process still runs."""
+    from site_builder.incremental.stored import EXPORT
+
+    age(site / "content")
+    build(site)
+    stale = site / f".out.{2 ** 22 + 12345}.0.replaced"  # a pid above Linux's pid_max: no such process
+    alive = site / f".out.{os.getppid()}.0.replaced"  # (the test runner's parent: running)
+    stale.write_bytes(b"old export")
+    alive.write_bytes(b"another build's")
+    export = (site / "out" / EXPORT).read_bytes()
+    append_text(site, 60)
+    report = build_site(site / "content", site / "out", config(), site, last_build=True)
+    assert report.how == "incremental"
+    assert (site / "out" / EXPORT).read_bytes() != export
+    assert tree(site / "out") == clean_build(site, config())
+    assert sorted(p.name for p in site.glob(".out.*")) == [alive.name]
+
+
+def test_the_command_line_edit_runs_without_the_collector_and_a_full_build_with_it(site: Path,
+                                                                                    monkeypatch) -> None:
+    """The garbage collector is off for the command line's incremental build (it would mostly walk
+    the imported modules' objects), on for a full one (which makes and drops millions of objects), and
+    as it was once the build returns."""
+    import gc
+
+    from site_builder.incremental import session as sessions
+
+    seen: dict[str, bool] = {}
+    update, full = sessions.Session._update, sessions.build
+
+    def updating(self, *args):
+        seen["incremental"] = gc.isenabled()
+        return update(self, *args)
+
+    def building(*args, **kwargs):  # the full build (pipeline.build), as the session calls it
+        seen["full"] = gc.isenabled()
+        return full(*args, **kwargs)
+
+    monkeypatch.setattr(sessions.Session, "_update", updating)
+    monkeypatch.setattr(sessions, "build", building)
+    age(site / "content")
+    assert build_site(site / "content", site / "out", config(), site, last_build=True).how.startswith("full")
+    assert seen == {"full": True} and gc.isenabled()
+    append_text(site, 61)
+    assert build_site(site / "content", site / "out", config(), site, last_build=True).how == "incremental"
+    assert seen == {"full": True, "incremental": False} and gc.isenabled()
+    add_a_file(site)  # not a text edit: the incremental path gives up, and the full build collects
+    seen.clear()
+    assert build_site(site / "content", site / "out", config(), site, last_build=True).how.startswith("full")
+    assert seen["full"] is True and gc.isenabled()
+    assert tree(site / "out") == clean_build(site, config())
