@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from ..cache import BuildCache, digest, release_free_memory, stat_key
+from ..cache import CACHE_DIR, BuildCache, digest, release_free_memory, stat_key
 from ..config import SiteConfig
 from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
@@ -470,7 +470,8 @@ class Session:
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
         fresh = _stage_index(st, edited, self.output, config, self.jobs) if config.search and files else None
-        self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys())
+        self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(),
+                                       aside=self.site_root / CACHE_DIR)
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
             changed = _swap_index(fresh, self.output)
@@ -505,15 +506,16 @@ def _remember_reads(cache: BuildCache, content: Path, fresh: dict[str, Any], sna
                                    pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=()) -> Any:
+def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tuple], unhashed=(),
+                   aside: Path | None = None) -> Any:
     """Each file replaced atomically (write beside, rename over): a reader sees old or new bytes.
     All are written beside before any is renamed, so a write that fails changes nothing.
 
     Files in `unhashed` (the JSON export: tens of MB, known to have changed) are recorded
     with no hash, so the next full build writes them instead of linking them. Renaming over
     such a file frees its blocks, which takes the file system tens of milliseconds: the old
-    file is given a second name outside the output first, and that name is removed by the
-    thread returned (or None), while the build saves its session.
+    file is given a second name in the tool's own cache folder `aside` first, and that name is
+    removed by the thread returned (or None), while the build saves its session.
     """
     from ..output.confine import Folder
 
@@ -531,49 +533,52 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
-    aside: list[str] = []
-    if any(rel in unhashed for rel, _, _ in staged):
-        _remove_set_aside(output)
+    second: list[str] = []
+    if aside is not None and any(rel in unhashed for rel, _, _ in staged):
+        _remove_set_aside(aside)
     for rel, tmp, dest in staged:  # renames need no space
-        if rel in unhashed:
-            aside += _set_aside(output, dest, len(aside))
+        if rel in unhashed and aside is not None:
+            second += _set_aside(aside, dest, len(second))
         os.replace(tmp, dest)
         outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
-    if not aside:
+    if not second:
         return None
     import threading
 
-    thread = threading.Thread(target=_unlink_all, args=(aside,), name="free the replaced export", daemon=True)
+    thread = threading.Thread(target=_unlink_all, args=(second,), name="free the replaced export", daemon=True)
     thread.start()
     return thread
 
 
-def _set_aside(output: Path, path: str, n: int) -> list[str]:
-    """A second name for `path`, beside the output folder (never in it: the next build would see
-    a file it did not write), or none if the file system will not link it there."""
-    name = f"{output.parent}/.{output.name}.{os.getpid()}.{n}.replaced"
+ASIDE_PREFIX = "replaced-export."  # + pid + "." + n: names in the cache folder, nowhere else
+
+
+def _set_aside(folder: Path, path: str, n: int) -> list[str]:
+    """A second name for `path` in the tool's cache folder (never in the output, whose next build
+    would see a file it did not write, nor beside it, which is the user's), or none if the file
+    system will not link it there (another disk: the rename frees the blocks itself)."""
+    name = f"{folder}/{ASIDE_PREFIX}{os.getpid()}.{n}"
     try:
         os.link(path, name)
-    except OSError:  # another file system, links not allowed...: the rename frees the blocks itself
+    except OSError:
         return []
     return [name]
 
 
-def _remove_set_aside(output: Path) -> None:
-    """Second names left by a build killed before it removed them (its process is gone)."""
+def _remove_set_aside(folder: Path) -> None:
+    """Second names left in the cache folder by a build killed before it removed them (its process is gone)."""
     from ..store import _running
 
-    prefix = f".{output.name}."
     try:
-        with os.scandir(output.parent) as it:
-            found = [e.name for e in it if e.name.startswith(prefix) and e.name.endswith(".replaced")]
+        with os.scandir(folder) as it:
+            found = [e.name for e in it if e.name.startswith(ASIDE_PREFIX) and e.is_file(follow_symlinks=False)]
     except OSError:
         return
     for name in found:
-        pid = name[len(prefix):].partition(".")[0]
+        pid = name[len(ASIDE_PREFIX):].partition(".")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
             with contextlib.suppress(OSError):
-                os.unlink(f"{output.parent}/{name}")
+                os.unlink(f"{folder}/{name}")
 
 
 def _unlink_all(paths: list[str]) -> None:

@@ -548,15 +548,19 @@ def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(
 
 
 def test_the_replaced_export_leaves_no_second_name(site: Path) -> None:
-    """The export an edit replaces is given a second name beside the output (so that the rename does
+    """The export an edit replaces is given a second name in the cache folder (so that the rename does
     not free its blocks), removed before the build returns; names left by a killed build are removed
-    by a later edit, unless their process still runs."""
+    by a later edit, unless their process still runs. Nothing is written beside the output."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.incremental.session import ASIDE_PREFIX
     from site_builder.incremental.stored import EXPORT
 
     age(site / "content")
     build(site)
-    stale = site / f".out.{2 ** 22 + 12345}.0.replaced"  # a pid above Linux's pid_max: no such process
-    alive = site / f".out.{os.getppid()}.0.replaced"  # (the test runner's parent: running)
+    cache = site / CACHE_DIR
+    stale = cache / f"{ASIDE_PREFIX}{2 ** 22 + 12345}.0"  # a pid above Linux's pid_max: no such process
+    alive = cache / f"{ASIDE_PREFIX}{os.getppid()}.0"  # (the test runner's parent: running)
+    beside = sorted(p.name for p in site.iterdir())
     stale.write_bytes(b"old export")
     alive.write_bytes(b"another build's")
     export = (site / "out" / EXPORT).read_bytes()
@@ -565,7 +569,8 @@ def test_the_replaced_export_leaves_no_second_name(site: Path) -> None:
     assert report.how == "incremental"
     assert (site / "out" / EXPORT).read_bytes() != export
     assert tree(site / "out") == clean_build(site, config())
-    assert sorted(p.name for p in site.glob(".out.*")) == [alive.name]
+    assert sorted(p.name for p in cache.glob(ASIDE_PREFIX + "*")) == [alive.name]
+    assert sorted(p.name for p in site.iterdir()) == beside
 
 
 def test_the_command_line_edit_runs_without_the_collector_and_a_full_build_with_it(site: Path,
