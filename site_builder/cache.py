@@ -78,15 +78,38 @@ def code_salt(memo: Path | None = None) -> str:
         if _salt is None:
             # (.yaml: the reference tables in catalog/data decide metadata as much as the code does;
             #  .js: render/tex_safety.js decides typeset math as much as typeset.cjs)
-            _salt = digest(__version__, *(f"{rel}\0".encode() + Path(path).read_bytes() for rel, path, _ in files))
+            _salt = digest(__version__, *(f"{rel}\0".encode() + Path(path).read_bytes() for rel, path, _ in files),
+                           *(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}" for rel, _, st in files if rel.startswith("lib:")))
             if memo is not None:
                 newest = max((st.st_mtime_ns for _, _, st in files), default=0)
                 _remember_salt(memo, stats, _salt, newest)
     return _salt
 
 
+# Libraries whose output is in the pages: an upgrade changes bytes the cache kept (Pygments 2.21
+# stopped escaping quotes in code, for one), so each one's module file is part of the salt too.
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "linkify_it", "mwparserfromhell", "pygments", "jinja2",
+             "markupsafe", "pylatexenc", "yaml", "rapidfuzz", "nameparser", "anyascii")
+
+
+def _library_files() -> list[tuple[str, str, os.stat_result]]:
+    """(lib:name, path, stat) of each library's top module file (an install rewrites it: new stat)."""
+    from importlib.util import find_spec
+
+    out = []
+    for name in LIBRARIES:
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin and os.path.isfile(spec.origin):
+            out.append((f"lib:{name}:{spec.origin}", spec.origin, os.stat(spec.origin)))
+    return out
+
+
 def _code_files() -> list[tuple[str, str, os.stat_result]]:
-    """(path in the package, path, stat) of each file the salt is made of, in name order."""
+    """(path in the package, path, stat) of each file the salt is made of, in name order; then the
+    libraries' module files (their stat counts as well as their bytes: see code_salt)."""
     out = []
     top = str(_PACKAGE)
     for folder, subfolders, names in os.walk(top):
@@ -97,7 +120,7 @@ def _code_files() -> list[tuple[str, str, os.stat_result]]:
                 path = os.path.join(folder, name)
                 out.append((f"{rel}/{name}" if rel else name, path, os.stat(path)))
     out.sort(key=lambda f: f[0])
-    return out
+    return out + _library_files()
 
 
 def _remembered_salt(memo: Path, stats: str) -> str | None:

@@ -422,3 +422,34 @@ def test_the_code_salt_is_remembered_while_the_package_files_are_as_they_were(tm
     assert salt() != changed
     memo.write_bytes(b"garbage")
     assert salt() == salt(with_memo=False)
+
+
+def test_a_library_upgrade_makes_a_new_code_salt(tmp_path: Path, monkeypatch) -> None:
+    """The renderers' libraries are part of the salt: an upgrade (their module file rewritten: a new
+    stat, often new bytes) gives a cold cache, so kept renders never outlive the library that made them."""
+    import time
+
+    from site_builder import cache
+
+    site_packages = tmp_path / "site-packages" / "fakelib"
+    site_packages.mkdir(parents=True)
+    module = site_packages / "__init__.py"
+    module.write_text("__version__ = '1.0'\n")
+    past = time.time() - 60
+    os.utime(module, (past, past))
+    found = [cache._code_files()[0]]  # one of our files, as it is
+
+    def salt() -> str:
+        monkeypatch.setattr(cache, "_salt", None)
+        monkeypatch.setattr(cache, "_code_files", lambda: found + [("lib:fakelib", str(module), os.stat(module))])
+        return cache.code_salt()
+
+    first = salt()
+    assert salt() == first
+    os.utime(module, (past + 5, past + 5))  # reinstalled, the same bytes
+    reinstalled = salt()
+    assert reinstalled != first
+    module.write_text("__version__ = '2.0'\n")
+    os.utime(module, (past + 5, past + 5))
+    assert salt() not in (first, reinstalled)
+    assert any(rel.startswith("lib:pygments:") for rel, _, _ in cache._library_files())
