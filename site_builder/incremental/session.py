@@ -19,6 +19,7 @@ import contextlib
 import os
 import pickle
 import time
+from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,15 +107,18 @@ class _State:
         return self.kept["fallback"], [(f, e) for f, e in self.kept["feeds"] if any(s.id in ids for _, s in e)]
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
-        """The JSON export's files that change with `edited` (one line per summary in summaries.json)."""
-        from ..output.api import summary_line
+        """The JSON export with the edited summaries' lines replaced, as the stored session does it:
+        the server keeps the lines' ids and lengths, not the tens of MB of lines themselves."""
+        from .stored import EXPORT, _Splice, export_changes
 
-        lines, moved = self.kept["api"], False
-        for s in edited:
-            line = summary_line(s)
-            moved = moved or line != lines[s.id]
-            lines[s.id] = line
-        return {"api/summaries.json": _Joined(list(lines.values()))} if moved else {}
+        ids, lengths = self.kept["api"]
+        lengths = array("Q", lengths)  # (kept as they were if writing the edit fails)
+        path = self.output / EXPORT
+        changes_at = export_changes(path, ids, lengths, edited)
+        if not changes_at:
+            return {}
+        self.kept["api"] = (ids, lengths)
+        return {EXPORT: _Splice(path, changes_at)}
 
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
         """What the math files are made from (output/assets.math_assets): the site's use of formulas,
@@ -162,35 +166,6 @@ class _State:
                 {f"{self.output}/{p.file}": p.path for p in pages},
             )
         return kept["maps"]
-
-
-class _Joined:
-    """The export's lines written to a file as output/api.join_lines joins them, without joining them
-    first (a second copy of tens of MB, each edit, in the server)."""
-
-    def __init__(self, lines: list[bytes]) -> None:
-        self.lines = lines
-
-    def __call__(self, out: Any) -> None:
-        lines = self.lines
-        if not lines:
-            out.write(b"[]\n")
-            return
-        out.write(b"[\n")
-        out.writelines(_separated(lines))
-        out.write(b"\n]\n")
-
-    def __bytes__(self) -> bytes:
-        from ..output.api import join_lines
-
-        return join_lines(self.lines) if self.lines else b"[]\n"
-
-
-def _separated(lines: list[bytes]) -> Any:
-    yield lines[0]
-    for line in lines[1:]:  # (a slice of references, not of the lines)
-        yield b",\n"
-        yield line
 
 
 class OutputChanged(Exception):
@@ -244,10 +219,11 @@ class Session:
         if self.state is not None and not kept_cache:
             self.state.close()
         self.state = None
-        # For the command line's session store (written next): the search records pickled into `search_rows`
-        # (the preview server has no use for them: it makes them again at an edit) and of the export only
-        # its ids and line lengths (output/site.py), so the build holds neither for the rest of its run.
-        kept: dict[str, Any] = {"search_rows": [], "export_lengths": True} if self.one_shot else {}
+        # Of the export only its ids and line lengths (output/site.py): an edit splices its lines into the
+        # file (the server and the command line alike). For the command line's session store (written
+        # next): the search records pickled into `search_rows` (the preview server has no use for them:
+        # it makes them again at an edit), so the build does not hold them for the rest of its run.
+        kept: dict[str, Any] = {"search_rows": [], "export_lengths": True} if self.one_shot else {"export_lengths": True}
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)

@@ -241,23 +241,10 @@ class StoredState:
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
         """summaries.json with the edited summaries' lines replaced (the rest copied by the kernel)."""
-        from ..output.api import summary_line
-
         ids, lengths = self.db.meta("export")
         lengths = array("Q", lengths)
         path = self.output / EXPORT
-        changes_at: list[tuple[int, int, bytes]] = []  # (offset, old length, new line)
-        with open(path, "rb") as f:
-            for s in sorted(edited, key=lambda s: s.id):
-                i = bisect_left(ids, s.id)
-                if i == len(ids) or ids[i] != s.id:
-                    raise StoreError(f"summary {s.id} is not in the stored export")
-                offset = 2 + sum(lengths[:i]) + 2 * i  # "[\n", then each line and ",\n"
-                old = os.pread(f.fileno(), lengths[i], offset)
-                line = summary_line(s)
-                if line != old:
-                    changes_at.append((offset, lengths[i], line))
-                    lengths[i] = len(line)
+        changes_at = export_changes(path, ids, lengths, edited)
         if not changes_at:
             return {}
         self._export = [ids, lengths]
@@ -493,6 +480,26 @@ class _Pages:
         conn.executemany("UPDATE pages SET value=? WHERE key=?",
                          [(self.ghosts.dumps(self.loaded[p]), p) for p in self.dirty])
         self.dirty.clear()
+
+
+def export_changes(path: Path, ids: list[str], lengths: array, edited: list[Summary]) -> list[tuple[int, int, bytes]]:
+    """(offset, old length, new line) of each edited summary's line of the export at `path` whose
+    bytes change; `lengths` (of the lines, in the order of the sorted `ids`) updated to match."""
+    from ..output.api import summary_line
+
+    changes_at: list[tuple[int, int, bytes]] = []
+    with open(path, "rb") as f:
+        for s in sorted(edited, key=lambda s: s.id):
+            i = bisect_left(ids, s.id)
+            if i == len(ids) or ids[i] != s.id:
+                raise StoreError(f"summary {s.id} is not in the stored export")
+            offset = 2 + sum(lengths[:i]) + 2 * i  # "[\n", then each line and ",\n"
+            old = os.pread(f.fileno(), lengths[i], offset)
+            line = summary_line(s)
+            if line != old:
+                changes_at.append((offset, lengths[i], line))
+                lengths[i] = len(line)
+    return changes_at
 
 
 class _Splice:
