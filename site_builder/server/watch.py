@@ -16,6 +16,9 @@ import watchfiles
 
 # Saves closer together than this are one burst (editors write, rename, touch...).
 QUIET_SECONDS = 0.08
+# watchfiles answers this often with no change: its first answer says the watches are in place.
+READY_POLL_MS = 250
+READY_WAIT_SECONDS = 5.0
 
 
 def is_temporary(path: str, kinds: set[watchfiles.Change]) -> bool:
@@ -72,6 +75,7 @@ class Watcher(threading.Thread):
         super().__init__(name="site-builder-watch", daemon=True)
         self.paths, self.queue, self.recursive = paths, queue, recursive
         self.stop_event = threading.Event()
+        self.ready = threading.Event()  # set once the file system's watches exist (or the watch failed)
         default = watchfiles.DefaultFilter(ignore_paths=[str(p) for p in ignore])
         if only_names is None:
             self.filter = default
@@ -79,9 +83,21 @@ class Watcher(threading.Thread):
             self.filter = lambda change, path: Path(path).name in only_names and default(change, path)
 
     def run(self) -> None:
-        for changes in watchfiles.watch(*self.paths, watch_filter=self.filter, stop_event=self.stop_event,
-                                        recursive=self.recursive, step=30, debounce=1600, raise_interrupt=False):
-            self.queue.add(changes)
+        try:
+            for changes in watchfiles.watch(*self.paths, watch_filter=self.filter, stop_event=self.stop_event,
+                                            recursive=self.recursive, step=30, debounce=1600, raise_interrupt=False,
+                                            yield_on_timeout=True, rust_timeout=READY_POLL_MS):
+                self.ready.set()
+                if changes:
+                    self.queue.add(changes)
+        finally:
+            self.ready.set()
+
+    def start_watching(self) -> None:
+        """Start, and return once the watches are in place: "Serving" is printed after this, and a
+        save made the moment after must be seen (the thread alone registers them some time later)."""
+        self.start()
+        self.ready.wait(READY_WAIT_SECONDS)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -112,6 +128,8 @@ class Watching:
         for watcher in self.parents:
             watcher.start()
         self.refresh()
+        for watcher in self.parents:
+            watcher.ready.wait(READY_WAIT_SECONDS)
 
     def refresh(self) -> None:
         folders = [p for p in self.candidates if p.is_dir()]
@@ -122,7 +140,7 @@ class Watching:
         self.folders = folders
         self.folder_watcher = Watcher(folders, self.queue, ignore=self.ignore) if folders else None
         if self.folder_watcher:
-            self.folder_watcher.start()
+            self.folder_watcher.start_watching()
 
     def stop(self) -> None:
         for watcher in [*self.parents, *([self.folder_watcher] if self.folder_watcher else [])]:

@@ -52,3 +52,27 @@ def test_close_wakes_a_waiting_reader():
     queue.close()
     reader.join(timeout=2)
     assert result == [None]
+
+
+def test_a_save_right_after_the_watch_starts_is_seen(tmp_path):
+    """`serve` prints its address once the watches exist: a save made at once must not be lost
+    (the watcher thread used to register them some time after it started)."""
+    from site_builder.server.watch import Watcher
+
+    for n in range(5):
+        folder = tmp_path / f"site{n}"
+        folder.mkdir()
+        queue = ChangeQueue(quiet=0.01)
+        watcher = Watcher([folder], queue)
+        watcher.start_watching()
+        try:
+            assert watcher.ready.is_set()
+            (folder / "a.md").write_text("saved at once\n", encoding="utf-8")
+            got: list = []
+            reader = threading.Thread(target=lambda: got.append(queue.next_batch()), daemon=True)
+            reader.start()
+            reader.join(timeout=10)
+            assert got and str(folder / "a.md") in got[0]
+        finally:
+            queue.close()
+            watcher.stop()
