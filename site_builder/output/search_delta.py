@@ -34,6 +34,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -262,6 +263,9 @@ def _page_ids(bundle: Path) -> list[str]:
     return [page[0] for page in _load(bundle / f"pagefind.{info['hash']}.pf_meta")[1]]
 
 
+_PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
 def _hidden(bundle: Path, manifest: dict, positions: dict[str, Position]) -> list[list]:
     """[page id, part, filter values, URL] of each old copy the delta hides, in URL order. Those hidden
     before are taken from the manifest; a new one is read from its part (the page its number
@@ -287,6 +291,8 @@ def _hidden(bundle: Path, manifest: dict, positions: dict[str, Position]) -> lis
         if p.page is None or p.page >= len(pages):
             raise _Rebuild
         page_id = pages[p.page][0]
+        if not (isinstance(page_id, str) and _PAGE_ID.fullmatch(page_id)):  # a file name in the part, nothing else
+            raise _Rebuild
         try:
             raw = gzip.decompress((part / "fragment" / f"{page_id}.pf_fragment").read_bytes())
             fragment = json.loads(raw[len(INDEX_MARKER):]) if raw.startswith(INDEX_MARKER) else {}

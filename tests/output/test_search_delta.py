@@ -225,6 +225,33 @@ def test_a_part_not_as_its_manifest_says_is_indexed_again(tmp_path, parts):
     assert files(site) == files(fresh)
 
 
+def test_a_page_id_that_is_not_a_plain_name_is_never_opened(tmp_path, parts, monkeypatch):
+    """The old copy's fragment is opened by the page id its part lists; an id that would leave the
+    part's fragment folder (a damaged or planted index) is not followed: the parts are indexed again."""
+    records = {r.url: r for r in (record(i) for i in range(30))}
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    write(list(records.values()), site)
+    url = sorted(records)[3]
+    records[url] = Record(url, records[url].content + " changed", records[url].meta, records[url].filters)
+    real = search_delta._load
+    opened: list[str] = []
+
+    def planted(path):
+        found = real(path)
+        return (found[0], [["../../../../planted", *page[1:]] for page in found[1]], *found[2:])
+    monkeypatch.setattr(search_delta, "_load", planted)
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(str(self)) or read(self))
+    staged = stage_search_edit({url: records[url]}, [], site, SiteConfig(),
+                               urls=lambda: sorted(records), records_of=lambda urls: {u: records[u] for u in urls},
+                               all_records=lambda: sorted(records.values(), key=lambda r: r.url))
+    assert not isinstance(staged, Delta)
+    assert not [p for p in opened if "planted" in p]
+    publish(staged, site)
+    write(list(records.values()), fresh)
+    assert files(site) == files(fresh)
+
+
 def test_a_page_edited_back_leaves_the_delta(tmp_path, parts):
     """Its page id (a hash of its fragment) is its old copy's again: hiding that id would hide both."""
     records = {r.url: r for r in (record(i) for i in range(30))}
