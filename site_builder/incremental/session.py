@@ -148,6 +148,13 @@ class _State:
     def search_urls(self) -> list[str]:
         return list(self._maps()[0])
 
+    def search_positions(self, urls: list[str], count: int) -> dict[str, tuple[int, int]] | None:
+        """Where `urls` are in the search index's parts, as the full build left them (see stored.py's)."""
+        known = self.kept.get("search_pages")
+        if known is None or known[0] != count:
+            return None
+        return {u: known[1][u] for u in urls if u in known[1]}
+
     def search_records_of(self, urls: list[str]) -> dict[str, Any]:
         from ..catalog import Paper
         from ..output.search import paper_record, summary_record
@@ -638,7 +645,7 @@ def _begin_index(st: Any, edited: list[Summary], output: Path, config: SiteConfi
     try:
         pending = begin_search_edit(st.search_changes(edited), (), output, config, urls=st.search_urls,
                                     records_of=st.search_records_of, all_records=lambda: st.search_records(edited),
-                                    jobs=jobs, staging=staging)
+                                    jobs=jobs, staging=staging, stored=st.search_positions)
     except BaseException:
         import shutil
 

@@ -40,6 +40,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import SiteConfig
 from .confine import Folder
@@ -47,7 +48,7 @@ from .pagefind import _MARKER as INDEX_MARKER
 from .pagefind import Indexer, Record, _load
 from .search import BUNDLE_DIR, DELTA_DIR, MANIFEST, new_staging, part_of, part_path, stage_search_index
 
-__all__ = ["DELTA_PAGES", "DELTA_CHARS", "Delta", "PendingEdit", "Position", "begin_search_edit", "next_positions",
+__all__ = ["DELTA_PAGES", "DELTA_CHARS", "Delta", "PendingEdit", "Position", "begin_search_edit", "next_positions", "page_positions",
            "stage_search_edit"]
 
 # Past these the parts are indexed again: Pagefind indexes ~150,000 characters in about 0.15 s
@@ -67,23 +68,28 @@ class Position:
 
 
 def next_positions(old: dict[str, Position], changed: Iterable[str], removed: Iterable[str],
-                   base: Callable[[], list[str]], count: int) -> dict[str, Position]:
+                   base: Callable[[], list[str]], count: int,
+                   stored: Callable[[list[str], int], dict[str, tuple[int, int]] | None] | None = None
+                   ) -> dict[str, Position]:
     """The delta's pages after an edit that changed (or added) the pages `changed` and removed `removed`.
 
     `old`: the delta before; `base`: every URL the parts hold, in their order (asked only when a page
-    enters the delta); `count`: the number of parts (a URL's part is `part_of(url, count)`).
+    enters the delta and `stored` cannot say where it is); `count`: the number of parts (a URL's part
+    is `part_of(url, count)`); `stored(urls, count)`: where those URLs are in the parts, as the
+    session keeps it (see page_positions), or None when it does not know for `count` parts.
     """
+    changed, removed = list(changed), list(removed)
     out = dict(old)
-    where: dict[str, tuple[int, int]] | None = None
+    entering = [u for u in (*changed, *removed) if u not in old]
+    where: dict[str, tuple[int, int]] | None = (stored(entering, count) if stored is not None and entering
+                                                else None)
+    if where is not None and not all(u in where for u in changed):
+        where = None  # (a changed page the parts do not hold is new: only the parts' URLs can say so)
 
     def position(url: str) -> tuple[int | None, int | None]:
         nonlocal where
         if where is None:
-            where, seen = {}, [0] * count
-            for u in base():
-                j = part_of(u, count)
-                where[u] = (j, seen[j])
-                seen[j] += 1
+            where = page_positions(base(), count)
         return where.get(url, (None, None))
 
     for url in changed:
@@ -100,6 +106,18 @@ def next_positions(old: dict[str, Position], changed: Iterable[str], removed: It
         else:
             out[url] = Position(was.part, was.page, False)
     return out
+
+
+def page_positions(urls: Iterable[str], count: int) -> dict[str, tuple[int, int]]:
+    """URL -> (its part, its page number in the part) of every URL the parts hold, given in their
+    order (the records' order): what the session keeps so that an edit need not work it out again."""
+    where: dict[str, tuple[int, int]] = {}
+    seen = [0] * count
+    for u in urls:
+        j = part_of(u, count)
+        where[u] = (j, seen[j])
+        seen[j] += 1
+    return where
 
 
 def base_urls(current: Iterable[str], old: dict[str, Position]) -> list[str]:
@@ -150,13 +168,16 @@ def stage_search_edit(changed: dict[str, Record], removed: Iterable[str], output
 def begin_search_edit(changed: dict[str, Record], removed: Iterable[str], output: Path, config: SiteConfig, *,
                       urls: Callable[[], Iterable[str]], records_of: Callable[[list[str]], dict[str, Record]],
                       all_records: Callable[[], list[Record]], jobs: int = 1,
-                      staging: Path | None = None) -> "PendingEdit":
+                      staging: Path | None = None,
+                      stored: Callable[[list[str], int], dict[str, tuple[int, int]] | None] | None = None
+                      ) -> "PendingEdit":
     """stage_search_edit begun: Pagefind indexes the delta while the caller goes on (writing pages);
     `result()` waits for it. `staging`: a folder from `new_staging(output)` to make the delta in (the
-    caller's, which it removes; by default one of its own, removed once published or abandoned)."""
+    caller's, which it removes; by default one of its own, removed once published or abandoned);
+    `stored`: where pages are in the parts, as the session keeps it (see next_positions)."""
     pending = PendingEdit(output, config, all_records, jobs, staging)
     try:
-        pending.begin(changed, removed, urls, records_of)
+        pending.begin(changed, removed, urls, records_of, stored)
     except BaseException:
         pending.abandon()
         raise
@@ -177,7 +198,7 @@ class PendingEdit:
         self.hidden: list[list] | None = None
 
     def begin(self, changed: dict[str, Record], removed: Iterable[str], urls: Callable[[], Iterable[str]],
-              records_of: Callable[[list[str]], dict[str, Record]]) -> None:
+              records_of: Callable[[list[str]], dict[str, Record]], stored: Any = None) -> None:
         current = self.output / BUNDLE_DIR
         manifest = _read_manifest(current)
         self.version = _version(current)
@@ -187,7 +208,8 @@ class PendingEdit:
         self.manifest = manifest
         old = _positions(manifest)
         count = len(manifest["parts"])
-        self.positions = next_positions(old, sorted(changed), sorted(removed), lambda: base_urls(urls(), old), count)
+        self.positions = next_positions(old, sorted(changed), sorted(removed), lambda: base_urls(urls(), old), count,
+                                        stored)
         live = sorted(u for u, p in self.positions.items() if p.live)
         others = [u for u in live if u not in changed]
         self.found = {**(records_of(others) if others else {}), **changed}
