@@ -307,7 +307,7 @@ class StoredState:
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
-        for name, value in state_values(state, cdb.meta("names")).items():
+        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail")).items():
             cdb.set_meta(name, value)
         cdb.set_meta("report", report)
         deps = self.deps
@@ -409,9 +409,9 @@ def edited_math_use(use: tuple[dict[str, int], int], before: list[tuple], edited
 
 
 def _as_left(st: StoredState) -> bool:
-    from ..cache import _state
+    from ..cache import _state, stored_names
 
-    state = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
+    state = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
     return state is not None and state[1].unchanged(st.output)
 
 
