@@ -72,7 +72,7 @@ STAGES = [
     (session, "_begin_index", "  search delta begun (records, positions, Pagefind started)"),
     (search_delta, "_hidden", "    old copies named (their part's page list, their fragment)"),
     (session, "_stage_index", "  search index staged: waited for Pagefind, checked, manifest"),
-    (search_delta.Indexer, "finish", "    Pagefind's delta (or parts) waited for and checked"),
+    (search_delta.Indexer, "finished", "    waited for Pagefind's delta (done and checked by a thread)"),
     (output_search, "run_indexers", "    Pagefind indexes whole parts (past the bound)"),
     (session, "_replace_files", "  files written and renamed into place"),
     (session, "_swap_index", "  search index published (delta: two renames; else a swap)"),

@@ -22,10 +22,12 @@ Pagefind 1.5 also writes the filter indexes from hash maps, so their byte order
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -124,6 +126,8 @@ class Indexer:
         self.answered = threading.Event()  # the bundle is written (or failed, or the service is gone)
         self.stderr = tempfile.TemporaryFile()
         self.peak_mb = self.cpu_seconds = 0.0
+        self.finisher: threading.Thread | None = None  # finish_meanwhile()'s
+        self.outcome: int | BaseException = 0
 
     def start(self) -> "Indexer":
         env = dict(os.environ, _RJEM_MALLOC_CONF=_ALLOCATOR)
@@ -193,7 +197,35 @@ class Indexer:
         stabilise_filters(self.bundle)
         return pages
 
+    def finish_meanwhile(self) -> "Indexer":
+        """Run finish() in a thread of its own (the wait for the bundle, the service's end, the
+        checks); `finished()` takes its answer. The build meanwhile renders pages."""
+        def run() -> None:
+            try:
+                self.outcome = self.finish()
+            except BaseException as exc:  # noqa: BLE001 - raised by finished(), in the build's thread
+                self.outcome = exc
+
+        self.finisher = threading.Thread(target=run, name="finish a search index", daemon=True)
+        self.finisher.start()
+        return self
+
+    def finished(self) -> int:
+        assert self.finisher is not None
+        self.finisher.join()
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
     def kill(self) -> None:
+        finisher = self.finisher
+        if finisher is not None and finisher is not threading.current_thread():
+            # The finisher waits for the process: it is only signalled here, and the finisher ends.
+            if self.proc is not None and self.proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.proc.pid, signal.SIGKILL)
+            finisher.join()
+            return
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

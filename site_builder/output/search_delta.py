@@ -216,7 +216,7 @@ class PendingEdit:
         self.state = manifest.get("delta") or {}
         if self._plan():
             # Pagefind's start and indexing go on meanwhile; the old copies are named from the parts.
-            self.indexer = Indexer(self.records, self._folder(), self.config.language).start()
+            self.indexer = Indexer(self.records, self._folder(), self.config.language).start().finish_meanwhile()
             try:
                 self.hidden = _hidden(current, manifest, self.positions)
             except _Rebuild:
@@ -279,9 +279,9 @@ class PendingEdit:
                     return
                 break
             if self.indexer is None:  # (a page edited back, below: the rest indexed again)
-                self.indexer = Indexer(self.records, self._folder(), self.config.language).start()
+                self.indexer = Indexer(self.records, self._folder(), self.config.language).start().finish_meanwhile()
             indexer, self.indexer = self.indexer, None
-            indexer.finish()
+            indexer.finished()
             bundle = self.staging / self.name
             if _version(bundle) != self.version:  # the parts were written by another Pagefind
                 shutil.rmtree(bundle, ignore_errors=True)

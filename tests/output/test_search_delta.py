@@ -282,3 +282,24 @@ def test_a_page_edited_back_leaves_the_delta(tmp_path, parts):
     assert "wombatword" not in view[0]["/papers/p009/"]["content"]
     edit(records, [record(4)], [], site)
     assert files(site) == before  # no delta left: the index as it was, byte for byte
+
+
+def test_an_edit_begun_and_abandoned_leaves_no_indexer_and_no_folder(tmp_path, parts):
+    """Pagefind indexes the delta while the build goes on (begin_search_edit); a build that gives up
+    meanwhile (the output changed, a page failed) ends the indexer and removes what it made."""
+    from site_builder.output.search_delta import begin_search_edit
+
+    records = {r.url: r for r in (record(i) for i in range(30))}
+    site = tmp_path / "site"
+    write(list(records.values()), site)
+    before = files(site)
+    url = sorted(records)[5]
+    pending = begin_search_edit({url: record(5, " abandoned")}, [], site, SiteConfig(), urls=lambda: sorted(records),
+                                records_of=lambda urls: {u: records[u] for u in urls},
+                                all_records=lambda: pytest.fail("no whole index for one edit"))
+    indexer = pending.indexer
+    assert indexer is not None and indexer.proc is not None
+    pending.abandon()
+    assert indexer.proc.returncode is not None  # ended (and reaped), whatever point it had reached
+    assert not indexer.finisher.is_alive()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"] and files(site) == before
