@@ -269,7 +269,6 @@ class PendingEdit:
         return Delta(self.staging, self.output, self.name, self.old, self.own)
 
     def _delta(self) -> None:
-        current = self.output / BUNDLE_DIR
         positions = self.positions
         while True:
             ids: list[str] = []
@@ -287,12 +286,8 @@ class PendingEdit:
                 shutil.rmtree(bundle, ignore_errors=True)
                 self.whole = True
                 return
-            if self.hidden is None:
-                try:
-                    self.hidden = _hidden(current, self.manifest, positions)
-                except _Rebuild:
-                    self.whole = True
-                    return
+            if not self._name_hidden():
+                return
             # A page edited back to the text its part holds has the same page id (a hash of its
             # fragment) as its old copy: it leaves the delta, and its copy in the part is live again.
             ids = _page_ids(bundle)
@@ -307,12 +302,8 @@ class PendingEdit:
                 if self.whole or self.unchanged:
                     return
                 break  # nothing left to index
-        if self.hidden is None:
-            try:
-                self.hidden = _hidden(current, self.manifest, positions)
-            except _Rebuild:
-                self.whole = True
-                return
+        if not self._name_hidden():
+            return
         data = dict(self.manifest, delta={
             "digest": self.digest, "path": f"{self.name}/" if self.name else None,
             "pages": sorted([u, p.part, p.page, p.live] for u, p in positions.items()),
@@ -328,6 +319,17 @@ class PendingEdit:
         Folder(self.staging).write(MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
         was = self.state.get("path")
         self.old = was.rstrip("/") if isinstance(was, str) and was else None
+
+    def _name_hidden(self) -> bool:
+        """The old copies the delta hides, named from the parts if not yet; False: the parts are not
+        as their manifest says (they are indexed again)."""
+        if self.hidden is None:
+            try:
+                self.hidden = _hidden(self.output / BUNDLE_DIR, self.manifest, self.positions)
+            except _Rebuild:
+                self.whole = True
+                return False
+        return True
 
     def abandon(self) -> None:
         """Stop Pagefind if it runs; remove what was made (the whole staging folder if it is this one's)."""
