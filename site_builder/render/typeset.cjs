@@ -33,8 +33,13 @@ const building = Boolean(v8.startupSnapshot && v8.startupSnapshot.isBuildingSnap
 // functions with TurboFan cost more CPU than it saved (benchmarks/README.md, "Build-time math").
 // Only how fast the same code runs changes, never what it computes. Not while building a
 // snapshot: a changed flag would make the file unloadable (V8 checks its flags match).
+// A process with fewer than about a thousand formulas to typeset (render/typeset.py says so in
+// SITE_BUILDER_MATH_SHORT) gains nothing from TurboFan at all: what its compilations cost on their
+// threads is more than the optimised code saves before the process ends (Node CPU on 450-850 seed
+// formulas 9-16 % less with --no-opt, on 2,300 long ones 7 % more; benchmarks/README.md, round 3).
 function tuneV8() {
   v8.setFlagsFromString('--interrupt-budget=500000');
+  if (process.env.SITE_BUILDER_MATH_SHORT === '1') v8.setFlagsFromString('--no-opt');
 }
 if (!building) tuneV8();
 
