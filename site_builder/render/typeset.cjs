@@ -7,7 +7,7 @@
 // OPTIONS_JSON: {"macros": {...}, "fontURL": "...", "stylesheet": false}.
 // Reads one JSON request per line on stdin: [[tex, display, prelude], ...], where
 // prelude lists earlier formulas of the same summary that define macros. Writes a
-// first line {"ready": version, "messages": [...]} once MathJax is loaded, then one
+// first line {"ready": version, "messages": [...], "speedups": [...]} once MathJax is loaded, then one
 // JSON line per request: [[html or null, error or null, [messages], width in em], ...].
 // Every formula starts from the same state (user macros, colours, labels cleared),
 // so its result depends on its own request only and can be cached.
@@ -58,6 +58,7 @@ const options = JSON.parse(optionsJSON);
 // keys), so one copy per kind is shared by all its nodes: the same chain, the same values.
 // 12 % of the Node CPU of typesetting (the copying, and fewer slow-mode prototype objects).
 const SPEEDUPS = [{
+  name: 'kind defaults',
   file: 'node-main.js',
   from: 'class Ft{constructor(t,e){this.global=e,this.defaults=Object.create(e),this.inherited=Object.create(this.defaults),'
     + 'this.attributes=Object.create(this.inherited),Object.assign(this.defaults,t)}',
@@ -73,10 +74,15 @@ global.siteBuilderKindDefaults = function (defaults, globals) {
   }
   return entry.copy;
 };
+// SITE_BUILDER_MATH_PLAIN=1 loads MathJax as it is: the tests compare its results with ours.
+const plain = process.env.SITE_BUILDER_MATH_PLAIN === '1';
+const applied = [];  // reported in the first line, so a test sees when a MathJax update leaves one unused
 function speedUp(file, source) {
-  for (const {file: name, from, to} of SPEEDUPS) {
-    if (path.basename(file) === name && source.indexOf(from) >= 0 && source.indexOf(from) === source.lastIndexOf(from)) {
+  for (const {name, file: base, from, to} of SPEEDUPS) {
+    if (!plain && path.basename(file) === base && source.indexOf(from) >= 0
+        && source.indexOf(from) === source.lastIndexOf(from)) {
       source = source.replace(from, () => to);
+      applied.push(name);
     }
   }
   return source;
@@ -169,7 +175,10 @@ function setUp() {
   // menu's "copy as LaTeX"); our sanitize filter deletes them all before anything is output, and
   // nothing else reads them (its filters skip them), so the parser does not make them: 3 % of the CPU.
   const TexParser = MathJax._.input.tex.TexParser.default;
-  if (typeof TexParser.prototype.updateResult === 'function') TexParser.prototype.updateResult = function () {};
+  if (!plain && typeof TexParser.prototype.updateResult === 'function') {
+    TexParser.prototype.updateResult = function () {};
+    applied.push('no data-latex');
+  }
 
   // The width of each formula (in em), read from the layout MathJax makes anyway: pages let a
   // wide inline formula scroll by itself on a phone (render/formulas.py marks it).
@@ -215,7 +224,7 @@ function setUp() {
 
 // First line: ready, with what MathJax said while starting. Then requests, one after another.
 function serve() {
-  process.stdout.write(JSON.stringify({ready: MathJax.version, messages: startupMessages}) + '\n');
+  process.stdout.write(JSON.stringify({ready: MathJax.version, messages: startupMessages, speedups: applied}) + '\n');
   let queue = Promise.resolve();
   require('readline').createInterface({input: process.stdin}).on('line', (line) => {
     queue = queue.then(async () => {

@@ -198,6 +198,7 @@ class Worker:
             raise MathJaxError(f"cannot start node: {exc}") from exc
         self.messages: list[str] = []
         self.version = ""
+        self.speedups: list[str] = []
         self.pending = 0  # bytes of requests sent and not yet answered
 
     def start(self) -> None:
@@ -206,6 +207,7 @@ class Worker:
         except MathJaxError as exc:
             raise NotStarted(str(exc)) from exc
         self.version, self.messages = hello["ready"], list(hello["messages"])
+        self.speedups = list(hello.get("speedups", ()))  # which of typeset.cjs's changes to MathJax's code applied
 
     def encode(self, items: list[tuple[str, bool, tuple[str, ...]]]) -> str:
         return json.dumps([[t, d, list(p)] for t, d, p in items]) + "\n"
