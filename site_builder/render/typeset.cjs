@@ -7,7 +7,7 @@
 // OPTIONS_JSON: {"macros": {...}, "fontURL": "...", "stylesheet": false}.
 // Reads one JSON request per line on stdin: [[tex, display, prelude], ...], where
 // prelude lists earlier formulas of the same summary that define macros. Writes a
-// first line {"ready": version, "messages": [...]} once MathJax is loaded, then one
+// first line {"ready": version, "messages": [...], "speedups": [...]} once MathJax is loaded, then one
 // JSON line per request: [[html or null, error or null, [messages], width in em], ...].
 // Every formula starts from the same state (user macros, colours, labels cleared),
 // so its result depends on its own request only and can be cached.
@@ -33,13 +33,60 @@ const building = Boolean(v8.startupSnapshot && v8.startupSnapshot.isBuildingSnap
 // functions with TurboFan cost more CPU than it saved (benchmarks/README.md, "Build-time math").
 // Only how fast the same code runs changes, never what it computes. Not while building a
 // snapshot: a changed flag would make the file unloadable (V8 checks its flags match).
+// A process with fewer than about a thousand formulas to typeset (render/typeset.py says so in
+// SITE_BUILDER_MATH_SHORT) gains nothing from TurboFan at all: what its compilations cost on their
+// threads is more than the optimised code saves before the process ends (Node CPU on 450-850 seed
+// formulas 9-16 % less with --no-opt, on 2,300 long ones 7 % more; benchmarks/README.md, round 3).
 function tuneV8() {
   v8.setFlagsFromString('--interrupt-budget=500000');
+  if (process.env.SITE_BUILDER_MATH_SHORT === '1') v8.setFlagsFromString('--no-opt');
 }
 if (!building) tuneV8();
 
 const [npmRoot, optionsJSON] = process.argv.slice(2);
 const options = JSON.parse(optionsJSON);
+
+// Where MathJax's own code wastes time, a change made to its source as it is loaded (never to the
+// files): each computes exactly what the original computes, for less CPU (benchmarks/README.md,
+// "Build-time math", round 3). A change applies only to the text it was written for, found whole
+// (an exact match: another MathJax version is loaded unchanged, only slower).
+//
+// Attributes of a MathML node: MathJax gives every node a chain of four objects (its attributes ->
+// inherited values -> its kind's defaults -> the global defaults) and copies its kind's defaults
+// into a fresh object for each node, after that object is already a prototype (which V8 makes
+// slow to write). The defaults of a kind are never written once copied (only read: get, hasOwn,
+// keys), so one copy per kind is shared by all its nodes: the same chain, the same values.
+// 12 % of the Node CPU of typesetting (the copying, and fewer slow-mode prototype objects).
+const SPEEDUPS = [{
+  name: 'kind defaults',
+  file: 'node-main.js',
+  from: 'class Ft{constructor(t,e){this.global=e,this.defaults=Object.create(e),this.inherited=Object.create(this.defaults),'
+    + 'this.attributes=Object.create(this.inherited),Object.assign(this.defaults,t)}',
+  to: 'class Ft{constructor(t,e){this.global=e,this.defaults=siteBuilderKindDefaults(t,e),'
+    + 'this.inherited=Object.create(this.defaults),this.attributes=Object.create(this.inherited)}',
+}];
+const kindDefaults = new Map();  // a kind's defaults object (MathJax's, static) -> {globals, the shared copy}
+global.siteBuilderKindDefaults = function (defaults, globals) {
+  let entry = kindDefaults.get(defaults);
+  if (!entry || entry.globals !== globals) {
+    entry = {globals, copy: Object.assign(Object.create(globals), defaults)};
+    kindDefaults.set(defaults, entry);
+  }
+  return entry.copy;
+};
+// SITE_BUILDER_MATH_PLAIN=1 loads MathJax as it is: the tests compare its results with ours.
+const plain = process.env.SITE_BUILDER_MATH_PLAIN === '1';
+const applied = [];  // reported in the first line, so a test sees when a MathJax update leaves one unused
+function speedUp(file, source) {
+  for (const {name, file: base, from, to} of SPEEDUPS) {
+    if (!plain && path.basename(file) === base && source.indexOf(from) >= 0
+        && source.indexOf(from) === source.lastIndexOf(from)) {
+      source = source.replace(from, () => to);
+      applied.push(name);
+    }
+  }
+  return source;
+}
 
 // CommonJS `require` of MathJax's files: Node's own cannot load files while a snapshot is built.
 // (MathJax's loader calls it for its components, font ranges and the TeX extensions it autoloads.)
@@ -59,7 +106,7 @@ function requireFrom(dir) {
     if (loaded.has(file)) return loaded.get(file).exports;
     const module = {exports: {}};
     loaded.set(file, module);
-    const source = fs.readFileSync(file, 'utf8');
+    const source = speedUp(file, fs.readFileSync(file, 'utf8'));
     const wrapper = vm.runInThisContext(
       '(function (exports, require, module, __filename, __dirname) {' + source + '\n})', {filename: file});
     wrapper.call(module.exports, module.exports, requireFrom(path.dirname(file)), module, file, path.dirname(file));
@@ -124,6 +171,15 @@ function setUp() {
   const tex = document.inputJax.find((jax) => /TeX/.test(jax.name));
   const {MapHandler} = MathJax._.input.tex.MapHandler;
 
+  // MathJax 4 records the TeX source of every node as it parses (data-latex attributes, for its
+  // menu's "copy as LaTeX"); our sanitize filter deletes them all before anything is output, and
+  // nothing else reads them (its filters skip them), so the parser does not make them: 3 % of the CPU.
+  const TexParser = MathJax._.input.tex.TexParser.default;
+  if (!plain && typeof TexParser.prototype.updateResult === 'function') {
+    TexParser.prototype.updateResult = function () {};
+    applied.push('no data-latex');
+  }
+
   // The width of each formula (in em), read from the layout MathJax makes anyway: pages let a
   // wide inline formula scroll by itself on a phone (render/formulas.py marks it).
   const output = MathJax.startup.output;
@@ -168,7 +224,7 @@ function setUp() {
 
 // First line: ready, with what MathJax said while starting. Then requests, one after another.
 function serve() {
-  process.stdout.write(JSON.stringify({ready: MathJax.version, messages: startupMessages}) + '\n');
+  process.stdout.write(JSON.stringify({ready: MathJax.version, messages: startupMessages, speedups: applied}) + '\n');
   let queue = Promise.resolve();
   require('readline').createInterface({input: process.stdin}).on('line', (line) => {
     queue = queue.then(async () => {

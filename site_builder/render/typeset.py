@@ -52,6 +52,9 @@ SNAPSHOT_TIMEOUT = 120.0
 # small site's first build, where it would nearly double the typesetting.
 SNAPSHOT_MIN = 300
 PER_PROCESS = 150  # fewer new formulas than this per process: starting another one costs more than it saves
+# Fewer formulas than this per process: V8's optimising compiler costs a process more than it saves
+# before it ends, and typeset.cjs turns it off (the same results: only how fast the same code runs).
+SHORT_RUN = 1000
 TIMEOUT = 600.0
 
 # Placeholders only (TeX, escaped, so no "<" inside): typeset formulas in the same wrappers never match.
@@ -182,18 +185,20 @@ class Engine:
 class Worker:
     """One Node process running typeset.cjs (started from the snapshot file when given one)."""
 
-    def __init__(self, engine: Engine, snapshot: Path | None = None) -> None:
+    def __init__(self, engine: Engine, snapshot: Path | None = None, short: bool = False) -> None:
         # stderr to a file, not a pipe: nobody reads it until Node fails, and a full pipe would stall Node.
         self.stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         try:
+            env = {**os.environ, "SITE_BUILDER_MATH_SHORT": "1" if short else "0"}
             self.proc = subprocess.Popen(engine.command(snapshot=snapshot), stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self.stderr, text=True, encoding="utf-8",
-                                         bufsize=1)
+                                         bufsize=1, env=env)
         except OSError as exc:
             self.stderr.close()
             raise MathJaxError(f"cannot start node: {exc}") from exc
         self.messages: list[str] = []
         self.version = ""
+        self.speedups: list[str] = []
         self.pending = 0  # bytes of requests sent and not yet answered
 
     def start(self) -> None:
@@ -202,6 +207,7 @@ class Worker:
         except MathJaxError as exc:
             raise NotStarted(str(exc)) from exc
         self.version, self.messages = hello["ready"], list(hello["messages"])
+        self.speedups = list(hello.get("speedups", ()))  # which of typeset.cjs's changes to MathJax's code applied
 
     def encode(self, items: list[tuple[str, bool, tuple[str, ...]]]) -> str:
         return json.dumps([[t, d, list(p)] for t, d, p in items]) + "\n"
@@ -307,7 +313,8 @@ def _typeset(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], pro
     failures: list[BaseException] = []
     lock = threading.Lock()  # guards progress, called by the threads that feed the processes
     batches = Batches(len(items), processes)
-    workers = [Worker(engine, snapshot) for _ in range(processes)]
+    short = len(items) < SHORT_RUN * processes
+    workers = [Worker(engine, snapshot, short) for _ in range(processes)]
 
     def work(n: int) -> None:
         worker, sent = workers[n], deque()

@@ -301,3 +301,27 @@ def test_store_keeps_results_and_drops_unused_ones_only_when_they_pile_up(tmp_pa
     broken.put_many({"a": entries["a"]})
     assert broken.get_many(["a"]) == {"a": entries["a"]}
     broken.close()
+
+
+def test_our_changes_to_mathjax_code_apply_and_change_no_result(engine, monkeypatch):
+    """typeset.cjs loads MathJax with two internal steps made cheaper, and a short run goes without V8's
+    optimising compiler: every result must be MathJax's own, byte for byte (the same check on 6,343
+    formulas: benchmarks/README.md, "Build-time math", round 3)."""
+    items = MIXED + [(tex, n % 2 == 0, ()) for n, tex in enumerate(TEX_PAYLOADS)] + [
+        (r"\left( \sum_{k=1}^{n} \binom{n}{k} x^k \right)^{2} \ne \prod_i \hat{y}_i", True, ()),
+        (r"\begin{align} a &= b + c \\ \tag{1} d &\le \mathbb{E}_{x}[f(x)] \end{align}", True, ()),
+        (r"\begin{pmatrix} 1 & 0 \\ 0 & \ddots \end{pmatrix} \overbrace{x+y}^{n} \text{if $x$}", True, ()),
+        (r"\operatorname{arg\,max}_\theta \log p_\theta(x \mid z) \xrightarrow{a} \mathrm{KL}", False, ())]
+    reported = []
+    start = typeset.Worker.start
+    monkeypatch.setattr(typeset.Worker, "start", lambda self: start(self) or reported.append(self.speedups))
+    ours, ours_said = typeset.typeset_all(engine, items, 1)  # a short run: no optimising compiler
+    assert reported == [["kind defaults", "no data-latex"]]  # each change found the code it was written for
+    monkeypatch.setattr(typeset, "SHORT_RUN", 0)
+    optimised, _ = typeset.typeset_all(engine, items, 1)
+    monkeypatch.setenv("SITE_BUILDER_MATH_PLAIN", "1")
+    plain, plain_said = typeset.typeset_all(engine, items, 1)
+    assert reported[-1] == []
+    assert ours == optimised == plain and ours_said == plain_said
+    assert all("data-latex" not in (r.html or "") for r in ours)
+    assert sum(1 for r in ours if r.error is None) > len(items) // 2
