@@ -169,6 +169,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
                                             else None, links=link_context(catalog, config, derive))
     if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
         inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
+    if keep is not None and "on_rendered" in keep:  # the catalog's objects are final from here on
+        keep["on_rendered"](catalog, cache)  # (the command line's session store begins writing them)
     report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex

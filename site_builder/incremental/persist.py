@@ -76,10 +76,12 @@ def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
     session.collect_for_full = collecting
+    session.save_early = True  # (save() below finishes the file; the finally clause drops it if the build fails)
     try:
         report = session.build(config, progress)
         save(session, inputs)
     finally:
+        session.abandon_saving()  # (a session file begun for a build that then failed)
         if session.dropping is not None:  # (the replaced export's blocks, freed while the session was saved)
             session.dropping.join()
         st = session.state
@@ -114,8 +116,13 @@ def save(session: Session, inputs: str | None) -> None:
         return
     if st.cache.path is None:
         return
+    early, session.early = session.early, None
     with paused_collection():  # it makes no garbage; a collection would walk the whole session's objects
-        write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output)
+        try:
+            write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output, early)
+        finally:
+            if early is not None:
+                early.abandon()  # (taken by write_session unless it failed before)
 
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,
