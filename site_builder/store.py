@@ -284,9 +284,11 @@ class NewFile:
 
     def leave(self) -> None:
         """Commit what is written and close the file, not installed: `NewFile(path, owner, resume=True)`
-        goes on with it (in another process: a forked writer hands its part over that way)."""
+        goes on with it (in another process: a forked writer hands its part over that way). What is
+        written is put on disk now, so that install()'s sync has only the rest to write."""
         self.conn.execute("COMMIT")
         self.conn.close()
+        _sync(self.tmp)
 
     def create(self, name: str, columns: str = "key TEXT PRIMARY KEY, value BLOB") -> None:
         self.conn.execute(f"CREATE TABLE {name} ({columns})")
@@ -311,11 +313,7 @@ class NewFile:
         self.conn.close()
         # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
         # write out the whole new file, in the first edit after a full build).
-        fd = os.open(self.tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _sync(self.tmp)
         remove(self.path)
         os.replace(self.tmp, self.path)
 
@@ -324,6 +322,14 @@ class NewFile:
             self.conn.close()
         finally:
             _remove(self.tmp)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def temp_name(path: Path, owner: int | None = None) -> Path:

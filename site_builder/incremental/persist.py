@@ -38,14 +38,14 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         # (a seventh of an edit's time). A full build turns it on again (Session.collect_for_full).
         gc.disable()
     try:
-        return _build_site(content, output, config, site_root, jobs, progress, collecting)
+        return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
         if collecting:
             gc.enable()
 
 
 def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, jobs: int,
-                progress: BuildProgress | None, collecting: bool) -> BuildReport:
+                progress: BuildProgress | None, collecting: bool, last_build: bool = False) -> BuildReport:
     started = time.perf_counter()
     cache = BuildCache.open(site_root)
     # Is the output as the last build left it? Checked by another process while this one walks the inputs.
@@ -76,6 +76,7 @@ def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
     session.collect_for_full = collecting
+    session.last_build = last_build
     session.save_early = True  # (save() below finishes the file; the finally clause drops it if the build fails)
     try:
         report = session.build(config, progress)
