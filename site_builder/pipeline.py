@@ -160,7 +160,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         records = published
     report.records = len(records)
     overrides = paper_overrides.load(content)
-    catalog = build_catalog(records, collections, config, overrides)
+    catalog = build_catalog(records, collections, config, overrides, jobs=jobs)
     step_done = keep.get("step_done") if keep is not None else None
     if step_done:
         step_done()
