@@ -40,6 +40,10 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     try:
         return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
+        if last_build:
+            from .session import stop_freezing
+
+            stop_freezing()  # (the command line then ends at once: os._exit, no collection)
         if collecting:
             gc.enable()
 

@@ -177,6 +177,15 @@ def _freeze_survivors(phase: str, info: dict) -> None:
         gc.freeze()
 
 
+def stop_freezing() -> None:
+    """Undo what a last build's _full set up (for a caller whose process goes on after all: tests)."""
+    import gc
+
+    if _freeze_survivors in gc.callbacks:
+        gc.callbacks.remove(_freeze_survivors)
+        gc.unfreeze()
+
+
 class OutputChanged(Exception):
     """The output folder is not as the last build left it: a full build (which replaces it) is needed."""
 
