@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import CACHE_DIR, BuildCache, paused_collection, tree_state
+from ..cache import CACHE_DIR, BuildCache, paused_collection, stop_freezing, tree_state
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, input_state, unchanged_report
 from . import changes
@@ -41,8 +41,6 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
         if last_build:
-            from .session import stop_freezing
-
             stop_freezing()  # (the command line then ends at once: os._exit, no collection)
         if collecting:
             gc.enable()

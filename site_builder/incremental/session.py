@@ -168,24 +168,6 @@ class _State:
         return kept["maps"]
 
 
-def _freeze_survivors(phase: str, info: dict) -> None:
-    """After a full collection, what survived it is left out of the next ones (gc.freeze): for a
-    process that ends after its build (Session.last_build), where what lives on mostly lives to the end."""
-    if phase == "stop" and info["generation"] == 2:
-        import gc
-
-        gc.freeze()
-
-
-def stop_freezing() -> None:
-    """Undo what a last build's _full set up (for a caller whose process goes on after all: tests)."""
-    import gc
-
-    if _freeze_survivors in gc.callbacks:
-        gc.callbacks.remove(_freeze_survivors)
-        gc.unfreeze()
-
-
 class OutputChanged(Exception):
     """The output folder is not as the last build left it: a full build (which replaces it) is needed."""
 
@@ -254,11 +236,9 @@ class Session:
             # its rendered texts, the related lists, the page list). Frozen, the collector no longer walks
             # it at every full collection the next step's allocations set off (3 s of a 10,000-summary
             # build); nor what survives a full collection during a step (the page step's records).
-            import gc
+            from ..cache import freeze_survivors
 
-            kept["step_done"] = gc.freeze
-            if _freeze_survivors not in gc.callbacks:
-                gc.callbacks.append(_freeze_survivors)
+            kept["step_done"] = freeze_survivors()
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)
