@@ -387,6 +387,27 @@ def paused_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _freeze_after_full(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
+def freeze_survivors() -> Callable[[], None]:
+    """For a process that ends after its build: from now on what survives a full collection is left
+    out of the next ones (gc.freeze; what lives on then mostly lives to the end). Returns gc.freeze,
+    to call after each step too. `stop_freezing()` undoes it."""
+    if _freeze_after_full not in gc.callbacks:
+        gc.callbacks.append(_freeze_after_full)
+    return gc.freeze
+
+
+def stop_freezing() -> None:
+    """The collector as it was before freeze_survivors() (for a caller whose process goes on: tests)."""
+    if _freeze_after_full in gc.callbacks:
+        gc.callbacks.remove(_freeze_after_full)
+        gc.unfreeze()
+
+
 def release_free_memory() -> None:
     """Give the heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
 

@@ -132,6 +132,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     needs: the cache, the environment, pages, related entries (see incremental/).
     `save_in_background`: the cache is written by a forked process; the caller must
     `cache.wait_saved()` (a command-line build, which writes its session meanwhile).
+    `keep["step_done"]`, if there, is called after each serial step (catalog, summaries, related
+    index); `keep["on_rendered"](catalog, cache)` once the summaries are rendered.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -158,7 +160,10 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         records = published
     report.records = len(records)
     overrides = paper_overrides.load(content)
-    catalog = build_catalog(records, collections, config, overrides)
+    catalog = build_catalog(records, collections, config, overrides, jobs=jobs)
+    step_done = keep.get("step_done") if keep is not None else None
+    if step_done:
+        step_done()
     report.diagnostics += overrides.diagnostics
     derive = keep.setdefault("derived", Recorded()) if keep is not None else compute  # kept for the session
     from .render.summaries import link_context
@@ -169,6 +174,10 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
                                             else None, links=link_context(catalog, config, derive))
     if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
         inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
+    if keep is not None and "on_rendered" in keep:  # the catalog's objects are final from here on
+        keep["on_rendered"](catalog, cache)  # (the command line's session store begins writing them)
+    if step_done:
+        step_done()
     report.unidentified = unidentified(catalog)
     # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
     from .catalog.related import RelatedIndex
@@ -176,6 +185,8 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     related = index.resolve([*catalog.papers, *catalog.unidentified])
     if keep is not None:  # an index that later edits can update, and the map templates read
         keep.update(cache=cache, related=related, related_index=index)
+    if step_done:
+        step_done()
     stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                        progress=step.stage("pages", None), related=related, keep=keep, derive=derive)
     report.diagnostics += stats.diagnostics

@@ -256,20 +256,39 @@ class NewFile:
     the incremental builds that change it later use SQLite's rollback journal.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, owner: int | None = None, *, resume: bool = False) -> None:
+        """`owner`: the process whose id names the file beside `path` (this one's by default; a
+        forked writer names it after the build that will finish it). `resume`: go on writing the
+        file an earlier NewFile of the same owner left (committed, not installed)."""
         self.path = path
-        self.tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        self.tmp = temp_name(path, owner)
+        if resume:
+            if not self.tmp.is_file():
+                raise StoreError(f"{self.tmp} is not there to be written on")
+            self._connect()
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob(f"{path.name}.*.tmp"):  # left by a build killed while writing
             pid = old.name[len(path.name) + 1:-4]
             if pid.isdigit() and not _running(int(pid)):
                 _remove(old)
         _remove(self.tmp)
+        self._connect()
+        self.conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+
+    def _connect(self) -> None:
         self.conn = sqlite3.connect(self.tmp, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=OFF")
         self.conn.execute("PRAGMA synchronous=OFF")
         self.conn.execute("BEGIN")
-        self.conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+
+    def leave(self) -> None:
+        """Commit what is written and close the file, not installed: `NewFile(path, owner, resume=True)`
+        goes on with it (in another process: a forked writer hands its part over that way). What is
+        written is put on disk now, so that install()'s sync has only the rest to write."""
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        _sync(self.tmp)
 
     def create(self, name: str, columns: str = "key TEXT PRIMARY KEY, value BLOB") -> None:
         self.conn.execute(f"CREATE TABLE {name} ({columns})")
@@ -294,11 +313,7 @@ class NewFile:
         self.conn.close()
         # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
         # write out the whole new file, in the first edit after a full build).
-        fd = os.open(self.tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _sync(self.tmp)
         remove(self.path)
         os.replace(self.tmp, self.path)
 
@@ -307,6 +322,19 @@ class NewFile:
             self.conn.close()
         finally:
             _remove(self.tmp)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_name(path: Path, owner: int | None = None) -> Path:
+    """Where a NewFile for `path` is written by the process `owner` (this one by default), until installed."""
+    return path.with_name(f"{path.name}.{os.getpid() if owner is None else owner}.tmp")
 
 
 def remove(path: Path) -> None:

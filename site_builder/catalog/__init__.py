@@ -18,24 +18,29 @@ YEAR_UNKNOWN = "unknown"
 
 
 def build_catalog(records: list[SummaryRecord], collections: list[Collection], config: SiteConfig,
-                  overrides: Overrides | None = None) -> Catalog:
+                  overrides: Overrides | None = None, jobs: int = 1) -> Catalog:
     """Records -> papers, summaries and taxonomies. `overrides`: papers.yaml and
-    papers.enriched.yaml (overrides.load); their problems are added to its diagnostics."""
+    papers.enriched.yaml (overrides.load); their problems are added to its diagnostics.
+    `jobs`: the reading of each summary's text (its citation of its paper, its link to it, its
+    topic mentions) is done on that many cores (parallel.py); the catalog is the same."""
     overrides = overrides or Overrides()
     summaries = merge_summaries(records)
-    for s in summaries:  # what each summary's own text says about its paper
+    texts = _TextFacts(summaries, jobs)
+    for i, s in enumerate(summaries):  # what each summary's own text says about its paper
         meta = s.record.paper
         if meta.title and (not meta.authors or meta.year is None):
-            cite = selfcite.find(s.record.body, meta.title)
+            cite = texts.citation(i, meta.title)
             if cite is not None:
                 selfcite.apply(meta, cite)
-    pending = _tie_summaries(summaries, overrides)
+    pending = _tie_summaries(summaries, overrides, texts)
     papers = group_papers(summaries)
     _tie_by_slug(papers, pending, overrides)
     _apply_entries(papers, overrides)
     for paper in papers:
         identifiers.apply(paper.meta)
-        assign_topics(paper, config)
+    # Each paper's topics depend on that paper alone: worked out on `jobs` cores, set here in order.
+    for paper, (topics, sources) in zip(papers, _map(lambda p: _topics_of(p, config), papers, jobs)):
+        paper.topics, paper.topic_sources = topics, sources
     known = {c.key: c for c in collections}
     for s in summaries:
         key = s.record.collection
@@ -56,6 +61,60 @@ def build_catalog(records: list[SummaryRecord], collections: list[Collection], c
         alias: s.url for s in summaries for alias in s.record.aliases
     }
     return catalog
+
+
+def _map(fn, items: list, jobs: int) -> list:
+    """[fn(x) for x in items], on `jobs` forked cores when there are enough items (parallel.py)."""
+    if jobs <= 1:
+        return [fn(x) for x in items]
+    from ..parallel import map_indexed
+
+    return map_indexed(lambda i: fn(items[i]), len(items), jobs)
+
+
+def _topics_of(paper: Paper, config: SiteConfig) -> tuple[list[str], dict[str, str]]:
+    assign_topics(paper, config)
+    return paper.topics, paper.topic_sources
+
+
+class _TextFacts:
+    """Each summary's citation of its paper's title and link to its paper, read from its text on
+    `jobs` cores before the catalog needs them (both depend on the text and title alone)."""
+
+    def __init__(self, summaries: list[Summary], jobs: int) -> None:
+        self.summaries = summaries
+        # Asked for below: a citation where the metadata lacks authors or a year; a link where there is none.
+        self.titles = {i: s.record.paper.title for i, s in enumerate(summaries)
+                       if s.record.paper.title and (not s.record.paper.authors or s.record.paper.year is None)}
+        bare = [i for i, s in enumerate(summaries) if s.record.paper.is_empty()]
+        asked = sorted({*self.titles, *bare})
+        bare_set = set(bare)
+
+        def facts(i: int) -> tuple:
+            body = summaries[i].record.body
+            return (selfcite.find(body, self.titles[i]) if i in self.titles else None,
+                    ownlink.own_link(body) if i in bare_set else _UNASKED)
+
+        found = _map(facts, asked, jobs)
+        self.cites = {i: f[0] for i, f in zip(asked, found) if i in self.titles}
+        self.links = {i: f[1] for i, f in zip(asked, found) if i in bare_set}
+        self.index = {id(s): i for i, s in enumerate(summaries)}
+
+    def citation(self, i: int, title: str):
+        """selfcite.find(summary i's text, title)."""
+        if self.titles.get(i) == title:
+            return self.cites[i]
+        return selfcite.find(self.summaries[i].record.body, title)  # (its title changed meanwhile)
+
+    def own_link(self, s: Summary) -> tuple[str, str] | None:
+        """ownlink.own_link(s's text)."""
+        i = self.index.get(id(s))
+        if i is not None and i in self.links:
+            return self.links[i]
+        return ownlink.own_link(s.record.body)
+
+
+_UNASKED = ("", "")
 
 
 def text_facts(s: Summary, config: SiteConfig) -> tuple:
@@ -104,7 +163,8 @@ def _entry_keys(entry: Entry) -> list[str]:
     return keys
 
 
-def _tie_summaries(summaries: list[Summary], overrides: Overrides) -> list[tuple[Summary, "Tie"]]:
+def _tie_summaries(summaries: list[Summary], overrides: Overrides,
+                   texts: _TextFacts | None = None) -> list[tuple[Summary, "Tie"]]:
     """Give unidentified summaries a paper: the user's `summaries:` ties first, then the
     summary's own link (ownlink.py) when some input or entry knows that paper. Returns the
     ties by paper slug ({id: ...}), which join their paper after grouping (_tie_by_slug)."""
@@ -134,7 +194,7 @@ def _tie_summaries(summaries: list[Summary], overrides: Overrides) -> list[tuple
     for s in summaries:
         if not s.record.paper.is_empty():
             continue
-        s.own_link = ownlink.own_link(s.record.body)
+        s.own_link = texts.own_link(s) if texts is not None else ownlink.own_link(s.record.body)
         if s.own_link is None:
             continue
         kind, url = s.own_link

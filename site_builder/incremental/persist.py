@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import CACHE_DIR, BuildCache, paused_collection, tree_state
+from ..cache import CACHE_DIR, BuildCache, paused_collection, stop_freezing, tree_state
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, input_state, unchanged_report
 from . import changes
@@ -38,14 +38,16 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
         # (a seventh of an edit's time). A full build turns it on again (Session.collect_for_full).
         gc.disable()
     try:
-        return _build_site(content, output, config, site_root, jobs, progress, collecting)
+        return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
+        if last_build:
+            stop_freezing()  # (the command line then ends at once: os._exit, no collection)
         if collecting:
             gc.enable()
 
 
 def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, jobs: int,
-                progress: BuildProgress | None, collecting: bool) -> BuildReport:
+                progress: BuildProgress | None, collecting: bool, last_build: bool = False) -> BuildReport:
     started = time.perf_counter()
     cache = BuildCache.open(site_root)
     # Is the output as the last build left it? Checked by another process while this one walks the inputs.
@@ -76,10 +78,13 @@ def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
     session.collect_for_full = collecting
+    session.last_build = last_build
+    session.save_early = True  # (save() below finishes the file; the finally clause drops it if the build fails)
     try:
         report = session.build(config, progress)
         save(session, inputs)
     finally:
+        session.abandon_saving()  # (a session file begun for a build that then failed)
         if session.dropping is not None:  # (the replaced export's blocks, freed while the session was saved)
             session.dropping.join()
         st = session.state
@@ -114,8 +119,13 @@ def save(session: Session, inputs: str | None) -> None:
         return
     if st.cache.path is None:
         return
+    early, session.early = session.early, None
     with paused_collection():  # it makes no garbage; a collection would walk the whole session's objects
-        write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output)
+        try:
+            write_session(st.cache.path.with_name(FILE_NAME), st, session.content, session.output, early)
+        finally:
+            if early is not None:
+                early.abandon()  # (taken by write_session unless it failed before)
 
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,

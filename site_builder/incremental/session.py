@@ -192,6 +192,11 @@ class Session:
         self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
         self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
         self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
+        self.last_build = False  # the process ends after this build (the command line)
+        # persist.build_site saves a full build's session in a file; its objects are begun by a forked
+        # process (stored.EarlyObjects) while the build goes on, when this is set.
+        self.save_early = False
+        self.early: Any = None
 
     def build(self, config: SiteConfig, progress: BuildProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -231,6 +236,16 @@ class Session:
         # next): the search records pickled into `search_rows` (the preview server has no use for them:
         # it makes them again at an edit), so the build does not hold them for the rest of its run.
         kept: dict[str, Any] = {"search_rows": [], "export_lengths": True} if self.one_shot else {"export_lengths": True}
+        if self.save_early:  # the session file's catalog objects written meanwhile, from when they are final
+            kept["on_rendered"] = self._begin_saving
+        if self.last_build and self.collect_for_full:
+            # The process ends after this build: what each step leaves is kept to the end (the catalog,
+            # its rendered texts, the related lists, the page list). Frozen, the collector no longer walks
+            # it at every full collection the next step's allocations set off (3 s of a 10,000-summary
+            # build); nor what survives a full collection during a step (the page step's records).
+            from ..cache import freeze_survivors
+
+            kept["step_done"] = freeze_survivors()
         # One build in this process: the session is saved next (persist.save), while the cache is written.
         report = build(self.content, self.output, config, self.site_root, jobs=self.jobs, cache=cache, keep=kept,
                        progress=progress, save_in_background=self.one_shot)
@@ -245,6 +260,20 @@ class Session:
             release_free_memory()  # what the build let go (its texts, once written): the server runs on
         self.last_mode = "full"
         return replace(report, how=f"full build: {self.why_full}")
+
+    def _begin_saving(self, catalog: Catalog, cache: BuildCache) -> None:
+        """Start writing the session file's objects (persist.save finishes the file)."""
+        if cache.path is not None:
+            from .stored import FILE_NAME, EarlyObjects
+
+            self.abandon_saving()
+            self.early = EarlyObjects(cache.path.with_name(FILE_NAME), catalog)
+
+    def abandon_saving(self) -> None:
+        """Stop and remove a session file begun by `_begin_saving` and not finished (the build failed)."""
+        early, self.early = self.early, None
+        if early is not None:
+            early.abandon()
 
     # -- incremental rebuild ---------------------------------------------------
     def _update(self, st: Any, config: SiteConfig, started: float) -> BuildReport | None:

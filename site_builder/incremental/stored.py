@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import sqlite3
 import time
 from array import array
 from bisect import bisect_left
@@ -26,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
-from ..store import Db, NewFile, StoreError, Table, dumps_rebuilt
+from ..store import Db, NewFile, StoreError, Table, dumps_rebuilt, temp_name
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, row_of
 from .related_rows import write_index
@@ -42,18 +44,25 @@ EXPORT = "api/summaries.json"  # one line per summary (output/api.py), patched i
 
 
 # -- writing a whole session (after a full build) -------------------------------
-def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
-    """Write the session `st` (a session._State just made by a full build) as a new store file."""
+def write_session(path: Path, st: Any, content: Path, output: Path, early: EarlyObjects | None = None) -> None:
+    """Write the session `st` (a session._State just made by a full build) as a new store file.
+
+    `early`: the objects table (and the math use), written meanwhile by a forked process (EarlyObjects)."""
     from ..catalog.related import RelatedIndex
     from .dependencies import page_objects
 
     kept = st.kept
     world = kept["world"]
     keys = world.keys
-    f = NewFile(path)
+    f = early.take() if early is not None else None
+    if f is None:  # (none started, or it failed: written here)
+        f = NewFile(path)
+        try:
+            _write_objects(f, world.objects, keys, st.catalog.summaries)
+        except BaseException:
+            f.abandon()
+            raise
     try:
-        f.create("objects", "key TEXT PRIMARY KEY, cls TEXT, value BLOB, lists BLOB")
-        f.rows("objects", ((repr(k), class_name(type(o)), *row_of(o, keys)) for k, o in world.objects.items()))
         pages = kept["pages"]
         f.create("pages", "key TEXT PRIMARY KEY, file TEXT UNIQUE, value BLOB")
         f.rows("pages", ((p.path, p.file, _dumps(p, keys)) for p in pages))
@@ -89,7 +98,7 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         if isinstance(export, dict):
             export = (list(export), array("Q", map(len, export.values())))
         f.meta({
-            "math_files": kept.get("math_files"), "math_use": math_use(st.catalog.summaries),
+            "math_files": kept.get("math_files"),
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
@@ -99,6 +108,87 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
     except BaseException:
         f.abandon()
         raise
+
+
+def _write_objects(f: NewFile, objects: Mapping[tuple, Any], keys: dict[int, tuple], summaries: list[Summary]) -> None:
+    """The objects table (ghosts.py) and what the math files are made from (math_use)."""
+    f.create("objects", "key TEXT PRIMARY KEY, cls TEXT, value BLOB, lists BLOB")
+    f.rows("objects", ((repr(k), class_name(type(o)), *row_of(o, keys)) for k, o in objects.items()))
+    f.meta({"math_use": math_use(summaries)})
+
+
+class EarlyObjects:
+    """The session file begun by a forked process while the build goes on: its catalog objects.
+
+    Most of a session file is the catalog's objects (the summaries' HTML and text), and they are
+    final once the summaries are rendered: nothing later in a build changes one (a test checks the
+    rows against those the end of the build would write). Pickling and writing them meanwhile uses
+    the core the related index, the page list and the page environment leave idle, instead of
+    making the end of the build longer. The child writes into the file this process will finish
+    (named by this process: a later build's clean-up leaves it alone while this one runs).
+    """
+
+    def __init__(self, path: Path, catalog: Any) -> None:
+        from ..cache import _forked
+        from ..output.pagecache import identities
+
+        self.path, self.owner = path, os.getpid()
+        owner = self.owner
+
+        def write() -> None:
+            _die_with_parent()
+            objects = identities(catalog)  # as the page step's World will know them
+            f = NewFile(path, owner)
+            try:
+                _write_objects(f, objects, {id(o): k for k, o in objects.items()}, catalog.summaries)
+                f.leave()
+            except BaseException:
+                f.abandon()
+                raise
+
+        self.pid: int | None = _forked(write)
+
+    def take(self) -> NewFile | None:
+        """The file to go on writing, once the child is done; None if it failed (nothing is left of it)."""
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return None
+        ok = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        if ok:
+            try:
+                return NewFile(self.path, self.owner, resume=True)
+            except (StoreError, OSError, sqlite3.Error):
+                pass
+        _remove_temp(self.path, self.owner)
+        return None
+
+    def abandon(self) -> None:
+        """Stop the child, if it still runs, and remove what it wrote (the build failed)."""
+        pid, self.pid = self.pid, None
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            _remove_temp(self.path, self.owner)
+
+
+def _remove_temp(path: Path, owner: int) -> None:
+    try:
+        os.unlink(temp_name(path, owner))
+    except FileNotFoundError:
+        pass
+
+
+def _die_with_parent() -> None:
+    """A forked writer ends if the build that started it is killed (Linux; elsewhere it finishes alone)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 _TABLE = "\0derived table"  # the value of a derived table kept as rows (derived_items)

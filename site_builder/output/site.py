@@ -120,6 +120,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     pages = pages if pages is not None else build_pages(catalog, config)
     if keep is not None:
         keep.update(env=env, pages=pages)
+        if keep.get("step_done"):  # (pipeline.build: the page list and environment made, before the pages)
+            keep["step_done"]()
     if cache is not None and output is not None:
         return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
                              partial(imap_indexed, meanwhile=meanwhile), keep, sink)

@@ -81,3 +81,33 @@ def test_slugs_are_unique_and_stable():
     assert ids["Same"] == "same" and ids["Same 2"] == "same-2" and ids["Sáme"].startswith("same_")
     again = build_catalog([rec("s3", title="Sáme"), rec("s2", title="Same 2"), rec("s1", title="Same")], [], SiteConfig())
     assert {p.title: p.id for p in again.papers} == ids
+
+
+def _picture(cat) -> list:
+    """Everything the catalog decided, in comparable form."""
+    papers = [(p.id, repr(p.meta), p.topics, p.topic_sources, [s.id for s in p.summaries]) for p in cat.papers]
+    summaries = [(s.id, s.own_link, s.paper.id if s.paper else None, repr(s.record.paper)) for s in cat.summaries]
+    terms = {k: [(t.key, t.name, [p.id for p in t.papers], [s.id for s in t.summaries]) for t in tax.terms]
+             for k, tax in cat.taxonomies.items()}
+    return [papers, summaries, terms, cat.aliases]
+
+
+def test_the_catalog_is_the_same_on_several_cores(monkeypatch):
+    """Citations of a summary's own paper, links to it and topics, worked out in forked workers, give
+    the same catalog as in one process (the seeds, whose statwiki pages cite their papers, when present)."""
+    from site_builder import parallel
+    from site_builder.pipeline import BuildReport, read_inputs
+
+    from ..conftest import CONTENT, SEEDS
+
+    monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)  # forked workers even for the small sample site
+    for folder in (CONTENT, SEEDS):
+        if not folder.is_dir():
+            continue
+        pictures = []
+        for jobs in (1, 2):
+            records, collections = read_inputs(folder, BuildReport())
+            pictures.append(_picture(build_catalog(records, collections, SiteConfig(), jobs=jobs)))
+        assert pictures[0] == pictures[1], folder
+        if folder == SEEDS:  # the parallel part had work to do
+            assert any(p[3] for p in pictures[0][0])  # topics were found

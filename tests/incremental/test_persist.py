@@ -620,3 +620,68 @@ def test_the_command_line_edit_runs_without_the_collector_and_a_full_build_with_
     assert build_site(site / "content", site / "out", config(), site, last_build=True).how.startswith("full")
     assert seen["full"] is True and gc.isenabled()
     assert tree(site / "out") == clean_build(site, config())
+
+
+def test_the_objects_written_early_are_those_the_build_ends_with(site: Path, monkeypatch) -> None:
+    """The session file's objects are written by a forked process from when the summaries are rendered
+    (stored.EarlyObjects): every row is what the end of the build would write, so nothing later in a
+    build may change a catalog object."""
+    from site_builder.incremental.ghosts import class_name, row_of
+    from site_builder.output.pagecache import identities
+
+    taken = []
+    take = stored.EarlyObjects.take
+    monkeypatch.setattr(stored.EarlyObjects, "take", lambda self: taken.append(take(self)) or taken[-1])
+    age(site / "content")
+    report = build(site)
+    assert report.how.startswith("full build") and taken and taken[0] is not None  # the child's file was used
+    objects = identities(report.catalog)
+    keys = {id(o): k for k, o in objects.items()}
+    db = sqlite3.connect(site / CACHE_DIR / SESSION_NAME)
+    try:
+        rows = {k: (c, v, lists) for k, c, v, lists in db.execute("SELECT key, cls, value, lists FROM objects")}
+        use = pickle.loads(db.execute("SELECT value FROM meta WHERE name='math_use'").fetchone()[0])
+    finally:
+        db.close()
+    assert rows == {repr(k): (class_name(type(o)), *row_of(o, keys)) for k, o in objects.items()}
+    assert use == stored.math_use(report.catalog.summaries)
+    assert not list((site / CACHE_DIR).glob("*.tmp"))
+    edit(site, 50)  # and the file is taken up as before
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
+
+
+def test_a_failed_early_writer_leaves_the_save_to_the_build(site: Path, monkeypatch) -> None:
+    """If the forked writer of the objects fails, the build writes the whole session file itself."""
+    monkeypatch.setattr(stored, "_die_with_parent", lambda: os._exit(3))  # (the first thing the child does)
+    age(site / "content")
+    assert build(site).how.startswith("full build")
+    assert not list((site / CACHE_DIR).glob("*.tmp"))
+    edit(site, 51)
+    assert build(site).how == "incremental"
+    assert tree(site / "out") == clean_build(site, config())
+
+
+def test_a_failed_build_stops_the_early_writer_and_leaves_no_file(site: Path, monkeypatch) -> None:
+    from site_builder.output import site as output_site
+
+    started = []
+    begin = Session._begin_saving
+
+    def begin_saving(self, catalog, cache):
+        begin(self, catalog, cache)
+        started.append(self.early.pid)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page step failed")
+
+    monkeypatch.setattr(Session, "_begin_saving", begin_saving)
+    monkeypatch.setattr(output_site, "build_pages", broken)
+    age(site / "content")
+    with pytest.raises(RuntimeError, match="page step failed"):
+        build(site)
+    assert started
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)  # waited for already
+    assert not list((site / CACHE_DIR).glob("*.tmp"))
+    assert not (site / CACHE_DIR / SESSION_NAME).exists()
