@@ -175,6 +175,11 @@ def _class_of(attrs: str) -> str:
 
 
 def html_to_text(fragment: str) -> str:
+    return text_and_words(fragment)[0]
+
+
+def text_and_words(fragment: str) -> tuple[str, int]:
+    """html_to_text's text and how many words it has (`len(text.split())`, without that list)."""
     flat = _simple_tags(fragment)
     parts = _collect(flat, raw=True) if flat is not None else None
     if parts is None:  # comments, a `<` in text, script and the like: HTMLParser's reading
@@ -189,7 +194,8 @@ def html_to_text(fragment: str) -> str:
     for mark in ",.;:!?)":
         if " " + mark in text:
             text = text.replace(" " + mark, mark)
-    return text
+    # Words are parted by exactly one space or newline (a space dropped above joined two words).
+    return text, (text.count(" ") + text.count("\n") + 1 if text else 0)
 
 
 def excerpt(text: str, limit: int = 200) -> str:

@@ -171,3 +171,42 @@ def test_wiki_finish_without_marks_gives_what_the_token_loop_gives(monkeypatch):
     quick = [quotes.finish(t) for t in texts]
     monkeypatch.setattr(quotes, "_ANY_MARK", Always())
     assert quick == [quotes.finish(t) for t in texts]
+
+
+def test_word_count_is_that_of_the_words_of_the_text():
+    """text_and_words counts the words of the text it gives by its separators; the same as split()."""
+    rng = random.Random(41)
+    pieces = PIECES + [" ,", " .", " ;", " :", " !", " ?", " )", ",", ".", "\u00a0", "\u2028", "\t", "\x1c",
+                       "\u3000", "  ", "a b", "<li>x</li>", "<p> . </p>", "\x85", "\u2029"]
+    for _ in range(20000):
+        fragment = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        text, words = plaintext.text_and_words(fragment)
+        assert text == plaintext.html_to_text(fragment)
+        assert words == len(text.split()), fragment
+
+
+def test_plain_links_skip_markdown_its_normalize_link_with_the_same_result():
+    """markdown._normalize_link returns the plain URLs (_PLAIN_LINK) unchanged, which is what
+    markdown-it's normalizeLink gives for each of them; every other URL goes to it."""
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from site_builder.render import markdown
+
+    rng = random.Random(43)
+    label = "abz09-"
+    kept = "abcXYZ019-._~/?#=&+"
+    rest = kept + "%:@![]()'*;,$ \u00e9"
+    plain = 0
+    for _ in range(60000):
+        host = ".".join("".join(rng.choice(label + ("Aé_" if rng.random() < 0.1 else ""))
+                                for _ in range(rng.choice([0, 1, 1, 4, 4, 63, 64] if rng.random() < 0.2 else [1, 4])))
+                        for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.05:
+            host = "xn--" + host
+        url = rng.choice(["http://", "https://", "HTTPS://", "http:/", "ftp://", "//"]) + host + \
+            rng.choice(["", "/", "?", "#", ":80/"]) + "".join(rng.choices(rng.choice([kept, rest]), k=rng.randint(0, 12)))
+        plain += bool(markdown._PLAIN_LINK.fullmatch(url))
+        assert markdown._normalize_link(url) == normalizeLink(url), url
+    assert plain > 2000  # the shortcut really ran
+    for url in ("https://arxiv.org/abs/1809.10000", "http://a.org/x?y=1&z=2#frag", "https://b.org/a-b_c~d/e.png"):
+        assert markdown._PLAIN_LINK.fullmatch(url) and normalizeLink(url) == url
