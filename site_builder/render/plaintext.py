@@ -174,6 +174,9 @@ def _class_of(attrs: str) -> str:
     return value
 
 
+_SPACE_BEFORE_MARK = re.compile(" (?=[,.;:!?)])")
+
+
 def html_to_text(fragment: str) -> str:
     return text_and_words(fragment)[0]
 
@@ -190,10 +193,9 @@ def text_and_words(fragment: str) -> tuple[str, int]:
         assert parts is not None
     words = map(str.split, "".join(parts).splitlines())
     text = "\n".join([" ".join(w) for w in words if w])
-    # Every space left is one, between two other characters: the one before a punctuation mark goes.
-    for mark in ",.;:!?)":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    # Every space left is one, between two other characters: the one before a punctuation mark goes
+    # (one pass; removing such a space never puts another before a mark).
+    text = _SPACE_BEFORE_MARK.sub("", text)
     # Words are parted by exactly one space or newline (a space dropped above joined two words).
     return text, (text.count(" ") + text.count("\n") + 1 if text else 0)
 

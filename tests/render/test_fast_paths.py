@@ -210,3 +210,20 @@ def test_plain_links_skip_markdown_its_normalize_link_with_the_same_result():
     assert plain > 2000  # the shortcut really ran
     for url in ("https://arxiv.org/abs/1809.10000", "http://a.org/x?y=1&z=2#frag", "https://b.org/a-b_c~d/e.png"):
         assert markdown._PLAIN_LINK.fullmatch(url) and normalizeLink(url) == url
+
+
+def test_spaces_before_marks_go_in_one_pass_as_mark_by_mark():
+    """html_to_text drops the space before , . ; : ! ? ) with one regex; the same as replacing mark by mark."""
+    def mark_by_mark(text):
+        for mark in ",.;:!?)":
+            text = text.replace(" " + mark, mark)
+        return text
+
+    rng = random.Random(47)
+    pieces = ["a", "bc", ",", ".", ";", ":", "!", "?", ")", "(", "…", "1"]
+    for _ in range(20000):
+        lines = [" ".join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
+                          for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 3))]
+        text = "\n".join(lines)  # as html_to_text has it: words parted by one space or newline
+        assert plaintext._SPACE_BEFORE_MARK.sub("", text) == mark_by_mark(text), text
+    assert plaintext.html_to_text("<p>a , b . c ) d ; e : f ! g ? h</p>") == "a, b. c) d; e: f! g? h"
