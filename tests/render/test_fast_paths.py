@@ -227,3 +227,14 @@ def test_spaces_before_marks_go_in_one_pass_as_mark_by_mark():
         text = "\n".join(lines)  # as html_to_text has it: words parted by one space or newline
         assert plaintext._SPACE_BEFORE_MARK.sub("", text) == mark_by_mark(text), text
     assert plaintext.html_to_text("<p>a , b . c ) d ; e : f ! g ? h</p>") == "a, b. c) d; e: f! g? h"
+
+
+def test_plain_back_translates_only_where_a_stand_in_is():
+    from site_builder.render.wiki import state
+
+    rng = random.Random(53)
+    pieces = ["a", "<", "é", "\ue000", "\ue001", state.PLAIN_LT, state.PLAIN_BRACKET, state.PLAIN_BRACE,
+              state.PLAIN_EQUALS, "\ue044", "&lt;", "[", "{", "="]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert state.plain_back(text) == text.translate(state.PLAIN_BACK), text
