@@ -238,3 +238,29 @@ def test_plain_back_translates_only_where_a_stand_in_is():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert state.plain_back(text) == text.translate(state.PLAIN_BACK), text
+
+
+def test_verbatim_openers_found_as_with_the_bracket_inside_each_alternative():
+    """protect._VERBATIM_OPEN starts with its "<" (which makes the search jump between them);
+    it finds what the pattern with the "<" inside each alternative found, from any position."""
+    from site_builder.render.wiki import protect
+
+    before = re.compile(
+        r"(?P<comment><!--)"
+        r"|(?P<center><center\s*+>\s*+<math(?P<cattrs>\s[^<>]*+)?>)"
+        r"|<(?P<tag>nowiki|pre|math|syntaxhighlight|source)(?P<attrs>\s[^<>]*?)?(?P<end>/>|>)",
+        re.I,
+    )
+    pieces = ["<", ">", "!--", "<!--", "-->", "<center>", "<CENTER >", " ", "\n", "<math", "<Math>", "</math>",
+              " display=block", "<nowiki", "<pre", "<source", "<syntaxhighlight", " lang=\"py\"", "/>", "x", "<<"]
+    rng = random.Random(59)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        pos = rng.randint(0, len(text))
+        new, old = protect._VERBATIM_OPEN.search(text, pos), before.search(text, pos)
+        assert (new is None) == (old is None), text
+        if new is not None:
+            assert new.span() == old.span(), text
+            assert new.group("tag", "attrs", "end", "cattrs") == old.group("tag", "attrs", "end", "cattrs"), text
+            assert (new.group("comment") is None, new.group("center") is None) == \
+                   (old.group("comment") is None, old.group("center") is None), text
