@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from html import unescape
 from typing import TYPE_CHECKING
 
@@ -252,8 +253,8 @@ def derive_title(text: str, limit: int = 72) -> str:
     Never a generic heading ("Introduction", "Summary"), never a sentence cut at an
     abbreviation ("Lee et al."): a long sentence is cut at a word and ends with "…".
     """
-    lines = [ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip()]
-    for line in lines[:50]:
+    lines = (ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip())
+    for line in islice(lines, 50):  # (lazily: a title is nearly always in the first lines)
         bare = line.strip(" #*:-").strip()
         heading = bare.lower().rstrip(".:?!").strip()
         heading = heading[4:] if heading.startswith("the ") else heading
