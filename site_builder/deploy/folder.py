@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..output import scratch
 from ..output.confine import Folder
 from ..output.swap import swap_in
 from ..output.target import MARKER, MARKER_TEXT, OutputRefused, check_replaceable
@@ -67,10 +68,11 @@ def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = F
     if dry_run:
         return changes
     target = target.resolve()
-    staging = target.with_name(f".{target.name}.deploy-staging")
-    if staging.exists():
-        shutil.rmtree(staging)  # left over from an interrupted deploy
-    staging.mkdir(parents=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch.remove_stale(target)  # left by an interrupted deploy (only folders marked as ours)
+    own = scratch.make(target, "deploy")
+    staging = own / "site"
+    staging.mkdir()
     out = Folder(staging)  # every file proved to land inside the staging folder
     try:
         if target.is_dir():
@@ -87,9 +89,9 @@ def deploy(site: Path, target: Path, *, keep: list[Path] = (), dry_run: bool = F
             out.copy(site / rel, rel)
             shutil.copystat(site / rel, out.path(rel))
         out.write(MARKER, MARKER_TEXT.encode("utf-8"))  # the target is a deploy target from now on
-        swap_in(staging, target, old_suffix="deploy-old")
+        swap_in(staging, target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+        shutil.rmtree(own, ignore_errors=True)  # after the swap it holds the old site
     return changes
 
 

@@ -30,11 +30,11 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
+from . import scratch
 from .confine import Folder
 from .pagefind import IndexerRun, Record, SearchIndexError, executable, run_indexers
 
@@ -58,7 +58,6 @@ FILTERS = ("year", "topic", "venue", "source")  # each record's filters (the sea
 _PRIVATE = re.compile(r"(?<!\S)(?=___(?:END_)?PAGEFIND_)")
 # Pagefind's HTML reader ends each block with a full stop when it ends in one of these (parser.rs).
 _SENTENCE_END = re.compile(r"[\w'\")$*]\Z")
-_MARKER = ".site-builder-search-index"  # in every temporary index folder this code makes
 # PagefindUI imports `${bundlePath}pagefind.js`; the search page's bundlePath is assets/search/, where
 # this re-export stands for Pagefind's module with the query rule of assets/search/query-rule.js.
 ENGINE_SHIM = ("assets/search/pagefind.js",
@@ -242,10 +241,6 @@ def _link_part(src: Path, dest: Path, *, top: bool) -> bool:
 # -- the incremental path: a new index beside the output, swapped in at once ------------------
 
 
-def _temporary_prefix(output: Path) -> str:
-    return f".{output.name}.pagefind-"
-
-
 def stage_search_index(records: list[Record], output: Path, config: SiteConfig, jobs: int = 1) -> Path | None:
     """A complete new bundle in a folder beside `output` (same file system: swapped in by a rename).
 
@@ -266,57 +261,11 @@ def stage_search_index(records: list[Record], output: Path, config: SiteConfig, 
 
 
 def new_staging(output: Path) -> Path:
-    """An empty folder beside `output`, marked as ours (see remove_stale_indexes)."""
-    # The owner's pid in the name too: a kill between the folder and its marker leaves it known.
-    staging = Path(tempfile.mkdtemp(prefix=f"{_temporary_prefix(output)}{os.getpid()}-", dir=output.parent))
-    try:
-        Folder(staging).write(_MARKER, str(os.getpid()).encode("ascii"))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+    """An empty folder beside `output`, marked as ours (output/scratch.py)."""
+    return scratch.make(output, "pagefind")
 
 
 def remove_stale_indexes(output: Path) -> None:
-    """Remove temporary index folders a killed build left beside `output` (only ours: marked, owner gone)."""
-    prefix = _temporary_prefix(output)
-    try:
-        entries = list(os.scandir(output.parent))
-    except OSError:
-        return
-    for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)):
-            continue
-        owner = _owner(entry.path, entry.name[len(prefix):])
-        if owner is None:
-            continue  # not a folder this code made
-        if owner != os.getpid() and _alive(owner):
-            continue  # another build's, still running
-        shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def _owner(path: str, suffix: str) -> int | None:
-    """The pid of the build that made a temporary index folder, or None if it is not one of ours:
-    its marker says; a build killed before writing the marker left its pid in the name
-    (`<pid>-<random>`) and nothing in the folder but, at most, that marker begun."""
-    try:
-        return int((Path(path) / _MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    pid = suffix.split("-", 1)[0]
-    try:
-        if pid.isdigit() and set(os.listdir(path)) <= {_MARKER}:
-            return int(pid)
-    except OSError:
-        pass
-    return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+    """Remove the folders killed builds left beside `output` (only ours: marked, owner gone)."""
+    scratch.remove_stale(output)
     return True

@@ -142,17 +142,19 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None,
                derive: Derive = compute) -> WriteStats:
+    from . import scratch
     from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
     from .staging import Stager, record_outputs
 
     check_build_output(output, content, site_root)  # never replace a folder the user has other files in
     pages = build_pages(catalog, config)
     output = output.resolve()
-    staging = output.with_name(f".{output.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    remove_stale_indexes(output)  # left by an incremental build that was killed (incremental/session.py)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_indexes(output)  # left by a build that was killed (output/scratch.py)
+    # A folder of its own (never a fixed name): the tree is staged in it beside its owner's marker.
+    own = scratch.make(output, "staging")
+    staging = own / "site"
+    staging.mkdir()
     try:
         stager = Stager(staging, output, cache)  # unchanged files: hard links to the published ones
         rest: list[tuple[dict, dict]] = []
@@ -181,9 +183,8 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
             del records
         swap_into_place(staging, output)
         record_outputs(output, cache)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(own, ignore_errors=True)  # after the swap it holds the old tree
     return WriteStats(pages=len(html), files=len(html) + len(texts) + len(copies), written=fill.written,
                       diagnostics=skipped)
 

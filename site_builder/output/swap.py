@@ -11,6 +11,7 @@ import ctypes
 import errno
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -30,7 +31,7 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def swap_in(staging: Path, target: Path, old_suffix: str = "old") -> None:
+def swap_in(staging: Path, target: Path) -> None:
     """Replace `target` by `staging`; afterwards `staging` no longer exists."""
     if not target.exists():
         os.rename(staging, target)
@@ -38,8 +39,9 @@ def swap_in(staging: Path, target: Path, old_suffix: str = "old") -> None:
     if exchange(staging, target):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the old tree
         return
-    old = target.with_name(f".{target.name}.{old_suffix}")
-    shutil.rmtree(old, ignore_errors=True)
+    # The old tree goes to a new empty folder of our own (rename replaces an empty folder), never to
+    # a fixed name that could be someone else's.
+    old = Path(tempfile.mkdtemp(prefix=f"{staging.name}.old-", dir=staging.parent))
     os.rename(target, old)
     os.rename(staging, target)
     shutil.rmtree(old, ignore_errors=True)

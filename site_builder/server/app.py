@@ -11,10 +11,12 @@ import socket
 import sys
 import threading
 import time
+from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, TextIO
 
+from ..output import scratch
 from ..pipeline import BuildReport
 from .handler import DevRequestHandler
 from .rebuild import Rebuilder
@@ -167,7 +169,7 @@ class DevServer:
         self.rebuilder = Rebuilder(self.state, build_once, self.out, self.err)
         self.rebuilder.run()
         output = self.state.output.resolve()
-        ignore = [output, output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.old")]
+        ignore = [output, partial(scratch.is_scratch_path, output=output)]  # the build's own writing
         self.watching = Watching(content, site_root, config, self.queue, ignore)
         self.watching.start()
         self.threads = [threading.Thread(target=self._rebuild_loop, name="site-builder-rebuild", daemon=True),

@@ -7,10 +7,11 @@ on the file itself.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import watchfiles
 
@@ -67,16 +68,34 @@ class ChangeQueue:
                     self._cond.wait()
 
 
+class _Filter(watchfiles.DefaultFilter):
+    """watchfiles' default filter (editor swap files, .git...) that also leaves out the output
+    folder and its scratch folders: `ignore` holds folders (a path is left out when it is one of
+    them or inside one, not when its name merely starts the same: `site` is not `site-notes`) and
+    callables (left out when one says True)."""
+
+    def __init__(self, ignore: list[Path | Callable[[str], bool]]) -> None:
+        super().__init__()
+        self.folders = tuple(str(p) for p in ignore if not callable(p))
+        self.under = tuple(f.rstrip(os.sep) + os.sep for f in self.folders)
+        self.tests = [p for p in ignore if callable(p)]
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if path in self.folders or path.startswith(self.under) or any(test(path) for test in self.tests):
+            return False
+        return super().__call__(change, path)
+
+
 class Watcher(threading.Thread):
     """One watchfiles.watch() loop feeding a ChangeQueue until stopped."""
 
     def __init__(self, paths: list[Path], queue: ChangeQueue, *, recursive: bool = True,
-                 only_names: set[str] | None = None, ignore: list[Path] = ()) -> None:
+                 only_names: set[str] | None = None, ignore: list[Path | Callable[[str], bool]] = ()) -> None:
         super().__init__(name="site-builder-watch", daemon=True)
         self.paths, self.queue, self.recursive = paths, queue, recursive
         self.stop_event = threading.Event()
         self.ready = threading.Event()  # set once the file system's watches exist (or the watch failed)
-        default = watchfiles.DefaultFilter(ignore_paths=[str(p) for p in ignore])
+        default = _Filter(ignore)
         if only_names is None:
             self.filter = default
         else:
@@ -113,7 +132,8 @@ class Watching:
     folders appeared or vanished, e.g. a `templates/` created to override the theme.
     """
 
-    def __init__(self, content: Path, site_root: Path, config: Path | None, queue: ChangeQueue, ignore: list[Path]) -> None:
+    def __init__(self, content: Path, site_root: Path, config: Path | None, queue: ChangeQueue,
+                 ignore: list[Path | Callable[[str], bool]]) -> None:
         self.candidates = [content.resolve(), site_root.resolve() / "templates", site_root.resolve() / "static"]
         self.queue, self.ignore = queue, ignore
         names: dict[Path, set[str]] = {}

@@ -53,3 +53,21 @@ def test_a_reader_always_finds_a_whole_site(tmp_path):
     assert len(seen) > 10
     # Two files read one after the other may straddle a swap, but each file is whole.
     assert all(a.startswith("v") and b.startswith("v") for a, b in seen)
+
+
+def test_without_an_atomic_exchange_the_old_tree_goes_to_a_folder_of_its_own(tmp_path, monkeypatch):
+    """Two renames when the kernel cannot exchange: the old tree is parked in a new folder, never
+    in a fixed name (a user's `.site.old` stays as it was)."""
+    from site_builder.output import swap
+
+    monkeypatch.setattr(swap, "exchange", lambda a, b: False)
+    target, staging = tmp_path / "site", tmp_path / ".site.staging"
+    make(target, "old")
+    make(staging, "new")
+    users = tmp_path / ".site.old"
+    users.mkdir()
+    (users / "notes.txt").write_text("mine")
+    swap_in(staging, target)
+    assert (target / "index.html").read_text() == "new" and not staging.exists()
+    assert (users / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.old", "site"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -50,17 +51,21 @@ def site(tmp_path_factory):
     return root, snapshot(root / "out")
 
 
+def staged_trees(root: Path) -> list[Path]:
+    """The build's staging tree: `<tree>` in its own scratch folder `.out.staging-<pid>-<random>/`."""
+    return [p for p in root.glob(".out.staging-*/site") if p.is_dir()]
+
+
 def staging_has_files(root: Path) -> bool:
-    staging = root / ".out.staging"
     try:
-        return staging.is_dir() and any(p.is_file() for p in staging.rglob("*.html"))
+        return any(p.is_file() for staging in staged_trees(root) for p in staging.rglob("*.html"))
     except FileNotFoundError:  # swapped into place (or a folder of it moved) while it was being listed
         return False
 
 
 MOMENTS = {
     "while reading": lambda root: True,
-    "staging folder created": lambda root: (root / ".out.staging").is_dir(),
+    "staging folder created": lambda root: bool(staged_trees(root)),
     "staging half written": staging_has_files,
 }
 
@@ -86,3 +91,26 @@ def test_sigkill_leaves_the_previous_site_intact(site, moment):
     sigkill_at(start_build(root), moment, lambda: MOMENTS[moment](root))
     assert snapshot(root / "out") == before
     assert len(before) > RECORDS  # a complete site: a page per paper and more
+
+
+def test_the_next_build_removes_what_a_killed_one_left_and_nothing_else(site):
+    """The staging folder has a name of its own and a marker: the build after a kill removes the one
+    it left, while folders of the user's beside the output stay, even with names like the tool's."""
+    root, before = site
+    mine = root / ".out.staging"  # the fixed name earlier versions used: now never touched
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    lookalike = root / ".out.staging-123-abc"  # named like ours, but not marked
+    lookalike.mkdir()
+    (lookalike / "keep.txt").write_text("keep", encoding="utf-8")
+    try:
+        sigkill_at(start_build(root), "staging half written", lambda: staging_has_files(root))
+        assert [p for p in staged_trees(root) if lookalike not in p.parents]  # the kill left one
+        assert start_build(root).wait(timeout=300) == 0
+        assert [p for p in root.glob(".out.*") if p.name != ".out.staging-123-abc"] == [mine]
+        assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+        assert (lookalike / "keep.txt").read_text(encoding="utf-8") == "keep"
+        assert snapshot(root / "out") == before
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        shutil.rmtree(lookalike, ignore_errors=True)

@@ -76,3 +76,22 @@ def test_a_save_right_after_the_watch_starts_is_seen(tmp_path):
         finally:
             queue.close()
             watcher.stop()
+
+
+def test_the_output_and_its_scratch_folders_are_left_out_but_not_lookalike_names(tmp_path):
+    """The server ignores what the build writes: the output folder (`site`) and its scratch folders
+    (`.site.staging-…`). A folder whose name only starts like the output's (`site-notes`, the content
+    of some sites) is watched."""
+    from functools import partial
+
+    from site_builder.output import scratch
+    from site_builder.server.watch import _Filter
+
+    output = tmp_path / "site"
+    keep = _Filter([output, partial(scratch.is_scratch_path, output=output)])
+    for left_out in [output, output / "index.html", tmp_path / ".site.staging-1-x" / "site" / "a.html",
+                     tmp_path / ".site.pagefind-2-y" / "pagefind" / "x.pf_meta"]:
+        assert not keep(Change.modified, str(left_out)), left_out
+    for watched in [tmp_path / "site-notes" / "paper.md", tmp_path / "sites" / "a.md",
+                    tmp_path / ".sites.staging-1-x" / "a.md", tmp_path / "content" / ".site.md"]:
+        assert keep(Change.modified, str(watched)), watched
