@@ -9,6 +9,7 @@ is always `&amp;`, so an unescaped `&diff=` can only start a new entry.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -17,7 +18,6 @@ from .. import provenance as prov
 from ..records import MARKUP_WIKITEXT, Collection, Diagnostic, PaperMeta, ReadResult, SummaryRecord
 from ..render import links as scholarly
 from . import course_table
-from .entities import unescape
 from .names import english_list
 from .presenters import merge_presenters, page_presenters, split_people
 
@@ -85,8 +85,8 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
             report(f"cut off after {len(chunk) - head.end} characters of text (no closing </div>)")
             continue
         escaped = chunk[head.end:body_end]
-        wikitext = unescape(re.sub(r"<br\s*+/?>\s?", "\n", escaped))
-        title = unescape(head.title).strip()
+        wikitext = html.unescape(re.sub(r"<br\s*+/?>\s?", "\n", escaped))
+        title = html.unescape(head.title).strip()
         if not title:
             title = unquote(m.group("page")).replace("_", " ")
             line, column = position(text, m.start())
@@ -97,11 +97,11 @@ def parse_revisions(text: str, name: str, result: ReadResult) -> list[Revision]:
             Revision(
                 entry=n + 1,
                 page=title,
-                url=unescape(m.group("url")),
+                url=html.unescape(m.group("url")),
                 revision=int(m.group("rev")),
                 timestamp=head.timestamp,
-                user=unescape(head.user).strip(),
-                comment=unescape(head.comment).strip(),
+                user=html.unescape(head.user).strip(),
+                comment=html.unescape(head.comment).strip(),
                 wikitext=wikitext.strip("\n"),
             )
         )
