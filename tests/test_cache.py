@@ -453,3 +453,35 @@ def test_a_library_upgrade_makes_a_new_code_salt(tmp_path: Path, monkeypatch) ->
     os.utime(module, (past + 5, past + 5))
     assert salt() not in (first, reinstalled)
     assert any(rel.startswith("lib:pygments:") for rel, _, _ in cache._library_files())
+
+
+def test_listing_names_after_the_saved_ones_are_saved_alone():
+    """An edit that adds a search delta's files (at the listing's end) saves only those names again."""
+    from array import array
+
+    from site_builder.cache import _state, state_values, stored_names
+    from site_builder.output.listing import Listing
+
+    def of(files, dirs):
+        return Listing(list(files), array("q", [1, 2, 3] * len(files)), list(dirs), array("q", [4, 5] * len(dirs)))
+
+    base = (["a.html", "b/index.html"], ["", "b"])
+    full = state_values(("inputs", of(*base)))
+    assert full["names"] == base and full["names_tail"] is None
+
+    class Meta:
+        def __init__(self, values):
+            self.values = values
+
+        def meta(self, name):
+            return self.values.get(name)
+    grown = of([*base[0], "pagefind/delta-1/x"], [*base[1], "pagefind/delta-1"])
+    out = state_values(("inputs", grown), base, None)
+    assert "names" not in out and out["names_tail"] == (["pagefind/delta-1/x"], ["pagefind/delta-1"])
+    assert "names_tail" not in state_values(("inputs", grown), base, out["names_tail"])  # nothing new
+    kept = {**full, **out}
+    assert stored_names(Meta(kept)) == grown.names()
+    assert _state(kept["state"], stored_names(Meta(kept)))[1].names() == grown.names()
+    # A name of the saved ones gone: all saved again, the tail emptied.
+    shrunk = state_values(("inputs", of(["a.html"], [""])), base, out["names_tail"])
+    assert shrunk["names"] == (["a.html"], [""]) and shrunk["names_tail"] is None

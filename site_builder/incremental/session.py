@@ -148,6 +148,13 @@ class _State:
     def search_urls(self) -> list[str]:
         return list(self._maps()[0])
 
+    def search_positions(self, urls: list[str], count: int) -> dict[str, tuple[int, int]] | None:
+        """Where `urls` are in the search index's parts, as the full build left them (see stored.py's)."""
+        known = self.kept.get("search_pages")
+        if known is None or known[0] != count:
+            return None
+        return {u: known[1][u] for u in urls if u in known[1]}
+
     def search_records_of(self, urls: list[str]) -> dict[str, Any]:
         from ..catalog import Paper
         from ..output.search import paper_record, summary_record
@@ -303,7 +310,12 @@ class Session:
         math = self._math_texts(st, config, math_before, edited)
         if math is None:
             return self._cannot("the formulas need other math files (fonts, or MathJax for the browser)")
-        stats = self._write_changes(st, config, edited, math)
+        search = _begin_index(st, edited, self.output, config, self.jobs) if config.search else None
+        try:
+            stats = self._write_changes(st, config, edited, math, search)
+        finally:
+            if search is not None:
+                search.close()
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         # A warning naming no summary (e.g. math not checked) is already among the kept ones.
@@ -342,17 +354,18 @@ class Session:
         return texts
 
     def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary],
-                       math: dict[str, str]) -> tuple[int, int]:
+                       math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
         if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
             raise OutputChanged("the output was changed since the last build")  # file is written beside)
-        # The JSON export (tens of MB) is written beside its place by a thread while pages are rendered;
-        # with search on, only once the new index is staged (outside the output): a build killed while
-        # Pagefind works has then written nothing into the output.
+        # The JSON export (tens of MB) is written by a thread while pages are rendered: beside its place,
+        # or with search on in the search index's folder beside the output (a build killed while
+        # Pagefind works has then written nothing into the output).
         exports = st.export(edited)
-        api = {rel: (data if config.search else _Early(self.output, rel, data)) for rel, data in exports.items()}
+        api = {rel: _Early(self.output, rel, data, beside=search.staging if search is not None else None)
+               for rel, data in exports.items()}
         try:
             st.prepare(config)
-            return self._write_pages(st, config, edited, api, math)
+            return self._write_pages(st, config, edited, api, math, search)
         except BaseException:
             for early in api.values():
                 if isinstance(early, _Early):
@@ -360,7 +373,7 @@ class Session:
             raise
 
     def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],
-                     math: dict[str, str]) -> tuple[int, int]:
+                     math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
         from ..catalog import Paper
         from ..output import partials
         from ..output.pagecache import base_digest, number_steps
@@ -445,7 +458,8 @@ class Session:
         files.update(api)
         # The new search index first, complete, beside the output; then the pages; then the index
         # swapped in. A build killed before the swap leaves the published site as it was.
-        fresh = _stage_index(st, edited, self.output, config, self.jobs) if config.search and files else None
+        # (Also when no file changed: the delta finds it if a record did not change either.)
+        fresh = _stage_index(search) if search is not None else None
         self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(),
                                        aside=self.site_root / CACHE_DIR)
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
@@ -566,7 +580,9 @@ def _unlink_all(paths: list[str]) -> None:
 class _Early:
     """A file written beside its place by a thread, while the build goes on (`staged()` waits for it)."""
 
-    def __init__(self, output: Path, rel: str, data: Any) -> None:
+    def __init__(self, output: Path, rel: str, data: Any, beside: Path | None = None) -> None:
+        """`beside`: a folder of ours beside the output (same file system) to write it in, instead of
+        beside its place in the output."""
         import threading
 
         from ..output.confine import Folder
@@ -575,7 +591,11 @@ class _Early:
 
         def stage() -> None:
             try:
-                self.result = Folder(output).stage(rel, data)
+                if beside is None:
+                    self.result = Folder(output).stage(rel, data)
+                else:
+                    dest = Folder(output).path(rel)
+                    self.result = Folder(beside).stage(f"early-{rel.replace('/', '-')}", data)[0], dest
             except BaseException as exc:  # noqa: BLE001 - raised by staged(), in the build's thread
                 self.result = exc
 
@@ -596,20 +616,47 @@ class _Early:
                 os.unlink(self.result[0])
 
 
-def _stage_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> Any:
-    """The search index of the edited catalog, made beside the output (None if it did not change):
-    a delta to publish, or a whole bundle's folder to swap in (output/search_delta.py).
+class _SearchEdit:
+    """An edit's search index, begun as soon as the edited records are known (Pagefind indexes them
+    while the pages are rendered), in a folder of ours beside the output (`staging`), which also
+    holds the export while it is written. `close()` stops what still runs and removes the folder."""
+
+    def __init__(self, staging: Path, pending: Any) -> None:
+        self.staging, self.pending = staging, pending
+
+    def close(self) -> None:
+        import shutil
+
+        self.pending.abandon()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _begin_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> _SearchEdit:
+    """The search index of the edited catalog begun beside the output (output/search_delta.py).
 
     Pagefind cannot update an index in place: the edited results go to a small delta bundle, and
     the search page leaves out their old copies in the published parts.
     """
-    from ..output.search import remove_stale_indexes
-    from ..output.search_delta import stage_search_edit
+    from ..output.search import new_staging, remove_stale_indexes
+    from ..output.search_delta import begin_search_edit
 
     remove_stale_indexes(output)  # left by a build killed while it wrote one
-    return stage_search_edit(st.search_changes(edited), (), output, config, urls=st.search_urls,
-                             records_of=st.search_records_of, all_records=lambda: st.search_records(edited),
-                             jobs=jobs)
+    staging = new_staging(output)
+    try:
+        pending = begin_search_edit(st.search_changes(edited), (), output, config, urls=st.search_urls,
+                                    records_of=st.search_records_of, all_records=lambda: st.search_records(edited),
+                                    jobs=jobs, staging=staging, stored=st.search_positions)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _SearchEdit(staging, pending)
+
+
+def _stage_index(search: _SearchEdit) -> Any:
+    """The staged index (None if it did not change): a delta to publish, or a whole bundle's folder to swap in."""
+    return search.pending.result()
 
 
 def _swap_index(fresh: Any, output: Path) -> tuple[list[str], list[str], list[str]] | None:

@@ -81,6 +81,10 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
         write_index(f, index)
         f.create("search")  # url -> its search record (output/search.py), when search is on
         f.rows("search", kept.get("search_rows") or ())  # (pickled by write_site, which then let the records go)
+        # url -> (part, page number) of its copy in the search index's parts, for that number of parts
+        search_count, search_pages = kept.get("search_pages") or (None, {})
+        f.create("search_pages", "key TEXT PRIMARY KEY, part INTEGER, page INTEGER")
+        f.rows("search_pages", ((url, j, n) for url, (j, n) in search_pages.items()))
         export = kept["api"]  # (ids, line lengths) when the build knew it would be saved here, else the lines
         if isinstance(export, dict):
             export = (list(export), array("Q", map(len, export.values())))
@@ -89,7 +93,7 @@ def write_session(path: Path, st: Any, content: Path, output: Path) -> None:
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
-            "fallback": kept["fallback"], "export": export,
+            "fallback": kept["fallback"], "export": export, "search_count": search_count,
         })
         f.install()
     except BaseException:
@@ -268,6 +272,18 @@ class StoredState:
         """Every search result's URL (an edit of text changes none)."""
         return [url for (url,) in self.db.conn.execute("SELECT key FROM search")]
 
+    def search_positions(self, urls: list[str], count: int) -> dict[str, tuple[int, int]] | None:
+        """Where each of `urls` is in the search index's parts, if they are `count` as at the last full
+        build (output/search_delta.page_positions); None if not. A few rows, not every URL worked out again."""
+        if self.db.meta("search_count") != count:
+            return None
+        out = {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            out.update((url, (j, n)) for url, j, n in self.db.conn.execute(
+                f"SELECT key, part, page FROM search_pages WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
     def search_records_of(self, urls: list[str]) -> dict[str, Any]:
         """URL -> the stored search record (as the last build or edit left it)."""
         out = {}
@@ -291,7 +307,7 @@ class StoredState:
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
-        for name, value in state_values(state, cdb.meta("names")).items():
+        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail")).items():
             cdb.set_meta(name, value)
         cdb.set_meta("report", report)
         deps = self.deps
@@ -393,9 +409,9 @@ def edited_math_use(use: tuple[dict[str, int], int], before: list[tuple], edited
 
 
 def _as_left(st: StoredState) -> bool:
-    from ..cache import _state
+    from ..cache import _state, stored_names
 
-    state = _state(st.cache_db.meta("state"), st.cache_db.meta("names"))
+    state = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
     return state is not None and state[1].unchanged(st.output)
 
 

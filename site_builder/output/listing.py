@@ -102,10 +102,13 @@ class Listing:
         stats, dir_stats = array("q", self.stats), array("q", self.dir_stats)
         if added or removed:
             gone = set(removed)
-            kept = [i for i, rel in enumerate(files) if rel not in gone]
-            files, stats = [files[i] for i in kept], array("q", (v for i in kept for v in stats[3 * i:3 * i + 3]))
-            kept = [i for i, rel in enumerate(dirs) if f"{rel}/" not in gone]
-            dirs, dir_stats = [dirs[i] for i in kept], array("q", (v for i in kept for v in dir_stats[2 * i:2 * i + 2]))
+            files, dirs = list(files), list(dirs)
+            # The few entries that go are deleted where they are (a search delta's 30 files among 20,000:
+            # copying the kept ones, stats and all, took 20-40 ms of an edit).
+            for i in reversed([i for i, rel in enumerate(files) if rel in gone] if gone else []):
+                del files[i], stats[3 * i:3 * i + 3]
+            for i in reversed([i for i, rel in enumerate(dirs) if f"{rel}/" in gone] if gone else []):
+                del dirs[i], dir_stats[2 * i:2 * i + 2]
             try:
                 for rel in added:
                     st = os.stat(f"{root}/{rel}")

@@ -175,6 +175,12 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
             reuse = output / BUNDLE_DIR if cache is not None and cache.enabled else None
             records = search_records(catalog)
             write_search_index(records, staging / BUNDLE_DIR, config, previous=reuse, jobs=jobs)
+            if keep is not None:  # where each result is in the parts: an edit's search delta names its old copy
+                from .search import part_count
+                from .search_delta import page_positions
+
+                count = part_count(records)
+                keep["search_pages"] = (count, page_positions((r.url for r in records), count))
             rows = keep.get("search_rows") if keep is not None else None
             if rows is not None:  # the session store keeps them (an edit redoes its own entries' records):
                 for i, r in enumerate(records):  # pickled as UTF-8, each record let go as soon as it is

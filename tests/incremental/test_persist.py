@@ -514,9 +514,14 @@ def test_nothing_is_written_to_the_output_before_its_check_answers(site: Path, m
     assert tree(site / "out") == clean_build(site, config())
 
 
-def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(site: Path) -> None:
+def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(site: Path, monkeypatch) -> None:
     """The stored session's search records (a row per result) and math token counts: an edit that
     brings a word to search and a formula needing stylesheet rules no other summary needed."""
+    from site_builder.incremental.stored import StoredState
+
+    def every_url(self):  # where an edited page is in the parts is kept in the session (search_pages)
+        raise AssertionError("an edit read every search result's URL")
+    monkeypatch.setattr(StoredState, "search_urls", every_url)
     from site_builder.output.assets import MATH_STYLESHEET
 
     cfg = config(search=True)
@@ -542,6 +547,15 @@ def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(
         return (sorted(zip(found.files, zip(*[iter(found.stats)] * 3))),
                 sorted(zip(found.dirs, zip(*[iter(found.dir_stats)] * 2))))
     assert pairs(BuildCache.open(site).last_state[1]) == pairs(listing(site / "out"))
+    # Of the listing's names only those after the full build's were saved again: the delta's.
+    from site_builder.store import Db
+    db = Db.open(site / ".site-builder-cache" / "cache.sqlite")
+    try:
+        names, tail = db.meta("names"), db.meta("names_tail")
+    finally:
+        db.close()
+    assert tail and all(rel.startswith("pagefind/delta-") for rel in [*tail[0], *tail[1]])
+    assert not any(rel.startswith("pagefind/delta-") for rel in [*names[0], *names[1]])
     age(site / "content")
     again = build_site(site / "content", site / "out", cfg, site)
     assert again.how == "unchanged" and again.files_changed == 0

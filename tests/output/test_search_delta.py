@@ -19,7 +19,8 @@ from site_builder.config import SiteConfig
 from site_builder.output import search, search_delta
 from site_builder.output.pagefind import Record
 from site_builder.output.search import BUNDLE_DIR, write_search_index
-from site_builder.output.search_delta import Delta, Position, base_urls, next_positions, stage_search_edit
+from site_builder.output.search_delta import (Delta, Position, base_urls, next_positions, page_positions,
+                                               stage_search_edit)
 from site_builder.output.swap import swap_in
 
 MARKER = b"pagefind_dcd"
@@ -96,6 +97,22 @@ def test_next_positions_follow_edits_additions_and_removals():
     # Added, then removed: nothing to hide. Removed, then back: its old copy stays hidden, the page live.
     back = next_positions(more, ["/c/"], ["/new/"], ask, count)
     assert back == {"/b/": Position(*where["/b/"], True), "/c/": Position(*where["/c/"], True)}
+    assert page_positions(base, count) == where
+
+
+def test_next_positions_take_what_the_session_keeps_and_work_it_out_when_it_cannot_say():
+    base = ["/a/", "/b/", "/c/", "/d/"]
+    count = 2
+    where = page_positions(base, count)
+
+    def kept(urls, n):
+        return {u: where[u] for u in urls if u in where} if n == count else None
+    no_parts = lambda: pytest.fail("the session knows where the page is: the parts are not asked")  # noqa: E731
+    assert next_positions({}, ["/b/"], ["/d/"], no_parts, count, kept) == \
+        next_positions({}, ["/b/"], ["/d/"], lambda: base, count)
+    # Kept for another number of parts, or a page the kept rows do not hold: worked out from the parts.
+    assert next_positions({}, ["/c/"], [], lambda: base, 3, kept) == next_positions({}, ["/c/"], [], lambda: base, 3)
+    assert next_positions({}, ["/new/"], [], lambda: base, count, kept) == {"/new/": Position(None, None, True)}
 
 
 def test_base_urls_are_the_parts_urls_whatever_the_delta_added_or_removed():
@@ -265,3 +282,24 @@ def test_a_page_edited_back_leaves_the_delta(tmp_path, parts):
     assert "wombatword" not in view[0]["/papers/p009/"]["content"]
     edit(records, [record(4)], [], site)
     assert files(site) == before  # no delta left: the index as it was, byte for byte
+
+
+def test_an_edit_begun_and_abandoned_leaves_no_indexer_and_no_folder(tmp_path, parts):
+    """Pagefind indexes the delta while the build goes on (begin_search_edit); a build that gives up
+    meanwhile (the output changed, a page failed) ends the indexer and removes what it made."""
+    from site_builder.output.search_delta import begin_search_edit
+
+    records = {r.url: r for r in (record(i) for i in range(30))}
+    site = tmp_path / "site"
+    write(list(records.values()), site)
+    before = files(site)
+    url = sorted(records)[5]
+    pending = begin_search_edit({url: record(5, " abandoned")}, [], site, SiteConfig(), urls=lambda: sorted(records),
+                                records_of=lambda urls: {u: records[u] for u in urls},
+                                all_records=lambda: pytest.fail("no whole index for one edit"))
+    indexer = pending.indexer
+    assert indexer is not None and indexer.proc is not None
+    pending.abandon()
+    assert indexer.proc.returncode is not None  # ended (and reaped), whatever point it had reached
+    assert not indexer.finisher.is_alive()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"] and files(site) == before

@@ -138,7 +138,7 @@ def test_unreadable_files_and_folders_cost_only_themselves(tmp_path, monkeypatch
         return real_open(file, *args, **kwargs)
 
     def fake_scandir(path="."):
-        if os.fspath(path).endswith("closed"):
+        if not isinstance(path, int) and os.fspath(path).endswith("closed"):  # (shutil.rmtree scans by fd)
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_scandir(path)
 
