@@ -33,11 +33,13 @@ from pathlib import Path
 
 PARTS = [  # (label, module, function name): timed wherever that module's name is called
     ("Markdown (markdown-it-py, plugins, render rules)", "site_builder.render.markdown", "render_markdown"),
-    ("flattened-Markdown restorer", "site_builder.render.markdown", "restore_markdown"),
+    ("flattened-Markdown restorer", "site_builder.render.restore", "restore_markdown"),  # imported when called
     ("wikitext (mwparserfromhell, block renderer)", "site_builder.render.wikitext", "render_wikitext"),
     ("  of which Pygments (Markdown fences)", "site_builder.render.markdown", "highlighted"),
     ("  of which Pygments (wiki code)", "site_builder.render.wiki.highlight", "highlighted"),
     ("plain text and derived title (HTML -> text)", "site_builder.render.summaries", "_text_and_title"),
+    ("plain text and derived title (HTML -> text)", "site_builder.render.summaries", "text_and_words"),  # workers'
+    ("plain text and derived title (HTML -> text)", "site_builder.render.summaries", "derive_title"),
     ("plain text: cache keys, teasers (parent)", "site_builder.render.summaries", "_plain_text"),
     ("formulas: found, typeset or checked, replaced (Python)", "site_builder.render.summaries", "typeset_summaries"),
 ]

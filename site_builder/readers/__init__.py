@@ -87,9 +87,15 @@ def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_M
             level="error")])
 
 
+# The ASCII characters CONTROL does not match (it matches tab, newline and CR neither).
+_ASCII_NOT_CONTROL = bytes(b for b in range(128) if not CONTROL.match(chr(b)))
+
+
 def _without_controls(text: str, name: str) -> tuple[str, list[Diagnostic]]:
     """Control characters (no page or feed may hold them) replaced by spaces, which keeps every
     position the readers report; one warning for the file, at the first one."""
+    if text.isascii() and not text.encode("ascii").translate(None, _ASCII_NOT_CONTROL):
+        return text, []  # (the regex's answer, found ten times faster by deleting every other byte)
     first = CONTROL.search(text)
     if first is None:
         return text, []

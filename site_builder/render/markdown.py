@@ -19,6 +19,7 @@ from html import escape
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -125,6 +126,7 @@ def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     _gate_linkify(md.linkify)
     md.inline.ruler.at("linkify", _linkify_rule)
     md.validateLink = _validate_link  # per-instance hook markdown-it provides for this
+    md.normalizeLink = _normalize_link  # and this one
     # no space inside the dollars and no digit around them: "$5 and $10" stays text
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     amsmath_plugin(md)
@@ -285,6 +287,20 @@ def _label_gate(rule, offset: int):
 
 def _validate_link(url: str) -> bool:
     return safe_url(url) is not None
+
+
+# An http(s) URL that markdown-it's normalizeLink gives back unchanged: lowercase ASCII host
+# labels (nothing for punycode to do, each within mdurl's 63 characters), no port, user or
+# percent sign, and only path, query and fragment characters mdurl.encode keeps as they are.
+_PLAIN_LINK = re.compile(r"https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,7}(?:[/?#][A-Za-z0-9._~/?#=&+-]*)?")
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink (parse, punycode, format, percent-encode: a tenth of the
+    Markdown step), skipped for the plain URLs it returns unchanged (tests/render/test_fast_paths.py)."""
+    if _PLAIN_LINK.fullmatch(url):
+        return url
+    return normalizeLink(url)
 
 
 def _slug(title: str) -> str:

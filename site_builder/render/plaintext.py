@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from html import unescape
 from typing import TYPE_CHECKING
 
@@ -174,7 +175,15 @@ def _class_of(attrs: str) -> str:
     return value
 
 
+_SPACE_BEFORE_MARK = re.compile(" (?=[,.;:!?)])")
+
+
 def html_to_text(fragment: str) -> str:
+    return text_and_words(fragment)[0]
+
+
+def text_and_words(fragment: str) -> tuple[str, int]:
+    """html_to_text's text and how many words it has (`len(text.split())`, without that list)."""
     flat = _simple_tags(fragment)
     parts = _collect(flat, raw=True) if flat is not None else None
     if parts is None:  # comments, a `<` in text, script and the like: HTMLParser's reading
@@ -185,11 +194,11 @@ def html_to_text(fragment: str) -> str:
         assert parts is not None
     words = map(str.split, "".join(parts).splitlines())
     text = "\n".join([" ".join(w) for w in words if w])
-    # Every space left is one, between two other characters: the one before a punctuation mark goes.
-    for mark in ",.;:!?)":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
-    return text
+    # Every space left is one, between two other characters: the one before a punctuation mark goes
+    # (one pass; removing such a space never puts another before a mark).
+    text = _SPACE_BEFORE_MARK.sub("", text)
+    # Words are parted by exactly one space or newline (a space dropped above joined two words).
+    return text, (text.count(" ") + text.count("\n") + 1 if text else 0)
 
 
 def excerpt(text: str, limit: int = 200) -> str:
@@ -244,8 +253,8 @@ def derive_title(text: str, limit: int = 72) -> str:
     Never a generic heading ("Introduction", "Summary"), never a sentence cut at an
     abbreviation ("Lee et al."): a long sentence is cut at a word and ends with "…".
     """
-    lines = [ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip()]
-    for line in lines[:50]:
+    lines = (ln.lstrip("• ").strip() for ln in text.splitlines() if ln.strip())
+    for line in islice(lines, 50):  # (lazily: a title is nearly always in the first lines)
         bare = line.strip(" #*:-").strip()
         heading = bare.lower().rstrip(".:?!").strip()
         heading = heading[4:] if heading.startswith("the ") else heading

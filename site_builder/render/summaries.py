@@ -28,7 +28,7 @@ from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup, safe_url
 from .outline import relevel_headings
 from .sitepaths import base_path, under_base_path
-from .plaintext import derive_title, excerpt, html_to_text
+from .plaintext import derive_title, excerpt, html_to_text, text_and_words
 
 Renderer = Callable[[str, LinkContext], RenderedMarkup]
 TEASER_CHARS = 220  # of plain text under each entry of a listing
@@ -158,8 +158,8 @@ def render_catalog(
         # and the formulas the math step will typeset (found here on all cores rather than in the parent).
         memo.start()
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
-        text = _text_and_title(under_base_path(out["html"], base))
-        text = (*text, *_teaser_and_words(text[0]))  # here too, on all cores
+        plain, words = text_and_words(under_base_path(out["html"], base))
+        text = (plain, derive_title(plain), excerpt(plain, TEASER_CHARS), words)  # teaser and words here too, on all cores
         made = memo.used()  # highlighted code, formulas as text: kept with the rendering
         out["memo"] = sorted(made)
         return out, text, made, formulas(out["html"])

@@ -18,7 +18,7 @@ from .wiki.inline import page_href, render_inline
 from .wiki.protect import protect
 from .wiki.quotes import finish_flow
 from .wiki.refs import Footnotes
-from .wiki.state import PLACEHOLDER_RE, PLAIN_BACK, PRIVATE_USE_RE, REFLIST, State, strip_block_marks
+from .wiki.state import PLACEHOLDER_RE, PRIVATE_USE_RE, REFLIST, State, plain_back, strip_block_marks
 
 _REDIRECT = re.compile(r"^\s*#redirect\s*:?\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", re.I)
 
@@ -40,7 +40,7 @@ def render_wikitext(source: str, ctx: LinkContext | None = None) -> RenderedMark
     html = "\n".join(render_blocks(state, text))
     html = _place_footnotes(state, html)
     # Nothing private may leak: any mark left (e.g. a placeholder in a URL) goes.
-    html = PRIVATE_USE_RE.sub("", strip_block_marks(PLACEHOLDER_RE.sub("", html)).translate(PLAIN_BACK))
+    html = PRIVATE_USE_RE.sub("", plain_back(strip_block_marks(PLACEHOLDER_RE.sub("", html))))
     return RenderedMarkup(
         html=html,
         warnings=state.warnings,

@@ -171,3 +171,96 @@ def test_wiki_finish_without_marks_gives_what_the_token_loop_gives(monkeypatch):
     quick = [quotes.finish(t) for t in texts]
     monkeypatch.setattr(quotes, "_ANY_MARK", Always())
     assert quick == [quotes.finish(t) for t in texts]
+
+
+def test_word_count_is_that_of_the_words_of_the_text():
+    """text_and_words counts the words of the text it gives by its separators; the same as split()."""
+    rng = random.Random(41)
+    pieces = PIECES + [" ,", " .", " ;", " :", " !", " ?", " )", ",", ".", "\u00a0", "\u2028", "\t", "\x1c",
+                       "\u3000", "  ", "a b", "<li>x</li>", "<p> . </p>", "\x85", "\u2029"]
+    for _ in range(20000):
+        fragment = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        text, words = plaintext.text_and_words(fragment)
+        assert text == plaintext.html_to_text(fragment)
+        assert words == len(text.split()), fragment
+
+
+def test_plain_links_skip_markdown_its_normalize_link_with_the_same_result():
+    """markdown._normalize_link returns the plain URLs (_PLAIN_LINK) unchanged, which is what
+    markdown-it's normalizeLink gives for each of them; every other URL goes to it."""
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from site_builder.render import markdown
+
+    rng = random.Random(43)
+    label = "abz09-"
+    kept = "abcXYZ019-._~/?#=&+"
+    rest = kept + "%:@![]()'*;,$ \u00e9"
+    plain = 0
+    for _ in range(60000):
+        host = ".".join("".join(rng.choice(label + ("Aé_" if rng.random() < 0.1 else ""))
+                                for _ in range(rng.choice([0, 1, 1, 4, 4, 63, 64] if rng.random() < 0.2 else [1, 4])))
+                        for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.05:
+            host = "xn--" + host
+        url = rng.choice(["http://", "https://", "HTTPS://", "http:/", "ftp://", "//"]) + host + \
+            rng.choice(["", "/", "?", "#", ":80/"]) + "".join(rng.choices(rng.choice([kept, rest]), k=rng.randint(0, 12)))
+        plain += bool(markdown._PLAIN_LINK.fullmatch(url))
+        assert markdown._normalize_link(url) == normalizeLink(url), url
+    assert plain > 2000  # the shortcut really ran
+    for url in ("https://arxiv.org/abs/1809.10000", "http://a.org/x?y=1&z=2#frag", "https://b.org/a-b_c~d/e.png"):
+        assert markdown._PLAIN_LINK.fullmatch(url) and normalizeLink(url) == url
+
+
+def test_spaces_before_marks_go_in_one_pass_as_mark_by_mark():
+    """html_to_text drops the space before , . ; : ! ? ) with one regex; the same as replacing mark by mark."""
+    def mark_by_mark(text):
+        for mark in ",.;:!?)":
+            text = text.replace(" " + mark, mark)
+        return text
+
+    rng = random.Random(47)
+    pieces = ["a", "bc", ",", ".", ";", ":", "!", "?", ")", "(", "…", "1"]
+    for _ in range(20000):
+        lines = [" ".join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
+                          for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 3))]
+        text = "\n".join(lines)  # as html_to_text has it: words parted by one space or newline
+        assert plaintext._SPACE_BEFORE_MARK.sub("", text) == mark_by_mark(text), text
+    assert plaintext.html_to_text("<p>a , b . c ) d ; e : f ! g ? h</p>") == "a, b. c) d; e: f! g? h"
+
+
+def test_plain_back_translates_only_where_a_stand_in_is():
+    from site_builder.render.wiki import state
+
+    rng = random.Random(53)
+    pieces = ["a", "<", "é", "\ue000", "\ue001", state.PLAIN_LT, state.PLAIN_BRACKET, state.PLAIN_BRACE,
+              state.PLAIN_EQUALS, "\ue044", "&lt;", "[", "{", "="]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert state.plain_back(text) == text.translate(state.PLAIN_BACK), text
+
+
+def test_verbatim_openers_found_as_with_the_bracket_inside_each_alternative():
+    """protect._VERBATIM_OPEN starts with its "<" (which makes the search jump between them);
+    it finds what the pattern with the "<" inside each alternative found, from any position."""
+    from site_builder.render.wiki import protect
+
+    before = re.compile(
+        r"(?P<comment><!--)"
+        r"|(?P<center><center\s*+>\s*+<math(?P<cattrs>\s[^<>]*+)?>)"
+        r"|<(?P<tag>nowiki|pre|math|syntaxhighlight|source)(?P<attrs>\s[^<>]*?)?(?P<end>/>|>)",
+        re.I,
+    )
+    pieces = ["<", ">", "!--", "<!--", "-->", "<center>", "<CENTER >", " ", "\n", "<math", "<Math>", "</math>",
+              " display=block", "<nowiki", "<pre", "<source", "<syntaxhighlight", " lang=\"py\"", "/>", "x", "<<"]
+    rng = random.Random(59)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        pos = rng.randint(0, len(text))
+        new, old = protect._VERBATIM_OPEN.search(text, pos), before.search(text, pos)
+        assert (new is None) == (old is None), text
+        if new is not None:
+            assert new.span() == old.span(), text
+            assert new.group("tag", "attrs", "end", "cattrs") == old.group("tag", "attrs", "end", "cattrs"), text
+            assert (new.group("comment") is None, new.group("center") is None) == \
+                   (old.group("comment") is None, old.group("center") is None), text

@@ -21,7 +21,7 @@ from .filepath import normalize_title, wiki_page_url
 from .protect import template_warning
 from .quotes import do_quotes, finish_flow, strip_sentinels
 from .state import (
-    BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PLAIN_BACK, PRIVATE_USE_RE, State, block, edge, slugify,
+    BLOCK_END, BLOCK_START, PLACEHOLDER_RE, PRIVATE_USE_RE, State, block, edge, plain_back, slugify,
 )
 
 # Tags kept as themselves (or a plain equivalent), attributes always dropped.
@@ -104,7 +104,7 @@ def render_text(state: State, text: str) -> str:
         if not piece:
             continue
         if piece[0] not in "<\ue000":  # prose: none of the three patterns can match
-            out.append(escape(piece, quote=False).translate(PLAIN_BACK))
+            out.append(plain_back(escape(piece, quote=False)))
             continue
         m = PLACEHOLDER_RE.fullmatch(piece)
         if m:
@@ -114,7 +114,7 @@ def render_text(state: State, text: str) -> str:
         elif STRAY_TAG.fullmatch(piece):
             continue
         else:
-            out.append(escape(piece, quote=False).translate(PLAIN_BACK))
+            out.append(plain_back(escape(piece, quote=False)))
     return "".join(out)
 
 

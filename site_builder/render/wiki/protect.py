@@ -16,10 +16,10 @@ from .state import Slot, State
 
 # Openers only: each region's end is found by a search that never rescans (scan.py).
 # Attributes stop at "<" as well as ">", so an opener that never closes costs its own length.
-_VERBATIM_OPEN = re.compile(
-    r"(?P<comment><!--)"
-    r"|(?P<center><center\s*+>\s*+<math(?P<cattrs>\s[^<>]*+)?>)"
-    r"|<(?P<tag>nowiki|pre|math|syntaxhighlight|source)(?P<attrs>\s[^<>]*?)?(?P<end>/>|>)",
+_VERBATIM_OPEN = re.compile(  # the "<" outside the alternatives: the regex then jumps from "<" to "<"
+    r"<(?:(?P<comment>!--)"
+    r"|(?P<center>center\s*+>\s*+<math(?P<cattrs>\s[^<>]*+)?>)"
+    r"|(?P<tag>nowiki|pre|math|syntaxhighlight|source)(?P<attrs>\s[^<>]*?)?(?P<end>/>|>))",
     re.I,
 )
 _COMMENT_END = re.compile("-->")
