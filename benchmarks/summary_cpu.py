@@ -18,18 +18,15 @@ With `--source DIR` (repeatable), each repetition runs once per source, alternat
 """
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import os
 import resource
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
+
+import alternating  # benchmarks/ is the script's folder, first on sys.path
 
 PARTS = [  # (label, module, function name): timed wherever that module's name is called
     ("Markdown (markdown-it-py, plugins, render rules)", "site_builder.render.markdown", "render_markdown"),
@@ -46,11 +43,6 @@ PARTS = [  # (label, module, function name): timed wherever that module's name i
 TOP_LEVEL = ("Markdown (markdown-it-py, plugins, render rules)", "flattened-Markdown restorer",
              "wikitext (mwparserfromhell, block renderer)", "plain text and derived title (HTML -> text)",
              "plain text: cache keys, teasers (parent)", "formulas: found, typeset or checked, replaced (Python)")
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _children() -> float:
@@ -71,13 +63,13 @@ def one(site: Path) -> dict[str, float]:
         @functools.wraps(fn)
         def timed(*args, **kwargs):
             depth[label] += 1
-            started = _cpu()
+            started = alternating.cpu()
             try:
                 return fn(*args, **kwargs)
             finally:
                 depth[label] -= 1
                 if depth[label] == 0:  # a recursive call is counted once
-                    totals[label] += _cpu() - started
+                    totals[label] += alternating.cpu() - started
 
         setattr(owner, name, timed)
 
@@ -96,14 +88,14 @@ def one(site: Path) -> dict[str, float]:
 
     config = load_config(Path("site.yaml"))
     cache = BuildCache.memory()
-    started = _cpu()
+    started = alternating.cpu()
     records, collections = read_inputs(Path("content"), BuildReport(), config.max_input_mb * 1024 * 1024, cache, 1)
-    read = _cpu()
+    read = alternating.cpu()
     catalog = build_catalog(records, collections, config, paper_overrides.load(Path("content")))
-    merged = _cpu()
+    merged = alternating.cpu()
     node = _children()
     render_catalog(catalog, config, site, cache=cache, jobs=1)
-    done = _cpu()
+    done = alternating.cpu()
     out = {"reading the inputs": read - started, "catalog (merge, identity, topics)": merged - read,
            "summary step (render_catalog), this process": done - merged}
     out.update((label, totals[label]) for label, _, _ in PARTS)
@@ -114,39 +106,5 @@ def one(site: Path) -> dict[str, float]:
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("site", type=Path)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--source", action="append", default=[], help="a source tree to run (PYTHONPATH)")
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    site = args.site.resolve()
-    if args.one:
-        print(json.dumps(one(site)))
-        return 0
-    sources = args.source or [""]
-    runs: dict[str, list[dict[str, float]]] = {s: [] for s in sources}
-    for rep in range(args.reps):
-        for source in sources:
-            env = dict(os.environ)
-            if source:
-                env["PYTHONPATH"] = str(Path(source).resolve())
-            proc = subprocess.run([sys.executable, __file__, str(site), "--one"], env=env,
-                                  capture_output=True, text=True, check=True)
-            runs[source].append(json.loads(proc.stdout.splitlines()[-1]))
-            print(f"rep {rep + 1} {source or 'installed'}: done", file=sys.stderr, flush=True)
-    labels = list(runs[sources[0]][0])
-    print("| CPU seconds (median of %d; the runs) | %s |" % (args.reps, " | ".join(s or "installed" for s in sources)))
-    print("| --- |" + " ---: |" * len(sources))
-    for label in labels:
-        cells = []
-        for source in sources:
-            values = [r.get(label, 0.0) for r in runs[source]]
-            cells.append(f"{statistics.median(values):.2f} ({', '.join(f'{v:.2f}' for v in values)})")
-        print(f"| {label} | {' | '.join(cells)} |")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(alternating.main(one, __file__, __doc__))

@@ -12,19 +12,11 @@ e.g. an extracted `git archive` of main); the table gives medians.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import resource
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+import alternating  # benchmarks/ is the script's folder, first on sys.path
 
 
 def one(site: Path) -> dict[str, float]:
@@ -51,9 +43,9 @@ def one(site: Path) -> dict[str, float]:
         render = renderers[markup]
         for body in bodies[:50]:  # imports, lexers, parsers made: not timed
             render(body, ctx)
-        started = _cpu()
+        started = alternating.cpu()
         htmls += [render(body, ctx).html for body in bodies]
-        out[f"{markup} ({len(bodies):,} summaries)"] = _cpu() - started
+        out[f"{markup} ({len(bodies):,} summaries)"] = alternating.cpu() - started
     if hasattr(S, "text_and_words"):
         def text(html: str) -> tuple:
             plain, words = S.text_and_words(html)
@@ -64,48 +56,14 @@ def one(site: Path) -> dict[str, float]:
             return (*found, *S._teaser_and_words(found[0]))
     for html in htmls[:50]:
         text(html)
-    started = _cpu()
+    started = alternating.cpu()
     for html in htmls:
         text(html)
-    out[f"plain text, title, teaser, words ({len(htmls):,})"] = _cpu() - started
+    out[f"plain text, title, teaser, words ({len(htmls):,})"] = alternating.cpu() - started
     out["sum"] = sum(out.values())
     out["load average (1 min) at the end"] = os.getloadavg()[0]
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("site", type=Path)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--source", action="append", default=[], help="a source tree to run (PYTHONPATH)")
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    site = args.site.resolve()
-    if args.one:
-        print(json.dumps(one(site)))
-        return 0
-    sources = args.source or [""]
-    runs: dict[str, list[dict[str, float]]] = {s: [] for s in sources}
-    for rep in range(args.reps):
-        for source in sources:
-            env = dict(os.environ)
-            if source:
-                env["PYTHONPATH"] = str(Path(source).resolve())
-            proc = subprocess.run([sys.executable, __file__, str(site), "--one"], env=env,
-                                  capture_output=True, text=True, check=True)
-            runs[source].append(json.loads(proc.stdout.splitlines()[-1]))
-            print(f"rep {rep + 1} {source or 'installed'}: done", file=sys.stderr, flush=True)
-    labels = list(runs[sources[0]][0])
-    print("| CPU seconds (median of %d; the runs) | %s |" % (args.reps, " | ".join(s or "installed" for s in sources)))
-    print("| --- |" + " ---: |" * len(sources))
-    for label in labels:
-        cells = []
-        for source in sources:
-            values = [r.get(label, 0.0) for r in runs[source]]
-            cells.append(f"{statistics.median(values):.2f} ({', '.join(f'{v:.2f}' for v in values)})")
-        print(f"| {label} | {' | '.join(cells)} |")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(alternating.main(one, __file__, __doc__))
