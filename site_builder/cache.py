@@ -35,7 +35,7 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .store import Db, NewFile, dumps
@@ -44,6 +44,7 @@ CACHE_DIR = ".site-builder-cache"
 FILE_NAME = "cache.sqlite"
 TABLES = ("reads", "renders", "texts", "outputs", "memo")  # (key, pickled value) tables
 STEP_CHUNK = 256  # recorded steps per row of the `steps` table
+STEP_ID = "I"  # the type of a page's step numbers in the `recorded` table (page_ids)
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -197,7 +198,7 @@ class BuildCache:
             return
         try:
             old: dict[str, Any] = {t: dict(_rows(db, t)) for t in TABLES}
-            old["pages"] = {where: (base, frozenset(array("I", ids)))
+            old["pages"] = {where: (base, stored_ids(ids))
                             for where, base, ids in db.conn.execute("SELECT key, base, steps FROM recorded")}
             steps: list[tuple[tuple, str]] = []
             for (chunk,) in db.conn.execute("SELECT value FROM steps ORDER BY chunk"):
@@ -305,6 +306,17 @@ class BuildCache:
             raise OSError(f"writing the build cache in {self.path.parent if self.path else '?'} failed")
 
 
+def page_ids(ids: Iterable[int]) -> array:
+    """A page's recorded step numbers as the cache keeps them: sorted, each once, 4 bytes a number (a
+    frozenset took 80: 13,000 pages read 510,000 steps at 10,000 summaries, 41 MB as frozensets)."""
+    return array(STEP_ID, sorted(set(ids)))
+
+
+def stored_ids(blob: bytes) -> array:
+    """page_ids as the `recorded` table stores them (the array's bytes)."""
+    return array(STEP_ID, blob)
+
+
 def state_values(state: tuple[str | None, Any] | None, names: Any = None, tail: Any = None) -> dict[str, Any]:
     """The "nothing changed" state as the file keeps it: the listing's names apart from its stats,
     and not written again when they are `names` (the ones read) followed by `tail` (see stored_names)."""
@@ -358,7 +370,7 @@ def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
             f.rows(table, ((k, dumps(v)) for k, v in data.get(table, {}).items()))
         f.create("recorded", "n INTEGER PRIMARY KEY, key TEXT UNIQUE, base TEXT, steps BLOB")
         pages = data["pages"]
-        f.rows("recorded", ((n, where, base, array("I", sorted(ids)).tobytes())
+        f.rows("recorded", ((n, where, base, (ids if type(ids) is array else page_ids(ids)).tobytes())
                             for n, (where, (base, ids)) in enumerate(pages.items())))
         steps = data["page_steps"]
         f.create("steps", "chunk INTEGER PRIMARY KEY, value BLOB")

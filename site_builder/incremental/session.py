@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from ..cache import CACHE_DIR, BuildCache, digest, release_free_memory, stat_key
+from ..cache import CACHE_DIR, BuildCache, digest, page_ids, release_free_memory, stat_key
 from ..config import SiteConfig
 from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
@@ -467,7 +467,7 @@ class Session:
                 st.uncacheable.add(where)
             else:
                 ids = number_steps(map(recorder.steps.__getitem__, steps), numbered, table)
-                cache.new["pages"][where] = (base, frozenset(ids))
+                cache.new["pages"][where] = (base, page_ids(ids))
                 deps.add_page(where, ids)
                 st.uncacheable.discard(where)
             data = html.encode("utf-8")

@@ -45,6 +45,7 @@ from jinja2.runtime import Context, LoopContext, Macro, Namespace, Undefined
 from markupsafe import Markup
 
 from .. import config as config_module
+from ..cache import page_ids
 from ..catalog import Catalog
 from .pages import Page, Pager
 from .partials import Partials
@@ -659,13 +660,19 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
     # million steps costs seconds), rendered pages add theirs. Steps no page uses any more pile up,
     # so when the table has doubled since it was last compacted, it is rebuilt from the live pages.
     results = map_indexed(render, len(todo), jobs, progress)
-    compact = len(old_steps) > 2 * cache.old.get("page_steps_compacted", 0) or not keep
+    compacted = cache.old.get("page_steps_compacted", 0)
+    compact = len(old_steps) > 2 * compacted or not keep
     table: list[tuple[tuple, str]] = [] if compact else list(old_steps)
     ids: dict[tuple, int] = {}
     new_pages: dict[str, tuple] = {}
     for where, old_ids in keep.items():
-        new_pages[where] = (bases[where], frozenset(number_steps(map(old_steps.__getitem__, old_ids), ids, table))
+        new_pages[where] = (bases[where], page_ids(number_steps(map(old_steps.__getitem__, old_ids), ids, table))
                             if compact else old_ids)
+    # The last build's recorded pages and steps are used up: let them go before the pages' results come
+    # (those of pages rendered again are new, and many pages are when a summary is added or removed).
+    cache.old["pages"], cache.old["page_steps"] = {}, []
+    del old_pages, old_steps, keep
+    valid.clear()
     numbers: dict[int, list[int]] = {}  # process -> its step numbers in the new table
     for page, (html, written, recorded, base) in zip(todo, results):
         if sink is not None:
@@ -679,10 +686,10 @@ def render_cached(env: Environment, pages: list[Page], catalog: Catalog, config:
             pid, new, local = recorded
             mine = numbers.setdefault(pid, [])
             mine += number_steps(new, ids, table)
-            new_pages[str(output / page.file)] = (base, frozenset([mine[j] for j in local]))
+            new_pages[str(output / page.file)] = (base, page_ids([mine[j] for j in local]))
     cache.new["pages"] = new_pages
     cache.new["page_steps"] = table
-    cache.new["page_steps_compacted"] = len(table) if compact else cache.old.get("page_steps_compacted", 0)
+    cache.new["page_steps_compacted"] = len(table) if compact else compacted
     cache.page_stats = (len(pages) - len(todo), len(todo))
     if kept is not None:
         kept.update(world=world, recorder=recorder, context=context)
