@@ -224,6 +224,8 @@ def _child(config: str) -> int:
 
     if os.environ.get("WM_DROP"):
         _experiment(lines)
+    if os.environ.get("WM_PARTIALS"):
+        _partials_experiment(lines)
     for module, owner, name, label in STEPS:
         mod = importlib.import_module(module)
         wrap(getattr(mod, owner) if owner else mod, name, label)
@@ -309,6 +311,33 @@ def _experiment(lines: list[str]) -> None:
     pagecache.render_cached = wrapper
     from site_builder.output import site
     site.render_cached = wrapper
+
+
+def _partials_experiment(lines: list[str]) -> None:
+    """(scratch) the parent's partial memo when the workers have their tasks: its size, then dropped"""
+    from site_builder.output import partials, site
+    from site_builder.cache import release_free_memory
+    made = []
+    init = partials.Partials.__init__
+
+    def __init__(self, env):
+        init(self, env)
+        made.append(self)
+
+    partials.Partials.__init__ = __init__
+    fn = site._other_files
+
+    def other(*args, **kwargs):
+        for p in made:
+            size, _ = _deep(p.memo)
+            rss = _status("self", "VmRSS")["VmRSS"]
+            p.forget()
+            release_free_memory()
+            lines.append(f"partials memo: {len(p.memo)} entries, {size >> 20} MB; dropped: rss {rss} -> "
+                         f"{_status('self', 'VmRSS')['VmRSS']} MB")
+        return fn(*args, **kwargs)
+
+    site._other_files = other
 
 
 def main(argv: list[str] | None = None) -> int:

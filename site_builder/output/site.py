@@ -123,8 +123,19 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         if keep.get("step_done"):  # (pipeline.build: the page list and environment made, before the pages)
             keep["step_done"]()
     if cache is not None and output is not None:
-        return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs, progress,
-                             partial(imap_indexed, meanwhile=meanwhile), keep, sink)
+        def forked() -> None:
+            # The partials rendered here to check the pages that can be reused (render_cached) are in the
+            # workers' copies of the environment now: this process lets its own go (tens of MB at 10,000
+            # summaries, held to the end of the build otherwise; it renders again what it still needs).
+            partials.forget(env)
+            if meanwhile is not None:
+                meanwhile()
+
+        try:
+            return render_cached(env, pages, catalog, config, template_dirs(site_root), output, cache, jobs,
+                                 progress, partial(imap_indexed, meanwhile=forked), keep, sink)
+        finally:
+            partials.forget(env)  # (an incremental rebuild forgets them first anyway)
 
     def render(i: int) -> str | tuple[str, bool]:
         page = pages[i]
