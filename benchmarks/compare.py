@@ -13,7 +13,10 @@ the two generators so machine load hits both alike:
   search cold builds with the search index: site-builder with `search: true`
          against Hugo followed by Pagefind's CLI (the binary of the same
          `pagefind` wheel) over Hugo's output, whose summary pages carry
-         data-pagefind-body, a title, year, venue and topic filters (make_corpus.py)
+         data-pagefind-body, a title, year, venue and topic filters (make_corpus.py);
+         then, site-builder only, two full builds from that warm build cache:
+         one summary added, then removed again (every page is rendered again,
+         the cache's tables loaded: the case that peaked over 1 GB)
 and prints medians, the ratio site-builder / Hugo, and the peak resident memory
 of the largest single process (site-builder's forked workers share pages with
 their parent; Pagefind's indexers are processes of their own and count too).
@@ -97,6 +100,17 @@ class SiteBuilder:
         target = sorted((self.root / "content" / "summaries").glob("*.md"))[1]
         with open(target, "a", encoding="utf-8") as f:
             f.write(f"\nAn edited sentence, number {n}.\n")
+
+    def add_or_remove(self) -> tuple[float, float]:
+        """Add a summary (a copy of the first, retitled), or remove it if it is there; then build."""
+        added = self.root / "content" / "summaries" / "zz-added-summary.md"
+        if added.exists():
+            added.unlink()
+        else:
+            first = sorted((self.root / "content" / "summaries").glob("*.md"))[0]
+            added.write_text(first.read_text(encoding="utf-8").replace('title: "', 'title: "Added ', 1),
+                             encoding="utf-8")
+        return self.build()
 
 
 class Hugo:
@@ -190,16 +204,26 @@ def measure(n: int, work: Path, reps: int, jobs: int | None, search: bool, only_
                 result = tool.cold()
                 times.setdefault((tool.name, "cold + search"), []).append(result)
                 print(f"  N={n} rep {rep + 1} search {tool.name:<16} {result[0]:8.2f} s {result[1]:7.0f} MB", file=sys.stderr)
+            # A full build that starts from the warm build cache: one summary added, then removed again
+            # (every page shows the number of papers, so every page is rendered again; the cache is loaded).
+            for scenario in ("warm full + search",) * 2:
+                times.setdefault((ours_search.name, scenario), []).append(ours_search.add_or_remove())
+                result = times[(ours_search.name, scenario)][-1]
+                print(f"  N={n} rep {rep + 1} {scenario} {result[0]:8.2f} s {result[1]:7.0f} MB", file=sys.stderr)
         a, b = times[(ours_search.name, "cold + search")], times[(theirs.name, "cold + search")]
         rows.append({"n": n, "scenario": "cold + search", "ours": statistics.median(t for t, _ in a),
                      "hugo": statistics.median(t for t, _ in b), "hugo_cold": None,
                      "ours_mb": max(m for _, m in a), "hugo_mb": max(m for _, m in b)})
+        warm = times[(ours_search.name, "warm full + search")]
+        rows.append({"n": n, "scenario": "warm full + search", "ours": statistics.median(t for t, _ in warm),
+                     "hugo": None, "hugo_cold": None, "ours_mb": max(m for _, m in warm), "hugo_mb": None})
     return rows
 
 
 SCENARIOS = {"cold": "cold build", "warm": "rebuild, nothing changed", "edit": "rebuild, one summary edited",
              "serve edit": "one summary edited in the preview server (median)",
-             "cold + search": "cold build with search index (Hugo: + Pagefind over its output)"}
+             "cold + search": "cold build with search index (Hugo: + Pagefind over its output)",
+             "warm full + search": "full build from a warm build cache, search on (a summary added, then removed)"}
 
 
 def table(rows: list[dict]) -> str:

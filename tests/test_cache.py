@@ -485,3 +485,41 @@ def test_listing_names_after_the_saved_ones_are_saved_alone():
     # A name of the saved ones gone: all saved again, the tail emptied.
     shrunk = state_values(("inputs", of(["a.html"], [""])), base, out["names_tail"])
     assert shrunk["names"] == (["a.html"], [""]) and shrunk["names_tail"] is None
+
+
+def test_a_warm_full_build_keeps_page_records_compact_and_lets_the_old_ones_go(site: Path):
+    """Issue 29's 1 GB target at 10,000 summaries, checked cheaply: a full build from a warm cache (a summary
+    added: every page shows the number of papers, so every page is rendered again) must not hold the last
+    build's recorded pages and steps beside the new ones, nor a frozenset per page, nor the partials it
+    rendered to check pages it could reuse."""
+    from array import array
+
+    from site_builder.cache import BuildCache
+
+    make(site)
+    first = site / "content" / "summaries" / "adam-notes.md"
+    (first.parent / "zz-added.md").write_text(first.read_text(encoding="utf-8").replace('title: "', 'title: "Added ', 1),
+                                             encoding="utf-8")
+    cache = BuildCache.open(site)
+    cache.load_tables()
+    old_pages = cache.old["pages"]
+    assert old_pages and cache.old["page_steps"]
+    assert all(type(ids) is array and list(ids) == sorted(set(ids)) for _, ids in old_pages.values())
+    keep: dict = {}
+    report = make(site, cache=cache, keep=keep)
+    assert report.pages_rendered == report.pages
+    assert cache.old["pages"] == {} and cache.old["page_steps"] == []  # let go during the page step
+    assert keep["env"].globals["partial"].memo == {}
+    new = cache.new["pages"]
+    assert new and all(type(ids) is array and list(ids) == sorted(set(ids)) for _, ids in new.values())
+    again = BuildCache.open(site)  # the file keeps the same numbers, and gives them back as arrays
+    again.load_tables()
+    assert {w: (b, list(ids)) for w, (b, ids) in again.old["pages"].items()} == \
+        {w: (b, list(ids)) for w, (b, ids) in new.items()}
+    assert tree(site / "out") == clean_copy(site)
+    # Then nothing changed but the session: pages are reused (their records kept as they were)
+    cache = BuildCache.open(site)
+    cache.load_tables()
+    report = make(site, cache=cache)
+    assert report.pages_rendered == 0 and cache.old["pages"] == {}
+    assert tree(site / "out") == clean_copy(site)
