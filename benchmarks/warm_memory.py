@@ -222,10 +222,6 @@ def _child(config: str) -> int:
 
         setattr(owner, name, wrapper)
 
-    if os.environ.get("WM_DROP"):
-        _experiment(lines)
-    if os.environ.get("WM_PARTIALS"):
-        _partials_experiment(lines)
     for module, owner, name, label in STEPS:
         mod = importlib.import_module(module)
         wrap(getattr(mod, owner) if owner else mod, name, label)
@@ -261,83 +257,6 @@ def _child(config: str) -> int:
     os._exit = exiting
     del build_command
     return cli_main(["build", "--quiet", "--config", config, "--content", "content", "--output", "_site"])
-
-
-def _deep(root, seen_elsewhere: set[int] | None = None) -> tuple[int, set[int]]:
-    import gc
-    seen: set[int] = set()
-    total = 0
-    todo = [root]
-    while todo:
-        o = todo.pop()
-        if id(o) in seen or (seen_elsewhere is not None and id(o) in seen_elsewhere):
-            continue
-        seen.add(id(o))
-        total += sys.getsizeof(o)
-        if isinstance(o, (str, bytes, int, float)):
-            continue
-        todo += gc.get_referents(o)
-    return total, seen
-
-
-def _experiment(lines: list[str]) -> None:
-    """(scratch) what the old tables hold that the new ones do not, at the end of the page step"""
-    from site_builder.output import pagecache
-    from site_builder.cache import release_free_memory
-    import gc
-    fn = pagecache.render_cached
-
-    def wrapper(*args, **kwargs):
-        out = fn(*args, **kwargs)
-        cache = args[6]
-        new_size, new_seen = _deep([cache.new, args[2], args[1]])
-        lines.append(f"new tables + catalog + pages: {new_size >> 20} MB")
-        for t in ("reads", "renders", "texts", "outputs", "memo", "pages", "page_steps"):
-            alone, _ = _deep(cache.old.get(t), new_seen)
-            total, _ = _deep(cache.old.get(t))
-            lines.append(f"old {t}: {total >> 20} MB, {alone >> 20} MB of it not in the new tables/catalog")
-        for t in ("pages", "page_steps"):
-            total, _ = _deep(cache.new.get(t))
-            lines.append(f"new {t}: {total >> 20} MB")
-        rss = _status("self", "VmRSS")["VmRSS"]
-        for t in list(cache.old):
-            if isinstance(cache.old[t], (dict, list)):
-                cache.old[t] = type(cache.old[t])()
-        gc.collect()
-        release_free_memory()
-        lines.append(f"old tables dropped: rss {rss} -> {_status('self', 'VmRSS')['VmRSS']} MB")
-        return out
-
-    pagecache.render_cached = wrapper
-    from site_builder.output import site
-    site.render_cached = wrapper
-
-
-def _partials_experiment(lines: list[str]) -> None:
-    """(scratch) the parent's partial memo when the workers have their tasks: its size, then dropped"""
-    from site_builder.output import partials, site
-    from site_builder.cache import release_free_memory
-    made = []
-    init = partials.Partials.__init__
-
-    def __init__(self, env):
-        init(self, env)
-        made.append(self)
-
-    partials.Partials.__init__ = __init__
-    fn = site._other_files
-
-    def other(*args, **kwargs):
-        for p in made:
-            size, _ = _deep(p.memo)
-            rss = _status("self", "VmRSS")["VmRSS"]
-            p.forget()
-            release_free_memory()
-            lines.append(f"partials memo: {len(p.memo)} entries, {size >> 20} MB; dropped: rss {rss} -> "
-                         f"{_status('self', 'VmRSS')['VmRSS']} MB")
-        return fn(*args, **kwargs)
-
-    site._other_files = other
 
 
 def main(argv: list[str] | None = None) -> int:
