@@ -33,6 +33,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cache import digest
 
@@ -88,6 +89,44 @@ def find_mathjax(roots: list[Path]) -> Path | None:
 def formulas(fragment: str) -> list[tuple[str, bool]]:
     """(TeX, display) of every formula placeholder in rendered HTML, in order."""
     return [_tex(m) for m in _MATH.finditer(fragment)]
+
+
+# What the theme looks for in a summary's final HTML (catalog/model.py: Summary.math_dense, .math_in_browser).
+# Each has one "<", its first character: no two occurrences overlap, and none crosses into or out of a
+# placeholder or what replaces one (each starts with "<" and ends with "</span>", "</div>", "</code>" or
+# "</pre>"), so counting them per piece counts them in the whole.
+MJX_CONTAINER = "<mjx-container"
+LEFT_FOR_BROWSER = ('<span class="math inline">\\(', '<div class="math display">\\')
+
+
+class Placeholders(NamedTuple):
+    """The formula placeholders of one rendered HTML, found in one pass (by the worker that rendered it).
+
+    `items`: (TeX, display, prelude) of each, as with_preludes(formulas(html)) gives them; `starts`:
+    where each begins in the HTML (`_MATH.match(html, start)` is its match); `mjx` and `browser`: how
+    many MJX_CONTAINER and LEFT_FOR_BROWSER occur outside them. So the math step replaces them without
+    searching the HTML again, and knows the summary's math_dense and math_in_browser without scanning
+    the result (formulas.py)."""
+
+    items: list[tuple[str, bool, tuple[str, ...]]]
+    starts: list[int]
+    mjx: int
+    browser: int
+
+
+def placeholders(fragment: str) -> Placeholders:
+    items: list[tuple[str, bool]] = []
+    starts: list[int] = []
+    mjx = fragment.count(MJX_CONTAINER)
+    browser = fragment.count(LEFT_FOR_BROWSER[0]) + fragment.count(LEFT_FOR_BROWSER[1])
+    if browser:  # (every placeholder holds one: without, there are none)
+        for m in _MATH.finditer(fragment):
+            starts.append(m.start())
+            items.append(_tex(m))
+            whole = m.group(0)
+            mjx -= whole.count(MJX_CONTAINER)
+            browser -= whole.count(LEFT_FOR_BROWSER[0]) + whole.count(LEFT_FOR_BROWSER[1])
+    return Placeholders(with_preludes(items), starts, mjx, browser)
 
 
 def _tex(m: re.Match) -> tuple[str, bool]:

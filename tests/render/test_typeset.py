@@ -17,6 +17,7 @@ from site_builder.render import typeset
 from site_builder.render.html import math_display, math_inline
 from site_builder.render.summaries import render_catalog
 from tests.conftest import ROOT
+from tests.render.test_math_fast_paths import reference_flags as math_flags
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +243,8 @@ def test_summaries_get_typeset_math_and_text_from_the_tex(engine, tmp_path):
     good = next(s for s in catalog.summaries if s.id == "m3")
     assert '<span class="math inline"><mjx-container' in good.html and "\\(" not in good.html
     assert good.math_css and not good.math_in_browser
+    # The flags the math step sets without scanning are those of the final HTML.
+    assert all((s.math_dense, s.math_in_browser) == math_flags(s.html) for s in catalog.summaries)
     assert good.text == "Note 3 on x_3^2 and more words."  # from the TeX (pylatexenc), not the typeset glyphs
     # The store has them now: the same summaries need no Node.
     again = catalog_of(bodies)
@@ -273,7 +276,7 @@ def test_math_client_keeps_tex_but_still_finds_broken_formulas(engine, tmp_path)
     render_catalog(catalog, config_for(engine, math="client"), tmp_path)
     (s,) = catalog.summaries
     assert '<span class="math inline">\\(a+b\\)</span>' in s.html and "math-error" in s.html
-    assert s.math_in_browser and s.math_css == ()
+    assert s.math_in_browser and s.math_css == () and not s.math_dense
 
 
 def test_without_node_build_falls_back_to_the_browser(engine, tmp_path, monkeypatch):
@@ -282,6 +285,7 @@ def test_without_node_build_falls_back_to_the_browser(engine, tmp_path, monkeypa
     warnings = render_catalog(catalog, config_for(engine), tmp_path)
     assert len([w for w in warnings if "math: build needs Node" in w]) == 1
     assert all(s.math_in_browser for s in catalog.summaries)
+    assert all((s.math_dense, s.math_in_browser) == math_flags(s.html) for s in catalog.summaries)
 
 
 def test_store_keeps_results_and_drops_unused_ones_only_when_they_pile_up(tmp_path):
