@@ -130,12 +130,15 @@ def _typeset(summaries: list[Summary], config: SiteConfig, site_root: Path | Non
             warnings += [f"MathJax: {message}" for message in said]
         base = base_path(config.root_url)
         known = {key: _ascii_html(result) for key, result in known.items()}  # once per distinct formula
+        resolved = {item: known[key] for item, key in keys.items()}
+        said_something = any(r.error is not None or r.messages for r in resolved.values())
         swaps: dict[tuple[int, str, bool], tuple[str | None, int, int]] = {}  # what replaces each distinct formula, once
         for s in summaries:
             p = found[s.id]
-            results = [known[keys[item]] for item in p.items]
+            results = [resolved[item] for item in p.items]
             s.html, s.math_css, s.math_dense, s.math_in_browser = _replace_at(s.html, p, results, build, base, swaps)
-            s.warnings += _formula_warnings(p.items, results)
+            if said_something:
+                s.warnings += _formula_warnings(p.items, results)
             done.add(s.id)
         if complete:
             tokens = frozenset().union(*(s.math_css for s in summaries))
@@ -169,16 +172,15 @@ def _replace_at(fragment: str, found: typeset.Placeholders, results: list[Typese
         return fragment, (), found.mjx >= MATH_DENSE, found.browser > 0
     pieces: list[str] = []
     mjx, browser, end = found.mjx, found.browser, 0
-    for start, (tex, display, _), result in zip(found.starts, found.items, results):
+    for start, stop, (tex, display, _), result in zip(found.starts, found.ends, found.items, results):
         pieces.append(fragment[end:start])
-        m = typeset._MATH.match(fragment, start)
-        end = m.end()
+        end = stop
         swap = swaps.get((id(result), tex, display))
         if swap is None:
             swap = swaps[(id(result), tex, display)] = _swap(tex, display, result, build, base)
         out, more_mjx, more_browser = swap
         if out is None:  # the placeholder stays (math: client)
-            out = m.group(0)
+            out = fragment[start:stop]
             more_mjx = out.count(typeset.MJX_CONTAINER)
             more_browser = out.count(typeset.LEFT_FOR_BROWSER[0]) + out.count(typeset.LEFT_FOR_BROWSER[1])
         pieces.append(out)

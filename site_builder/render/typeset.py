@@ -102,14 +102,15 @@ LEFT_FOR_BROWSER = ('<span class="math inline">\\(', '<div class="math display">
 class Placeholders(NamedTuple):
     """The formula placeholders of one rendered HTML, found in one pass (by the worker that rendered it).
 
-    `items`: (TeX, display, prelude) of each, as with_preludes(formulas(html)) gives them; `starts`:
-    where each begins in the HTML (`_MATH.match(html, start)` is its match); `mjx` and `browser`: how
+    `items`: (TeX, display, prelude) of each, as with_preludes(formulas(html)) gives them; `starts` and
+    `ends`: where each begins and ends in the HTML (its match's span); `mjx` and `browser`: how
     many MJX_CONTAINER and LEFT_FOR_BROWSER occur outside them. So the math step replaces them without
     searching the HTML again, and knows the summary's math_dense and math_in_browser without scanning
     the result (formulas.py)."""
 
     items: list[tuple[str, bool, tuple[str, ...]]]
     starts: list[int]
+    ends: list[int]
     mjx: int
     browser: int
 
@@ -117,16 +118,18 @@ class Placeholders(NamedTuple):
 def placeholders(fragment: str) -> Placeholders:
     items: list[tuple[str, bool]] = []
     starts: list[int] = []
+    ends: list[int] = []
     mjx = fragment.count(MJX_CONTAINER)
     browser = fragment.count(LEFT_FOR_BROWSER[0]) + fragment.count(LEFT_FOR_BROWSER[1])
     if browser:  # (every placeholder holds one: without, there are none)
         for m in _MATH.finditer(fragment):
             starts.append(m.start())
+            ends.append(m.end())
             items.append(_tex(m))
             whole = m.group(0)
             mjx -= whole.count(MJX_CONTAINER)
             browser -= whole.count(LEFT_FOR_BROWSER[0]) + whole.count(LEFT_FOR_BROWSER[1])
-    return Placeholders(with_preludes(items), starts, mjx, browser)
+    return Placeholders(with_preludes(items), starts, ends, mjx, browser)
 
 
 def _tex(m: re.Match) -> tuple[str, bool]:
