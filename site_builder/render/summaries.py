@@ -23,7 +23,7 @@ from . import links as scholarly
 from . import memo
 from .formulas import typeset_summaries
 from .typeset import Placeholders, placeholders
-from ..parallel import Progress, map_indexed
+from ..parallel import Progress, imap_indexed, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup, safe_url
 from .outline import relevel_headings
@@ -170,7 +170,7 @@ def render_catalog(
     found_formulas: dict[int, Placeholders] = {}
     memo.remembering(lambda key: cache.get("memo", key))
     try:
-        for i, (out, text, made, found) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
+        for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress), todo):
             results[i] = out
             if not out.get("timed_out"):
                 cache.put("renders", keys[i], out)
