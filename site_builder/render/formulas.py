@@ -63,10 +63,80 @@ def snapshot_for(engine: Engine, site_root: Path | None) -> Path:
     return (site_root or Path.cwd()) / CACHE_DIR / engine.snapshot_name()
 
 
+class EarlyNode:
+    """A Node process for the math step, started while the summaries are still being rendered.
+
+    Starting Node and loading MathJax takes 0.2-0.5 s that the math step would otherwise wait for
+    after the last summary is rendered. The summary step shows this each rendered summary's
+    placeholders (`look`); the first formula the math store lacks starts the process the math
+    step's first would be (typeset.Worker: one that typesets fewer than SHORT_RUN formulas, from the
+    startup snapshot if there is one). If the math step then starts another kind, or typesets
+    nothing, the early one is stopped: results never depend on it. Only the first LOOK_AT summaries
+    are looked at (a site whose formulas are all in the store is not searched through)."""
+
+    LOOK_AT = 512
+
+    def __init__(self, config: SiteConfig, site_root: Path | None) -> None:
+        self.config, self.site_root = config, site_root
+        self.worker: typeset.Worker | None = None
+        self.looked = 0
+        self.seen: set[tuple[str, bool, tuple[str, ...]]] = set()
+        self.engine: Engine | None = None
+        self.store: MathStore | None = None
+        self.done = False
+
+    def look(self, found: typeset.Placeholders) -> None:
+        if self.done:
+            return
+        self.looked += 1
+        if self.looked > self.LOOK_AT:
+            self._stop_looking()
+            return
+        fresh = [item for item in found.items if item not in self.seen]
+        if not fresh:
+            return
+        self.seen.update(fresh)
+        if self.engine is None:
+            self.engine = engine_for(self.config, self.site_root)
+            if self.engine is None:
+                self._stop_looking()
+                return
+            self.store = store_for(self.site_root)
+        assert self.store is not None
+        keys = {self.engine.key(*item) for item in fresh}
+        if len(self.store.get_many(sorted(keys))) < len(keys):
+            snapshot = snapshot_for(self.engine, self.site_root)
+            try:
+                self.worker = typeset.Worker(self.engine, snapshot if snapshot.is_file() else None, short=True)
+            except MathJaxError:
+                pass  # the math step says why
+            self._stop_looking()
+
+    def _stop_looking(self) -> None:
+        self.done = True
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def take(self) -> typeset.Worker | None:
+        """The process, now the caller's to close."""
+        worker, self.worker = self.worker, None
+        return worker
+
+    def close(self) -> None:
+        """Stop the process if nobody took it."""
+        self._stop_looking()
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.proc.kill()
+            worker.close()
+
+
 def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: Path | None, *,
                       complete: bool, jobs: int = 1,
                       progress: Progress | None = None,
-                      known_formulas: dict[str, typeset.Placeholders] | None = None) -> list[str]:
+                      known_formulas: dict[str, typeset.Placeholders] | None = None,
+                      early: EarlyNode | None = None) -> list[str]:
     """Typeset (or, for `math: client`, check) the formulas of `summaries`; site-level warnings.
 
     Sets each summary's `html` (formulas replaced), `math_css`, `math_dense` and `math_in_browser`,
@@ -74,14 +144,15 @@ def typeset_summaries(summaries: list[Summary], config: SiteConfig, site_root: P
     formulas no summary uses any more may be dropped from the store (MathStore.keep_only).
     The store is used even by `build --clean`: its keys hold everything that decides a result.
     `known_formulas`: summary id -> typeset.placeholders(its html), where the caller found them
-    already (the workers that rendered the HTML); the rest are found here.
+    already (the workers that rendered the HTML); the rest are found here. `early`: a Node process
+    the caller may have started meanwhile (the caller closes it if it is not taken here).
     """
     build = config.math == "build"
     known_formulas = known_formulas or {}
     found = {s.id: known_formulas[s.id] if s.id in known_formulas else typeset.placeholders(s.html) for s in summaries}
     done: set[str] = set()  # summaries whose HTML was replaced (and flags set) below
     try:
-        return _typeset(summaries, config, site_root, complete, jobs, progress, found, build, done)
+        return _typeset(summaries, config, site_root, complete, jobs, progress, found, build, done, early)
     finally:
         for s in summaries:
             if s.id not in done:  # its HTML as it was
@@ -100,7 +171,8 @@ def math_flags(fragment: str) -> tuple[bool, bool]:
 
 
 def _typeset(summaries: list[Summary], config: SiteConfig, site_root: Path | None, complete: bool, jobs: int,
-             progress: Progress | None, found: dict[str, typeset.Placeholders], build: bool, done: set[str]) -> list[str]:
+             progress: Progress | None, found: dict[str, typeset.Placeholders], build: bool, done: set[str],
+             early: EarlyNode | None = None) -> list[str]:
     if not any(p.starts for p in found.values()):
         return []
     engine = engine_for(config, site_root)
@@ -120,7 +192,8 @@ def _typeset(summaries: list[Summary], config: SiteConfig, site_root: Path | Non
         warnings: list[str] = []
         if todo:
             try:
-                results, said = typeset.typeset_all(engine, todo, jobs, progress, snapshot_for(engine, site_root))
+                results, said = typeset.typeset_all(engine, todo, jobs, progress, snapshot_for(engine, site_root),
+                                                    started=early.take() if early is not None else None)
             except MathJaxError as exc:
                 return [f"math: MathJax failed ({exc}); " + (
                     "formulas are typeset in the browser instead" if build else "formulas not checked")]

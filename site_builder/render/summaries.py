@@ -21,7 +21,7 @@ from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, Su
 from . import citekeys
 from . import links as scholarly
 from . import memo
-from .formulas import typeset_summaries
+from .formulas import EarlyNode, typeset_summaries
 from .typeset import Placeholders, placeholders
 from ..parallel import Progress, imap_indexed, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
@@ -168,18 +168,33 @@ def render_catalog(
 
     texts: dict[int, tuple[str, str, str, int, str]] = {}
     found_formulas: dict[int, Placeholders] = {}
-    memo.remembering(lambda key: cache.get("memo", key))
+    early = EarlyNode(config, site_root)  # Node started as soon as a formula is known to need it
     try:
-        for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress), todo):
-            results[i] = out
-            if not out.get("timed_out"):
-                cache.put("renders", keys[i], out)
-            for key, value in made.items():
-                cache.put("memo", key, value)
-            texts[i] = text
-            found_formulas[i] = found
+        memo.remembering(lambda key: cache.get("memo", key))
+        try:
+            for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress), todo):
+                results[i] = out
+                if not out.get("timed_out"):
+                    cache.put("renders", keys[i], out)
+                for key, value in made.items():
+                    cache.put("memo", key, value)
+                texts[i] = text
+                found_formulas[i] = found
+                early.look(found)
+        finally:
+            memo.forget()
+        return _finish(config, site_root, summaries, results, texts, found_formulas, renderers, cache, jobs,
+                       base, only, warnings, early, math_progress, figure_progress)
     finally:
-        memo.forget()
+        early.close()
+
+
+def _finish(config: SiteConfig, site_root: Path | None, summaries: list[Summary],
+            results: list[dict | None], texts: dict[int, tuple[str, str, str, int, str]],
+            found_formulas: dict[int, Placeholders], renderers: dict[str, Renderer], cache: BuildCache, jobs: int,
+            base: str, only: list[Summary] | None, warnings: list[str], early: EarlyNode,
+            math_progress: Progress | None, figure_progress: Progress | None) -> list[str]:
+    """render_catalog once every summary is rendered: figures mirrored, results set, plain text, math."""
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
         from ..figures.mirror import mirror
@@ -202,12 +217,12 @@ def render_catalog(
         s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
     # The HTML each text is of (and its digest, when that is the worker's HTML: no mirrored figures).
-    early = {i: (summaries[i].html, *text[:4], text[4] if not mirrored else None) for i, text in texts.items()}
-    _plain_text(summaries, cache, jobs, early)
+    early_texts = {i: (summaries[i].html, *text[:4], text[4] if not mirrored else None) for i, text in texts.items()}
+    _plain_text(summaries, cache, jobs, early_texts)
     # The workers' formulas are those of s.html when it is their HTML unchanged (no sub-folder, no mirrored figures).
     known = {summaries[i].id: found for i, found in found_formulas.items()} if base == "/" and not mirrored else {}
     warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
-                                  progress=math_progress, known_formulas=known)
+                                  progress=math_progress, known_formulas=known, early=early)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings

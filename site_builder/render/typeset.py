@@ -238,6 +238,7 @@ class Worker:
         except OSError as exc:
             self.stderr.close()
             raise MathJaxError(f"cannot start node: {exc}") from exc
+        self.made_as = (engine, snapshot, short)
         self.messages: list[str] = []
         self.version = ""
         self.speedups: list[str] = []
@@ -319,7 +320,8 @@ class Batches:
 
 
 def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int = 1,
-                progress=None, snapshot: Path | None = None) -> tuple[list[Typeset], list[str]]:
+                progress=None, snapshot: Path | None = None,
+                started: "Worker | None" = None) -> tuple[list[Typeset], list[str]]:
     """Results for `items` in order, and what MathJax said while starting.
 
     Items are cut into batches that `processes` Node processes take from one queue,
@@ -327,9 +329,13 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
     formulas (sorted items put the `align`s together) or a busier core does not leave
     the other waiting. Since every formula starts from the same state, the results are
     the same however they are shared out. With `snapshot` (a path, made when missing and
-    worth it) the processes start from MathJax's startup snapshot.
+    worth it) the processes start from MathJax's startup snapshot. `started`: a process
+    started earlier (Worker.early), used as the first one if it is the one this run would start
+    (closed otherwise).
     """
     if not items:
+        if started is not None:
+            started.close()
         return [], []
     processes = max(1, min(processes, -(-len(items) // PER_PROCESS)))
     making = None
@@ -337,8 +343,12 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
         # Made beside the processes of the first build that needs one (0.3-0.5 s of Node CPU), for later builds.
         making = start_snapshot(engine, snapshot) if len(items) >= SNAPSHOT_MIN else None
         snapshot = None
+    short = len(items) < SHORT_RUN * processes
+    if started is not None and started.made_as != (engine, snapshot, short):
+        started.close()
+        started = None
     try:
-        return _typeset(engine, items, processes, progress, snapshot)
+        return _typeset(engine, items, processes, progress, snapshot, started)
     except NotStarted:
         if snapshot is None:
             raise
@@ -350,13 +360,19 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
 
 
 def _typeset(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int, progress,
-             snapshot: Path | None) -> tuple[list[Typeset], list[str]]:
+             snapshot: Path | None, started: "Worker | None" = None) -> tuple[list[Typeset], list[str]]:
     results: list[Typeset | None] = [None] * len(items)
     failures: list[BaseException] = []
     lock = threading.Lock()  # guards progress, called by the threads that feed the processes
     batches = Batches(len(items), processes)
     short = len(items) < SHORT_RUN * processes
-    workers = [Worker(engine, snapshot, short) for _ in range(processes)]
+    workers = [started] if started is not None else []
+    try:
+        workers += [Worker(engine, snapshot, short) for _ in range(processes - len(workers))]
+    except BaseException:
+        for w in workers:
+            w.close()
+        raise
 
     def work(n: int) -> None:
         worker, sent = workers[n], deque()
