@@ -13,7 +13,7 @@ import pytest
 from site_builder.catalog import build_catalog
 from site_builder.config import SiteConfig
 from site_builder.records import SummaryRecord
-from site_builder.render import typeset
+from site_builder.render import formulas, typeset
 from site_builder.render.html import math_display, math_inline
 from site_builder.render.summaries import render_catalog
 from tests.conftest import ROOT
@@ -329,3 +329,38 @@ def test_our_changes_to_mathjax_code_apply_and_change_no_result(engine, monkeypa
     assert ours == optimised == plain and ours_said == plain_said
     assert all("data-latex" not in (r.html or "") for r in ours)
     assert sum(1 for r in ours if r.error is None) > len(items) // 2
+
+
+def test_node_started_early_is_the_math_steps_first_process_or_is_stopped(engine, tmp_path, monkeypatch):
+    """The summary step starts Node as soon as a rendered formula is missing from the store
+    (formulas.EarlyNode); the math step uses that process, and the result is what a late start gives.
+    With every formula in the store no Node starts; one of another kind is stopped, not left running."""
+    bodies = [f"Early {n}: $a_{n} + b$ and $$c_{n}$$ here." for n in range(40)]
+    started, closed = [], []
+    original_init, original_close = typeset.Worker.__init__, typeset.Worker.close
+    monkeypatch.setattr(typeset.Worker, "__init__", lambda self, *a, **k: started.append(self) or original_init(self, *a, **k))
+    monkeypatch.setattr(typeset.Worker, "close", lambda self: closed.append(self) or original_close(self))
+    taken = []
+    original_take, original_look = formulas.EarlyNode.take, formulas.EarlyNode.look
+    monkeypatch.setattr(formulas.EarlyNode, "take", lambda self: taken.append(self.worker) or original_take(self))
+    catalog = catalog_of(bodies)
+    render_catalog(catalog, config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 1 and taken == started and closed == started  # the early one did the work
+    assert all(w.proc.poll() is not None for w in started)
+    # Without the early start (a math step of its own), the same HTML.
+    monkeypatch.setattr(formulas.EarlyNode, "look", lambda self, found: None)
+    late = catalog_of(bodies)
+    render_catalog(late, config_for(engine), tmp_path / "b", jobs=2)
+    assert [s.html for s in late.summaries] == [s.html for s in catalog.summaries]
+    assert len(started) == 2
+    monkeypatch.setattr(formulas.EarlyNode, "look", original_look)
+    # Everything in the store: nothing started.
+    render_catalog(catalog_of(bodies), config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 2
+    # Started, then not the kind the math step wants (a long run): stopped, and the step starts its own.
+    monkeypatch.setattr(typeset, "SHORT_RUN", 1)
+    again = catalog_of([b.replace("Early", "Later").replace("+ b", "+ d") for b in bodies])
+    render_catalog(again, config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 4 and started[2].made_as[2] is True and started[3].made_as[2] is False
+    assert all(w.proc.poll() is not None for w in started) and set(map(id, closed)) == set(map(id, started))
+    assert all("mjx-container" in s.html for s in again.summaries)
