@@ -84,6 +84,21 @@ def test_unchanged_rebuild_rewrites_nothing(site: Path):
     assert after == before  # the very same files, hard-linked into the new output
 
 
+def test_the_outputs_table_knows_each_published_file_by_its_output_digest(site: Path):
+    """The stager (pages, feeds, copies) and the edit path (incremental/session.py) must hash a file
+    with the same function, or an edit would take every page it renders for a changed one."""
+    from site_builder.cache import BuildCache, output_digest
+
+    make(site)
+    cache = BuildCache.open(site)
+    cache.load_tables()
+    outputs = cache.old["outputs"]
+    files = tree(site / "out")
+    assert files and {str(site / "out" / rel) for rel in files} <= set(outputs)
+    for rel, data in files.items():
+        assert outputs[str(site / "out" / rel)][0] == output_digest(data), rel
+
+
 def test_edit_one_record_changes_exactly_what_depends_on_it(site: Path):
     make(site)
     old = tree(site / "out")
