@@ -62,7 +62,7 @@ def cpu_timed(owner, name: str, label: str) -> None:
     timed(owner, name, label, time.process_time, CPU)
 
 
-def install() -> None:
+def install(hot: bool = False) -> None:
     from site_builder import catalog, pipeline
     from site_builder.cache import BuildCache
     from site_builder.catalog.related import RelatedIndex
@@ -90,8 +90,9 @@ def install() -> None:
     ]
     for owner, name, label in steps:
         timed(owner, name, label)
-    cpu_timed(World, "fingerprint", "page recorder: object digests")
-    cpu_timed(World, "digest", "page recorder: call result digests")
+    if hot:
+        cpu_timed(World, "fingerprint", "page recorder: object digests")
+        cpu_timed(World, "digest", "page recorder: call result digests")
 
 
 def main() -> int:
@@ -99,10 +100,13 @@ def main() -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument("--hot", action="store_true",
+                        help="also time the page recorder's digests (two clock reads per digest: this "
+                             "inflates the page workers' CPU by seconds at 10,000 summaries)")
     args = parser.parse_args()
     site_dir = args.site.resolve()
     os.chdir(site_dir)
-    install()
+    install(args.hot)
     from site_builder.config import load_config
     from site_builder.incremental.persist import build_site
 

@@ -84,6 +84,21 @@ def test_unchanged_rebuild_rewrites_nothing(site: Path):
     assert after == before  # the very same files, hard-linked into the new output
 
 
+def test_the_outputs_table_knows_each_published_file_by_its_output_digest(site: Path):
+    """The stager (pages, feeds, copies) and the edit path (incremental/session.py) must hash a file
+    with the same function, or an edit would take every page it renders for a changed one."""
+    from site_builder.cache import BuildCache, output_digest
+
+    make(site)
+    cache = BuildCache.open(site)
+    cache.load_tables()
+    outputs = cache.old["outputs"]
+    files = tree(site / "out")
+    assert files and {str(site / "out" / rel) for rel in files} <= set(outputs)
+    for rel, data in files.items():
+        assert outputs[str(site / "out" / rel)][0] == output_digest(data), rel
+
+
 def test_edit_one_record_changes_exactly_what_depends_on_it(site: Path):
     make(site)
     old = tree(site / "out")
@@ -453,6 +468,43 @@ def test_a_library_upgrade_makes_a_new_code_salt(tmp_path: Path, monkeypatch) ->
     os.utime(module, (past + 5, past + 5))
     assert salt() not in (first, reinstalled)
     assert any(rel.startswith("lib:pygments:") for rel, _, _ in cache._library_files())
+
+
+def test_result_digests_tell_values_apart_and_ignore_set_order():
+    """A call's result is digested from marshal's bytes when it is plain (lists, tuples, dicts of
+    text and numbers) and from its picture otherwise: equal values give equal digests in any process
+    (a set's order is not its own), different values different ones, whichever way each went."""
+    from markupsafe import Markup
+
+    catalog, world, _, _ = _recorder("")
+    paper = catalog.papers[0]
+    d = world.digest
+    assert d([("a", "/x/")]) == d([("a", "/x/")]) != d([("a", "/y/")])
+    assert d(["a"]) != d(("a",)) and d("a") != d(Markup("a")) and d([1]) != d([True]) != d([1.0])
+    assert d([paper]) != d([("ref", ("P", "p"))]) and d(paper) != d(("ref", ("P", "p")))  # an object is not its name
+    long = "x" * 60  # marshal writes its length as the byte "<", which a set's type code also is
+    assert d([long, {"b", "a"}]) == d([long, {"a", "b"}]) and d([long]) == d([long])
+    assert d({"k": frozenset({3, 1, 2})}) == d({"k": frozenset({2, 3, 1})})
+    assert d([Markup("<b>"), "<b>"]) != d(["<b>", Markup("<b>")])
+    assert d({("a", 1): "tuple keys"}) == d({("a", 1): "tuple keys"})
+
+
+def test_a_call_made_again_with_the_same_arguments_is_one_step():
+    """Found by its arguments' identities when they are catalog objects or immutable values; a list
+    argument (a template may change it between calls) is pictured again every time."""
+    calls = []
+
+    def seen(x):
+        calls.append(x)
+        return len(x) if isinstance(x, list) else x.id
+
+    _, _, recorder, page = _recorder("{{ seen(p) }}{{ seen(p) }}{% set xs = [p] %}{{ seen(xs) }}"
+                                     "{% set _ = xs.append(p) %}{{ seen(xs) }}", seen=seen)
+    html, steps = recorder.render(page)
+    assert html == "pp12"
+    recorded = sorted(recorder.steps[s][0][2] for s in steps if recorder.steps[s][0][0] == "call")
+    assert len(recorded) == 3  # seen(p) once; seen([p]) and seen([p, p]) apart
+    assert len(recorder.calls) == 1
 
 
 def test_listing_names_after_the_saved_ones_are_saved_alone():

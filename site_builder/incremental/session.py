@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
-from ..cache import CACHE_DIR, BuildCache, digest, page_ids, release_free_memory, stat_key
+from ..cache import CACHE_DIR, BuildCache, digest, output_digest, page_ids, release_free_memory, stat_key
 from ..config import SiteConfig
 from ..pipeline import MIRROR_FAILED, BuildProgress, BuildReport, build, theme_state
 from . import changes
@@ -471,7 +471,7 @@ class Session:
                 deps.add_page(where, ids)
                 st.uncacheable.discard(where)
             data = html.encode("utf-8")
-            if outputs.get(where, ("",))[0] != digest(data):
+            if outputs.get(where, ("",))[0] != output_digest(data):
                 files[page.file] = data
         deps.index_steps()
 
@@ -482,7 +482,7 @@ class Session:
                  for source, entries_shown in feeds}
         for rel, text in {**texts, **math}.items():
             data = text.encode("utf-8")
-            if outputs.get(str(self.output / rel), ("",))[0] != digest(data):
+            if outputs.get(str(self.output / rel), ("",))[0] != output_digest(data):
                 files[rel] = data
         files.update(api)
         # The new search index first, complete, beside the output; then the pages; then the index
@@ -559,7 +559,7 @@ def _replace_files(output: Path, files: dict[str, bytes], outputs: dict[str, tup
         if rel in unhashed and aside is not None:
             second += _set_aside(aside, dest, len(second))
         os.replace(tmp, dest)
-        outputs[str(output / rel)] = ("" if rel in unhashed else digest(files[rel]), stat_key(os.stat(dest)))
+        outputs[str(output / rel)] = ("" if rel in unhashed else output_digest(files[rel]), stat_key(os.stat(dest)))
     if not second:
         return None
     import threading

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import marshal
 import os
 import types
@@ -78,6 +79,12 @@ class Untrackable(Exception):
     pass
 
 
+def _digest(data: bytes) -> str:
+    """The recorder's digest of bytes: SHA-256 (the CPU's SHA instructions make it twice as fast
+    as BLAKE2b here, and a page's summaries are tens of kB of HTML), 128 bits of it in hex."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 def _h(value: Any) -> str:
     """Digest of a picture (plain values in tuples, lists and dicts; see World.v).
 
@@ -85,7 +92,7 @@ def _h(value: Any) -> str:
     time of repr() and encoding; version 0 has no back-references or interning marks, so equal
     values give equal bytes whatever objects they share, in any process.
     """
-    return hashlib.blake2b(marshal.dumps(value, 0), digest_size=16).hexdigest()
+    return _digest(marshal.dumps(value, 0))
 
 
 def _text_h(tag: bytes, text: str) -> str:
@@ -93,7 +100,28 @@ def _text_h(tag: bytes, text: str) -> str:
 
     The NUL-led tag keeps it apart from every _h digest: marshal's bytes never start with NUL.
     """
-    return hashlib.blake2b(tag + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return _digest(tag + text.encode("utf-8", "surrogatepass"))
+
+
+# What JSON can write: dicts, lists, tuples, str, int, float, bool, None (and their subclasses);
+# not sets, bytes or objects. Used only to refuse what it cannot write.
+_json_types_only = json.JSONEncoder(check_circular=False, ensure_ascii=False).encode
+
+
+def _plain_bytes(value: Any) -> bytes | None:
+    """marshal's version-0 bytes of a value made only of plain values in lists, tuples and dicts
+    (a call's result such as a page's feed links or its neighbours): its own picture, made in C
+    without walking it in Python. None when it holds anything else: marshal refuses a catalog
+    object or a Markup (any subclass); a set it would write in the order of the process's string
+    hashing, so bytes that may hold a set's type code (`<`, a frozenset's `>`: also a string's
+    character or a length's byte, and then JSON, which cannot write a set, decides) are not used."""
+    try:
+        data = marshal.dumps(value, 0)
+        if b"<" in data or b">" in data:
+            _json_types_only(value)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return data
 
 
 def _passes_nothing(fn: Any) -> bool:
@@ -154,6 +182,7 @@ class World:
         known = self.prints.get(key)
         if known is None:
             obj = self.load(self.objects[key])
+            refs = self.refs
             parts = [type(obj).__qualname__.encode()]
             members = [*sorted(vars(obj).items()), *((name, getattr(obj, name)) for name in _properties(type(obj)))]
             for name, value in members:
@@ -163,9 +192,13 @@ class World:
                     data = value.encode("utf-8", "surrogatepass")
                     parts += (b"\0", name.encode(), b"\0", str(len(data)).encode(), b":", data)
                 else:
-                    parts += (b"\0", name.encode(), b"\1", marshal.dumps(self.v(value), 0))
+                    # (NUL, name, then 2: as it is, 1: its picture; another catalog object (a summary's
+                    # paper) is pictured by name at once: marshal would refuse it)
+                    data = _plain_bytes(value) if id(value) not in refs else None
+                    parts += (b"\0", name.encode(), b"\1", marshal.dumps(self.v(value), 0)) if data is None else (
+                        b"\0", name.encode(), b"\2", data)
             # One join and one hash call: a call per member was most of the time (40,000 objects per build).
-            known = self.prints[key] = hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+            known = self.prints[key] = _digest(b"".join(parts))
         return known
 
     def v(self, x: Any) -> Any:
@@ -173,25 +206,23 @@ class World:
         kind = type(x)
         if kind in _EXACT_PLAIN:
             return x
-        if isinstance(x, _PLAIN):  # Markup and other subclasses
+        if kind is list or kind is tuple:  # (the usual values first: a call's results are mostly these)
+            return self._sequence(kind, x)
+        if kind is Markup:
             return ("markup", str(x))
         ref = self.refs.get(id(x))
         if ref is not None:
             return ref
+        if isinstance(x, _PLAIN):  # other subclasses of str and numbers
+            return ("markup", str(x))
         if isinstance(x, (list, tuple)):
-            if set(map(type, x)) <= _EXACT_PLAIN:  # plain values only (a link's (URL, title)): themselves
-                return (kind.__name__, tuple(x))
-            # Mostly lists of catalog objects (a listing's items, a call's arguments): looked up in C,
-            # and only what is not a catalog object pictured one by one.
-            pictures = list(map(self.refs.get, map(id, x)))
-            if None in pictures:
-                plain = _EXACT_PLAIN
-                pictures = [p if p is not None else e if type(e) in plain else self.v(e) for p, e in zip(pictures, x)]
-            return (kind.__name__, tuple(pictures))
+            return self._sequence(kind, x)
         if isinstance(x, types.MethodType) and id(x.__self__) in self.keys:
             return ("method", self.keys[id(x.__self__)], x.__func__.__qualname__)
-        if isinstance(x, dict):
-            return ("dict", tuple((self.v(k), self.v(val)) for k, val in x.items()))
+        if isinstance(x, dict):  # (mostly named by text: a page's data)
+            plain, v = _EXACT_PLAIN, self.v
+            return ("dict", tuple((k if type(k) in plain else v(k), val if type(val) in plain else v(val))
+                                  for k, val in x.items()))
         if isinstance(x, (set, frozenset)):
             return ("set", tuple(sorted(repr(self.v(e)) for e in x)))
         if isinstance(x, Undefined):
@@ -204,6 +235,20 @@ class World:
             return ("config",)
         raise Untrackable(type(x).__name__)
 
+    def _sequence(self, kind: type, x: list | tuple) -> tuple:
+        """v of a list or tuple: mostly of catalog objects (a listing's items, a term's papers, a
+        call's arguments), looked up in C, or of plain values and Markup (a table of contents);
+        only what is neither pictured by a call."""
+        pictures = list(map(self.refs.get, map(id, x)))
+        if None in pictures:
+            plain = _EXACT_PLAIN
+            if set(map(type, x)) <= plain:  # plain values only (a link's (URL, title)): themselves
+                return (kind.__name__, tuple(x))
+            v = self.v
+            pictures = [p if p is not None else e if type(e) in plain else ("markup", str(e)) if type(e) is Markup
+                        else v(e) for p, e in zip(pictures, x)]
+        return (kind.__name__, tuple(pictures))
+
     def digest(self, value: Any) -> str:
         """Digest of a value's picture (what a step's result is compared by)."""
         kind = type(value)
@@ -211,6 +256,9 @@ class World:
             return _text_h(b"\0s", value)
         if kind is Markup:  # (encoded as it is: str() would copy a page's worth of HTML first)
             return _text_h(b"\0m", value)
+        data = _plain_bytes(value)
+        if data is not None:  # (tagged: the bytes of a picture of something else may be the same)
+            return _digest(b"\0p" + data)
         return _h(self.v(value))
 
     def resolve(self, picture: Any) -> Any:
@@ -270,6 +318,7 @@ class Recorder:
         self.steps: list[tuple[tuple, str]] = []
         self.numbers: dict[tuple, int] = {}  # step -> its number in `steps`
         self.objects: dict[tuple, int] = {}  # object identity -> the number of its ("obj", identity) step
+        self.calls: dict[tuple, tuple[tuple, int]] = {}  # (ref, argument ids) -> (arguments, step number)
         self.page: set[int | tuple] | None = None  # while rendering: step numbers and identities of objects read
         self.uncacheable = False
         env = world.env
@@ -304,7 +353,25 @@ class Recorder:
                     recorder.uncacheable = True
             return value
 
+        subscriptable: dict[type, bool] = {}
+
         def getitem_hook(obj: Any, name: Any) -> Any:
+            key = keys.get(id(obj))
+            if key is not None and type(name) is str:
+                # A catalog object read by name (`selectattr("math_css")`, `x["title"]`): Environment.getitem
+                # tries obj[name] first, which raises TypeError (caught: slow) when its class has no items.
+                kind = type(obj)
+                items = subscriptable.get(kind)
+                if items is None:
+                    items = subscriptable[kind] = hasattr(kind, "__getitem__")
+                if not items:
+                    try:
+                        value = getattr(obj, name)
+                    except AttributeError:
+                        value = env.undefined(obj=obj, name=name)
+                    if recorder.page is not None:
+                        recorder.page.add(key)
+                    return value
             value = Environment.getitem(env, obj, name)
             if recorder.page is not None:
                 note(recorder.page, obj)
@@ -317,12 +384,23 @@ class Recorder:
 
         class TrackingContext(Context):
             def call(__self, __obj: Callable, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+                if type(__obj) is Macro:
+                    # Template code (what it reads is recorded as it runs), which Context.call would call
+                    # with just the template's arguments: called here, without its probes (a dozen a page).
+                    if kwargs:
+                        kwargs.pop("_block_vars", None)
+                        kwargs.pop("_loop_vars", None)
+                    try:
+                        return __obj(*args, **kwargs)
+                    except StopIteration:
+                        return __self.environment.undefined(
+                            "value was undefined because a callable raised a StopIteration exception")
                 known = known_globals.get(id(__obj))
-                if known is None or known[0] is not __obj:  # a macro, a method, a builtin: Jinja's way
+                if known is None or known[0] is not __obj:  # a method, a builtin, a macro subclass: Jinja's way
                     result = Context.call(__self, __obj, *args, **kwargs)
                     if recorder.page is None:
                         return result
-                    ref = None if type(__obj) is Macro else recorder.callable_ref(__obj, global_names)
+                    ref = None if isinstance(__obj, Macro) else recorder.callable_ref(__obj, global_names)
                 elif known[2]:
                     # Context.call would pass it nothing: called here, as Jinja would (url() is most calls)
                     if kwargs:
@@ -404,17 +482,33 @@ class Recorder:
         self.steps.clear()
         self.numbers.clear()
         self.objects.clear()
+        self.calls.clear()
 
     # -- recording -------------------------------------------------------
     def note_call(self, ref: tuple, args: tuple, kwargs: dict, result: Any) -> None:
         if self.page is None:
             return
+        if not kwargs:
+            # A call made before with the same arguments (an entry's partial on each listing that
+            # shows it, a taxonomy's url(term)...): its step by the arguments' identities.
+            key = (ref, *map(id, args))
+            known = self.calls.get(key)
+            if known is not None:
+                self.page.add(known[1])
+                return
         try:
             step = ("call", ref, self.world.v(tuple(args)), self.world.v(dict(kwargs)) if kwargs else _NO_KWARGS)
         except Untrackable:
             self.uncacheable = True
             return
-        self._add(step, result)
+        number = self._add(step, result)
+        if number is not None and not kwargs:
+            # Only when each argument's picture is fixed by its identity: immutable plain values and
+            # catalog objects (pictured by name), not lists a template may change. The arguments are
+            # kept, so their ids cannot be taken by other objects while the entry lives.
+            keys = self.world.keys
+            if all(type(a) in _EXACT_PLAIN or id(a) in keys for a in args):
+                self.calls[key] = (args, number)
 
     def callable_ref(self, fn: Any, global_names: dict[int, str]) -> tuple | None:
         if type(fn) is Macro or isinstance(fn, Macro):
@@ -433,7 +527,8 @@ class Recorder:
         self.uncacheable = True
         return None
 
-    def _add(self, step: tuple, value: Any) -> None:
+    def _add(self, step: tuple, value: Any) -> int | None:
+        """Note the step on the page: its number (None when its result cannot be digested)."""
         assert self.page is not None
         number = self.numbers.get(step)
         if number is None:
@@ -441,10 +536,11 @@ class Recorder:
                 digest = self.world.digest(value)
             except Untrackable:
                 self.uncacheable = True
-                return
+                return None
             number = self.numbers[step] = len(self.steps)
             self.steps.append((step, digest))
         self.page.add(number)
+        return number
 
     def _object_step(self, key: tuple) -> int | None:
         """The number of the step for having read an object (None if its digest cannot be made)."""
@@ -508,11 +604,15 @@ class Recorder:
 def number_steps(entries: Any, numbers: dict[tuple, int], table: list[tuple[tuple, str]]) -> list[int]:
     """The number in `table` of each (step, digest) entry; one `numbers` does not know yet is appended."""
     ids = []
+    append, setdefault = table.append, numbers.setdefault
     for entry in entries:
-        i = numbers.get(entry[0])
-        if i is None:
-            i = numbers[entry[0]] = len(table)
-            table.append(entry)
+        # One lookup (a step is a nested tuple, hashed again on every lookup: a cold build's parent
+        # numbers about 90,000 a worker at 10,000 summaries): a number already given is below
+        # len(table), so getting len(table) back means the step is new.
+        new = len(table)
+        i = setdefault(entry[0], new)
+        if i == new:
+            append(entry)
         ids.append(i)
     return ids
 

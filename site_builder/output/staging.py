@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import BuildCache, digest, stat_key
+from ..cache import BuildCache, output_digest, stat_key
 from .confine import Folder
 from .pagecache import Published
 
@@ -84,7 +84,7 @@ class Stager:
         (a cold build's mkdirs overlap the rendering); the parent then `note`s the result.
         """
         data = text if isinstance(text, bytes) else text.encode("utf-8")
-        h = digest(data)
+        h = output_digest(data)
         if self._link_if_unchanged(rel, h):  # (makes the folder first)
             return h, True
         self.folder.write(rel, data)  # the folder is usually there already (make_folders)
@@ -134,7 +134,7 @@ def _source_hash(src: Path, cache: BuildCache | None) -> str:
         if old is not None and cache.trusted_stat(old[0], st):
             cache.put("reads", key, old)
             return old[1]
-    h = digest(src.read_bytes())
+    h = output_digest(src.read_bytes())
     if cache is not None:
         cache.put("reads", key, (stat_key(st), h))
     return h

@@ -260,6 +260,25 @@ def test_ids_are_prefixed_only_when_summaries_share_a_page():
     assert prefixed('<a href="https://x.org/#frag" id="k">', "p-") == '<a href="https://x.org/#frag" id="p-k">'
 
 
+def test_prefixing_finds_exactly_what_the_pattern_finds():
+    """prefixed() searches with str.find; it must change what `_ID_OR_FRAGMENT.sub` changes: the
+    leftmost matches, not overlapping, none after a word character, none without a closing quote."""
+    import random
+
+    from site_builder.output.reading import _ID_OR_FRAGMENT
+
+    def by_pattern(html: str, prefix: str) -> str:
+        return _ID_OR_FRAGMENT.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', html)
+
+    pieces = ['id="', 'href="#', "i", "d", "=", '"', "h", "#", "x", " ", "-", "_", "é", "²", "<", ">", "\n"]
+    rng = random.Random(29)
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        assert prefixed(html, "p-") == by_pattern(html, "p-"), html
+    assert prefixed(LONG, "p-") == by_pattern(LONG, "p-") != LONG
+    assert prefixed(LONG, "") == LONG
+
+
 def test_anchor_names_the_section_without_the_footnote_mark():
     html = summary_html(make_summary("s1", LONG))
     assert 'aria-label="Link to section: B"' in html and 'aria-label="Link to section: A \\(x\\)"' in html
