@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from operator import itemgetter, neg
 
-from ..parallel import imap_indexed
+from ..parallel import Forked, imap_indexed
 from .model import Catalog, Paper, Summary
 
 Entry = Paper | Summary
@@ -45,6 +45,7 @@ CHAMPIONS = 32       # entries kept per term in the inverted index
 TOPIC_WEIGHT = 3.0   # a shared topic counts like a word used a few times in both
 MIN_SCORE = 0.05     # below this, "related" would be noise
 REDO_ALL_ABOVE = 1 / 8  # share of vectors an update changed above which it redoes every list
+FORK_FROM = 256      # entries from which `in_background` forks (below, a fork costs more than it overlaps)
 STOPWORDS = frozenset("""
 about above after again against all also among and any are because been before being below between both but can
 could did does doing done down during each either else even few for from further had has have having her here
@@ -254,6 +255,13 @@ class RelatedIndex:
     @classmethod
     def for_catalog(cls, catalog: Catalog, k: int = 5, jobs: int = 1) -> "RelatedIndex":
         return cls.build([*catalog.papers, *catalog.unidentified], k, jobs)
+
+    @classmethod
+    def in_background(cls, entries: list[Entry], k: int = 5, jobs: int = 1) -> "PendingIndex":
+        """`build(entries, k, jobs)` worked out by one forked process while this one goes on
+        (pipeline.build makes the page list and the page environment meanwhile); `.result()`
+        waits and gives the index, the same as `build` gives. See PendingIndex."""
+        return PendingIndex(cls, entries, k, jobs)
 
     # -- reading ---------------------------------------------------------
     def results_for(self, url: str) -> list[str]:
@@ -632,6 +640,36 @@ class RelatedIndex:
         self.queriers = dict(zip(map(term, qt), map(set, _split(qi, qe))))
         self.results = [r.tolist() for r in _split(*state["results"])]
         self._kth, self._next_s, self._next_j = state["kth"], state["next_s"], state["next_j"]
+
+
+class PendingIndex:
+    """A RelatedIndex being worked out by one forked process (RelatedIndex.in_background).
+
+    One process, not `jobs`: the three parallel passes of `build` (terms, vectors, queries) cost
+    about 60 % more CPU than one serial pass (a pool forked for each, copy-on-write faults, the
+    terms and vectors pickled back), and the other core has the caller's work meanwhile. With one
+    job, or few entries, the index is worked out in the caller when `result()` asks for it.
+    """
+
+    def __init__(self, cls: type[RelatedIndex], entries: list[Entry], k: int, jobs: int) -> None:
+        self.jobs = jobs
+
+        def here() -> RelatedIndex:
+            return cls.build(entries, k, jobs)
+
+        def serially() -> RelatedIndex:
+            return cls.build(entries, k, 1)
+
+        self._forked = Forked(serially, fallback=here, fork=jobs > 1 and len(entries) >= FORK_FROM)
+
+    def result(self) -> RelatedIndex:
+        index = self._forked.result()
+        index.jobs = self.jobs  # (for an update that redoes every list; a pickled index has 1)
+        return index
+
+    def close(self) -> None:
+        """Stop the process if its index is no longer wanted (harmless after `result()`)."""
+        self._forked.close()
 
 
 def related_entries(catalog: Catalog, k: int = 5) -> dict[str, list[Entry]]:
