@@ -31,6 +31,7 @@ from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterable
+from heapq import nsmallest
 from itertools import islice
 from operator import itemgetter, neg
 
@@ -138,8 +139,18 @@ def _vector(counts: dict[str, int], idf: dict[str, float]) -> tuple[dict[str, fl
     """The entry's TERMS_KEPT strongest terms, strongest first (ties by term), unit length;
     and the raw weight of the last one when the vector is full (NaN when any term would fit)."""
     tfw, get = _TF_WEIGHT, idf.get
-    keyed = sorted([(-(tfw[tf] * w), t) for t, tf in counts.items() if (w := get(t)) is not None])
-    del keyed[TERMS_KEPT:]
+    return _unit(nsmallest(TERMS_KEPT, [(-(tfw[tf] * w), t) for t, tf in counts.items() if (w := get(t)) is not None]))
+
+
+def _vector_of(terms: array, tfs: array, idf_of: list[float | None], vocab: list[str]) -> tuple[dict[str, float], float]:
+    """_vector of the counts kept as term ids (`idf_of`: idf by term id), without making their dict."""
+    tfw = _TF_WEIGHT
+    return _unit(nsmallest(TERMS_KEPT, [(-(tfw[tf] * w), vocab[t]) for t, tf in zip(terms, tfs)
+                                        if (w := idf_of[t]) is not None]))
+
+
+def _unit(keyed: list[tuple[float, str]]) -> tuple[dict[str, float], float]:
+    # (nsmallest gives the same list as sorted()[:n]: the keys are distinct, as the terms are)
     norm = math.sqrt(sum(w * w for w, _ in keyed)) or 1.0
     return {t: -w / norm for w, t in keyed}, (-keyed[-1][0] if len(keyed) == TERMS_KEPT else _NAN)
 
@@ -239,7 +250,8 @@ class RelatedIndex:
         self.idf: dict[str, float] = {t: w for t, d in df.items() if (w := _idf(t, d, n)) is not None}
         self.vectors: list[dict[str, float]] = []
         self._cut = array("d")  # raw weight of each full vector's last term (NaN if not full)
-        for vec, cut in imap_indexed(lambda i: _vector(self._counts(i), self.idf), n, jobs):
+        idf_of = [self.idf.get(t) for t in vocab]
+        for vec, cut in imap_indexed(lambda i: _vector_of(self._terms[i], self._tfs[i], idf_of, vocab), n, jobs):
             self.vectors.append(vec)
             self._cut.append(cut)
         self._holders: list[array] | None = None  # term id -> entries that have it; built when needed
@@ -249,6 +261,8 @@ class RelatedIndex:
     @classmethod
     def build(cls, entries: Iterable[Entry], k: int = 5, jobs: int = 1) -> "RelatedIndex":
         entries = sorted(entries, key=lambda e: e.url)
+        if jobs <= 1:  # (packed only to come back from a worker)
+            return cls([e.url for e in entries], map(entry_terms, entries), k, jobs)
         packed = imap_indexed(lambda i: _pack(entry_terms(entries[i])), len(entries), jobs)
         return cls([e.url for e in entries], map(_unpack, packed), k, jobs)
 
