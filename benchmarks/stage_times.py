@@ -65,6 +65,7 @@ def cpu_timed(owner, name: str, label: str) -> None:
 def install(hot: bool = False) -> None:
     from site_builder import catalog, pipeline
     from site_builder.cache import BuildCache
+    from site_builder.catalog import related
     from site_builder.catalog.related import RelatedIndex
     from site_builder.incremental import persist
     from site_builder.output import site, staging
@@ -75,7 +76,10 @@ def install(hot: bool = False) -> None:
         (pipeline, "read_inputs", "reading the inputs"),
         (catalog, "build_catalog", "catalog (merge, identity, taxonomies)"),
         (summaries, "render_catalog", "summaries: rendering, plain text, formulas (typeset or checked)"),
-        (RelatedIndex, "for_catalog", "related papers: index"),
+        *([(related.PendingIndex, "result", "related papers: waiting for the index (a forked process's, made meanwhile)"),
+           (RelatedIndex, "build", "related papers: index, in this process (one job)")]
+          if hasattr(related, "PendingIndex") else  # (older code: on `jobs` cores, in this process)
+          [(RelatedIndex, "for_catalog", "related papers: index")]),
         (RelatedIndex, "resolve", "related papers: lists"),
         (site, "build_pages", "the page list"),
         (site, "page_environment", "page environment (globals: neighbours, citation keys...)"),

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 import traceback
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 Progress = Callable[[int], None]  # called with how many items just finished
@@ -130,3 +131,81 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
         _TASK = None
         if thaw:
             gc.unfreeze()
+
+
+def die_with_parent() -> None:
+    """A forked process ends if the one that started it is killed (Linux; elsewhere it finishes alone)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Forked(Generic[T]):
+    """`fn()` worked out by one forked process while this one goes on; `result()` waits for it.
+
+    For serial work that reads much of what this process holds and gives back something far
+    smaller (the related index reads every summary's text): the child inherits it all without
+    pickling, and only the result comes back (pickled, through a pipe). Where fork is missing,
+    or when the child fails (an exception, killed, out of memory), `result()` calls `fallback()`
+    here instead, so the caller gets the same value either way. `close()` stops a child whose
+    result is not wanted any more (the build failed meanwhile); it is harmless after result().
+    """
+
+    def __init__(self, fn: Callable[[], T], fallback: Callable[[], T] | None = None, fork: bool = True) -> None:
+        """`fork=False`: no process; `result()` calls `fallback()` (the caller decided it is not worth one)."""
+        self.fallback = fallback or fn
+        self.pid: int | None = None
+        self.fd = -1
+        if not fork or not hasattr(os, "fork") or "fork" not in _start_methods():
+            return
+        r, w = os.pipe()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # as _pool: see _worker_start
+        try:
+            pid = os.fork()
+        except OSError:  # (no memory for another process): worked out here
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                os.close(r)
+                _worker_start()
+                die_with_parent()
+                gc.disable()  # it makes no garbage, and a collection would copy the inherited heap
+                data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
+                with open(w, "wb") as out:
+                    out.write(data)
+                status = 0
+            except BaseException:  # noqa: BLE001 - the parent falls back; the traceback helps
+                traceback.print_exc()
+            finally:
+                os._exit(status)  # not the parent's atexit handlers or buffered output
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def result(self) -> T:
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return self.fallback()
+        with open(self.fd, "rb") as pipe:  # (closes it)
+            data = pipe.read()
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+            return self.fallback()
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.fd)
+        os.waitpid(pid, 0)

@@ -134,7 +134,7 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     `save_in_background`: the cache is written by a forked process; the caller must
     `cache.wait_saved()` (a command-line build, which writes its session meanwhile).
     `keep["step_done"]`, if there, is called after each serial step (catalog, summaries, related
-    index); `keep["on_rendered"](catalog, cache)` once the summaries are rendered.
+    index, page list and environment); `keep["on_rendered"](catalog, cache)` once the summaries are rendered.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -180,16 +180,30 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
     if step_done:
         step_done()
     report.unidentified = unidentified(catalog)
-    # Related papers on `jobs` cores here, not serially where the templates get them (seo.install).
+    # Related papers worked out by a forked process while this one makes the page list and the page
+    # environment (write_site), not where the templates get them (seo.install); the map the templates
+    # read is filled in before the first page is rendered.
     from .catalog.related import RelatedIndex
-    index = RelatedIndex.for_catalog(catalog, jobs=jobs)
-    related = index.resolve([*catalog.papers, *catalog.unidentified])
-    if keep is not None:  # an index that later edits can update, and the map templates read
-        keep.update(cache=cache, related=related, related_index=index)
-    if step_done:
-        step_done()
-    stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
-                       progress=step.stage("pages", None), related=related, keep=keep, derive=derive)
+    entries = [*catalog.papers, *catalog.unidentified]
+    pending = RelatedIndex.in_background(entries, jobs=jobs)
+    related: dict[str, list] = {}
+
+    def related_ready() -> None:
+        index = pending.result()
+        related.update(index.resolve(entries))
+        if keep is not None:  # an index that later edits can update, and the map templates read
+            keep.update(related=related, related_index=index)
+        if step_done:
+            step_done()
+
+    if keep is not None:
+        keep.update(cache=cache)
+    try:
+        stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
+                           progress=step.stage("pages", None), related=related, keep=keep, derive=derive,
+                           before_rendering=related_ready)
+    finally:
+        pending.close()  # (a build that failed before the pages: the process is stopped)
     report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]

@@ -5,6 +5,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from site_builder import parallel
 from site_builder.config import SiteConfig
 from site_builder.pipeline import build
@@ -21,6 +23,33 @@ def test_map_indexed_keeps_order_across_processes():
     out = parallel.map_indexed(lambda i: (i * i, os.getpid() != parent), 200, jobs=2)
     assert [v for v, _ in out] == [i * i for i in range(200)]
     assert any(forked for _, forked in out)  # really ran in workers
+
+
+def test_forked_gives_the_value_computed_in_a_child():
+    parent = os.getpid()
+    job = parallel.Forked(lambda: (os.getpid(), list(range(100_000))), fallback=lambda: (parent, []))
+    pid, values = job.result()
+    assert pid != parent and values == list(range(100_000))  # (more than a pipe's buffer)
+    job.close()  # harmless after result()
+    assert parallel.Forked(lambda: os.getpid(), fork=False).result() == parent
+
+
+def test_forked_falls_back_when_the_child_fails_and_close_stops_it():
+    import time
+
+    parent = os.getpid()
+
+    def fails():
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return "made here"
+
+    assert parallel.Forked(fails).result() == "made here"
+    slow = parallel.Forked(lambda: time.sleep(60))
+    pid = slow.pid
+    slow.close()  # killed and waited for at once, not after a minute
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 def test_serial_when_one_job_or_little_work():

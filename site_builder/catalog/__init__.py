@@ -304,7 +304,9 @@ def build_taxonomies(catalog: Catalog) -> dict[str, Taxonomy]:
         tax.terms = sorted(store.values(), key=lambda t: (slugify(t.name), t.key))
     # Authors A to Z by family name, as a library index would list them.
     authors.terms = sorted(by["authors"].values(), key=lambda t: (slugify(last_first(t.name)), t.key))
+    # A paper is in several terms (its year, venue, authors, topics): its sort key is worked out once.
+    order = {id(p): (-(p.year or 0), p.title.lower(), p.id) for p in catalog.papers}
     for tax in (years, topics, venues, authors, colls):
         for term in tax.terms:
-            term.papers.sort(key=lambda p: (-(p.year or 0), p.title.lower(), p.id))
+            term.papers.sort(key=lambda p: order[id(p)])
     return {t.key: t for t in (years, topics, venues, authors, colls)}

@@ -73,13 +73,15 @@ def group_papers(summaries: list[Summary]) -> list[Paper]:
         return k
 
     owned = [s for s in summaries if not s.record.paper.is_empty()]
+    firsts = []  # each summary's first key (worked out once: the links and title are parsed for it)
     for s in owned:
         keys = paper_keys(s.record.paper)
+        firsts.append(keys[0])
         for k in keys[1:]:
             parent[find(k)] = find(keys[0])
     groups: dict[str, list[Summary]] = {}
-    for s in owned:
-        groups.setdefault(find(paper_keys(s.record.paper)[0]), []).append(s)
+    for s, first in zip(owned, firsts):
+        groups.setdefault(find(first), []).append(s)
 
     papers = []
     for members in groups.values():

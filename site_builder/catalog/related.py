@@ -31,10 +31,11 @@ from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterable
+from heapq import nsmallest
 from itertools import islice
 from operator import itemgetter, neg
 
-from ..parallel import imap_indexed
+from ..parallel import Forked, imap_indexed
 from .model import Catalog, Paper, Summary
 
 Entry = Paper | Summary
@@ -45,6 +46,7 @@ CHAMPIONS = 32       # entries kept per term in the inverted index
 TOPIC_WEIGHT = 3.0   # a shared topic counts like a word used a few times in both
 MIN_SCORE = 0.05     # below this, "related" would be noise
 REDO_ALL_ABOVE = 1 / 8  # share of vectors an update changed above which it redoes every list
+FORK_FROM = 256      # entries from which `in_background` forks (below, a fork costs more than it overlaps)
 STOPWORDS = frozenset("""
 about above after again against all also among and any are because been before being below between both but can
 could did does doing done down during each either else even few for from further had has have having her here
@@ -137,8 +139,18 @@ def _vector(counts: dict[str, int], idf: dict[str, float]) -> tuple[dict[str, fl
     """The entry's TERMS_KEPT strongest terms, strongest first (ties by term), unit length;
     and the raw weight of the last one when the vector is full (NaN when any term would fit)."""
     tfw, get = _TF_WEIGHT, idf.get
-    keyed = sorted([(-(tfw[tf] * w), t) for t, tf in counts.items() if (w := get(t)) is not None])
-    del keyed[TERMS_KEPT:]
+    return _unit(nsmallest(TERMS_KEPT, [(-(tfw[tf] * w), t) for t, tf in counts.items() if (w := get(t)) is not None]))
+
+
+def _vector_of(terms: array, tfs: array, idf_of: list[float | None], vocab: list[str]) -> tuple[dict[str, float], float]:
+    """_vector of the counts kept as term ids (`idf_of`: idf by term id), without making their dict."""
+    tfw = _TF_WEIGHT
+    return _unit(nsmallest(TERMS_KEPT, [(-(tfw[tf] * w), vocab[t]) for t, tf in zip(terms, tfs)
+                                        if (w := idf_of[t]) is not None]))
+
+
+def _unit(keyed: list[tuple[float, str]]) -> tuple[dict[str, float], float]:
+    # (nsmallest gives the same list as sorted()[:n]: the keys are distinct, as the terms are)
     norm = math.sqrt(sum(w * w for w, _ in keyed)) or 1.0
     return {t: -w / norm for w, t in keyed}, (-keyed[-1][0] if len(keyed) == TERMS_KEPT else _NAN)
 
@@ -238,7 +250,8 @@ class RelatedIndex:
         self.idf: dict[str, float] = {t: w for t, d in df.items() if (w := _idf(t, d, n)) is not None}
         self.vectors: list[dict[str, float]] = []
         self._cut = array("d")  # raw weight of each full vector's last term (NaN if not full)
-        for vec, cut in imap_indexed(lambda i: _vector(self._counts(i), self.idf), n, jobs):
+        idf_of = [self.idf.get(t) for t in vocab]
+        for vec, cut in imap_indexed(lambda i: _vector_of(self._terms[i], self._tfs[i], idf_of, vocab), n, jobs):
             self.vectors.append(vec)
             self._cut.append(cut)
         self._holders: list[array] | None = None  # term id -> entries that have it; built when needed
@@ -248,12 +261,21 @@ class RelatedIndex:
     @classmethod
     def build(cls, entries: Iterable[Entry], k: int = 5, jobs: int = 1) -> "RelatedIndex":
         entries = sorted(entries, key=lambda e: e.url)
+        if jobs <= 1:  # (packed only to come back from a worker)
+            return cls([e.url for e in entries], map(entry_terms, entries), k, jobs)
         packed = imap_indexed(lambda i: _pack(entry_terms(entries[i])), len(entries), jobs)
         return cls([e.url for e in entries], map(_unpack, packed), k, jobs)
 
     @classmethod
     def for_catalog(cls, catalog: Catalog, k: int = 5, jobs: int = 1) -> "RelatedIndex":
         return cls.build([*catalog.papers, *catalog.unidentified], k, jobs)
+
+    @classmethod
+    def in_background(cls, entries: list[Entry], k: int = 5, jobs: int = 1) -> "PendingIndex":
+        """`build(entries, k, jobs)` worked out by one forked process while this one goes on
+        (pipeline.build makes the page list and the page environment meanwhile); `.result()`
+        waits and gives the index, the same as `build` gives. See PendingIndex."""
+        return PendingIndex(cls, entries, k, jobs)
 
     # -- reading ---------------------------------------------------------
     def results_for(self, url: str) -> list[str]:
@@ -632,6 +654,36 @@ class RelatedIndex:
         self.queriers = dict(zip(map(term, qt), map(set, _split(qi, qe))))
         self.results = [r.tolist() for r in _split(*state["results"])]
         self._kth, self._next_s, self._next_j = state["kth"], state["next_s"], state["next_j"]
+
+
+class PendingIndex:
+    """A RelatedIndex being worked out by one forked process (RelatedIndex.in_background).
+
+    One process, not `jobs`: the three parallel passes of `build` (terms, vectors, queries) cost
+    about 60 % more CPU than one serial pass (a pool forked for each, copy-on-write faults, the
+    terms and vectors pickled back), and the other core has the caller's work meanwhile. With one
+    job, or few entries, the index is worked out in the caller when `result()` asks for it.
+    """
+
+    def __init__(self, cls: type[RelatedIndex], entries: list[Entry], k: int, jobs: int) -> None:
+        self.jobs = jobs
+
+        def here() -> RelatedIndex:
+            return cls.build(entries, k, jobs)
+
+        def serially() -> RelatedIndex:
+            return cls.build(entries, k, 1)
+
+        self._forked = Forked(serially, fallback=here, fork=jobs > 1 and len(entries) >= FORK_FROM)
+
+    def result(self) -> RelatedIndex:
+        index = self._forked.result()
+        index.jobs = self.jobs  # (for an update that redoes every list; a pickled index has 1)
+        return index
+
+    def close(self) -> None:
+        """Stop the process if its index is no longer wanted (harmless after `result()`)."""
+        self._forked.close()
 
 
 def related_entries(catalog: Catalog, k: int = 5) -> dict[str, list[Entry]]:

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..cache import STEP_CHUNK, TABLES, BuildCache, state_values
+from ..parallel import die_with_parent as _die_with_parent  # (tests stop the early writer through this name)
 from ..store import Db, NewFile, StoreError, Table, dumps_rebuilt, temp_name
 from . import changes
 from .ghosts import Ghosts, class_name, materialize, row_of
@@ -178,16 +179,6 @@ def _remove_temp(path: Path, owner: int) -> None:
     try:
         os.unlink(temp_name(path, owner))
     except FileNotFoundError:
-        pass
-
-
-def _die_with_parent() -> None:
-    """A forked writer ends if the build that started it is killed (Linux; elsewhere it finishes alone)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
         pass
 
 

@@ -107,7 +107,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
                  output: Path | None = None, related: dict[str, list] | None = None,
                  keep: dict | None = None, sink: Stager | None = None,
                  meanwhile: Callable[[], object] | None = None,
-                 derive: Derive = compute) -> dict[str, str | Published | None]:
+                 derive: Derive = compute,
+                 before_rendering: Callable[[], object] | None = None) -> dict[str, str | Published | None]:
     """Output file -> HTML for every page of the site.
 
     With a cache and the output folder, a page whose recorded reads are unchanged
@@ -115,6 +116,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
     `keep`, when given, receives the environment and page list (for incremental rebuilds).
     With a `sink`, each page is written to it as soon as it is rendered (its value here is None).
     `meanwhile`: see parallel.imap_indexed (it may not run when no page needs rendering).
+    `before_rendering`: called once the environment and page list are made, before any page is
+    rendered (pipeline.build fills `related` then: its index is worked out meanwhile).
     """
     env = page_environment(catalog, config, site_root, related, derive, cache)
     pages = pages if pages is not None else build_pages(catalog, config)
@@ -122,6 +125,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
         keep.update(env=env, pages=pages)
         if keep.get("step_done"):  # (pipeline.build: the page list and environment made, before the pages)
             keep["step_done"]()
+    if before_rendering is not None:
+        before_rendering()
     if cache is not None and output is not None:
         def forked() -> None:
             # The partials rendered here to check the pages that can be reused (render_cached) are in the
@@ -154,7 +159,8 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None,
-               derive: Derive = compute) -> WriteStats:
+               derive: Derive = compute, before_rendering: Callable[[], object] | None = None) -> WriteStats:
+    """Write the site into a staging folder, then swap it in. `before_rendering`: see render_pages."""
     from . import scratch
     from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
     from .staging import Stager, record_outputs
@@ -180,7 +186,7 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
         # Pages go to the staging folder as they are rendered: the site's HTML is never all in memory.
         html = render_pages(catalog, config, site_root, pages=pages, jobs=jobs, progress=progress, cache=cache,
                             output=output, related=related, keep=keep, sink=stager, meanwhile=other_files,
-                            derive=derive)
+                            derive=derive, before_rendering=before_rendering)
         other_files()  # if no page needed rendering
         texts, copies, skipped = rest[0]
         fill = stager.done()

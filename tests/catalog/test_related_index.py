@@ -385,11 +385,10 @@ def test_seeds_related_entries_are_the_plain_computation():
     check_real(rendered_entries(seeds_or_skip(), SiteConfig()))
 
 
-def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
-    # Enough entries for the work to be split between forked workers (parallel.MIN_PER_JOB).
+def many_entries(n_entries: int = 120) -> list:
     vocabulary = [f"term{i}" for i in range(60)]
     entries_ = []
-    for n in range(120):
+    for n in range(n_entries):
         text = " ".join(vocabulary[(n * 7 + j * 3) % 60] for j in range(n % 11 + 3))
         if n % 3:
             p = Paper(id=f"p{n}", meta=PaperMeta(title=f"paper {vocabulary[n % 60]}"),
@@ -398,6 +397,12 @@ def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
             entries_.append(p)
         else:
             entries_.append(summary(f"u{n}", "" if n == 9 else text, title="the"))  # one entry with no terms
+    return entries_
+
+
+def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
+    # Enough entries for the work to be split between forked workers (parallel.MIN_PER_JOB).
+    entries_ = many_entries()
     assert len(entries_) >= 2 * MIN_PER_JOB  # otherwise jobs=2 would quietly run serially
     serial, parallel = RelatedIndex.build(entries_, jobs=1), RelatedIndex.build(entries_, jobs=2)
     assert snapshot(parallel) == snapshot(serial)
@@ -410,3 +415,38 @@ def test_a_parallel_build_holds_exactly_what_a_serial_one_holds():
     changed = parallel.update(edited)
     assert changed and changed == serial.update(edited)
     assert snapshot(parallel) == snapshot(serial) == snapshot(RelatedIndex.build(entries_))
+
+
+def test_an_index_made_in_the_background_is_the_one_build_makes(monkeypatch):
+    """pipeline.build has the index worked out by a forked process: the same index comes back,
+    still updated on `jobs` cores; with one job, or if the process fails, it is made in the caller."""
+    entries_ = many_entries(R.FORK_FROM + 10)
+    parent = os.getpid()
+    made_in = []
+    build = RelatedIndex.build.__func__
+
+    def spy(cls, entries, k=5, jobs=1):
+        made_in.append((os.getpid() == parent, jobs))
+        return build(cls, entries, k, jobs)
+
+    monkeypatch.setattr(RelatedIndex, "build", classmethod(spy))
+    expected = snapshot(build(RelatedIndex, entries_, 5, 1))
+    pending = RelatedIndex.in_background(entries_, jobs=2)
+    index = pending.result()
+    assert snapshot(index) == expected and index.jobs == 2
+    assert made_in == []  # made by the child (whose note stayed there), not here
+    pending.close()  # harmless once the result is in
+    made_in.clear()
+    assert snapshot(RelatedIndex.in_background(entries_, jobs=1).result()) == expected
+    assert snapshot(RelatedIndex.in_background(entries_[:20], jobs=2).result()) == snapshot(build(RelatedIndex, entries_[:20], 5, 1))
+    assert made_in == [(True, 1), (True, 2)]  # in this process: one job, and few entries
+
+    def broken(cls, entries, k=5, jobs=1):
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies: the caller makes the index itself, on its jobs
+        return spy(cls, entries, k, jobs)
+
+    made_in.clear()
+    monkeypatch.setattr(RelatedIndex, "build", classmethod(broken))
+    assert snapshot(RelatedIndex.in_background(entries_, jobs=2).result()) == expected
+    assert made_in == [(True, 2)]
