@@ -5,7 +5,8 @@ each live in one SQLite file under `.site-builder-cache/`. A full build writes a
 file from nothing beside the old one and renames it into place (`NewFile`); an
 incremental build changes a few rows of it in one transaction (`Db.commit`),
 which SQLite makes atomic: a process killed at any moment leaves the file as the
-last commit left it. Nothing here knows what the rows mean.
+last commit left it (the commit appended to the file's write-ahead log, unsynced:
+see Db.open). Nothing here knows what the rows mean.
 
 Two files written by one build carry the same `generation` in their `meta`
 table; whoever takes them up checks it, so a pair left half-replaced (a build
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # of every file below; a file of another format is not taken up
+FORMAT = 3  # of every file below; a file of another format is not taken up
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _MISSING = object()
 
@@ -116,10 +117,14 @@ class Db:
             return None
         db = cls(path, conn)
         try:
-            # A rollback journal (SQLite's default): a killed process's commit is either all there or rolled
-            # back by the next open, and between builds the file stands alone (a WAL left beside it would be
-            # read with whatever file later takes its name). NORMAL: synced at the moments that keep it whole.
+            # Write-ahead log (set by NewFile.install; the file says so itself): a commit appends the changed
+            # pages to `<file>-wal` and is not synced (NORMAL), so a killed process leaves the last commit whole
+            # or not there, and power lost may lose the last commits, never the file's consistency. The log is
+            # copied into the file (synced) when it grows past SQLite's bound. A WAL must never be read with
+            # another file of the same name: `remove` (before a new file is renamed in) deletes it.
             conn.execute("PRAGMA synchronous=NORMAL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                raise StoreError("not a write-ahead-log file")
             if db.meta("format") != FORMAT:
                 raise StoreError("another format")
         except (sqlite3.Error, StoreError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
@@ -167,10 +172,30 @@ class Db:
         self._meta_set.clear()
 
     def close(self) -> None:
+        if _left_open is not None:
+            _left_open.append(self.conn)
+            return
         try:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+_left_open: list[sqlite3.Connection] | None = None
+
+
+def leave_open_until_exit() -> None:
+    """For a process that ends (os._exit) right after its build: Db.close() no longer closes.
+
+    The last connection to a file that closes copies the write-ahead log into the file and syncs
+    both (two waits on the disk per file, at every command-line build, under a shared machine's
+    load up to 0.1-0.2 s); left open until the process ends, the log stays beside the file and the
+    next build reads it (SQLite's recovery) and appends to it, until it grows past SQLite's bound
+    and a commit copies it in. A process that ends however it ends leaves its commits whole.
+    """
+    global _left_open
+    if _left_open is None:
+        _left_open = []
 
 
 class Table(MutableMapping):
@@ -253,7 +278,7 @@ class NewFile:
     """A store file written from nothing beside `path`, put in its place by `install()`.
 
     Written without a journal (nothing to roll back to: until installed it is not taken up);
-    the incremental builds that change it later use SQLite's rollback journal.
+    the incremental builds that change it later use SQLite's write-ahead log (see Db.open).
     """
 
     def __init__(self, path: Path, owner: int | None = None, *, resume: bool = False) -> None:
@@ -306,10 +331,11 @@ class NewFile:
 
     def install(self) -> None:
         """Commit, then replace the old file. The old file goes first, then its WAL: a WAL left
-        beside a new file of the same name would be read as the new file's."""
+        beside a new file of the same name would be read as the new file's (a build killed in
+        between leaves no file, so a full build, which comes back here)."""
         self.meta({"format": FORMAT})
         self.conn.execute("COMMIT")
-        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.execute("PRAGMA journal_mode=WAL")  # kept by the file (see Db.open)
         self.conn.close()
         # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
         # write out the whole new file, in the first edit after a full build).

@@ -32,6 +32,10 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
     """`last_build`: the process ends after this build (the command line)."""
     collecting = gc.isenabled()
+    if last_build:
+        from ..store import leave_open_until_exit
+
+        leave_open_until_exit()  # the store files' write-ahead logs are not copied in at every build's end
     if last_build and collecting:
         # A check or an edit makes little cyclic garbage and the process ends right after, but the
         # collector would walk the heap of everything imported and loaded about a hundred times
