@@ -103,6 +103,7 @@ class Db:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path, self.conn = path, conn
         self._meta: dict[str, Any] = {}
+        self._meta_raw: dict[str, bytes] = {}  # the pickles read: a value set again to the same is not written
         self._meta_set: dict[str, Any] = {}
         self.tables: list[Table] = []  # flushed by commit()
 
@@ -141,6 +142,8 @@ class Db:
         if value is _MISSING:
             row = self.conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
             value = self._meta[name] = default if row is None else pickle.loads(row[0])
+            if row is not None:
+                self._meta_raw[name] = row[0]
         return value
 
     def set_meta(self, name: str, value: Any) -> None:
@@ -162,13 +165,14 @@ class Db:
                 t.flush()
             if extra is not None:
                 extra(conn)
-            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                             [(k, dumps(v)) for k, v in self._meta_set.items()])
+            changed = [(k, b) for k, v in self._meta_set.items() if (b := dumps(v)) != self._meta_raw.get(k)]
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", changed)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         self._meta.update(self._meta_set)
+        self._meta_raw.update(changed)
         self._meta_set.clear()
 
     def close(self) -> None:

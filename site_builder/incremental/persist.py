@@ -110,9 +110,9 @@ def save(session: Session, inputs: str | None) -> None:
     if isinstance(st, StoredState):
         from ..output.listing import listing
 
-        from ..cache import _state, stored_names
+        from ..cache import stored_state
 
-        last = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
+        last = stored_state(st.cache_db)
         replaced = session.replaced
         if last is not None and replaced is not None:
             published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced],

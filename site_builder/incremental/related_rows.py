@@ -9,10 +9,13 @@ remember what they read; `save` writes those rows back (an update changes only
 rows it has read). An update that needs everything (one that redoes every list)
 reads everything, and is then saved whole.
 
-Tables: ri_entries (i, url, term ids, counts, vector, results), ri_terms
-(id, term, document frequency, idf) and ri_lists (id, posting list, queriers,
-holders: the entries that use the term). The small per-entry arrays (_cut,
-_kth, _next_s, _next_j) are one value each.
+Tables: ri_entries (i, url, term ids, counts, vector, results and the entry's
+_cut, _kth, _next_s, _next_j), ri_terms (id, term, document frequency, idf),
+ri_lists (id, posting list, queriers) and ri_holders (id, the entries that use
+the term). Only rows whose bytes changed are written back. A term's holders
+are found when an update first needs them (a scan of the entries' term ids, in
+SQLite) and kept from then on: a full build does not work them out, and the
+first edit after it reads a few terms' holders, not every entry.
 """
 from __future__ import annotations
 
@@ -28,39 +31,63 @@ META = "related"
 
 
 # -- writing a whole index -------------------------------------------------------
+ENTRY_COLUMNS = ("i INTEGER PRIMARY KEY, url TEXT UNIQUE, terms BLOB, tfs BLOB, vt BLOB, vw BLOB, results BLOB, "
+                 "cut REAL, kth REAL, next_s REAL, next_j INTEGER")
+
+
 def write_index(f: NewFile, index: RelatedIndex) -> None:
-    tid = index._tid
-    f.create("ri_entries", "i INTEGER PRIMARY KEY, url TEXT UNIQUE, terms BLOB, tfs BLOB, vt BLOB, vw BLOB, "
-                           "results BLOB")
-    f.rows("ri_entries", ((i, url, index._terms[i].tobytes(), index._tfs[i].tobytes(),
-                           array(_ID, map(tid.__getitem__, index.vectors[i])).tobytes(),
-                           array("d", index.vectors[i].values()).tobytes(), array(_ID, index.results[i]).tobytes())
-                          for i, url in enumerate(index.urls)))
+    f.create("ri_entries", ENTRY_COLUMNS)
+    f.rows("ri_entries", _entry_rows(index, range(len(index.urls))))
     f.create("ri_terms", "id INTEGER PRIMARY KEY, term TEXT UNIQUE, df INTEGER, idf REAL")
     f.rows("ri_terms", ((i, t, index.df.get(t, 0), index.idf.get(t)) for i, t in enumerate(index.vocab)))
-    f.create("ri_lists", "id INTEGER PRIMARY KEY, pw BLOB, pi BLOB, queriers BLOB, holders BLOB")
-    holders = index._holders
-    f.rows("ri_lists", _list_rows(index, range(len(index.vocab)), holders))
-    f.meta({META: _arrays(index, holders is not None)})
+    f.create("ri_lists", "id INTEGER PRIMARY KEY, pw BLOB, pi BLOB, queriers BLOB")
+    f.rows("ri_lists", _list_rows(index, range(len(index.vocab))))
+    f.create("ri_holders", "id INTEGER PRIMARY KEY, holders BLOB")
+    holders = index._holders  # (made only if an update in memory needed them: else found when first needed)
+    if holders is not None:
+        f.rows("ri_holders", ((i, h.tobytes()) for i, h in enumerate(holders)))
+    f.meta({META: _sizes(index, len(index.urls), len(index.vocab))})
 
 
-def _list_rows(index: RelatedIndex, ids: Any, holders: Any) -> Iterator[tuple]:
+def _entry_rows(index: Any, ids: Any, tid: Any = None) -> Iterator[tuple]:
+    tid = (tid or index._tid).__getitem__
+    cut, kth, next_s, next_j = index._cut, index._kth, index._next_s, index._next_j
+    for i in ids:
+        vec = index.vectors[i]
+        yield (i, index.urls[i], index._terms[i].tobytes(), index._tfs[i].tobytes(),
+               array(_ID, map(tid, vec)).tobytes(), array("d", vec.values()).tobytes(),
+               array(_ID, index.results[i]).tobytes(), _real(cut[i]), _real(kth[i]), _real(next_s[i]), next_j[i])
+
+
+def _real(x: float) -> float | None:
+    return None if x != x else x  # (SQLite keeps NaN as NULL: read back as NaN)
+
+
+def _nan(x: float | None) -> float:
+    return _NAN if x is None else x
+
+
+_NAN = float("nan")
+
+
+def _list_rows(index: Any, ids: Any) -> Iterator[tuple]:
     vocab, postings, queriers = index.vocab, index.postings, index.queriers
     for i in ids:
         t = vocab[i]
         plist = postings.get(t)
         asking = queriers.get(t)
-        if plist is None and asking is None and holders is None:
+        if plist is None and asking is None:
             continue
-        yield (i, plist[0].tobytes() if plist else None, plist[1].tobytes() if plist else None,
-               array(_ID, sorted(asking)).tobytes() if asking else None,
-               holders[i].tobytes() if holders is not None else None)
+        yield (i, *_list_bytes(plist, asking))
 
 
-def _arrays(index: RelatedIndex, holders: bool) -> dict[str, Any]:
-    return {"k": index.k, "n": len(index.urls), "terms": len(index.vocab), "holders": holders,
-            "cut": index._cut.tobytes(), "kth": index._kth.tobytes(), "next_s": index._next_s.tobytes(),
-            "next_j": index._next_j.tobytes()}
+def _list_bytes(plist: Any, asking: Any) -> tuple:
+    return (plist[0].tobytes() if plist else None, plist[1].tobytes() if plist else None,
+            array(_ID, sorted(asking)).tobytes() if asking else None)
+
+
+def _sizes(index: RelatedIndex, n: int, terms: int) -> dict[str, Any]:
+    return {"k": index.k, "n": n, "terms": terms}
 
 
 # -- taking it up ------------------------------------------------------------------
@@ -75,7 +102,7 @@ class StoredRelatedIndex(RelatedIndex):
         self.k, self.jobs = meta["k"], 1
         self.entries = _Entries(db, meta["n"], self)
         self.terms = _Terms(db, meta["terms"])
-        self.lists = _Lists(db, self.terms, meta["holders"])
+        self.lists = _Lists(db, self.terms)
         self.urls = _Field(self.entries, "url")
         self.position = _Position(self.entries)
         self.vocab = _Vocab(self.terms)
@@ -85,9 +112,24 @@ class StoredRelatedIndex(RelatedIndex):
         self.df, self.idf = _TermValue(self.terms, "df", 0), _TermValue(self.terms, "idf", None)
         self.postings, self.queriers = _ListValue(self.lists, "postings"), _ListValue(self.lists, "queriers")
         self.champions = _Champions(self.lists)
-        self._holders = _Holders(self.lists) if meta["holders"] else None
-        self._cut, self._kth = array("d", meta["cut"]), array("d", meta["kth"])
-        self._next_s, self._next_j = array("d", meta["next_s"]), array(_ID, meta["next_j"])
+        self._holders = _Holders(self.lists)
+        self._cut, self._kth = _Field(self.entries, "cut"), _Field(self.entries, "kth")
+        self._next_s, self._next_j = _Field(self.entries, "next_s"), _Field(self.entries, "next_j")
+
+    def _holders_index(self) -> Any:
+        return self._holders
+
+    def _count(self, fresh: dict[int, dict[str, int]]) -> set[str]:
+        """RelatedIndex._count, the holders of every term that enters or leaves an entry found first
+        (one scan for all of them, from the rows as stored: before this update)."""
+        ids = []
+        for i, c in fresh.items():
+            for t in self._counts(i).keys() ^ c.keys():
+                k = self.terms.id_of(t)
+                if k is not None:
+                    ids.append(k)
+        self.lists.load_holders(ids)
+        return super()._count(fresh)
 
     def _counts(self, i: int) -> dict[str, int]:
         terms = self._terms[i]
@@ -100,34 +142,30 @@ class StoredRelatedIndex(RelatedIndex):
         if whole:  # _recompute_all rebuilt the containers in memory
             self._write_whole(conn)
             return
-        self.entries.save(conn, self.vectors, self.results)
+        self.entries.save(conn)
         self.terms.save(conn)
-        self.lists.save(conn, self._holders)
-        self.db.set_meta(META, self._meta())
+        self.lists.save(conn)
+        self._save_meta()
 
-    def _meta(self) -> dict[str, Any]:
-        meta = _arrays(self, self._holders is not None)
-        meta["n"], meta["terms"] = self.entries.n, self.terms.count
-        return meta
+    def _save_meta(self) -> None:
+        meta = _sizes(self, self.entries.n, self.terms.count)
+        if meta != self.db.meta(META):
+            self.db.set_meta(META, meta)
 
     def _write_whole(self, conn: sqlite3.Connection) -> None:
         n, count = self.entries.n, self.terms.count
         vocab = [self.vocab[i] for i in range(count)]
         tid = {t: i for i, t in enumerate(vocab)}
-        holders = self._holders
         # Every row made before any is deleted: some are still read from the old ones.
-        entries = [(i, self.urls[i], self._terms[i].tobytes(), self._tfs[i].tobytes(),
-                    array(_ID, map(tid.__getitem__, self.vectors[i])).tobytes(),
-                    array("d", self.vectors[i].values()).tobytes(), array(_ID, self.results[i]).tobytes())
-                   for i in range(n)]
+        entries = list(_entry_rows(self, range(n), tid))
         terms = [(i, t, self.df.get(t, 0), self.idf.get(t)) for i, t in enumerate(vocab)]
-        lists = list(_list_rows(_Plain(vocab, self.postings, self.queriers), range(count),
-                                [holders[i] for i in range(count)] if holders is not None else None))
+        lists = list(_list_rows(_Plain(vocab, self.postings, self.queriers), range(count)))
         for table, rows in (("ri_entries", entries), ("ri_terms", terms), ("ri_lists", lists)):
             conn.execute(f"DELETE FROM {table}")
             if rows:
                 conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
-        self.db.set_meta(META, _arrays(self, holders is not None) | {"n": n, "terms": count})
+        self.lists.save_holders(conn)  # (the holders of a term change only where _count changed them)
+        self._save_meta()
 
 
 class _Plain:
@@ -142,6 +180,7 @@ class _Entries:
     def __init__(self, db: Db, n: int, index: StoredRelatedIndex) -> None:
         self.db, self.n, self.index = db, n, index
         self.rows: dict[int, dict[str, Any]] = {}
+        self.raw: dict[int, tuple] = {}  # i -> the row as read (what save() compares with)
         self.by_url: dict[str, int] = {}
 
     def row(self, i: int) -> dict[str, Any]:
@@ -149,22 +188,23 @@ class _Entries:
         if found is None:
             if not 0 <= i < self.n:
                 raise IndexError(i)
-            r = self.db.conn.execute("SELECT i, url, terms, tfs, vt, vw, results FROM ri_entries WHERE i=?",
-                                     (i,)).fetchone()
+            r = self.db.conn.execute(f"SELECT {_ENTRY} FROM ri_entries WHERE i=?", (i,)).fetchone()
             if r is None:
                 raise StoreError(f"related index entry {i} is missing")
             found = self._decode(r)
         return found
 
     def _decode(self, r: tuple) -> dict[str, Any]:
-        i, url, terms, tfs, vt, vw, results = r
+        i, url, terms, tfs, vt, vw, results, cut, kth, next_s, next_j = r
         ids = array(_ID, vt)
         vocab = self.index.vocab
         self.index.terms.by_ids(ids)
         row = {"url": url, "terms": array(_ID, terms), "tfs": array(_ID, tfs),
                "vector": dict(zip(map(vocab.__getitem__, ids), array("d", vw))),
-               "results": array(_ID, results).tolist()}
+               "results": array(_ID, results).tolist(), "cut": _nan(cut), "kth": _nan(kth),
+               "next_s": _nan(next_s), "next_j": next_j}
         self.rows[i] = row
+        self.raw[i] = r
         self.by_url[url] = i
         return row
 
@@ -191,16 +231,26 @@ class _Entries:
         return i
 
     def all(self) -> None:
-        for r in self.db.conn.execute("SELECT i, url, terms, tfs, vt, vw, results FROM ri_entries"):
+        for r in self.db.conn.execute(f"SELECT {_ENTRY} FROM ri_entries"):
             if r[0] not in self.rows:
                 self._decode(r)
 
-    def save(self, conn: sqlite3.Connection, vectors: Any, results: Any) -> None:
-        tid = self.index._tid
-        conn.executemany("INSERT OR REPLACE INTO ri_entries VALUES (?, ?, ?, ?, ?, ?, ?)", [
-            (i, r["url"], r["terms"].tobytes(), r["tfs"].tobytes(),
-             array(_ID, map(tid.__getitem__, r["vector"])).tobytes(), array("d", r["vector"].values()).tobytes(),
-             array(_ID, r["results"]).tobytes()) for i, r in self.rows.items()])
+    def save(self, conn: sqlite3.Connection) -> None:
+        """The rows that changed (of those read)."""
+        tid = self.index._tid.__getitem__
+        changed = []
+        for i, r in self.rows.items():
+            vec = r["vector"]
+            row = (i, r["url"], r["terms"].tobytes(), r["tfs"].tobytes(), array(_ID, map(tid, vec)).tobytes(),
+                   array("d", vec.values()).tobytes(), array(_ID, r["results"]).tobytes(), _real(r["cut"]),
+                   _real(r["kth"]), _real(r["next_s"]), r["next_j"])
+            if row != self.raw.get(i):
+                changed.append(row)
+                self.raw[i] = row
+        conn.executemany("INSERT OR REPLACE INTO ri_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
+
+
+_ENTRY = "i, url, terms, tfs, vt, vw, results, cut, kth, next_s, next_j"
 
 
 class _Terms:
@@ -209,10 +259,12 @@ class _Terms:
     def __init__(self, db: Db, count: int) -> None:
         self.db, self.count = db, count
         self.rows: dict[int, list] = {}
+        self.raw: dict[int, tuple] = {}
         self.ids: dict[str, int] = {}
 
     def _add(self, r: tuple) -> list:
         row = self.rows[r[0]] = [r[1], r[2], r[3]]
+        self.raw[r[0]] = r
         self.ids[r[1]] = r[0]
         return row
 
@@ -256,43 +308,81 @@ class _Terms:
                 self._add(r)
 
     def save(self, conn: sqlite3.Connection) -> None:
-        conn.executemany("INSERT OR REPLACE INTO ri_terms VALUES (?, ?, ?, ?)",
-                         [(i, t, df, idf) for i, (t, df, idf) in self.rows.items()])
+        changed = [r for i, (t, df, idf) in self.rows.items() if (r := (i, t, df, idf)) != self.raw.get(i)]
+        conn.executemany("INSERT OR REPLACE INTO ri_terms VALUES (?, ?, ?, ?)", changed)
+        self.raw.update((r[0], r) for r in changed)
 
 
 class _Lists:
-    """ri_lists rows: term id -> [posting list, queriers, holders], read when first asked for."""
+    """ri_lists rows: term id -> [posting list, queriers]; ri_holders: term id -> holders. Read when
+    first asked for; written back where their bytes changed."""
 
-    def __init__(self, db: Db, terms: _Terms, holders: bool) -> None:
-        self.db, self.terms, self.holders = db, terms, holders
+    def __init__(self, db: Db, terms: _Terms) -> None:
+        self.db, self.terms = db, terms
         self.rows: dict[int, list] = {}
+        self.raw: dict[int, tuple] = {}
         self.champions: dict[int, Any] = {}  # term id -> champion list (or _GONE)
+        self.holders: dict[int, array] = {}
+        self.holders_raw: dict[int, bytes | None] = {}  # as stored (None: not stored yet)
 
     def row(self, i: int) -> list:
         found = self.rows.get(i)
         if found is None:
-            r = self.db.conn.execute("SELECT pw, pi, queriers, holders FROM ri_lists WHERE id=?", (i,)).fetchone()
-            found = self.rows[i] = _lists(r)
+            r = self.db.conn.execute("SELECT pw, pi, queriers FROM ri_lists WHERE id=?", (i,)).fetchone()
+            r = r or (None, None, None)
+            self.raw[i] = r
+            pw, pi, queriers = r
+            found = self.rows[i] = [(array("d", pw), array(_ID, pi)) if pw is not None else None,
+                                    set(array(_ID, queriers)) if queriers is not None else None]
             self.champions[i] = _champions(found[0]) if found[0] is not None else _GONE
         return found
 
-    def save(self, conn: sqlite3.Connection, holders: Any) -> None:
-        if holders is not None and not isinstance(holders, _Holders):  # made in memory by this update
-            for i in range(self.terms.count):
-                self.row(i)[2] = holders[i]
-        conn.executemany("INSERT OR REPLACE INTO ri_lists VALUES (?, ?, ?, ?, ?)", [
-            (i, p[0].tobytes() if p else None, p[1].tobytes() if p else None,
-             array(_ID, sorted(q)).tobytes() if q else None, h.tobytes() if h is not None else None)
-            for i, (p, q, h) in self.rows.items()])
+    def holders_of(self, i: int) -> array:
+        found = self.holders.get(i)
+        if found is None:
+            self.load_holders([i])
+            found = self.holders[i]
+        return found
 
+    def load_holders(self, ids: Any) -> None:
+        """The holders of the terms `ids`: as stored, or found by one scan of the entries' term ids."""
+        todo = sorted({i for i in ids if i not in self.holders and i < self.terms.count})
+        conn = self.db.conn
+        for start in range(0, len(todo), 500):
+            part = todo[start:start + 500]
+            for i, h in conn.execute(f"SELECT id, holders FROM ri_holders WHERE id IN ({','.join('?' * len(part))})",
+                                     part):
+                self.holders[i] = array(_ID, h)
+                self.holders_raw[i] = h
+        todo = [i for i in todo if i not in self.holders]
+        for start in range(0, len(todo), 50):
+            part = todo[start:start + 50]
+            found = {i: array(_ID) for i in part}
+            wanted = set(part)
+            # instr() finds the id's four bytes anywhere in the entry's term ids: checked on whole ids below.
+            where = " OR ".join(["instr(terms, ?) > 0"] * len(part))
+            for j, terms in conn.execute(f"SELECT i, terms FROM ri_entries WHERE {where} ORDER BY i",
+                                         [array(_ID, [i]).tobytes() for i in part]):
+                for k in wanted.intersection(array(_ID, terms)):
+                    found[k].append(j)
+            for i, h in found.items():
+                self.holders[i] = h
+                self.holders_raw[i] = None
 
-def _lists(r: tuple | None) -> list:
-    if r is None:
-        return [None, None, None]
-    pw, pi, queriers, holders = r
-    return [(array("d", pw), array(_ID, pi)) if pw is not None else None,
-            set(array(_ID, queriers)) if queriers is not None else None,
-            array(_ID, holders) if holders is not None else None]
+    def save(self, conn: sqlite3.Connection) -> None:
+        changed = []
+        for i, (p, q) in self.rows.items():
+            row = _list_bytes(p, q)
+            if row != self.raw.get(i):
+                changed.append((i, *row))
+                self.raw[i] = row
+        conn.executemany("INSERT OR REPLACE INTO ri_lists VALUES (?, ?, ?, ?)", changed)
+        self.save_holders(conn)
+
+    def save_holders(self, conn: sqlite3.Connection) -> None:
+        changed = [(i, b) for i, h in self.holders.items() if (b := h.tobytes()) != self.holders_raw.get(i)]
+        conn.executemany("INSERT OR REPLACE INTO ri_holders VALUES (?, ?)", changed)
+        self.holders_raw.update(changed)
 
 
 # -- the containers RelatedIndex uses, over the rows ------------------------------------
@@ -521,13 +611,10 @@ class _Holders(MutableSequence):
         self.lists = lists
 
     def __getitem__(self, i: Any) -> Any:
-        row = self.lists.row(i)
-        if row[2] is None:
-            row[2] = array(_ID)
-        return row[2]
+        return self.lists.holders_of(i)
 
     def __setitem__(self, i: Any, value: Any) -> None:
-        self.lists.row(i)[2] = value
+        self.lists.holders[i] = value
 
     def __delitem__(self, i: Any) -> None:
         raise StoreError("terms are not removed")
@@ -539,5 +626,5 @@ class _Holders(MutableSequence):
         raise StoreError("terms are only appended")
 
     def append(self, value: Any) -> None:  # the holders of the term just added (its row made already)
-        self.lists.row(self.lists.terms.count - 1)[2] = value
+        self.lists.holders[self.lists.terms.count - 1] = value
 

@@ -102,7 +102,8 @@ def write_session(path: Path, st: Any, content: Path, output: Path, early: Early
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
-            "fallback": kept["fallback"], "export": export, "search_count": search_count,
+            "fallback": kept["fallback"], "export_ids": export[0], "export_lengths": export[1],
+            "search_count": search_count,
         })
         f.install()
     except BaseException:
@@ -236,7 +237,7 @@ class StoredState:
         self._math_use: tuple[dict[str, int], int] | None = None  # changed by the edit: saved by commit
         self._records: dict[str, bytes] = {}  # url -> new search record, saved by commit
         self._index: Any = None
-        self._export: list | None = None
+        self._export: array | None = None
         self.deps: StoredDeps | None = None
         self._links: Any = None
 
@@ -335,13 +336,13 @@ class StoredState:
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
         """summaries.json with the edited summaries' lines replaced (the rest copied by the kernel)."""
-        ids, lengths = self.db.meta("export")
-        lengths = array("Q", lengths)
+        # (the ids apart: an edit writes back only the lengths)
+        ids, lengths = self.db.meta("export_ids"), array("Q", self.db.meta("export_lengths"))
         path = self.output / EXPORT
         changes_at = export_changes(path, ids, lengths, edited)
         if not changes_at:
             return {}
-        self._export = [ids, lengths]
+        self._export = lengths
         return {EXPORT: _Splice(path, changes_at)}
 
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
@@ -397,7 +398,7 @@ class StoredState:
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
-        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail")).items():
+        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail"), cdb).items():
             cdb.set_meta(name, value)
         cdb.set_meta("report", report)
         deps = self.deps
@@ -436,7 +437,7 @@ class StoredState:
         db.set_meta("report", report)
         db.set_meta("uncacheable", uncacheable)
         if self._export is not None:
-            db.set_meta("export", tuple(self._export))
+            db.set_meta("export_lengths", self._export)
         if self._math_use is not None:
             db.set_meta("math_use", self._math_use)
         records = self._records
@@ -499,9 +500,9 @@ def edited_math_use(use: tuple[dict[str, int], int], before: list[tuple], edited
 
 
 def _as_left(st: StoredState) -> bool:
-    from ..cache import _state, stored_names
+    from ..cache import stored_state
 
-    state = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
+    state = stored_state(st.cache_db)
     return state is not None and state[1].unchanged(st.output)
 
 

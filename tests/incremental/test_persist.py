@@ -171,7 +171,7 @@ def dump(folder: Path, out: Path) -> dict:
     out_["related_index"] = (index.as_urls(), {u: index.counts_for(u) for u in index.urls},
                              dict(index.idf.items()), dict(index.df.items()), [index.vectors[i] for i in range(len(index.urls))],
                              {t: index.postings[t] for t in index.postings}, {t: index.queriers[t] for t in index.queriers},
-                             bytes(index._cut), bytes(index._kth), bytes(index._next_s), bytes(index._next_j))
+                             *([repr(a[i]) for i in range(len(index.urls))] for a in (index._cut, index._kth, index._next_s, index._next_j)))
     db.close()
     meta.pop("related")
     meta["uncacheable"] = {w[len(prefix):] for w in meta["uncacheable"]}
