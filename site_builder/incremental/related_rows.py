@@ -11,8 +11,10 @@ reads everything, and is then saved whole.
 
 Tables: ri_entries (i, url, term ids, counts, vector, results and the entry's
 _cut, _kth, _next_s, _next_j), ri_terms (id, term, document frequency, idf),
-ri_lists (id, posting list, queriers) and ri_holders (id, the entries that use
-the term). Only rows whose bytes changed are written back. A term's holders
+ri_chunks (a posting list in runs of at most 2 * CHUNK entries, each keyed by
+its first entry: an edit that moves an entry in a list of thousands rewrites
+one or two runs, not the list), ri_lists (id, queriers) and ri_holders (id,
+the entries that use the term). Only rows whose bytes changed are written back. A term's holders
 are found when an update first needs them (a scan of the entries' term ids, in
 SQLite) and kept from then on: a full build does not work them out, and the
 first edit after it reads a few terms' holders, not every entry.
@@ -24,7 +26,9 @@ from array import array
 from collections.abc import Iterator, MutableMapping, MutableSequence
 from typing import Any
 
-from ..catalog.related import _ID, RelatedIndex, _champions
+from bisect import bisect_right
+
+from ..catalog.related import _ID, CHAMPIONS, RelatedIndex, _champions, _find
 from ..store import Db, NewFile, StoreError
 
 META = "related"
@@ -40,8 +44,10 @@ def write_index(f: NewFile, index: RelatedIndex) -> None:
     f.rows("ri_entries", _entry_rows(index, range(len(index.urls))))
     f.create("ri_terms", "id INTEGER PRIMARY KEY, term TEXT UNIQUE, df INTEGER, idf REAL")
     f.rows("ri_terms", ((i, t, index.df.get(t, 0), index.idf.get(t)) for i, t in enumerate(index.vocab)))
-    f.create("ri_lists", "id INTEGER PRIMARY KEY, pw BLOB, pi BLOB, queriers BLOB")
+    f.create("ri_lists", "id INTEGER PRIMARY KEY, queriers BLOB")
     f.rows("ri_lists", _list_rows(index, range(len(index.vocab))))
+    _create_chunks(f.conn)
+    f.rows("ri_chunks", _chunk_rows(index.vocab, index.postings, index._tid))
     f.create("ri_holders", "id INTEGER PRIMARY KEY, holders BLOB")
     holders = index._holders  # (made only if an update in memory needed them: else found when first needed)
     if holders is not None:
@@ -71,19 +77,32 @@ _NAN = float("nan")
 
 
 def _list_rows(index: Any, ids: Any) -> Iterator[tuple]:
-    vocab, postings, queriers = index.vocab, index.postings, index.queriers
+    vocab, queriers = index.vocab, index.queriers
     for i in ids:
-        t = vocab[i]
-        plist = postings.get(t)
-        asking = queriers.get(t)
-        if plist is None and asking is None:
-            continue
-        yield (i, *_list_bytes(plist, asking))
+        asking = queriers.get(vocab[i])
+        if asking:
+            yield i, _queriers_bytes(asking)
 
 
-def _list_bytes(plist: Any, asking: Any) -> tuple:
-    return (plist[0].tobytes() if plist else None, plist[1].tobytes() if plist else None,
-            array(_ID, sorted(asking)).tobytes() if asking else None)
+def _queriers_bytes(asking: Any) -> bytes | None:
+    return array(_ID, sorted(asking)).tobytes() if asking else None
+
+
+CHUNK = 128  # entries of a posting list per ri_chunks row as written whole (split past 2 * CHUNK)
+
+
+def _create_chunks(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE ri_chunks (id INTEGER PRIMARY KEY, term INTEGER, w0 REAL, i0 INTEGER, pw BLOB, pi BLOB)")
+    conn.execute("CREATE INDEX ri_chunks_at ON ri_chunks (term, w0, i0)")
+
+
+def _chunk_rows(vocab: Any, postings: Any, tid: Any) -> Iterator[tuple]:
+    n = 0
+    for t, (ws, ids) in postings.items():
+        k = tid[t]
+        for start in range(0, len(ids), CHUNK):
+            n += 1
+            yield n, k, ws[start], ids[start], ws[start:start + CHUNK].tobytes(), ids[start:start + CHUNK].tobytes()
 
 
 def _sizes(index: RelatedIndex, n: int, terms: int) -> dict[str, Any]:
@@ -110,14 +129,39 @@ class StoredRelatedIndex(RelatedIndex):
         self._terms, self._tfs = _Field(self.entries, "terms"), _Field(self.entries, "tfs")
         self.vectors, self.results = _Field(self.entries, "vector"), _Field(self.entries, "results")
         self.df, self.idf = _TermValue(self.terms, "df", 0), _TermValue(self.terms, "idf", None)
-        self.postings, self.queriers = _ListValue(self.lists, "postings"), _ListValue(self.lists, "queriers")
-        self.champions = _Champions(self.lists)
+        self.chunks = _Chunks(db)
+        self.postings, self.queriers = _Postings(self.lists, self.chunks), _ListValue(self.lists, "queriers")
+        self.champions = _Champions(self.lists, self)
         self._holders = _Holders(self.lists)
         self._cut, self._kth = _Field(self.entries, "cut"), _Field(self.entries, "kth")
         self._next_s, self._next_j = _Field(self.entries, "next_s"), _Field(self.entries, "next_j")
 
     def _holders_index(self) -> Any:
         return self._holders
+
+    # The posting lists in chunks (RelatedIndex's hooks): the champion list before the update is
+    # made from the head of the list when the term is first touched.
+    def _touch(self, t: str) -> int:
+        k = self.terms.id_of(t)
+        if k is None:
+            raise StoreError(f"no term {t!r} in the stored related index")
+        if k not in self.chunks.keys:
+            self.chunks.load(k)
+            head = self.chunks.head(k)
+            self.lists.champions[k] = head if head else _GONE
+        return k
+
+    def _unpost(self, t: str, negw: float, i: int) -> None:
+        self.chunks.remove(self._touch(t), negw, i)
+
+    def _post(self, t: str, negw: float, i: int) -> None:
+        self.chunks.insert(self._touch(t), negw, i)
+
+    def _head(self, t: str) -> dict[int, float]:
+        return self.chunks.head(self._touch(t))
+
+    def _drop(self, t: str) -> None:
+        self.lists.champions[self._touch(t)] = _GONE
 
     def _count(self, fresh: dict[int, dict[str, int]]) -> set[str]:
         """RelatedIndex._count, the holders of every term that enters or leaves an entry found first
@@ -138,13 +182,14 @@ class StoredRelatedIndex(RelatedIndex):
 
     def save(self, conn: sqlite3.Connection) -> None:
         """Write back every row read (an update changes no other), or everything if it was replaced whole."""
-        whole = not isinstance(self.postings, _ListValue) or not isinstance(self.vectors, _Field)
+        whole = not isinstance(self.postings, _Postings) or not isinstance(self.vectors, _Field)
         if whole:  # _recompute_all rebuilt the containers in memory
             self._write_whole(conn)
             return
         self.entries.save(conn)
         self.terms.save(conn)
         self.lists.save(conn)
+        self.chunks.save(conn)
         self._save_meta()
 
     def _save_meta(self) -> None:
@@ -160,7 +205,8 @@ class StoredRelatedIndex(RelatedIndex):
         entries = list(_entry_rows(self, range(n), tid))
         terms = [(i, t, self.df.get(t, 0), self.idf.get(t)) for i, t in enumerate(vocab)]
         lists = list(_list_rows(_Plain(vocab, self.postings, self.queriers), range(count)))
-        for table, rows in (("ri_entries", entries), ("ri_terms", terms), ("ri_lists", lists)):
+        chunks = list(_chunk_rows(vocab, self.postings, tid))
+        for table, rows in (("ri_entries", entries), ("ri_terms", terms), ("ri_lists", lists), ("ri_chunks", chunks)):
             conn.execute(f"DELETE FROM {table}")
             if rows:
                 conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
@@ -326,15 +372,12 @@ class _Lists:
         self.holders_raw: dict[int, bytes | None] = {}  # as stored (None: not stored yet)
 
     def row(self, i: int) -> list:
+        """[None (the posting list is in ri_chunks), queriers]"""
         found = self.rows.get(i)
         if found is None:
-            r = self.db.conn.execute("SELECT pw, pi, queriers FROM ri_lists WHERE id=?", (i,)).fetchone()
-            r = r or (None, None, None)
-            self.raw[i] = r
-            pw, pi, queriers = r
-            found = self.rows[i] = [(array("d", pw), array(_ID, pi)) if pw is not None else None,
-                                    set(array(_ID, queriers)) if queriers is not None else None]
-            self.champions[i] = _champions(found[0]) if found[0] is not None else _GONE
+            r = self.db.conn.execute("SELECT queriers FROM ri_lists WHERE id=?", (i,)).fetchone()
+            queriers = self.raw[i] = r[0] if r is not None else None
+            found = self.rows[i] = [None, set(array(_ID, queriers)) if queriers is not None else None]
         return found
 
     def holders_of(self, i: int) -> array:
@@ -371,12 +414,12 @@ class _Lists:
 
     def save(self, conn: sqlite3.Connection) -> None:
         changed = []
-        for i, (p, q) in self.rows.items():
-            row = _list_bytes(p, q)
-            if row != self.raw.get(i):
-                changed.append((i, *row))
-                self.raw[i] = row
-        conn.executemany("INSERT OR REPLACE INTO ri_lists VALUES (?, ?, ?, ?)", changed)
+        for i, (_, q) in self.rows.items():
+            b = _queriers_bytes(q)
+            if b != self.raw.get(i):
+                changed.append((i, b))
+                self.raw[i] = b
+        conn.executemany("INSERT OR REPLACE INTO ri_lists VALUES (?, ?)", changed)
         self.save_holders(conn)
 
     def save_holders(self, conn: sqlite3.Connection) -> None:
@@ -543,11 +586,162 @@ class _TermValue(_TermColumn):
         return (t for t, *v in self.terms.rows.values() if v[self.col - 1] not in (self.absent, None))
 
 
+class _Chunks:
+    """ri_chunks: each term's posting list as runs of (-weight, entry), read and changed a run at a time."""
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        self.keys: dict[int, list[tuple[float, int, int]]] = {}  # term id -> (w0, i0, row id) of its runs, in order
+        self.runs: dict[int, tuple[array, array] | None] = {}  # row id -> the run (None: deleted)
+        self.raw: dict[int, tuple] = {}  # row id -> (term, w0, i0, pw, pi) as stored
+        self.term_of: dict[int, int] = {}
+        self._next: int | None = None
+
+    def load(self, k: int) -> None:
+        """The keys of term k's runs (an index search; the runs themselves are read when needed)."""
+        if k not in self.keys:
+            rows = self.db.conn.execute("SELECT w0, i0, id FROM ri_chunks WHERE term=? ORDER BY w0, i0",
+                                        (k,)).fetchall()
+            self.keys[k] = rows
+            for _, _, rid in rows:
+                self.term_of[rid] = k
+
+    def run(self, rid: int) -> tuple[array, array]:
+        found = self.runs.get(rid)
+        if found is None:
+            r = self.db.conn.execute("SELECT term, w0, i0, pw, pi FROM ri_chunks WHERE id=?", (rid,)).fetchone()
+            if r is None:
+                raise StoreError(f"related index run {rid} is missing")
+            self.raw[rid] = r
+            found = self.runs[rid] = (array("d", r[3]), array(_ID, r[4]))
+        return found
+
+    def _at(self, k: int, negw: float, i: int) -> int:
+        """Where in term k's keys the run that holds, or would hold, (negw, i) is (-1: before the first)."""
+        return bisect_right(self.keys[k], (negw, i, _BIG)) - 1
+
+    def remove(self, k: int, negw: float, i: int) -> None:
+        self.load(k)
+        keys = self.keys[k]
+        j = self._at(k, negw, i)
+        rid = keys[j][2]
+        plist = self.run(rid)
+        at = _find(plist, negw, i)
+        assert j >= 0 and plist[1][at] == i and plist[0][at] == negw
+        del plist[0][at], plist[1][at]
+        if not plist[1]:
+            del keys[j]
+            self.runs[rid] = None
+        elif at == 0:
+            keys[j] = (plist[0][0], plist[1][0], rid)
+
+    def insert(self, k: int, negw: float, i: int) -> None:
+        self.load(k)
+        keys = self.keys[k]
+        if not keys:
+            rid = self._new_id(k)
+            self.runs[rid] = (array("d", [negw]), array(_ID, [i]))
+            keys.append((negw, i, rid))
+            return
+        j = max(self._at(k, negw, i), 0)
+        rid = keys[j][2]
+        plist = self.run(rid)
+        at = _find(plist, negw, i)
+        plist[0].insert(at, negw)
+        plist[1].insert(at, i)
+        if at == 0:
+            keys[j] = (negw, i, rid)
+        if len(plist[1]) > 2 * CHUNK:  # split in two
+            new = self._new_id(k)
+            ws, ids = plist
+            self.runs[new] = (ws[CHUNK:], ids[CHUNK:])
+            del ws[CHUNK:], ids[CHUNK:]
+            keys.insert(j + 1, (self.runs[new][0][0], self.runs[new][1][0], new))
+
+    def _new_id(self, k: int) -> int:
+        if self._next is None:
+            self._next = (self.db.conn.execute("SELECT max(id) FROM ri_chunks").fetchone()[0] or 0) + 1
+        rid, self._next = self._next, self._next + 1
+        self.term_of[rid] = k
+        return rid
+
+    def head(self, k: int) -> dict[int, float]:
+        """Term k's champion list (its first CHAMPIONS entries), {} if its posting list is empty."""
+        self.load(k)
+        ws, ids = array("d"), array(_ID)
+        for _, _, rid in self.keys[k]:
+            run = self.run(rid)
+            ws.extend(run[0])
+            ids.extend(run[1])
+            if len(ids) >= CHAMPIONS:
+                break
+        return _champions((ws, ids)) if ids else {}
+
+    def whole(self, k: int) -> tuple[array, array] | None:
+        self.load(k)
+        ws, ids = array("d"), array(_ID)
+        for _, _, rid in self.keys[k]:
+            run = self.run(rid)
+            ws.extend(run[0])
+            ids.extend(run[1])
+        return (ws, ids) if ids else None
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        gone, changed = [], []
+        for rid, run in self.runs.items():
+            if run is None:
+                if rid in self.raw:
+                    gone.append((rid,))
+                continue
+            k = self.term_of[rid]
+            row = (k, run[0][0], run[1][0], run[0].tobytes(), run[1].tobytes())
+            if row != self.raw.get(rid):
+                changed.append((rid, *row))
+                self.raw[rid] = row
+        conn.executemany("DELETE FROM ri_chunks WHERE id=?", gone)
+        conn.executemany("INSERT OR REPLACE INTO ri_chunks VALUES (?, ?, ?, ?, ?, ?)", changed)
+        for (rid,) in gone:
+            del self.raw[rid]
+
+
+_BIG = 1 << 62
+
+
+class _Postings(MutableMapping):
+    """term -> its whole posting list, read from the chunks (an update changes them through the hooks)."""
+
+    def __init__(self, lists: "_Lists", chunks: _Chunks) -> None:
+        self.lists, self.chunks = lists, chunks
+
+    def __getitem__(self, term: str) -> Any:
+        k = self.lists.terms.id_of(term)
+        found = None if k is None else self.chunks.whole(k)
+        if found is None:
+            raise KeyError(term)
+        return found
+
+    def __setitem__(self, term: str, value: Any) -> None:
+        raise StoreError("posting lists are changed through the related index's hooks")
+
+    __delitem__ = __setitem__
+
+    def __iter__(self) -> Iterator[str]:
+        terms = self.lists.terms
+        terms.all()
+        for k in range(terms.count):
+            self.chunks.load(k)
+            if self.chunks.keys[k]:
+                yield terms.rows[k][0]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class _ListValue(_TermColumn):
-    """term -> posting list, or -> queriers (absent when None)."""
+    """term -> queriers (absent when None)."""
 
     def __init__(self, lists: _Lists, name: str) -> None:
-        self.lists, self.col = lists, 0 if name == "postings" else 1
+        self.lists, self.col = lists, 1
 
     def _row(self, term: str) -> list | None:
         i = self.lists.terms.id_of(term)
@@ -568,10 +762,13 @@ class _Champions(MutableMapping):
     def __init__(self, lists: _Lists) -> None:
         self.lists = lists
 
+    def __init__(self, lists: _Lists, index: StoredRelatedIndex) -> None:
+        self.lists, self.index = lists, index
+
     def _at(self, term: str) -> int | None:
         i = self.lists.terms.id_of(term)
-        if i is not None:
-            self.lists.row(i)
+        if i is not None and i not in self.lists.champions:
+            self.index._touch(term)
         return i
 
     def __getitem__(self, term: str) -> Any:
@@ -593,7 +790,7 @@ class _Champions(MutableMapping):
 
     def __iter__(self) -> Iterator[str]:
         terms = self.lists.terms
-        for t in list(_ListValue(self.lists, "postings")):
+        for t in list(self.index.postings):
             if self.lists.champions.get(terms.id_of(t), _GONE) is not _GONE:  # type: ignore[arg-type]
                 yield t
 
