@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 FORMAT = 3  # of every file below; a file of another format is not taken up
+CHECKPOINT_ABOVE = 2 << 20  # bytes of write-ahead log past which a build copies it into the file (Db.open)
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _MISSING = object()
 
@@ -106,6 +108,7 @@ class Db:
         self._meta_raw: dict[str, bytes] = {}  # the pickles read: a value set again to the same is not written
         self._meta_set: dict[str, Any] = {}
         self.tables: list[Table] = []  # flushed by commit()
+        self._checkpoint: threading.Thread | None = None
 
     @classmethod
     def open(cls, path: Path) -> "Db | None":
@@ -126,13 +129,45 @@ class Db:
             conn.execute("PRAGMA synchronous=NORMAL")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 raise StoreError("not a write-ahead-log file")
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # (not in a commit: see _start_checkpoint)
             if db.meta("format") != FORMAT:
                 raise StoreError("another format")
         except (sqlite3.Error, StoreError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                 ValueError):
             db.close()
             return None
+        db._start_checkpoint()
         return db
+
+    def _start_checkpoint(self) -> None:
+        """Copy the write-ahead log into the file (SQLite's checkpoint: two syncs) in a thread, while the
+        build that opened the file works, if the log has grown past CHECKPOINT_ABOVE; not in a commit
+        (SQLite's own way, which would make the edit that crosses the bound wait for the disk). The
+        next commit then writes the log from its start again. A checkpoint cut short (the process
+        ended) is safe, and done again by a later build."""
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except OSError:
+            return
+        if size < CHECKPOINT_ABOVE:
+            return
+        path = self.path
+
+        def checkpoint() -> None:
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    conn.close()  # (not the file's last connection: this Db's is open until it is joined)
+            except sqlite3.Error:
+                pass
+
+        if size > 16 * CHECKPOINT_ABOVE:  # (checkpoints cut short again and again: this one is waited for)
+            checkpoint()
+            return
+        self._checkpoint = threading.Thread(target=checkpoint, name="checkpoint", daemon=True)
+        self._checkpoint.start()
 
     # -- named values ----------------------------------------------------
     def meta(self, name: str, default: Any = None) -> Any:
@@ -177,8 +212,10 @@ class Db:
 
     def close(self) -> None:
         if _left_open is not None:
-            _left_open.append(self.conn)
+            _left_open.append(self.conn)  # (a checkpoint still running is cut short by the process's end)
             return
+        if self._checkpoint is not None:
+            self._checkpoint.join()
         try:
             self.conn.close()
         except sqlite3.Error:

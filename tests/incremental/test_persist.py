@@ -251,6 +251,7 @@ def test_the_store_after_edits_is_what_a_full_save_of_the_same_session_gives(sit
     a, b = dump(site / CACHE_DIR, site / "out"), dump(saved, twin / "out")
     for d, content in ((a, site / "content"), (b, twin / "content")):
         d["meta"].pop("snapshot")
+        d["meta"].pop("snapshot_delta", None)
         d["meta"].pop("content")
         # (stat, hash, limit, blob): not the stat; copied files by their place in the content folder
         d["reads"] = {k.replace(str(content), "CONTENT"): v[1:] for k, v in d["reads"].items()}
@@ -685,3 +686,30 @@ def test_a_failed_build_stops_the_early_writer_and_leaves_no_file(site: Path, mo
         os.waitpid(started[0], os.WNOHANG)  # waited for already
     assert not list((site / CACHE_DIR).glob("*.tmp"))
     assert not (site / CACHE_DIR / SESSION_NAME).exists()
+
+
+def test_an_edit_saves_only_the_snapshot_entries_it_changed() -> None:
+    """The session file keeps the full build's snapshot of the inputs and, after edits, only the
+    entries that differ from it (an edit changes one file's stat, not the 0.2 MB of all of them)."""
+    from site_builder.incremental.changes import Snapshot
+    from site_builder.incremental.stored import snapshot_values, stored_snapshot
+
+    class Meta:
+        def __init__(self, values):
+            self.values = values
+
+        def meta(self, name, default=None):
+            return self.values.get(name, default)
+
+    base = Snapshot(1, {f"f{i}.md": (i, 10 + i, 100 + i) for i in range(40)})
+    db = Meta({"snapshot": base})
+    assert stored_snapshot(db) == base
+    now = Snapshot(2, {**base.stats, "f3.md": (7, 99, 103)}, {"f3.md": "h"})
+    del now.stats["f5.md"]
+    out = snapshot_values(db, now)
+    assert "snapshot" not in out and out["snapshot_delta"] == ({"f3.md": (7, 99, 103)}, ["f5.md"], 2, {"f3.md": "h"})
+    assert stored_snapshot(Meta({**db.values, **out})) == now
+    most = Snapshot(3, {rel: (0, 0, 0) for rel in base.stats})  # past a quarter changed: a whole one again
+    out = snapshot_values(db, most)
+    assert out == {"snapshot": most, "snapshot_delta": None}
+    assert stored_snapshot(Meta({**db.values, **out})) == most
