@@ -64,7 +64,9 @@ def installed_env(checkout: Path) -> dict[str, str]:
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command; fails loudly if it fails."""
+    """Wall seconds and peak RSS (MB) of one command; fails loudly if it fails. The disk is synced
+    first, so no run pays for writing back what the run before it (the other tool's) left dirty."""
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
