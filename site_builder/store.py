@@ -211,7 +211,7 @@ class Db:
         self._meta_set.clear()
 
     def close(self) -> None:
-        if _left_open is not None:
+        if _leaving:
             _left_open.append(self.conn)  # (a checkpoint still running is cut short by the process's end)
             return
         if self._checkpoint is not None:
@@ -222,11 +222,12 @@ class Db:
             pass
 
 
-_left_open: list[sqlite3.Connection] | None = None
+_left_open: list[sqlite3.Connection] = []  # (kept here, so that nothing closes them before the process ends)
+_leaving = False
 
 
-def leave_open_until_exit() -> None:
-    """For a process that ends (os._exit) right after its build: Db.close() no longer closes.
+def leaving_open(on: bool) -> None:
+    """For a process that ends (os._exit) right after its build: while on, Db.close() does not close.
 
     The last connection to a file that closes copies the write-ahead log into the file and syncs
     both (two waits on the disk per file, at every command-line build, under a shared machine's
@@ -234,9 +235,8 @@ def leave_open_until_exit() -> None:
     next build reads it (SQLite's recovery) and appends to it, until it grows past SQLite's bound
     and a commit copies it in. A process that ends however it ends leaves its commits whole.
     """
-    global _left_open
-    if _left_open is None:
-        _left_open = []
+    global _leaving
+    _leaving = on
 
 
 class Table(MutableMapping):

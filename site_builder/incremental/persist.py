@@ -31,11 +31,10 @@ SESSION_NAME = "session.sqlite"
 def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, *, jobs: int = 1,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
     """`last_build`: the process ends after this build (the command line)."""
-    collecting = gc.isenabled()
-    if last_build:
-        from ..store import leave_open_until_exit
+    from ..store import leaving_open
 
-        leave_open_until_exit()  # the store files' write-ahead logs are not copied in at every build's end
+    collecting = gc.isenabled()
+    leaving_open(last_build)  # the store files' write-ahead logs are not copied in at every build's end
     if last_build and collecting:
         # A check or an edit makes little cyclic garbage and the process ends right after, but the
         # collector would walk the heap of everything imported and loaded about a hundred times
@@ -44,6 +43,7 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     try:
         return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
+        leaving_open(False)  # (what it left open stays open)
         if last_build:
             stop_freezing()  # (the command line then ends at once: os._exit, no collection)
         if collecting:

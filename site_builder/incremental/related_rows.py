@@ -667,23 +667,19 @@ class _Chunks:
 
     def head(self, k: int) -> dict[int, float]:
         """Term k's champion list (its first CHAMPIONS entries), {} if its posting list is empty."""
-        self.load(k)
-        ws, ids = array("d"), array(_ID)
-        for _, _, rid in self.keys[k]:
-            run = self.run(rid)
-            ws.extend(run[0])
-            ids.extend(run[1])
-            if len(ids) >= CHAMPIONS:
-                break
-        return _champions((ws, ids)) if ids else {}
+        found = self.whole(k, CHAMPIONS)
+        return _champions(found) if found else {}
 
-    def whole(self, k: int) -> tuple[array, array] | None:
+    def whole(self, k: int, enough: int | None = None) -> tuple[array, array] | None:
+        """Term k's posting list (its runs from the first until `enough` entries), None if empty."""
         self.load(k)
         ws, ids = array("d"), array(_ID)
         for _, _, rid in self.keys[k]:
             run = self.run(rid)
             ws.extend(run[0])
             ids.extend(run[1])
+            if enough is not None and len(ids) >= enough:
+                break
         return (ws, ids) if ids else None
 
     def save(self, conn: sqlite3.Connection) -> None:

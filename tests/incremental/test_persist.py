@@ -713,3 +713,31 @@ def test_an_edit_saves_only_the_snapshot_entries_it_changed() -> None:
     out = snapshot_values(db, most)
     assert out == {"snapshot": most, "snapshot_delta": None}
     assert stored_snapshot(Meta({**db.values, **out})) == most
+
+
+def test_command_line_edits_go_through_the_write_ahead_log_and_stay_exact(site: Path, monkeypatch) -> None:
+    """The command line leaves its store files open to its end, so their write-ahead logs are not
+    copied in (two syncs each) at every build's end; the next build reads the logs, and copies them
+    in once past the bound: by a thread while it works, or first when far past it."""
+    age(site / "content")
+    build(site)
+    wal = site / CACHE_DIR / (SESSION_NAME + "-wal")
+    for n, bound in enumerate((1 << 40, None, 1)):  # never; in a thread; at once
+        if bound is None:
+            bound = wal.stat().st_size // 2
+            started = []
+            begin = store.Db._start_checkpoint
+            monkeypatch.setattr(store.Db, "_start_checkpoint",
+                                lambda self: (begin(self), started.append(self._checkpoint is not None)))
+        monkeypatch.setattr(store, "CHECKPOINT_ABOVE", bound)
+        append_text(site, 70 + n)
+        assert build_site(site / "content", site / "out", config(), site, last_build=True).how == "incremental"
+        assert not store._leaving  # (only while the command line's build runs)
+        assert wal.stat().st_size > 0  # left beside the file, for the next build
+        assert tree(site / "out") == clean_build(site, config())
+        if n == 1:
+            assert True in started
+    edit(site, 73)
+    age(site / "content")
+    assert build(site).how == "incremental"  # (a build that closes its files: the logs copied in)
+    assert tree(site / "out") == clean_build(site, config())
