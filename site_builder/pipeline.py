@@ -54,7 +54,7 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
     The files the cache cannot vouch for are read on `jobs` cores (each worker hands back
     the pickled result, which the cache keeps anyway). `max_bytes`: the readers' default when None.
     """
-    from .parallel import map_indexed  # both imported here, as build's own imports are (below)
+    from .parallel import imap_indexed  # both imported here, as build's own imports are (below)
     from .readers import DEFAULT_MAX_BYTES, read_file
     from .readers.tree import walk_content
 
@@ -83,7 +83,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
         result = read_file(path, rel, max_bytes=max_bytes)
         return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
-    for i, (st, h, blob) in zip(todo, map_indexed(read, len(todo), jobs)):
+    # Each result taken up as it comes, while the workers read on (not all of them after the last).
+    for (st, h, blob), i in zip(imap_indexed(read, len(todo), jobs), todo):
         if h:
             cache.put("reads", files[i][1], (st, h, max_bytes, blob))
         found[i] = pickle.loads(blob)

@@ -28,6 +28,12 @@ class Summary:
     own_link: tuple[str, str] | None = None
     # Element and class names its typeset formulas use (math: build): what the math stylesheet must style.
     math_css: tuple[str, ...] = ()
+    # Whether it holds so many typeset formulas (MATH_DENSE `<mjx-container` elements: thousands of elements)
+    # that the theme lays out only what is near the screen (style.css: .math-dense); whether formulas are
+    # left as TeX for MathJax in the browser (math: client, or no Node at build time). Set with the
+    # HTML by the math step (render/formulas.py), which knows them without scanning the HTML again.
+    math_dense: bool = False
+    math_in_browser: bool = False
 
     @property
     def id(self) -> str:
@@ -48,17 +54,6 @@ class Summary:
     @property
     def sort_date(self) -> str:
         return self.record.date or ""
-
-    @property
-    def math_dense(self) -> bool:
-        """Whether it holds so many typeset formulas (thousands of elements) that the theme lays out only
-        what is near the screen (style.css: .math-dense)."""
-        return self.html.count("<mjx-container") >= MATH_DENSE
-
-    @property
-    def math_in_browser(self) -> bool:
-        """Whether formulas are left as TeX for MathJax in the browser (math: client, or no Node at build time)."""
-        return '<span class="math inline">\\(' in self.html or '<div class="math display">\\' in self.html
 
 
 @dataclass

@@ -21,9 +21,9 @@ from ..records import MARKUP_FLAT_MARKDOWN, MARKUP_MARKDOWN, MARKUP_WIKITEXT, Su
 from . import citekeys
 from . import links as scholarly
 from . import memo
-from .formulas import typeset_summaries
-from .typeset import formulas
-from ..parallel import Progress, map_indexed
+from .formulas import EarlyNode, typeset_summaries
+from .typeset import Placeholders, placeholders
+from ..parallel import Progress, imap_indexed, map_indexed
 from .budget import MILLION, BudgetExceeded, unrendered_html, work_budget
 from .html import LinkContext, RenderedMarkup, safe_url
 from .outline import relevel_headings
@@ -153,31 +153,48 @@ def render_catalog(
         renderers.get(markup) or renderers[MARKUP_MARKDOWN]
     base = base_path(config.root_url)
 
-    def fresh(k: int) -> tuple[dict, tuple[str, str, str, int], dict[str, str], list[tuple[str, bool]]]:
+    def fresh(k: int) -> tuple[dict, tuple[str, str, str, int, str], dict[str, str], Placeholders]:
         # The plain text too, while the worker has the HTML (formulas still TeX, which the text shows as Unicode),
         # and the formulas the math step will typeset (found here on all cores rather than in the parent).
         memo.start()
         out = render_one(summaries[todo[k]].record, ctx, config, renderers=renderers)
-        plain, words = text_and_words(under_base_path(out["html"], base))
-        text = (plain, derive_title(plain), excerpt(plain, TEASER_CHARS), words)  # teaser and words here too, on all cores
+        html = under_base_path(out["html"], base)
+        plain, words = text_and_words(html)
+        # teaser, words and the texts table's key here too, on all cores
+        text = (plain, derive_title(plain), excerpt(plain, TEASER_CHARS), words, digest(html))
         made = memo.used()  # highlighted code, formulas as text: kept with the rendering
         out["memo"] = sorted(made)
-        return out, text, made, formulas(out["html"])
+        return out, text, made, placeholders(out["html"])
 
-    texts: dict[int, tuple[str, str, str, int]] = {}
-    found_formulas: dict[int, list[tuple[str, bool]]] = {}
-    memo.remembering(lambda key: cache.get("memo", key))
+    texts: dict[int, tuple[str, str, str, int, str]] = {}
+    found_formulas: dict[int, Placeholders] = {}
+    early = EarlyNode(config, site_root)  # Node started as soon as a formula is known to need it
     try:
-        for i, (out, text, made, found) in zip(todo, map_indexed(fresh, len(todo), jobs, progress)):
-            results[i] = out
-            if not out.get("timed_out"):
-                cache.put("renders", keys[i], out)
-            for key, value in made.items():
-                cache.put("memo", key, value)
-            texts[i] = text
-            found_formulas[i] = found
+        memo.remembering(lambda key: cache.get("memo", key))
+        try:
+            for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress), todo):
+                results[i] = out
+                if not out.get("timed_out"):
+                    cache.put("renders", keys[i], out)
+                for key, value in made.items():
+                    cache.put("memo", key, value)
+                texts[i] = text
+                found_formulas[i] = found
+                early.look(found)
+        finally:
+            memo.forget()
+        return _finish(config, site_root, summaries, results, texts, found_formulas, renderers, cache, jobs,
+                       base, only, warnings, early, math_progress, figure_progress)
     finally:
-        memo.forget()
+        early.close()
+
+
+def _finish(config: SiteConfig, site_root: Path | None, summaries: list[Summary],
+            results: list[dict | None], texts: dict[int, tuple[str, str, str, int, str]],
+            found_formulas: dict[int, Placeholders], renderers: dict[str, Renderer], cache: BuildCache, jobs: int,
+            base: str, only: list[Summary] | None, warnings: list[str], early: EarlyNode,
+            math_progress: Progress | None, figure_progress: Progress | None) -> list[str]:
+    """render_catalog once every summary is rendered: figures mirrored, results set, plain text, math."""
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
         from ..figures.mirror import mirror
@@ -199,12 +216,13 @@ def render_catalog(
         s.warnings = list(out["warnings"])
         s.figures = figures
         s.found_links = {k: list(v) for k, v in out["links"].items()}
-    early = {i: (summaries[i].html, *text) for i, text in texts.items()}  # the HTML each text is of
-    _plain_text(summaries, cache, jobs, early)
+    # The HTML each text is of (and its digest, when that is the worker's HTML: no mirrored figures).
+    early_texts = {i: (summaries[i].html, *text[:4], text[4] if not mirrored else None) for i, text in texts.items()}
+    _plain_text(summaries, cache, jobs, early_texts)
     # The workers' formulas are those of s.html when it is their HTML unchanged (no sub-folder, no mirrored figures).
     known = {summaries[i].id: found for i, found in found_formulas.items()} if base == "/" and not mirrored else {}
     warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,
-                                  progress=math_progress, known_formulas=known)
+                                  progress=math_progress, known_formulas=known, early=early)
     for s in summaries:
         warnings.extend(f"{', '.join(s.record.origins)} [{s.id}]: {w}" for w in s.warnings)
     return warnings
@@ -285,20 +303,21 @@ def _teaser_and_words(text: str) -> tuple[str, int]:
 
 
 def _plain_text(summaries: list[Summary], cache: BuildCache, jobs: int,
-                early: dict[int, tuple[str, str, str, str, int]] | None = None) -> None:
+                early: dict[int, tuple[str, str, str, str, int, str | None]] | None = None) -> None:
     """Plain text and derived title of each summary's HTML, formulas still TeX (pylatexenc is slow: cached and parallel).
 
-    `early`: summary index -> (HTML, text, title, teaser, words) worked out with the rendering.
+    `early`: summary index -> (HTML, text, title, teaser, words, digest of the HTML or None) worked out with the rendering.
     """
     early = early or {}
-    keys = [digest(s.html) for s in summaries]
+    keys = [early[i][5] or digest(s.html) if i in early and early[i][0] is s.html else digest(s.html)
+            for i, s in enumerate(summaries)]
     found: list[tuple[str, str] | None] = []
     counted: dict[int, tuple[str, int]] = {}  # teaser and words of the early texts
     for i, (s, key) in enumerate(zip(summaries, keys)):
         value = cache.get("texts", key)
         if value is None and i in early and early[i][0] is s.html:
             value = early[i][1:3]
-            counted[i] = early[i][3:]
+            counted[i] = early[i][3:5]
             cache.put("texts", key, value)
         found.append(value)
     todo = [i for i, v in enumerate(found) if v is None]

@@ -33,6 +33,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cache import digest
 
@@ -88,6 +89,47 @@ def find_mathjax(roots: list[Path]) -> Path | None:
 def formulas(fragment: str) -> list[tuple[str, bool]]:
     """(TeX, display) of every formula placeholder in rendered HTML, in order."""
     return [_tex(m) for m in _MATH.finditer(fragment)]
+
+
+# What the theme looks for in a summary's final HTML (catalog/model.py: Summary.math_dense, .math_in_browser).
+# Each has one "<", its first character: no two occurrences overlap, and none crosses into or out of a
+# placeholder or what replaces one (each starts with "<" and ends with "</span>", "</div>", "</code>" or
+# "</pre>"), so counting them per piece counts them in the whole.
+MJX_CONTAINER = "<mjx-container"
+LEFT_FOR_BROWSER = ('<span class="math inline">\\(', '<div class="math display">\\')
+
+
+class Placeholders(NamedTuple):
+    """The formula placeholders of one rendered HTML, found in one pass (by the worker that rendered it).
+
+    `items`: (TeX, display, prelude) of each, as with_preludes(formulas(html)) gives them; `starts` and
+    `ends`: where each begins and ends in the HTML (its match's span); `mjx` and `browser`: how
+    many MJX_CONTAINER and LEFT_FOR_BROWSER occur outside them. So the math step replaces them without
+    searching the HTML again, and knows the summary's math_dense and math_in_browser without scanning
+    the result (formulas.py)."""
+
+    items: list[tuple[str, bool, tuple[str, ...]]]
+    starts: list[int]
+    ends: list[int]
+    mjx: int
+    browser: int
+
+
+def placeholders(fragment: str) -> Placeholders:
+    items: list[tuple[str, bool]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    mjx = fragment.count(MJX_CONTAINER)
+    browser = fragment.count(LEFT_FOR_BROWSER[0]) + fragment.count(LEFT_FOR_BROWSER[1])
+    if browser:  # (every placeholder holds one: without, there are none)
+        for m in _MATH.finditer(fragment):
+            starts.append(m.start())
+            ends.append(m.end())
+            items.append(_tex(m))
+            whole = m.group(0)
+            mjx -= whole.count(MJX_CONTAINER)
+            browser -= whole.count(LEFT_FOR_BROWSER[0]) + whole.count(LEFT_FOR_BROWSER[1])
+    return Placeholders(with_preludes(items), starts, ends, mjx, browser)
 
 
 def _tex(m: re.Match) -> tuple[str, bool]:
@@ -196,6 +238,7 @@ class Worker:
         except OSError as exc:
             self.stderr.close()
             raise MathJaxError(f"cannot start node: {exc}") from exc
+        self.made_as = (engine, snapshot, short)
         self.messages: list[str] = []
         self.version = ""
         self.speedups: list[str] = []
@@ -277,7 +320,8 @@ class Batches:
 
 
 def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int = 1,
-                progress=None, snapshot: Path | None = None) -> tuple[list[Typeset], list[str]]:
+                progress=None, snapshot: Path | None = None,
+                started: "Worker | None" = None) -> tuple[list[Typeset], list[str]]:
     """Results for `items` in order, and what MathJax said while starting.
 
     Items are cut into batches that `processes` Node processes take from one queue,
@@ -285,9 +329,13 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
     formulas (sorted items put the `align`s together) or a busier core does not leave
     the other waiting. Since every formula starts from the same state, the results are
     the same however they are shared out. With `snapshot` (a path, made when missing and
-    worth it) the processes start from MathJax's startup snapshot.
+    worth it) the processes start from MathJax's startup snapshot. `started`: a process
+    started earlier (Worker.early), used as the first one if it is the one this run would start
+    (closed otherwise).
     """
     if not items:
+        if started is not None:
+            started.close()
         return [], []
     processes = max(1, min(processes, -(-len(items) // PER_PROCESS)))
     making = None
@@ -295,8 +343,12 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
         # Made beside the processes of the first build that needs one (0.3-0.5 s of Node CPU), for later builds.
         making = start_snapshot(engine, snapshot) if len(items) >= SNAPSHOT_MIN else None
         snapshot = None
+    short = len(items) < SHORT_RUN * processes
+    if started is not None and started.made_as != (engine, snapshot, short):
+        started.close()
+        started = None
     try:
-        return _typeset(engine, items, processes, progress, snapshot)
+        return _typeset(engine, items, processes, progress, snapshot, started)
     except NotStarted:
         if snapshot is None:
             raise
@@ -308,13 +360,19 @@ def typeset_all(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], 
 
 
 def _typeset(engine: Engine, items: list[tuple[str, bool, tuple[str, ...]]], processes: int, progress,
-             snapshot: Path | None) -> tuple[list[Typeset], list[str]]:
+             snapshot: Path | None, started: "Worker | None" = None) -> tuple[list[Typeset], list[str]]:
     results: list[Typeset | None] = [None] * len(items)
     failures: list[BaseException] = []
     lock = threading.Lock()  # guards progress, called by the threads that feed the processes
     batches = Batches(len(items), processes)
     short = len(items) < SHORT_RUN * processes
-    workers = [Worker(engine, snapshot, short) for _ in range(processes)]
+    workers = [started] if started is not None else []
+    try:
+        workers += [Worker(engine, snapshot, short) for _ in range(processes - len(workers))]
+    except BaseException:
+        for w in workers:
+            w.close()
+        raise
 
     def work(n: int) -> None:
         worker, sent = workers[n], deque()

@@ -13,10 +13,11 @@ import pytest
 from site_builder.catalog import build_catalog
 from site_builder.config import SiteConfig
 from site_builder.records import SummaryRecord
-from site_builder.render import typeset
+from site_builder.render import formulas, typeset
 from site_builder.render.html import math_display, math_inline
 from site_builder.render.summaries import render_catalog
 from tests.conftest import ROOT
+from tests.render.test_math_fast_paths import reference_flags as math_flags
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +243,8 @@ def test_summaries_get_typeset_math_and_text_from_the_tex(engine, tmp_path):
     good = next(s for s in catalog.summaries if s.id == "m3")
     assert '<span class="math inline"><mjx-container' in good.html and "\\(" not in good.html
     assert good.math_css and not good.math_in_browser
+    # The flags the math step sets without scanning are those of the final HTML.
+    assert all((s.math_dense, s.math_in_browser) == math_flags(s.html) for s in catalog.summaries)
     assert good.text == "Note 3 on x_3^2 and more words."  # from the TeX (pylatexenc), not the typeset glyphs
     # The store has them now: the same summaries need no Node.
     again = catalog_of(bodies)
@@ -273,7 +276,7 @@ def test_math_client_keeps_tex_but_still_finds_broken_formulas(engine, tmp_path)
     render_catalog(catalog, config_for(engine, math="client"), tmp_path)
     (s,) = catalog.summaries
     assert '<span class="math inline">\\(a+b\\)</span>' in s.html and "math-error" in s.html
-    assert s.math_in_browser and s.math_css == ()
+    assert s.math_in_browser and s.math_css == () and not s.math_dense
 
 
 def test_without_node_build_falls_back_to_the_browser(engine, tmp_path, monkeypatch):
@@ -282,6 +285,7 @@ def test_without_node_build_falls_back_to_the_browser(engine, tmp_path, monkeypa
     warnings = render_catalog(catalog, config_for(engine), tmp_path)
     assert len([w for w in warnings if "math: build needs Node" in w]) == 1
     assert all(s.math_in_browser for s in catalog.summaries)
+    assert all((s.math_dense, s.math_in_browser) == math_flags(s.html) for s in catalog.summaries)
 
 
 def test_store_keeps_results_and_drops_unused_ones_only_when_they_pile_up(tmp_path):
@@ -325,3 +329,38 @@ def test_our_changes_to_mathjax_code_apply_and_change_no_result(engine, monkeypa
     assert ours == optimised == plain and ours_said == plain_said
     assert all("data-latex" not in (r.html or "") for r in ours)
     assert sum(1 for r in ours if r.error is None) > len(items) // 2
+
+
+def test_node_started_early_is_the_math_steps_first_process_or_is_stopped(engine, tmp_path, monkeypatch):
+    """The summary step starts Node as soon as a rendered formula is missing from the store
+    (formulas.EarlyNode); the math step uses that process, and the result is what a late start gives.
+    With every formula in the store no Node starts; one of another kind is stopped, not left running."""
+    bodies = [f"Early {n}: $a_{n} + b$ and $$c_{n}$$ here." for n in range(40)]
+    started, closed = [], []
+    original_init, original_close = typeset.Worker.__init__, typeset.Worker.close
+    monkeypatch.setattr(typeset.Worker, "__init__", lambda self, *a, **k: started.append(self) or original_init(self, *a, **k))
+    monkeypatch.setattr(typeset.Worker, "close", lambda self: closed.append(self) or original_close(self))
+    taken = []
+    original_take, original_look = formulas.EarlyNode.take, formulas.EarlyNode.look
+    monkeypatch.setattr(formulas.EarlyNode, "take", lambda self: taken.append(self.worker) or original_take(self))
+    catalog = catalog_of(bodies)
+    render_catalog(catalog, config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 1 and taken == started and closed == started  # the early one did the work
+    assert all(w.proc.poll() is not None for w in started)
+    # Without the early start (a math step of its own), the same HTML.
+    monkeypatch.setattr(formulas.EarlyNode, "look", lambda self, found: None)
+    late = catalog_of(bodies)
+    render_catalog(late, config_for(engine), tmp_path / "b", jobs=2)
+    assert [s.html for s in late.summaries] == [s.html for s in catalog.summaries]
+    assert len(started) == 2
+    monkeypatch.setattr(formulas.EarlyNode, "look", original_look)
+    # Everything in the store: nothing started.
+    render_catalog(catalog_of(bodies), config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 2
+    # Started, then not the kind the math step wants (a long run): stopped, and the step starts its own.
+    monkeypatch.setattr(typeset, "SHORT_RUN", 1)
+    again = catalog_of([b.replace("Early", "Later").replace("+ b", "+ d") for b in bodies])
+    render_catalog(again, config_for(engine), tmp_path / "a", jobs=2)
+    assert len(started) == 4 and started[2].made_as[2] is True and started[3].made_as[2] is False
+    assert all(w.proc.poll() is not None for w in started) and set(map(id, closed)) == set(map(id, started))
+    assert all("mjx-container" in s.html for s in again.summaries)
