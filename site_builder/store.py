@@ -5,7 +5,8 @@ each live in one SQLite file under `.site-builder-cache/`. A full build writes a
 file from nothing beside the old one and renames it into place (`NewFile`); an
 incremental build changes a few rows of it in one transaction (`Db.commit`),
 which SQLite makes atomic: a process killed at any moment leaves the file as the
-last commit left it. Nothing here knows what the rows mean.
+last commit left it (the commit appended to the file's write-ahead log, unsynced:
+see Db.open). Nothing here knows what the rows mean.
 
 Two files written by one build carry the same `generation` in their `meta`
 table; whoever takes them up checks it, so a pair left half-replaced (a build
@@ -16,11 +17,13 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # of every file below; a file of another format is not taken up
+FORMAT = 3  # of every file below; a file of another format is not taken up
+CHECKPOINT_ABOVE = 2 << 20  # bytes of write-ahead log past which a build copies it into the file (Db.open)
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _MISSING = object()
 
@@ -102,8 +105,10 @@ class Db:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path, self.conn = path, conn
         self._meta: dict[str, Any] = {}
+        self._meta_raw: dict[str, bytes] = {}  # the pickles read: a value set again to the same is not written
         self._meta_set: dict[str, Any] = {}
         self.tables: list[Table] = []  # flushed by commit()
+        self._checkpoint: threading.Thread | None = None
 
     @classmethod
     def open(cls, path: Path) -> "Db | None":
@@ -116,17 +121,53 @@ class Db:
             return None
         db = cls(path, conn)
         try:
-            # A rollback journal (SQLite's default): a killed process's commit is either all there or rolled
-            # back by the next open, and between builds the file stands alone (a WAL left beside it would be
-            # read with whatever file later takes its name). NORMAL: synced at the moments that keep it whole.
+            # Write-ahead log (set by NewFile.install; the file says so itself): a commit appends the changed
+            # pages to `<file>-wal` and is not synced (NORMAL), so a killed process leaves the last commit whole
+            # or not there, and power lost may lose the last commits, never the file's consistency. The log is
+            # copied into the file (synced) when it grows past SQLite's bound. A WAL must never be read with
+            # another file of the same name: `remove` (before a new file is renamed in) deletes it.
             conn.execute("PRAGMA synchronous=NORMAL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                raise StoreError("not a write-ahead-log file")
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # (not in a commit: see _start_checkpoint)
             if db.meta("format") != FORMAT:
                 raise StoreError("another format")
         except (sqlite3.Error, StoreError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                 ValueError):
             db.close()
             return None
+        db._start_checkpoint()
         return db
+
+    def _start_checkpoint(self) -> None:
+        """Copy the write-ahead log into the file (SQLite's checkpoint: two syncs) in a thread, while the
+        build that opened the file works, if the log has grown past CHECKPOINT_ABOVE; not in a commit
+        (SQLite's own way, which would make the edit that crosses the bound wait for the disk). The
+        next commit then writes the log from its start again. A checkpoint cut short (the process
+        ended) is safe, and done again by a later build."""
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except OSError:
+            return
+        if size < CHECKPOINT_ABOVE:
+            return
+        path = self.path
+
+        def checkpoint() -> None:
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    conn.close()  # (not the file's last connection: this Db's is open until it is joined)
+            except sqlite3.Error:
+                pass
+
+        if size > 16 * CHECKPOINT_ABOVE:  # (checkpoints cut short again and again: this one is waited for)
+            checkpoint()
+            return
+        self._checkpoint = threading.Thread(target=checkpoint, name="checkpoint", daemon=True)
+        self._checkpoint.start()
 
     # -- named values ----------------------------------------------------
     def meta(self, name: str, default: Any = None) -> Any:
@@ -136,6 +177,8 @@ class Db:
         if value is _MISSING:
             row = self.conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
             value = self._meta[name] = default if row is None else pickle.loads(row[0])
+            if row is not None:
+                self._meta_raw[name] = row[0]
         return value
 
     def set_meta(self, name: str, value: Any) -> None:
@@ -157,20 +200,43 @@ class Db:
                 t.flush()
             if extra is not None:
                 extra(conn)
-            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                             [(k, dumps(v)) for k, v in self._meta_set.items()])
+            changed = [(k, b) for k, v in self._meta_set.items() if (b := dumps(v)) != self._meta_raw.get(k)]
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", changed)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         self._meta.update(self._meta_set)
+        self._meta_raw.update(changed)
         self._meta_set.clear()
 
     def close(self) -> None:
+        if _leaving:
+            _left_open.append(self.conn)  # (a checkpoint still running is cut short by the process's end)
+            return
+        if self._checkpoint is not None:
+            self._checkpoint.join()
         try:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+_left_open: list[sqlite3.Connection] = []  # (kept here, so that nothing closes them before the process ends)
+_leaving = False
+
+
+def leaving_open(on: bool) -> None:
+    """For a process that ends (os._exit) right after its build: while on, Db.close() does not close.
+
+    The last connection to a file that closes copies the write-ahead log into the file and syncs
+    both (two waits on the disk per file, at every command-line build, under a shared machine's
+    load up to 0.1-0.2 s); left open until the process ends, the log stays beside the file and the
+    next build reads it (SQLite's recovery) and appends to it, until it grows past SQLite's bound
+    and a commit copies it in. A process that ends however it ends leaves its commits whole.
+    """
+    global _leaving
+    _leaving = on
 
 
 class Table(MutableMapping):
@@ -253,7 +319,7 @@ class NewFile:
     """A store file written from nothing beside `path`, put in its place by `install()`.
 
     Written without a journal (nothing to roll back to: until installed it is not taken up);
-    the incremental builds that change it later use SQLite's rollback journal.
+    the incremental builds that change it later use SQLite's write-ahead log (see Db.open).
     """
 
     def __init__(self, path: Path, owner: int | None = None, *, resume: bool = False) -> None:
@@ -306,10 +372,11 @@ class NewFile:
 
     def install(self) -> None:
         """Commit, then replace the old file. The old file goes first, then its WAL: a WAL left
-        beside a new file of the same name would be read as the new file's."""
+        beside a new file of the same name would be read as the new file's (a build killed in
+        between leaves no file, so a full build, which comes back here)."""
         self.meta({"format": FORMAT})
         self.conn.execute("COMMIT")
-        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.execute("PRAGMA journal_mode=WAL")  # kept by the file (see Db.open)
         self.conn.close()
         # On disk before it is put in place (as an edit's commit will want it: its sync would otherwise
         # write out the whole new file, in the first edit after a full build).

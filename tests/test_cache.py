@@ -10,6 +10,7 @@ import pytest
 
 import sqlite3
 
+from site_builder import cache
 from site_builder.cache import CACHE_DIR, FILE_NAME
 from site_builder.config import SiteConfig
 from site_builder.pipeline import build
@@ -507,11 +508,11 @@ def test_a_call_made_again_with_the_same_arguments_is_one_step():
     assert len(recorder.calls) == 1
 
 
-def test_listing_names_after_the_saved_ones_are_saved_alone():
+def test_listing_names_after_the_saved_ones_are_saved_alone(monkeypatch):
     """An edit that adds a search delta's files (at the listing's end) saves only those names again."""
     from array import array
 
-    from site_builder.cache import _state, state_values, stored_names
+    from site_builder.cache import state_values, stored_names, stored_state
     from site_builder.output.listing import Listing
 
     def of(files, dirs):
@@ -533,7 +534,17 @@ def test_listing_names_after_the_saved_ones_are_saved_alone():
     assert "names_tail" not in state_values(("inputs", grown), base, out["names_tail"])  # nothing new
     kept = {**full, **out}
     assert stored_names(Meta(kept)) == grown.names()
-    assert _state(kept["state"], stored_names(Meta(kept)))[1].names() == grown.names()
+    assert stored_state(Meta(kept))[1].names() == grown.names()
+    assert stored_state(Meta(kept))[1] == grown
+    # The stats in chunks: only those that changed are given again.
+    monkeypatch.setattr(cache, "STAT_CHUNK", 16)
+    many = of([f"p{i}.html" for i in range(20)], [""])
+    first = state_values(("inputs", many))
+    assert stored_state(Meta(first))[1] == many and sum(k.startswith("stats:") for k in first) == 31
+    many.stats[30] = 99  # the 11th file's first stat: bytes 240-247, the 16th chunk
+    again = state_values(("inputs", many), many.names(), None, Meta(first))
+    assert [k for k in again if k.startswith("stats:")] == ["stats:15"]
+    assert stored_state(Meta({**first, **again}))[1] == many
     # A name of the saved ones gone: all saved again, the tail emptied.
     shrunk = state_values(("inputs", of(["a.html"], [""])), base, out["names_tail"])
     assert shrunk["names"] == (["a.html"], [""]) and shrunk["names_tail"] is None

@@ -45,3 +45,37 @@ def test_unshared_leaves_other_values_alone() -> None:
     values = [1, b"bytes", "ascii " * 50, ("a", "b"), {"k": "v"}]
     for v in values:
         assert unshared(v) is v
+
+
+def test_a_store_file_is_changed_through_its_write_ahead_log_and_copied_in_by_a_later_open(tmp_path, monkeypatch):
+    """An edit's commit appends to the file's write-ahead log (no sync, no checkpoint in the commit);
+    the next open of a file whose log has grown past the bound copies it into the file in a thread."""
+    from site_builder import store
+
+    path = tmp_path / "s.sqlite"
+    f = store.NewFile(path)
+    f.create("t")
+    f.install()
+    db = store.Db.open(path)
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    table = db.table("t")
+    for n in range(30):
+        table[f"k{n}"] = "x" * 5000
+        db.commit()
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 30 * 4096  # in the log, not copied in by the commits
+
+    monkeypatch.setattr(store, "CHECKPOINT_ABOVE", 1 << 40)
+    again = store.Db.open(path)
+    assert again._checkpoint is None
+    again.close()
+    assert b"k29" not in path.read_bytes()
+    monkeypatch.setattr(store, "CHECKPOINT_ABOVE", wal.stat().st_size // 2)
+    assert b"k29" not in path.read_bytes()  # only in the log yet
+    again = store.Db.open(path)
+    assert again._checkpoint is not None
+    again._checkpoint.join()
+    assert b"k29" in path.read_bytes()  # copied into the file
+    assert again.table("t")["k29"] == "x" * 5000
+    again.close()
+    db.close()

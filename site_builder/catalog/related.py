@@ -466,20 +466,14 @@ class RelatedIndex:
         return {self.urls[i] for i, (a, b) in enumerate(zip(old, self.results)) if a != b}
 
     def _recompute_some(self, vectors: dict[int, dict[str, float]]) -> set[str]:
-        postings, queriers, champions = self.postings, self.queriers, self.champions
+        queriers, champions = self.queriers, self.champions
         touched: set[str] = set()
         for i, vec in vectors.items():
             old = self.vectors[i]
             for t, w in old.items():
-                plist = postings[t]
-                at = _find(plist, -w, i)
-                assert plist[1][at] == i and plist[0][at] == -w
-                del plist[0][at], plist[1][at]
+                self._unpost(t, -w, i)
             for t, w in vec.items():
-                plist = postings.get(t) or postings.setdefault(t, (array("d"), array(_ID)))
-                at = _find(plist, -w, i)
-                plist[0].insert(at, -w)
-                plist[1].insert(at, i)
+                self._post(t, -w, i)
             touched.update(old, vec)
             asked, asks = set(islice(old, QUERY_TERMS)), set(islice(vec, QUERY_TERMS))
             for t in asked - asks:
@@ -492,8 +486,7 @@ class RelatedIndex:
         # Changed champion lists: whose weight changed in them, and whose went up.
         moved: dict[str, tuple[set[int], set[int]]] = {}
         for t in touched:
-            plist = postings[t]
-            champ = _champions(plist) if plist[1] else {}
+            champ = self._head(t)
             before = champions.get(t, {})
             if champ != before:
                 moved[t] = ({j for j, _ in before.items() ^ champ.items()},
@@ -501,8 +494,7 @@ class RelatedIndex:
             if champ:
                 champions[t] = champ
             else:
-                del postings[t]
-                champions.pop(t, None)
+                self._drop(t)
         # Which other entries can see a difference. A candidate's score is a sum of
         # products in a fixed order, and floating-point + and * are monotonic, so one
         # whose weights only went down scores no higher than before: if it was not
@@ -558,6 +550,30 @@ class RelatedIndex:
             if results[i] != result:
                 changed.add(self.urls[i])
         return changed
+
+    # The posting lists as _recompute_some changes them (a stored index keeps them in chunks).
+    def _unpost(self, t: str, negw: float, i: int) -> None:
+        plist = self.postings[t]
+        at = _find(plist, negw, i)
+        assert plist[1][at] == i and plist[0][at] == negw
+        del plist[0][at], plist[1][at]
+
+    def _post(self, t: str, negw: float, i: int) -> None:
+        postings = self.postings
+        plist = postings.get(t) or postings.setdefault(t, (array("d"), array(_ID)))
+        at = _find(plist, negw, i)
+        plist[0].insert(at, negw)
+        plist[1].insert(at, i)
+
+    def _head(self, t: str) -> dict[int, float]:
+        """The champion list of `t` as its posting list now is ({} if it is empty)."""
+        plist = self.postings[t]
+        return _champions(plist) if plist[1] else {}
+
+    def _drop(self, t: str) -> None:
+        """`t`'s posting list is empty: no list, no champions."""
+        del self.postings[t]
+        self.champions.pop(t, None)
 
     def _scorer(self) -> tuple[Callable[[int], dict[str, float]], Callable[[list[tuple[str, float]], int], float]]:
         """weights(j): term -> j's weight in that term's champion list (cached for the update);

@@ -31,7 +31,10 @@ SESSION_NAME = "session.sqlite"
 def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path, *, jobs: int = 1,
                progress: BuildProgress | None = None, last_build: bool = False) -> BuildReport:
     """`last_build`: the process ends after this build (the command line)."""
+    from ..store import leaving_open
+
     collecting = gc.isenabled()
+    leaving_open(last_build)  # the store files' write-ahead logs are not copied in at every build's end
     if last_build and collecting:
         # A check or an edit makes little cyclic garbage and the process ends right after, but the
         # collector would walk the heap of everything imported and loaded about a hundred times
@@ -40,6 +43,7 @@ def build_site(content: Path, output: Path, config: SiteConfig, site_root: Path,
     try:
         return _build_site(content, output, config, site_root, jobs, progress, collecting, last_build)
     finally:
+        leaving_open(False)  # (what it left open stays open)
         if last_build:
             stop_freezing()  # (the command line then ends at once: os._exit, no collection)
         if collecting:
@@ -106,9 +110,9 @@ def save(session: Session, inputs: str | None) -> None:
     if isinstance(st, StoredState):
         from ..output.listing import listing
 
-        from ..cache import _state, stored_names
+        from ..cache import stored_state
 
-        last = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
+        last = stored_state(st.cache_db)
         replaced = session.replaced
         if last is not None and replaced is not None:
             published = last[1].patched(session.output, [w[len(str(session.output)) + 1:] for w in replaced],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from bisect import insort
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -156,6 +157,7 @@ class StoredDeps:
         self.by_key: dict[str, array] = {}
         self.keys_dirty: set[str] = set()
         self.readers: dict[int, dict[int, array]] = {}
+        self.readers_raw: dict[int, bytes] = {}  # chunk -> its row as read
         self.readers_dirty: set[int] = set()
         self._indexed = len(steps)
 
@@ -172,6 +174,8 @@ class StoredDeps:
         if found is None:
             row = self.db.conn.execute("SELECT value FROM readers WHERE chunk=?", (c,)).fetchone()
             found = self.readers[c] = {i: array(_ID, b) for i, b in pickle.loads(row[0]).items()} if row else {}
+            if row is not None:
+                self.readers_raw[c] = row[0]
         return found
 
     def _readers(self, i: int) -> array | None:
@@ -209,7 +213,9 @@ class StoredDeps:
             if found is None:
                 found = chunk[i] = array(_ID)
             if n not in found:
-                found.append(n)
+                # In order (as a full build writes them): a page rendered again that reads the same steps
+                # leaves the chunk's bytes as they were, and flush() does not write it.
+                insort(found, n)
                 self.readers_dirty.add(c)
 
     def remove_page(self, where: str, ids: Iterable[int]) -> None:
@@ -232,8 +238,9 @@ class StoredDeps:
     def flush(self, conn: Any) -> None:
         conn.executemany("INSERT OR REPLACE INTO mentions VALUES (?, ?)",
                          [(k, self.by_key[k].tobytes()) for k in self.keys_dirty])
-        conn.executemany("INSERT OR REPLACE INTO readers VALUES (?, ?)",
-                         [(c, dumps({i: a.tobytes() for i, a in self.readers[c].items()}))
-                          for c in self.readers_dirty])
+        rows = [(c, b) for c in self.readers_dirty
+                if (b := dumps({i: a.tobytes() for i, a in self.readers[c].items()})) != self.readers_raw.get(c)]
+        conn.executemany("INSERT OR REPLACE INTO readers VALUES (?, ?)", rows)
+        self.readers_raw.update(rows)
         self.keys_dirty.clear()
         self.readers_dirty.clear()

@@ -103,7 +103,8 @@ def write_session(path: Path, st: Any, content: Path, output: Path, early: Early
             "salt": st.cache.salt, "generation": st.cache.started_ns, "content": str(content.resolve()),
             "output": str(output), "config": st.config, "theme": st.theme, "snapshot": st.snapshot,
             "report": st.report, "uncacheable": st.uncacheable, "context": kept["context"],
-            "fallback": kept["fallback"], "export": export, "search_count": search_count,
+            "fallback": kept["fallback"], "export_ids": export[0], "export_lengths": export[1],
+            "search_count": search_count,
         })
         f.install()
     except BaseException:
@@ -207,7 +208,7 @@ class StoredState:
         self.content, self.output, self.site_root = content, output, site_root
         self.config: str = db.meta("config")
         self.theme: list = db.meta("theme")
-        self.snapshot: changes.Snapshot = db.meta("snapshot")
+        self.snapshot: changes.Snapshot = stored_snapshot(db)
         self.report = db.meta("report")
         self.uncacheable: set[str] = db.meta("uncacheable")
         self._now = snapshot  # the inputs as this process found them (taken before any was read)
@@ -227,7 +228,7 @@ class StoredState:
         self._math_use: tuple[dict[str, int], int] | None = None  # changed by the edit: saved by commit
         self._records: dict[str, bytes] = {}  # url -> new search record, saved by commit
         self._index: Any = None
-        self._export: list | None = None
+        self._export: array | None = None
         self.deps: StoredDeps | None = None
         self._links: Any = None
 
@@ -326,13 +327,13 @@ class StoredState:
 
     def export(self, edited: list[Summary]) -> dict[str, Any]:
         """summaries.json with the edited summaries' lines replaced (the rest copied by the kernel)."""
-        ids, lengths = self.db.meta("export")
-        lengths = array("Q", lengths)
+        # (the ids apart: an edit writes back only the lengths)
+        ids, lengths = self.db.meta("export_ids"), array("Q", self.db.meta("export_lengths"))
         path = self.output / EXPORT
         changes_at = export_changes(path, ids, lengths, edited)
         if not changes_at:
             return {}
-        self._export = [ids, lengths]
+        self._export = lengths
         return {EXPORT: _Splice(path, changes_at)}
 
     def math_use(self, before: list[tuple], edited: list[Summary]) -> list[Any]:
@@ -388,7 +389,7 @@ class StoredState:
         generation = time.time_ns()
         cache, cdb = self.cache, self.cache_db
         cdb.set_meta("generation", generation)
-        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail")).items():
+        for name, value in state_values(state, cdb.meta("names"), cdb.meta("names_tail"), cdb).items():
             cdb.set_meta(name, value)
         cdb.set_meta("report", report)
         deps = self.deps
@@ -423,11 +424,12 @@ class StoredState:
     def _commit_session(self, generation: int, report: Any, uncacheable: set[str]) -> None:
         db = self.db
         db.set_meta("generation", generation)
-        db.set_meta("snapshot", self.snapshot)
+        for name, value in snapshot_values(db, self.snapshot).items():
+            db.set_meta(name, value)
         db.set_meta("report", report)
         db.set_meta("uncacheable", uncacheable)
         if self._export is not None:
-            db.set_meta("export", tuple(self._export))
+            db.set_meta("export_lengths", self._export)
         if self._math_use is not None:
             db.set_meta("math_use", self._math_use)
         records = self._records
@@ -455,6 +457,31 @@ class StoredState:
 
 
 _NONE = object()
+
+
+def stored_snapshot(db: Db) -> changes.Snapshot:
+    """The inputs' snapshot a session file keeps: the full build's, and what the edits since changed."""
+    base, delta = db.meta("snapshot"), db.meta("snapshot_delta")
+    if delta is None:
+        return base
+    changed, gone, taken_ns, hashes = delta
+    stats = dict(base.stats)
+    stats.update(changed)
+    for rel in gone:
+        del stats[rel]
+    return changes.Snapshot(taken_ns, stats, hashes)
+
+
+def snapshot_values(db: Db, snapshot: changes.Snapshot) -> dict[str, Any]:
+    """What to write for `snapshot`: the stats that differ from the full build's (an edit changes a
+    few files; all 4,600 of them at 10,000 summaries are 0.2 MB), or a new whole one past a quarter."""
+    base = db.meta("snapshot").stats
+    stats = snapshot.stats
+    changed = {rel: st for rel, st in stats.items() if base.get(rel) != st}
+    gone = [rel for rel in base if rel not in stats]
+    if len(changed) + len(gone) > len(base) // 4:
+        return {"snapshot": snapshot, "snapshot_delta": None}
+    return {"snapshot_delta": (changed, gone, snapshot.taken_ns, snapshot.hashes)}
 
 
 class MathUse:
@@ -490,9 +517,9 @@ def edited_math_use(use: tuple[dict[str, int], int], before: list[tuple], edited
 
 
 def _as_left(st: StoredState) -> bool:
-    from ..cache import _state, stored_names
+    from ..cache import stored_state
 
-    state = _state(st.cache_db.meta("state"), stored_names(st.cache_db))
+    state = stored_state(st.cache_db)
     return state is not None and state[1].unchanged(st.output)
 
 

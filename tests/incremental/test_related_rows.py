@@ -8,7 +8,7 @@ import pytest
 
 from site_builder.catalog import Summary
 from site_builder.catalog.related import RelatedIndex
-from site_builder.incremental.related_rows import StoredRelatedIndex, _ListValue, write_index
+from site_builder.incremental.related_rows import StoredRelatedIndex, _Postings, write_index
 from site_builder.records import SummaryRecord
 from site_builder.store import Db, NewFile
 
@@ -44,8 +44,14 @@ def state(index: RelatedIndex) -> dict:
     }
 
 
-@pytest.mark.parametrize("holders", [False, True])
-def test_updates_through_the_store_match_updates_in_memory(tmp_path: Path, holders: bool) -> None:
+@pytest.mark.parametrize("holders,chunk", [(False, 128), (True, 128), (False, 2)])
+def test_updates_through_the_store_match_updates_in_memory(tmp_path: Path, holders: bool, chunk: int,
+                                                           monkeypatch) -> None:
+    """(chunk 2: posting lists in runs of 2-4 entries, so that updates split runs, empty them and
+    move their first entries all the time.)"""
+    from site_builder.incremental import related_rows
+
+    monkeypatch.setattr(related_rows, "CHUNK", chunk)
     rng = random.Random(5)
     items = entries(300, rng)
     memory = RelatedIndex.build(items)
@@ -80,10 +86,51 @@ def test_updates_through_the_store_match_updates_in_memory(tmp_path: Path, holde
         db = Db.open(path)
         stored = StoredRelatedIndex(db)
         assert stored.update(chosen) == expected, kind
-        partial += bool(expected) and isinstance(stored.postings, _ListValue)  # not read whole
+        partial += bool(expected) and isinstance(stored.postings, _Postings)  # not read whole
         db.commit(stored.save)
         db.close()
         db = Db.open(path)
         assert state(StoredRelatedIndex(db)) == state(memory), kind
         db.close()
     assert partial >= 2  # the row-by-row path, not only the whole one, was taken
+
+
+def test_the_first_update_after_a_full_build_reads_few_entries(tmp_path: Path) -> None:
+    """A full build stores no holders (term -> entries that use it): the first update finds those of
+    the terms it moves by one scan in SQLite, reading no more entries than with the holders stored
+    (not every entry, as building them from the entries' terms did); it writes back only the rows
+    whose bytes changed, and the holders it found are there for the next update."""
+    rng = random.Random(7)
+    items = entries(400, rng)
+    memory = RelatedIndex.build(items)
+    paths = [tmp_path / "bare.sqlite", tmp_path / "held.sqlite"]
+    for path in paths:
+        f = NewFile(path)
+        write_index(f, memory)
+        f.install()
+        memory.warm_up()  # (the second file gets the holders)
+    chosen = [items[3]]
+    items[3].text += " " + " ".join(WORDS[1500:1504])  # rare words: their idf moves
+    expected = memory.update(chosen)
+    read = []
+    for path in paths:
+        db = Db.open(path)
+        stored = StoredRelatedIndex(db)
+        assert stored.update(chosen) == expected
+        assert isinstance(stored.postings, _Postings)  # not read whole
+        read.append(len(stored.entries.rows))
+        written: list[str] = []
+        db.conn.set_trace_callback(written.append)
+        db.commit(stored.save)
+        db.conn.set_trace_callback(None)
+        db.close()
+        entry_rows = [w for w in written if w.startswith("INSERT OR REPLACE INTO ri_entries")]
+        assert 0 < len(entry_rows) < read[-1]  # read, but not all changed
+        db = Db.open(path)
+        assert state(StoredRelatedIndex(db)) == state(memory)
+        held = dict(db.conn.execute("SELECT id, holders FROM ri_holders"))
+        db.close()
+        for word in WORDS[1500:1504]:
+            k = memory._tid[word]
+            assert held[k] == memory._holders[k].tobytes()
+    assert read[0] == read[1] < len(items)
