@@ -755,9 +755,6 @@ class _Champions(MutableMapping):
     """term -> its champion list, made from the posting list as read (before an update changes it),
     as RelatedIndex keeps it beside the posting lists; never stored."""
 
-    def __init__(self, lists: _Lists) -> None:
-        self.lists = lists
-
     def __init__(self, lists: _Lists, index: StoredRelatedIndex) -> None:
         self.lists, self.index = lists, index
 
