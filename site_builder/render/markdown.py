@@ -21,7 +21,7 @@ from urllib.parse import quote
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, normalize
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
@@ -44,6 +44,7 @@ from .html import (
 )
 from . import citekeys
 from .lexers import highlighted, lexer_named
+from .markdown_html import FastRendererHTML
 from .links import canonical, classify, shortscience_bibtex_key
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
@@ -104,13 +105,31 @@ _RULE_MARKERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 _ALWAYS_NEEDLESS = ("html_block", "html_inline")
 
 
+# The punctuation of those markers (each has some), and the bytes of every other ASCII character:
+# deleting these from an ASCII text leaves the marker characters it has, in one pass in C
+# instead of a search of the whole text per marker.
+_MARKS = tuple((names, tuple((m, frozenset(c for c in m if not c.isalnum())) for m in markers))
+               for names, markers in _RULE_MARKERS)
+_NOT_MARKER_BYTES = bytes(b for b in range(128) if not any(chr(b) in chars for _, ms in _MARKS for _, chars in ms))
+
+
 def _needless_rules(text: str) -> tuple[str, ...]:
     """The rules of _RULE_MARKERS whose markers `text` lacks (every text markdown-it parses is
     made of pieces of the summary's, so none of them can match anywhere in it)."""
     needless: list[str] = []
-    for names, markers in _RULE_MARKERS:  # plain loops: generators cost more than the scans here
-        for marker in markers:
-            if marker in text:
+    if not text.isascii():
+        for names, markers in _RULE_MARKERS:  # plain loops: generators cost more than the scans here
+            for marker in markers:
+                if marker in text:
+                    break
+            else:
+                needless += names
+        return tuple(needless)
+    # A marker lacking one of these characters is not in the text; a one-character marker having it is.
+    present = set(text.encode("ascii").translate(None, _NOT_MARKER_BYTES).decode("ascii"))
+    for names, marks in _MARKS:
+        for marker, chars in marks:
+            if chars <= present and (len(marker) == 1 or marker in text):
                 break
         else:
             needless += names
@@ -120,7 +139,8 @@ def _needless_rules(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=64)  # a few sets of needless rules cover most summaries; a parser takes 0.3 ms to make
 def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     """The parser, without the rules `needless` (see _needless_rules): the tokens are the same."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}, renderer_cls=FastRendererHTML)
+    md.core.ruler.at("normalize", _normalize_rule)
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
     _gate_linkify(md.linkify)
@@ -144,6 +164,13 @@ def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     if "linkify" in needless:  # the inline rule only: the core rule also finds "mailto:" and "//" links
         md.inline.ruler.disable("linkify")
     return md
+
+
+def _normalize_rule(state: StateCore) -> None:
+    """markdown-it's normalize rule (CR LF and CR to LF, NUL to U+FFFD), skipped for a text with
+    neither: its regex otherwise replaces every LF by a LF."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 def _gate_linkify(linkify) -> None:
@@ -361,10 +388,11 @@ def _dollar_balance_rule(state: StateCore) -> None:
 def _structure_rule(state: StateCore) -> None:
     """Warn about structure markdown-it accepts silently: an unclosed fence runs to
     the end of the summary, and blocks nested past maxNesting are cut off."""
-    lines = state.src.split("\n")
+    lines: list[str] = []  # the source's lines, once a fence needs them
     limit = state.md.options.maxNesting
     for token in state.tokens:
         if token.type == "fence" and token.map:
+            lines = lines or state.src.split("\n")
             last = lines[token.map[1] - 1].strip() if token.map[1] - 1 < len(lines) else ""
             closed = token.map[1] - 1 > token.map[0] and last.startswith(token.markup) and not last.strip(token.markup[0])
             if not closed:

@@ -264,3 +264,55 @@ def test_verbatim_openers_found_as_with_the_bracket_inside_each_alternative():
             assert new.group("tag", "attrs", "end", "cattrs") == old.group("tag", "attrs", "end", "cattrs"), text
             assert (new.group("comment") is None, new.group("center") is None) == \
                    (old.group("comment") is None, old.group("center") is None), text
+
+
+def _needless_by_search(text: str) -> tuple[str, ...]:
+    """markdown._needless_rules as a search of the text per marker (what the character pass shortens)."""
+    from site_builder.render import markdown
+
+    return tuple(name for names, markers in markdown._RULE_MARKERS
+                 if not any(marker in text for marker in markers) for name in names)
+
+
+def test_needless_rules_by_marker_characters_are_those_by_searching_each_marker():
+    from site_builder.render import markdown
+
+    rng = random.Random(41)
+    pieces = MARKDOWN_PIECES + ["b", "e", "gin", "cite", "]", ":", "^", "é", "\u2028", "$", "`", "~~", "::"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert markdown._needless_rules(text) == _needless_by_search(text), text
+
+
+def test_fast_markdown_renderer_writes_what_markdown_its_renderer_writes():
+    """markdown_html.FastRendererHTML against markdown-it-py's RendererHTML, with our render rules
+    and parse rules both times (the same parser, its renderer swapped), on random Markdown; and the
+    normalize rule skipped only where markdown-it's would change nothing."""
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_core import StateCore, normalize
+
+    from site_builder.render import markdown
+    from site_builder.render.markdown_html import FastRendererHTML
+
+    parser = markdown._parser.__wrapped__(())
+    assert isinstance(parser.renderer, FastRendererHTML)
+    reference = RendererHTML(parser)
+    # the parser's rules (markdown-it's, the plugins', ours), bound to the reference renderer
+    reference.rules = {name: rule.__func__.__get__(reference) for name, rule in parser.renderer.rules.items()}
+    assert set(markdown._RENDER_RULES) <= set(reference.rules)
+
+    def render(renderer, text):
+        result = markdown.RenderedMarkup(html="")
+        env = {"ctx": markdown.LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+        result.html = renderer.render(parser.parse(text, env), parser.options, env)
+        return result
+
+    rng = random.Random(43)
+    pieces = MARKDOWN_PIECES + ["- a\n\n  > b\n", "1. a\n2. b\n\n", "- \n- x\n", "\r\n", "\r", "\0", "  - c\n", "![x](a.png)\n\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert render(parser.renderer, text) == render(reference, text), text
+        state, expected = StateCore(text, parser, {}), StateCore(text, parser, {})
+        markdown._normalize_rule(state)
+        normalize(expected)
+        assert state.src == expected.src
