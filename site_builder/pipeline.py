@@ -84,7 +84,8 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
         return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
     # Each result taken up as it comes, while the workers read on (not all of them after the last).
-    for (st, h, blob), i in zip(imap_indexed(read, len(todo), jobs), todo):
+    # (records hold no cycles: no collection walks them while they come)
+    for (st, h, blob), i in zip(imap_indexed(read, len(todo), jobs, collect=False), todo):
         if h:
             cache.put("reads", files[i][1], (st, h, max_bytes, blob))
         found[i] = pickle.loads(blob)
