@@ -105,31 +105,13 @@ _RULE_MARKERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 _ALWAYS_NEEDLESS = ("html_block", "html_inline")
 
 
-# The punctuation of those markers (each has some), and the bytes of every other ASCII character:
-# deleting these from an ASCII text leaves the marker characters it has, in one pass in C
-# instead of a search of the whole text per marker.
-_MARKS = tuple((names, tuple((m, frozenset(c for c in m if not c.isalnum())) for m in markers))
-               for names, markers in _RULE_MARKERS)
-_NOT_MARKER_BYTES = bytes(b for b in range(128) if not any(chr(b) in chars for _, ms in _MARKS for _, chars in ms))
-
-
 def _needless_rules(text: str) -> tuple[str, ...]:
     """The rules of _RULE_MARKERS whose markers `text` lacks (every text markdown-it parses is
     made of pieces of the summary's, so none of them can match anywhere in it)."""
     needless: list[str] = []
-    if not text.isascii():
-        for names, markers in _RULE_MARKERS:  # plain loops: generators cost more than the scans here
-            for marker in markers:
-                if marker in text:
-                    break
-            else:
-                needless += names
-        return tuple(needless)
-    # A marker lacking one of these characters is not in the text; a one-character marker having it is.
-    present = set(text.encode("ascii").translate(None, _NOT_MARKER_BYTES).decode("ascii"))
-    for names, marks in _MARKS:
-        for marker, chars in marks:
-            if chars <= present and (len(marker) == 1 or marker in text):
+    for names, markers in _RULE_MARKERS:  # plain loops: generators cost more than the scans here
+        for marker in markers:
+            if marker in text:
                 break
         else:
             needless += names

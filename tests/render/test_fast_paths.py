@@ -266,24 +266,6 @@ def test_verbatim_openers_found_as_with_the_bracket_inside_each_alternative():
                    (old.group("comment") is None, old.group("center") is None), text
 
 
-def _needless_by_search(text: str) -> tuple[str, ...]:
-    """markdown._needless_rules as a search of the text per marker (what the character pass shortens)."""
-    from site_builder.render import markdown
-
-    return tuple(name for names, markers in markdown._RULE_MARKERS
-                 if not any(marker in text for marker in markers) for name in names)
-
-
-def test_needless_rules_by_marker_characters_are_those_by_searching_each_marker():
-    from site_builder.render import markdown
-
-    rng = random.Random(41)
-    pieces = MARKDOWN_PIECES + ["b", "e", "gin", "cite", "]", ":", "^", "é", "\u2028", "$", "`", "~~", "::"]
-    for _ in range(20000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        assert markdown._needless_rules(text) == _needless_by_search(text), text
-
-
 def test_fast_markdown_renderer_writes_what_markdown_its_renderer_writes():
     """markdown_html.FastRendererHTML against markdown-it-py's RendererHTML, with our render rules
     and parse rules both times (the same parser, its renderer swapped), on random Markdown; and the
