@@ -356,7 +356,8 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
 def _dollar_balance_rule(state: StateCore) -> None:
     """Warn for each paragraph left with an odd number of unescaped ``$`` (math never spans paragraphs)."""
     for token in state.tokens:
-        if token.type != "inline":
+        # (its text children are pieces of its content, or links made from them, whose text keeps a "$" as it was)
+        if token.type != "inline" or "$" not in token.content:
             continue
         texts = [child.content for child in token.children or [] if child.type == "text"]
         if sum(t.count("$") for t in texts) % 2:

@@ -298,3 +298,42 @@ def test_fast_markdown_renderer_writes_what_markdown_its_renderer_writes():
         markdown._normalize_rule(state)
         normalize(expected)
         assert state.src == expected.src
+
+
+def test_dollar_balance_skips_only_paragraphs_without_a_dollar():
+    """markdown._dollar_balance_rule reads the text children only of inline tokens whose content has
+    a "$": the same warnings as reading every one, also where links, entities and escapes are made."""
+    from site_builder.render import markdown
+
+    def every_paragraph(state):  # the rule without the content check
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            texts = [child.content for child in token.children or [] if child.type == "text"]
+            if sum(t.count("$") for t in texts) % 2:
+                where = f"line {token.map[0] + 1}" if token.map else "text"
+                last = next(t for t in reversed(texts) if "$" in t)
+                at = last.rfind("$")
+                near = " ".join(last[max(0, at - 30):at + 30].split())
+                state.env["result"].warnings.append(f'unbalanced $ in text ({where} of the summary, near "{near}")')
+
+    gated = markdown._parser.__wrapped__(())
+    plain = markdown._parser.__wrapped__(())
+    plain.core.ruler.at("dollar_balance", every_paragraph)
+
+    def warnings(parser, text):
+        result = markdown.RenderedMarkup(html="")
+        env = {"ctx": markdown.LinkContext(), "result": result, "open_links": [], "seen_links": set()}
+        parser.render(text, env)
+        return result.warnings
+
+    rng = random.Random(47)
+    pieces = MARKDOWN_PIECES + ["http://x.org/%24a ", "<http://a.org/$b>", "http://x.org/$c ", "&#36;", "&dollar;",
+                                "\\$", "$", "$x$", "[a$](http://b.org)", "![a$](c.png)", "[^n]: $ note\n", "xn--$-a.org/"]
+    warned = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        got = warnings(gated, text)
+        assert got == warnings(plain, text), text
+        warned += bool(got)
+    assert warned > 100
