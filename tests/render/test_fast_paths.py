@@ -291,7 +291,7 @@ def test_fast_markdown_renderer_writes_what_markdown_its_renderer_writes():
 
     rng = random.Random(43)
     pieces = MARKDOWN_PIECES + ["- a\n\n  > b\n", "1. a\n2. b\n\n", "- \n- x\n", "\r\n", "\r", "\0", "  - c\n", "![x](a.png)\n\n"]
-    for _ in range(3000):
+    for _ in range(1200):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert render(parser.renderer, text) == render(reference, text), text
         state, expected = StateCore(text, parser, {}), StateCore(text, parser, {})
@@ -331,9 +331,9 @@ def test_dollar_balance_skips_only_paragraphs_without_a_dollar():
     pieces = MARKDOWN_PIECES + ["http://x.org/%24a ", "<http://a.org/$b>", "http://x.org/$c ", "&#36;", "&dollar;",
                                 "\\$", "$", "$x$", "[a$](http://b.org)", "![a$](c.png)", "[^n]: $ note\n", "xn--$-a.org/"]
     warned = 0
-    for _ in range(1500):
+    for _ in range(1000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         got = warnings(gated, text)
         assert got == warnings(plain, text), text
         warned += bool(got)
-    assert warned > 100
+    assert warned > 60
