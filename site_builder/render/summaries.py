@@ -196,7 +196,8 @@ def _finish(config: SiteConfig, site_root: Path | None, summaries: list[Summary]
             results: list[dict | None], texts: dict[int, tuple[str, str, str, int, str]],
             found_formulas: dict[int, Placeholders], renderers: dict[str, Renderer], cache: BuildCache, jobs: int,
             base: str, only: list[Summary] | None, warnings: list[str], early: EarlyNode,
-            math_progress: Progress | None, figure_progress: Progress | None) -> list[str]:
+            math_progress: Progress | None, figure_progress: Progress | None,
+            texts_done: Callable[[], object] | None = None) -> list[str]:
     """render_catalog once every summary is rendered: figures mirrored, results set, plain text, math."""
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
