@@ -215,7 +215,13 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
             keep.update(cache=cache)
         stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                            progress=step.stage("pages", None), related=related, keep=keep, derive=derive,
-                           before_rendering=related_ready)
+                           before_rendering=related_ready,
+                           # The cache's writer forked as soon as the output is in place: it writes what is
+                           # known while this process records the output files and walks the output.
+                           swapped=cache.begin_save if save_in_background else None)
+    except BaseException:
+        cache.abandon_save()
+        raise
     finally:
         pending.close()  # (harmless once its result was taken)
     report.diagnostics += stats.diagnostics
