@@ -173,6 +173,7 @@ class BuildCache:
     last: dict[str, Any] = field(default_factory=dict)  # the last build's state, report and generation
     enabled: bool = True
     saving: int | None = None  # the process writing the file (save(background=True)), until wait_saved()
+    _begun: "_BegunSave | None" = None  # a writer begun by begin_save(), until save() or wait_saved()
     db: Db | None = None  # the file as the last build left it, while open
 
     @classmethod
@@ -283,17 +284,28 @@ class BuildCache:
     def last_report(self) -> Any:
         return self.last.get("report")
 
-    def save(self, state: tuple[str, Any] | None = None, report: Any = None, *, background: bool = False) -> None:
-        """Write the cache as a new file. `background`: in a forked process, while this one writes the
-        session (a command-line build, which calls wait_saved() before it ends); the file is the same."""
-        if self.path is None:
-            return
-        self.close()
+    def _data(self) -> dict[str, Any]:
         data = {"salt": self.salt, "started_ns": self.started_ns, **self.new}
         data.setdefault("pages", {})
         data.setdefault("page_steps", [])
         data.setdefault("page_steps_compacted", 0)
+        return data
+
+    def save(self, state: tuple[str, Any] | None = None, report: Any = None, *, background: bool = False) -> None:
+        """Write the cache as a new file. `background`: in a forked process, while this one writes the
+        session (a command-line build, which calls wait_saved() before it ends); the file is the same.
+        After `begin_save()`, the process it forked is given what it still needs (also when not `background`)."""
+        if self.path is None:
+            return
+        self.close()
         self.last = {"state": state, "report": report, "generation": self.started_ns, "started_ns": self.started_ns}
+        if self._begun is not None:
+            begun, self._begun = self._begun, None
+            self.saving = begun.finish(self.new.get("outputs", {}), state, report)
+            if not background:
+                self.wait_saved()
+            return
+        data = self._data()
         path = self.path
 
         def write() -> None:
@@ -306,8 +318,27 @@ class BuildCache:
         else:
             write()
 
+    def begin_save(self) -> None:
+        """Start writing the cache file in a forked process now, while this one records the published files
+        and walks the output (a command-line build, once the new output is in place): it writes every table
+        but the outputs, then waits for `save()` to send it the outputs, the state and the report."""
+        if self.path is None or not hasattr(os, "fork") or self._begun is not None:
+            return
+        self.wait_saved()
+        self.close()
+        release_free_memory()  # the child starts as large as this process is
+        self._begun = _BegunSave(self.path, self._data())
+
+    def abandon_save(self) -> None:
+        """Stop a save begun by begin_save() and not finished (the build failed): nothing is installed."""
+        begun, self._begun = self._begun, None
+        if begun is not None:
+            begun.abandon()
+
     def wait_saved(self) -> None:
-        """Wait for a background save; raises if it failed (as a save in this process would have)."""
+        """Wait for a background save; raises if it failed (as a save in this process would have).
+        A save begun and never finished (the build failed after begin_save) is abandoned."""
+        self.abandon_save()
         pid, self.saving = self.saving, None
         if pid is not None and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
             raise OSError(f"writing the build cache in {self.path.parent if self.path else '?'} failed")
@@ -383,13 +414,19 @@ def _rows(db: Db, table: str) -> Iterator[tuple[str, Any]]:
         yield key, pickle.loads(value)
 
 
-def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
-    """The whole cache file (store.NewFile: written beside, then renamed into place)."""
+def _write(path: Path, data: dict[str, Any], state: Any, report: Any,
+           late: Callable[[], tuple[dict, Any, Any] | None] | None = None) -> None:
+    """The whole cache file (store.NewFile: written beside, then renamed into place).
+
+    `late`: gives (outputs table, state, report) once the rest is written, or None to give up (the
+    file is then removed, not installed)."""
     from .incremental.stepindex import index_rows
 
     f = NewFile(path)
     try:
         for table in TABLES:
+            if table == "outputs" and late is not None:
+                continue
             f.create(table)
             f.rows(table, ((k, dumps(v)) for k, v in data.get(table, {}).items()))
         f.create("recorded", "n INTEGER PRIMARY KEY, key TEXT UNIQUE, base TEXT, steps BLOB")
@@ -401,6 +438,14 @@ def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
         f.rows("steps", ((c, dumps(steps[c * STEP_CHUNK:(c + 1) * STEP_CHUNK]))
                          for c in range((len(steps) + STEP_CHUNK - 1) // STEP_CHUNK)))
         index_rows(f, steps, (ids for _, ids in pages.values()), STEP_CHUNK)
+        if late is not None:
+            given = late()
+            if given is None:
+                f.abandon()
+                return
+            outputs, state, report = given
+            f.create("outputs")
+            f.rows("outputs", ((k, dumps(v)) for k, v in outputs.items()))
         f.meta({"salt": data["salt"], "started_ns": data["started_ns"], "generation": data["started_ns"],
                 "page_steps_compacted": data["page_steps_compacted"], "steps": len(steps), "report": report,
                 **state_values(state)})
@@ -408,6 +453,53 @@ def _write(path: Path, data: dict[str, Any], state: Any, report: Any) -> None:
     except BaseException:
         f.abandon()
         raise
+
+
+class _BegunSave:
+    """The cache file written by a forked process from before the last of it is known (begin_save):
+    `finish()` sends it the outputs, state and report through a pipe; `abandon()` closes the pipe
+    unsent, and the process removes what it wrote."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        r, w = os.pipe()
+
+        def write() -> None:
+            import threading
+
+            os.close(w)  # (its own copy: the pipe ends when this build's process closes or loses it)
+            got: list[bytes] = []
+
+            def receive() -> None:
+                with open(r, "rb") as pipe:
+                    got.append(pipe.read())
+
+            # Read as soon as it is sent (a thread of this process): the build's process never waits on the pipe.
+            reader = threading.Thread(target=receive, daemon=True)
+            reader.start()
+
+            def late() -> tuple[dict, Any, Any] | None:
+                reader.join()
+                return pickle.loads(got[0]) if got and got[0] else None
+
+            _write(path, data, None, None, late)
+
+        self.pid: int | None = _forked(write)
+        os.close(r)
+        self.fd = w
+
+    def finish(self, outputs: dict[str, Any], state: Any, report: Any) -> int | None:
+        """Send what the file still needs; the writer's pid, for wait_saved()."""
+        try:
+            with open(self.fd, "wb") as pipe:
+                pipe.write(pickle.dumps((outputs, state, report), protocol=pickle.HIGHEST_PROTOCOL))
+        except BrokenPipeError:  # (it failed: wait_saved() reports it)
+            pass
+        return self.pid
+
+    def abandon(self) -> None:
+        os.close(self.fd)
+        if self.pid is not None:
+            os.waitpid(self.pid, 0)
 
 
 @contextmanager

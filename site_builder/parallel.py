@@ -145,6 +145,16 @@ def imap_indexed(fn: Callable[[int], T], n: int, jobs: int = 1, progress: Progre
             gc.unfreeze()
 
 
+def _fd_limit() -> int:
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        soft = -1
+    return soft if 0 < soft < 1 << 20 else 1 << 16
+
+
 def die_with_parent() -> None:
     """A forked process ends if the one that started it is killed (Linux; elsewhere it finishes alone)."""
     try:
@@ -166,8 +176,12 @@ class Forked(Generic[T]):
     result is not wanted any more (the build failed meanwhile); it is harmless after result().
     """
 
-    def __init__(self, fn: Callable[[], T], fallback: Callable[[], T] | None = None, fork: bool = True) -> None:
-        """`fork=False`: no process; `result()` calls `fallback()` (the caller decided it is not worth one)."""
+    def __init__(self, fn: Callable[[], T], fallback: Callable[[], T] | None = None, fork: bool = True,
+                 close_others: bool = False) -> None:
+        """`fork=False`: no process; `result()` calls `fallback()` (the caller decided it is not worth one).
+        `close_others`: the child closes every file descriptor but the standard ones and its pipe, first
+        (for an `fn` that needs none: a pipe to a process this one talks to, Node's, would otherwise stay
+        open in the child, and that process would not see its input end when this one closes it)."""
         self.fallback = fallback or fn
         self.pid: int | None = None
         self.fd = -1
@@ -186,6 +200,9 @@ class Forked(Generic[T]):
             status = 1
             try:
                 os.close(r)
+                if close_others:
+                    os.closerange(3, w)
+                    os.closerange(w + 1, _fd_limit())
                 _worker_start()
                 die_with_parent()
                 gc.disable()  # it makes no garbage, and a collection would copy the inherited heap

@@ -168,43 +168,63 @@ def build(content: Path, output: Path, config: SiteConfig, site_root: Path, *, u
         step_done()
     report.diagnostics += overrides.diagnostics
     derive = keep.setdefault("derived", Recorded()) if keep is not None else compute  # kept for the session
+    from .catalog.related import RelatedIndex
     from .render.summaries import link_context
-    report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
-                                            progress=step.stage("summaries", len(catalog.summaries)),
-                                            math_progress=step.stage("formulas", None),
-                                            figure_progress=step.stage("figures", None) if config.images == "mirror"
-                                            else None, links=link_context(catalog, config, derive))
-    if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
-        inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
-    if keep is not None and "on_rendered" in keep:  # the catalog's objects are final from here on
-        keep["on_rendered"](catalog, cache)  # (the command line's session store begins writing them)
-    if step_done:
-        step_done()
-    report.unidentified = unidentified(catalog)
-    # Related papers worked out by a forked process while this one makes the page list and the page
+    # Related papers worked out by a forked process from when the summaries' plain texts are known (all
+    # the index reads of them): while this one typesets formulas, then makes the page list and the page
     # environment (write_site), not where the templates get them (seo.install); the map the templates
     # read is filled in before the first page is rendered.
-    from .catalog.related import RelatedIndex
     entries = [*catalog.papers, *catalog.unidentified]
-    pending = RelatedIndex.in_background(entries, jobs=jobs)
-    related: dict[str, list] = {}
+    begun: list = []
 
-    def related_ready() -> None:
-        index = pending.result()
-        related.update(index.resolve(entries))
-        if keep is not None:  # an index that later edits can update, and the map templates read
-            keep.update(related=related, related_index=index)
+    def texts_done() -> None:
+        if not begun:
+            begun.append(RelatedIndex.in_background(entries, jobs=jobs))
+
+    try:
+        report.render_warnings = render_catalog(catalog, config, site_root, cache=cache, jobs=jobs,
+                                                progress=step.stage("summaries", len(catalog.summaries)),
+                                                math_progress=step.stage("formulas", None),
+                                                figure_progress=step.stage("figures", None)
+                                                if config.images == "mirror" else None,
+                                                links=link_context(catalog, config, derive), texts_done=texts_done)
+    except BaseException:
+        for pending in begun:
+            pending.close()
+        raise
+    texts_done()  # (if render_catalog did not call it)
+    pending = begun[0]
+    try:  # (a build that fails before the pages: the process is stopped)
+        if config.images == "mirror" and any(w.startswith(MIRROR_FAILED) for w in report.render_warnings):
+            inputs = None  # a figure that could not be mirrored is tried again by the next build, not skipped
+        if keep is not None and "on_rendered" in keep:  # the catalog's objects are final from here on
+            keep["on_rendered"](catalog, cache)  # (the command line's session store begins writing them)
         if step_done:
             step_done()
+        report.unidentified = unidentified(catalog)
+        related: dict[str, list] = {}
 
-    if keep is not None:
-        keep.update(cache=cache)
-    try:
+        def related_ready() -> None:
+            index = pending.result()
+            related.update(index.resolve(entries))
+            if keep is not None:  # an index that later edits can update, and the map templates read
+                keep.update(related=related, related_index=index)
+            if step_done:
+                step_done()
+
+        if keep is not None:
+            keep.update(cache=cache)
         stats = write_site(catalog, config, site_root, output, content, cache=cache, jobs=jobs,
                            progress=step.stage("pages", None), related=related, keep=keep, derive=derive,
-                           before_rendering=related_ready)
+                           before_rendering=related_ready,
+                           # The cache's writer forked as soon as the output is in place: it writes what is
+                           # known while this process records the output files and walks the output.
+                           swapped=cache.begin_save if save_in_background else None)
+    except BaseException:
+        cache.abandon_save()
+        raise
     finally:
-        pending.close()  # (a build that failed before the pages: the process is stopped)
+        pending.close()  # (harmless once its result was taken)
     report.diagnostics += stats.diagnostics
     report.files_changed = stats.written
     report.pages_rendered = cache.page_stats[1]

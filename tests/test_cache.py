@@ -586,3 +586,72 @@ def test_a_warm_full_build_keeps_page_records_compact_and_lets_the_old_ones_go(s
     report = make(site, cache=cache)
     assert report.pages_rendered == 0 and cache.old["pages"] == {}
     assert tree(site / "out") == clean_copy(site)
+
+
+def _cache_rows(path: Path) -> dict[str, list]:
+    """Every row of a cache file's tables (the meta table without its generation-dependent values)."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        out = {t: sorted(conn.execute(f"SELECT * FROM {t}")) for t in tables if t != "meta"}
+        meta = dict(conn.execute("SELECT name, value FROM meta"))
+    finally:
+        conn.close()
+    out["outputs"] = [(k, pickle.loads(v)[0]) for k, v in out["outputs"]]  # (their stats are the build's own)
+    out["meta"] = sorted(k for k in meta if not k.startswith("stats:"))
+    out["meta:report"] = [pickle.loads(meta["report"]).pages]
+    out["meta:names"] = [pickle.loads(meta["names"])]  # the output's listing: its files and folders
+    return out
+
+
+def test_a_save_begun_once_the_output_is_in_place_writes_the_same_file(site: Path):
+    """The command line's cache writer is forked when the output is swapped in (cache.begin_save) and
+    given the outputs, state and report later: the file has the same rows as one written at the end."""
+    from site_builder.cache import BuildCache
+    from site_builder.output.listing import listing
+
+    forked = BuildCache.open(site)
+    forked.load_tables()
+    report = make(site, save_in_background=True, cache=forked)
+    forked.wait_saved()
+    cache_file = site / CACHE_DIR / FILE_NAME
+    begun = _cache_rows(cache_file)
+    assert begun["outputs"] and begun["recorded"] and begun["meta:report"] == [report.pages]
+    # The same build's tables, written in this process at the end (no fork): same rows.
+    shutil.rmtree(site / "out")
+    shutil.rmtree(site / CACHE_DIR)
+    (site / CACHE_DIR).mkdir()
+    make(site)
+    assert _cache_rows(cache_file) == begun
+    # Nothing changed since: the next build is the saved one's report (the state it was sent is right).
+    assert make(site, skip_unchanged=True).files_changed == 0
+    st = BuildCache.open(site).last_state
+    assert st is not None and st[1].unchanged(site / "out") and not listing(site / "out").files == []
+
+
+def test_a_begun_save_that_is_abandoned_installs_nothing(site: Path):
+    from site_builder.cache import BuildCache
+
+    cache = BuildCache.open(site)
+    cache.put("outputs", "x", ("h", (1, 2, 3)))
+    cache.begin_save()
+    cache.abandon_save()
+    folder = site / CACHE_DIR
+    assert not (folder / FILE_NAME).exists()
+    assert not list(folder.glob(f"{FILE_NAME}.*.tmp"))
+    cache.wait_saved()  # (nothing left to wait for)
+
+
+def test_texts_done_is_called_once_every_plain_text_is_set(site: Path):
+    """pipeline.build forks the related index from texts_done: every summary's text must be final then."""
+    from site_builder.catalog import build_catalog
+    from site_builder.pipeline import BuildReport, read_inputs
+    from site_builder.render.summaries import render_catalog
+
+    records, collections = read_inputs(site / "content", BuildReport())
+    catalog = build_catalog(records, collections, config())
+    seen: list[list[tuple[str, str]]] = []
+    render_catalog(catalog, config(), site,
+                   texts_done=lambda: seen.append([(s.text, s.display_title) for s in catalog.summaries]))
+    assert len(seen) == 1 and all(text for text, _ in seen[0])
+    assert seen[0] == [(s.text, s.display_title) for s in catalog.summaries]

@@ -208,3 +208,22 @@ def test_chunks_cover_every_item_once_in_order_and_shrink_at_the_end(monkeypatch
             sizes = [len(c) for c in chunks]
             assert max(sizes) <= 256 and sizes == sorted(sizes, reverse=True)  # never growing
     assert len(parallel._chunks(12_700, 2)[-2]) < 256  # the last ones are small
+
+
+def test_forked_with_close_others_keeps_no_inherited_descriptor():
+    """The related index is forked while Node may be typesetting: the child must not hold Node's pipes
+    (Node would not see its input end when this process closes it, and the close would wait)."""
+    r, w = os.pipe()
+    try:
+        def holds(fd: int) -> bool:
+            try:
+                os.fstat(fd)
+            except OSError:
+                return False
+            return True
+
+        assert parallel.Forked(lambda: (holds(r), holds(w)), close_others=True).result() == (False, False)
+        assert parallel.Forked(lambda: (holds(r), holds(w))).result() == (True, True)
+    finally:
+        os.close(r)
+        os.close(w)

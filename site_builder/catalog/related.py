@@ -690,7 +690,8 @@ class PendingIndex:
         def serially() -> RelatedIndex:
             return cls.build(entries, k, 1)
 
-        self._forked = Forked(serially, fallback=here, fork=jobs > 1 and len(entries) >= FORK_FROM)
+        # (started while formulas may still be typeset: Node's pipes are not kept open in the child)
+        self._forked = Forked(serially, fallback=here, fork=jobs > 1 and len(entries) >= FORK_FROM, close_others=True)
 
     def result(self) -> RelatedIndex:
         index = self._forked.result()

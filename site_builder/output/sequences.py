@@ -42,6 +42,14 @@ def neighbour_map(catalog: Catalog, listing_key: Callable[[Any], Any]) -> dict[s
     the entry is in that has another entry (kinds in WALKS order); previous and next are
     (site path, title), or None at the ends."""
     out: dict[str, list[tuple]] = {}
+    links: dict[int, tuple[str, str]] = {}  # id(entry) -> _link(entry): each entry is in several terms
+
+    def link(entry: Entry) -> tuple[str, str]:
+        found = links.get(id(entry))
+        if found is None:
+            found = links[id(entry)] = _link(entry)
+        return found
+
     for tax_key, kind in WALKS:
         tax = catalog.taxonomies.get(tax_key)
         if tax is None:
@@ -53,10 +61,11 @@ def neighbour_map(catalog: Catalog, listing_key: Callable[[Any], Any]) -> dict[s
             key = presentation_key(term, listing_key) if tax_key == "collections" else listing_key
             entries.sort(key=key)
             path = tax.url(term)
-            for i, entry in enumerate(entries):
-                prev = _link(entries[i - 1]) if i > 0 else None
-                nxt = _link(entries[i + 1]) if i + 1 < len(entries) else None
-                out.setdefault(entry.url, []).append((kind, term.name, path, prev, nxt))
+            row = [link(e) for e in entries]
+            last = len(row) - 1
+            for i, here in enumerate(row):
+                out.setdefault(here[0], []).append((kind, term.name, path, row[i - 1] if i > 0 else None,
+                                                    row[i + 1] if i < last else None))
     return out
 
 

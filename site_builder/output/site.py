@@ -159,8 +159,11 @@ def render_pages(catalog: Catalog, config: SiteConfig, site_root: Path, *, pages
 def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Path, content: Path | None = None, *,
                cache: BuildCache | None = None, jobs: int = 1, progress: Progress | None = None,
                related: dict[str, list] | None = None, keep: dict | None = None,
-               derive: Derive = compute, before_rendering: Callable[[], object] | None = None) -> WriteStats:
-    """Write the site into a staging folder, then swap it in. `before_rendering`: see render_pages."""
+               derive: Derive = compute, before_rendering: Callable[[], object] | None = None,
+               swapped: Callable[[], object] | None = None) -> WriteStats:
+    """Write the site into a staging folder, then swap it in. `before_rendering`: see render_pages.
+    `swapped`: called once the new output is in place, before its files are recorded in the cache
+    (pipeline.build begins writing the cache file then: cache.begin_save)."""
     from . import scratch
     from .search import BUNDLE_DIR, remove_stale_indexes, search_records, write_search_index
     from .staging import Stager, record_outputs
@@ -207,6 +210,8 @@ def write_site(catalog: Catalog, config: SiteConfig, site_root: Path, output: Pa
                     records[i] = None
             del records
         swap_into_place(staging, output)
+        if swapped is not None:
+            swapped()
         record_outputs(output, cache)
     finally:
         shutil.rmtree(own, ignore_errors=True)  # after the swap it holds the old tree

@@ -122,6 +122,7 @@ def render_catalog(
     only: list[Summary] | None = None, links: LinkContext | None = None,
     math_progress: Progress | None = None,
     figure_progress: Progress | None = None,
+    texts_done: Callable[[], object] | None = None,
 ) -> list[str]:
     """Render every summary (or `only` these) in place; returns the warnings, prefixed by origin.
 
@@ -132,6 +133,8 @@ def render_catalog(
     HTML in the cache keeps the remote URLs) and the HTML points at the site's copies.
     Last, the plain text of each summary is derived, and its formulas are typeset
     (render/formulas.py: in the page with `math: build`, else only checked).
+    `texts_done`: called once every summary's plain text and derived title are set, before the
+    formulas (pipeline.build forks the related index then, while this process typesets).
     """
     summaries = catalog.summaries if only is None else only
     renderers = _renderers()
@@ -186,7 +189,7 @@ def render_catalog(
             memo.forget()
         with paused_collection():  # it makes no cyclic garbage either, and allocates per summary
             return _finish(config, site_root, summaries, results, texts, found_formulas, renderers, cache, jobs,
-                           base, only, warnings, early, math_progress, figure_progress)
+                           base, only, warnings, early, math_progress, figure_progress, texts_done)
     finally:
         early.close()
 
@@ -195,7 +198,8 @@ def _finish(config: SiteConfig, site_root: Path | None, summaries: list[Summary]
             results: list[dict | None], texts: dict[int, tuple[str, str, str, int, str]],
             found_formulas: dict[int, Placeholders], renderers: dict[str, Renderer], cache: BuildCache, jobs: int,
             base: str, only: list[Summary] | None, warnings: list[str], early: EarlyNode,
-            math_progress: Progress | None, figure_progress: Progress | None) -> list[str]:
+            math_progress: Progress | None, figure_progress: Progress | None,
+            texts_done: Callable[[], object] | None = None) -> list[str]:
     """render_catalog once every summary is rendered: figures mirrored, results set, plain text, math."""
     mirrored: dict[str, str] = {}
     if config.images == "mirror":
@@ -221,6 +225,8 @@ def _finish(config: SiteConfig, site_root: Path | None, summaries: list[Summary]
     # The HTML each text is of (and its digest, when that is the worker's HTML: no mirrored figures).
     early_texts = {i: (summaries[i].html, *text[:4], text[4] if not mirrored else None) for i, text in texts.items()}
     _plain_text(summaries, cache, jobs, early_texts)
+    if texts_done is not None:
+        texts_done()
     # The workers' formulas are those of s.html when it is their HTML unchanged (no sub-folder, no mirrored figures).
     known = {summaries[i].id: found for i, found in found_formulas.items()} if base == "/" and not mirrored else {}
     warnings += typeset_summaries(summaries, config, site_root, complete=only is None, jobs=jobs,

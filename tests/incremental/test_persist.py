@@ -325,12 +325,14 @@ def after_calls(n: int, fn):
 
 
 def cache_written_here() -> None:
-    """The build cache written by the build's own process (not a forked one that would outlive the kill)."""
+    """The build cache written by the build's own process (not a forked one that would outlive the kill):
+    at the end, not begun by a writer forked when the output is swapped in (BuildCache.begin_save)."""
     from site_builder import cache
 
     def forked(write):
         write()
     cache._forked = forked
+    cache.BuildCache.begin_save = lambda self: None
 
 
 def kill_full_save_before_the_session() -> None:
