@@ -384,14 +384,18 @@ class Session:
 
     def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary],
                        math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
-        if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
-            raise OutputChanged("the output was changed since the last build")  # file is written beside)
-        # The JSON export (tens of MB) is written by a thread while pages are rendered: beside its place,
-        # or with search on in the search index's folder beside the output (a build killed while
-        # Pagefind works has then written nothing into the output).
+        # The JSON export (tens of MB) is written by a thread while pages are rendered, in a folder of
+        # ours beside the output (the search index's, with search on): nothing is written into the output
+        # before the check of it (another process: see persist.build_site) has answered, just before the
+        # first file is renamed into place (_write_pages), so the check goes on meanwhile; and a build
+        # killed before that has written nothing into the output.
         exports = st.export(edited)
-        api = {rel: _Early(self.output, rel, data, beside=search.staging if search is not None else None)
-               for rel, data in exports.items()}
+        staging = None
+        if exports:
+            from ..output import scratch
+
+            staging = search.staging if search is not None else scratch.make(self.output, "export")
+        api = {rel: _Early(self.output, rel, data, beside=staging) for rel, data in exports.items()}
         try:
             st.prepare(config)
             return self._write_pages(st, config, edited, api, math, search)
@@ -400,6 +404,11 @@ class Session:
                 if isinstance(early, _Early):
                     early.abandon()
             raise
+        finally:
+            if staging is not None and search is None:
+                import shutil
+
+                shutil.rmtree(staging, ignore_errors=True)
 
     def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],
                      math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
@@ -489,6 +498,8 @@ class Session:
         # swapped in. A build killed before the swap leaves the published site as it was.
         # (Also when no file changed: the delta finds it if a record did not change either.)
         fresh = _stage_index(search) if search is not None else None
+        if not st.published():  # (checked meanwhile by another process: see persist.build_site)
+            raise OutputChanged("the output was changed since the last build")
         self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(),
                                        aside=self.site_root / CACHE_DIR)
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
