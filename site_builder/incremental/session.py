@@ -190,7 +190,9 @@ class Session:
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
         self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
-        self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
+        # Threads removing what the last build replaced (the export's blocks, the search index's staging
+        # folder) while the command line saves the session: joined before the build returns.
+        self.dropping: list[Any] = []
         self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
         self.last_build = False  # the process ends after this build (the command line)
         # persist.build_site saves a full build's session in a file; its objects are begun by a forked
@@ -203,6 +205,7 @@ class Session:
         state = self.state
         self.replaced = None
         self.added = ([], [])
+        self.dropping = []
         if state is not None and state.config == repr(config):
             try:
                 report = self._update(state, config, started)
@@ -344,7 +347,7 @@ class Session:
             stats = self._write_changes(st, config, edited, math, search)
         finally:
             if search is not None:
-                search.close()
+                search.close(self.dropping if self.last_build else None)
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         # A warning naming no summary (e.g. math not checked) is already among the kept ones.
@@ -500,8 +503,9 @@ class Session:
         fresh = _stage_index(search) if search is not None else None
         if not st.published():  # (checked meanwhile by another process: see persist.build_site)
             raise OutputChanged("the output was changed since the last build")
-        self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(),
-                                       aside=self.site_root / CACHE_DIR)
+        dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(), aside=self.site_root / CACHE_DIR)
+        if dropping is not None:
+            self.dropping.append(dropping)
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
             changed = _swap_index(fresh, self.output)
@@ -664,11 +668,20 @@ class _SearchEdit:
     def __init__(self, staging: Path, pending: Any) -> None:
         self.staging, self.pending = staging, pending
 
-    def close(self) -> None:
+    def close(self, later: list[Any] | None = None) -> None:
+        """`later`: the folder is removed by a thread, appended there (joined before the build returns)."""
         import shutil
 
         self.pending.abandon()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if later is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        import threading
+
+        thread = threading.Thread(target=shutil.rmtree, args=(self.staging, True), name="remove a staging folder",
+                                  daemon=True)
+        thread.start()
+        later.append(thread)
 
 
 def _begin_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> _SearchEdit:
@@ -705,10 +718,11 @@ def _swap_index(fresh: Any, output: Path) -> tuple[list[str], list[str], list[st
 
     from ..output.search import BUNDLE_DIR
     from ..output.search_delta import Delta
-    from ..output.swap import swap_in
 
     if isinstance(fresh, Delta):
         return fresh.publish()
+    from ..output.swap import swap_in
+
     swap_in(fresh / BUNDLE_DIR, output / BUNDLE_DIR)
     shutil.rmtree(fresh, ignore_errors=True)
     return None
