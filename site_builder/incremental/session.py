@@ -397,6 +397,8 @@ class Session:
         if exports:
             from ..output import scratch
 
+            if search is None:
+                scratch.remove_stale(self.output)  # (left by a build killed while it wrote one)
             staging = search.staging if search is not None else scratch.make(self.output, "export")
         api = {rel: _Early(self.output, rel, data, beside=staging) for rel, data in exports.items()}
         try:
