@@ -77,14 +77,15 @@ def read_inputs(content: Path, report: BuildReport, max_bytes: int | None = None
         path, rel = files[todo[k]]
         try:
             st = os.stat(path)  # before reading: an edit in between is seen next time
-            h = cache.file_hash(path, rel, st)[0]
+            h, data = cache.file_hash(path, rel, st)
         except OSError:  # unreadable: read_file says so, and nothing is cached
             return (), "", pickle.dumps(read_file(path, rel, max_bytes=max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
-        result = read_file(path, rel, max_bytes=max_bytes)
+        result = read_file(path, rel, max_bytes=max_bytes, data=data)  # the bytes just hashed, when it read them
         return stat_key(st), h, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
     # Each result taken up as it comes, while the workers read on (not all of them after the last).
-    for (st, h, blob), i in zip(imap_indexed(read, len(todo), jobs), todo):
+    # (records hold no cycles: no collection walks them while they come)
+    for (st, h, blob), i in zip(imap_indexed(read, len(todo), jobs, collect=False), todo):
         if h:
             cache.put("reads", files[i][1], (st, h, max_bytes, blob))
         found[i] = pickle.loads(blob)

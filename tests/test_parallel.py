@@ -69,6 +69,26 @@ def test_meanwhile_runs_once_in_this_process_while_workers_have_their_tasks():
         assert list(results) == list(range(2, n + 1)) and calls == [parent]
 
 
+def test_collect_false_pauses_only_this_processes_collector_while_results_come():
+    import gc
+
+    parent = os.getpid()
+    assert gc.isenabled()
+    for jobs, n, paused in ((2, 200, True), (1, 200, False), (2, 3, False)):  # forked; serial and too little: here
+        seen: list[bool] = []
+        results = parallel.imap_indexed(lambda i: (os.getpid() != parent, gc.isenabled()), n, jobs, collect=False)
+        for forked, collecting in results:
+            assert collecting  # the workers (or this process, running the work itself) still collect
+            seen.append(gc.isenabled())
+        assert seen == [not paused] * n
+        assert gc.isenabled()  # on again at the end
+    results = parallel.imap_indexed(lambda i: i, 200, 2, collect=False)
+    next(results)
+    assert not gc.isenabled()
+    results.close()  # a caller that stops early: collecting again
+    assert gc.isenabled()
+
+
 def forking_sample(tmp_path: Path, monkeypatch) -> SiteConfig:
     """The sample content in tmp_path, and a config for it; every stage forks even for a handful of items."""
     monkeypatch.setattr(parallel, "MIN_PER_JOB", 1)  # the sample site is small

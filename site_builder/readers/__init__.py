@@ -46,16 +46,21 @@ def read_text(text: str, name: str) -> ReadResult:
     return ReadResult(diagnostics=[Diagnostic(name, "not a format site-builder knows (ShortScience listing, statwiki feed or Markdown with front matter); skipped")])
 
 
-def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """Read one input file; every problem is a diagnostic naming the file, never an exception."""
+def read_file(path: Path, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              data: bytes | None = None) -> ReadResult:
+    """Read one input file; every problem is a diagnostic naming the file, never an exception.
+
+    `data`: the file's bytes, when the caller has read them already (the build hashes each input
+    first): read from them, not from the disk again."""
     name = name or path.name
     try:
-        size = path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size
         if size > max_bytes:
             return ReadResult(diagnostics=[Diagnostic(
                 name, f"file is {_size(size)}, over the {_size(max_bytes)} input limit (max_input_mb); skipped",
                 level="error")])
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         return ReadResult(diagnostics=[Diagnostic(name, f"cannot be read: {exc.strerror or exc}; skipped", level="error")])
     nul = data.find(b"\x00", 0, 8192)

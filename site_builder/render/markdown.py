@@ -21,7 +21,7 @@ from urllib.parse import quote
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, normalize
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
@@ -44,6 +44,7 @@ from .html import (
 )
 from . import citekeys
 from .lexers import highlighted, lexer_named
+from .markdown_html import FastRendererHTML
 from .links import canonical, classify, shortscience_bibtex_key
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
@@ -120,7 +121,8 @@ def _needless_rules(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=64)  # a few sets of needless rules cover most summaries; a parser takes 0.3 ms to make
 def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     """The parser, without the rules `needless` (see _needless_rules): the tokens are the same."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}, renderer_cls=FastRendererHTML)
+    md.core.ruler.at("normalize", _normalize_rule)
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
     _gate_linkify(md.linkify)
@@ -144,6 +146,13 @@ def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     if "linkify" in needless:  # the inline rule only: the core rule also finds "mailto:" and "//" links
         md.inline.ruler.disable("linkify")
     return md
+
+
+def _normalize_rule(state: StateCore) -> None:
+    """markdown-it's normalize rule (CR LF and CR to LF, NUL to U+FFFD), skipped for a text with
+    neither: its regex otherwise replaces every LF by a LF."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 def _gate_linkify(linkify) -> None:
@@ -347,7 +356,8 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
 def _dollar_balance_rule(state: StateCore) -> None:
     """Warn for each paragraph left with an odd number of unescaped ``$`` (math never spans paragraphs)."""
     for token in state.tokens:
-        if token.type != "inline":
+        # (its text children are pieces of its content, or links made from them, whose text keeps a "$" as it was)
+        if token.type != "inline" or "$" not in token.content:
             continue
         texts = [child.content for child in token.children or [] if child.type == "text"]
         if sum(t.count("$") for t in texts) % 2:
@@ -361,10 +371,11 @@ def _dollar_balance_rule(state: StateCore) -> None:
 def _structure_rule(state: StateCore) -> None:
     """Warn about structure markdown-it accepts silently: an unclosed fence runs to
     the end of the summary, and blocks nested past maxNesting are cut off."""
-    lines = state.src.split("\n")
+    lines: list[str] = []  # the source's lines, once a fence needs them
     limit = state.md.options.maxNesting
     for token in state.tokens:
         if token.type == "fence" and token.map:
+            lines = lines or state.src.split("\n")
             last = lines[token.map[1] - 1].strip() if token.map[1] - 1 < len(lines) else ""
             closed = token.map[1] - 1 > token.map[0] and last.startswith(token.markup) and not last.strip(token.markup[0])
             if not closed:

@@ -21,17 +21,24 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 def relevel_headings(html: str, parent_level: int = 2) -> str:
     if "<h" not in html:
         return html
+    tags = _HEADING_TAG.findall(html)
+    if all(new == int(level) for new, (_, level) in zip(_levels(tags, parent_level), tags)):
+        return html  # every heading keeps its level (most Markdown): no substitution
+    levels = iter(_levels(tags, parent_level))
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{next(levels)}", html)
+
+
+def _levels(tags: list[tuple[str, str]], parent_level: int) -> list[int]:
+    """The page level of each heading tag ("/" or "", its level), an end tag's that of its heading."""
     open_sections: list[tuple[int, int]] = []  # (source level, page level) of the headings above
     current = parent_level + 1
-
-    def replace(m: re.Match) -> str:
-        nonlocal current
-        if not m.group(1):
-            level = int(m.group(2))
+    out: list[int] = []
+    for closing, digit in tags:
+        if not closing:
+            level = int(digit)
             while open_sections and open_sections[-1][0] >= level:
                 open_sections.pop()
             current = min((open_sections[-1][1] if open_sections else parent_level) + 1, 6)
             open_sections.append((level, current))
-        return f"<{m.group(1)}h{current}"
-
-    return _HEADING_TAG.sub(replace, html)
+        out.append(current)
+    return out

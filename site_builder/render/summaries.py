@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ..cache import BuildCache, digest
+from ..cache import BuildCache, digest, paused_collection
 from ..catalog import Catalog, Summary
 from ..catalog.merge import title_key
 from ..config import SiteConfig
@@ -172,7 +172,8 @@ def render_catalog(
     try:
         memo.remembering(lambda key: cache.get("memo", key))
         try:
-            for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress), todo):
+            # (the results hold no cycles: no collection walks them while they come)
+            for (out, text, made, found), i in zip(imap_indexed(fresh, len(todo), jobs, progress, collect=False), todo):
                 results[i] = out
                 if not out.get("timed_out"):
                     cache.put("renders", keys[i], out)
@@ -183,8 +184,9 @@ def render_catalog(
                 early.look(found)
         finally:
             memo.forget()
-        return _finish(config, site_root, summaries, results, texts, found_formulas, renderers, cache, jobs,
-                       base, only, warnings, early, math_progress, figure_progress)
+        with paused_collection():  # it makes no cyclic garbage either, and allocates per summary
+            return _finish(config, site_root, summaries, results, texts, found_formulas, renderers, cache, jobs,
+                           base, only, warnings, early, math_progress, figure_progress)
     finally:
         early.close()
 

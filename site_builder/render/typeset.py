@@ -32,6 +32,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -133,12 +134,13 @@ def placeholders(fragment: str) -> Placeholders:
 
 
 def _tex(m: re.Match) -> tuple[str, bool]:
-    import html
+    inline = m.group("inline")
+    if inline is not None:
+        return unescape(inline), False
+    return _DISPLAY_BRACKETS.sub(r"\1", unescape(m.group("display"))), True
 
-    if m.group("inline") is not None:
-        return html.unescape(m.group("inline")), False
-    tex = html.unescape(m.group("display"))
-    return re.sub(r"^\\\[(.*)\\\]$", r"\1", tex, flags=re.S), True
+
+_DISPLAY_BRACKETS = re.compile(r"^\\\[(.*)\\\]$", re.S)  # \[...\] around a whole display formula
 
 
 def with_preludes(items: list[tuple[str, bool]]) -> list[tuple[str, bool, tuple[str, ...]]]:

@@ -42,3 +42,41 @@ def test_a_summary_that_starts_below_its_top_level():
     # "### Idea ### Results # Notes": the first two are siblings, the last one their parent's level
     assert levels(relevel_headings("<h3>Idea</h3><h3>Results</h3><h1>Notes</h1><h3>More</h3>")) == [
         "h3", "h3", "h3", "h4"]
+
+
+def _relevel_by_substitution(html: str, parent_level: int = 2) -> str:
+    """relevel_headings as one substitution with a callback per tag (what its no-change check shortens)."""
+    import re
+
+    if "<h" not in html:
+        return html
+    open_sections: list[tuple[int, int]] = []
+    current = parent_level + 1
+
+    def replace(m: re.Match) -> str:
+        nonlocal current
+        if not m.group(1):
+            level = int(m.group(2))
+            while open_sections and open_sections[-1][0] >= level:
+                open_sections.pop()
+            current = min((open_sections[-1][1] if open_sections else parent_level) + 1, 6)
+            open_sections.append((level, current))
+        return f"<{m.group(1)}h{current}"
+
+    return re.sub(r"<(/?)h([1-6])(?=[\s>])", replace, html)
+
+
+def test_relevel_gives_what_a_substitution_per_tag_gives():
+    import random
+
+    rng = random.Random(5)
+    pieces = [f"<h{n}>" for n in range(1, 8)] + [f"</h{n}>" for n in range(1, 7)] + [
+        '<h3 id="x">', "<h2\n>", "<hr>", "<p>t</p>", "h3", "<h", "<header>", "</h3 >"]
+    unchanged = 0
+    for _ in range(20000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        parent = rng.choice((1, 2, 3))
+        got = relevel_headings(html, parent)
+        assert got == _relevel_by_substitution(html, parent), html
+        unchanged += got == html and "<h3" in html
+    assert unchanged > 100  # the no-change path really ran

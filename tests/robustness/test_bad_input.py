@@ -103,6 +103,8 @@ def test_reader_gives_one_clear_message(tmp_path, name):
     (tmp_path / name).write_bytes(data)
     messages = [str(d) for d in read_file(tmp_path / name, name).diagnostics]
     assert expected in messages
+    # the same from the bytes the build already read (it hashes each input first)
+    assert read_file(tmp_path / name, name, data=data) == read_file(tmp_path / name, name)
     # one message per problem: that feed has two broken entries, every other file one problem
     assert len(messages) == (2 if name in ("no-title-feed.txt", "no-ts-feed.txt") else 1), messages
 
