@@ -43,7 +43,7 @@ from .store import Db, NewFile, dumps
 CACHE_DIR = ".site-builder-cache"
 FILE_NAME = "cache.sqlite"
 TABLES = ("reads", "renders", "texts", "outputs", "memo")  # (key, pickled value) tables
-STEP_CHUNK = 256  # recorded steps per row of the `steps` table
+STEP_CHUNK = 64  # recorded steps per row of the `steps` table (and of the `readers` index: an edit reads and writes back whole rows)
 STEP_ID = "I"  # the type of a page's step numbers in the `recorded` table (page_ids)
 _PACKAGE = Path(__file__).resolve().parent
 

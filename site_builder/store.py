@@ -130,6 +130,10 @@ class Db:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 raise StoreError("not a write-ahead-log file")
             conn.execute("PRAGMA wal_autocheckpoint=0")  # (not in a commit: see _start_checkpoint)
+            # A log copied in is started again from its beginning by the next commit, which then also cuts
+            # the file short: its size keeps saying how much is waiting to be copied (else, once past the
+            # bound, every later build would start a checkpoint, two syncs, for an edit's few pages).
+            conn.execute("PRAGMA journal_size_limit=0")
             if db.meta("format") != FORMAT:
                 raise StoreError("another format")
         except (sqlite3.Error, StoreError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,

@@ -89,8 +89,8 @@ def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path
         save(session, inputs)
     finally:
         session.abandon_saving()  # (a session file begun for a build that then failed)
-        if session.dropping is not None:  # (the replaced export's blocks, freed while the session was saved)
-            session.dropping.join()
+        for thread in session.dropping:  # (the replaced export's blocks, the search staging, freed meanwhile)
+            thread.join()
         st = session.state
         if st is not None and hasattr(st, "close"):
             st.close()

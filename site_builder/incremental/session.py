@@ -190,7 +190,9 @@ class Session:
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
         self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
-        self.dropping: Any = None  # a thread freeing the replaced export's blocks (join() before exiting)
+        # Threads removing what the last build replaced (the export's blocks, the search index's staging
+        # folder) while the command line saves the session: joined before the build returns.
+        self.dropping: list[Any] = []
         self.collect_for_full = False  # turn the garbage collector on for a full build (persist.build_site)
         self.last_build = False  # the process ends after this build (the command line)
         # persist.build_site saves a full build's session in a file; its objects are begun by a forked
@@ -203,6 +205,7 @@ class Session:
         state = self.state
         self.replaced = None
         self.added = ([], [])
+        self.dropping = []
         if state is not None and state.config == repr(config):
             try:
                 report = self._update(state, config, started)
@@ -345,7 +348,7 @@ class Session:
             stats = self._write_changes(st, config, edited, math, search)
         finally:
             if search is not None:
-                search.close()
+                search.close(self.dropping if self.last_build else None)
         ids = {s.id for s in edited}
         kept = [w for w in st.report.render_warnings if not any(f"[{i}]" in w for i in ids)]
         # A warning naming no summary (e.g. math not checked) is already among the kept ones.
@@ -385,14 +388,20 @@ class Session:
 
     def _write_changes(self, st: Any, config: SiteConfig, edited: list[Summary],
                        math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
-        if not st.published():  # (checked meanwhile by another process: see persist.build_site; before any
-            raise OutputChanged("the output was changed since the last build")  # file is written beside)
-        # The JSON export (tens of MB) is written by a thread while pages are rendered: beside its place,
-        # or with search on in the search index's folder beside the output (a build killed while
-        # Pagefind works has then written nothing into the output).
+        # The JSON export (tens of MB) is written by a thread while pages are rendered, in a folder of
+        # ours beside the output (the search index's, with search on): nothing is written into the output
+        # before the check of it (another process: see persist.build_site) has answered, just before the
+        # first file is renamed into place (_write_pages), so the check goes on meanwhile; and a build
+        # killed before that has written nothing into the output.
         exports = st.export(edited)
-        api = {rel: _Early(self.output, rel, data, beside=search.staging if search is not None else None)
-               for rel, data in exports.items()}
+        staging = None
+        if exports:
+            from ..output import scratch
+
+            if search is None:
+                scratch.remove_stale(self.output)  # (left by a build killed while it wrote one)
+            staging = search.staging if search is not None else scratch.make(self.output, "export")
+        api = {rel: _Early(self.output, rel, data, beside=staging) for rel, data in exports.items()}
         try:
             st.prepare(config)
             return self._write_pages(st, config, edited, api, math, search)
@@ -401,6 +410,11 @@ class Session:
                 if isinstance(early, _Early):
                     early.abandon()
             raise
+        finally:
+            if staging is not None and search is None:
+                import shutil
+
+                shutil.rmtree(staging, ignore_errors=True)
 
     def _write_pages(self, st: Any, config: SiteConfig, edited: list[Summary], api: dict[str, Any],
                      math: dict[str, str], search: "_SearchEdit | None") -> tuple[int, int]:
@@ -490,8 +504,11 @@ class Session:
         # swapped in. A build killed before the swap leaves the published site as it was.
         # (Also when no file changed: the delta finds it if a record did not change either.)
         fresh = _stage_index(search) if search is not None else None
-        self.dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(),
-                                       aside=self.site_root / CACHE_DIR)
+        if not st.published():  # (checked meanwhile by another process: see persist.build_site)
+            raise OutputChanged("the output was changed since the last build")
+        dropping = _replace_files(self.output, files, outputs, unhashed=api.keys(), aside=self.site_root / CACHE_DIR)
+        if dropping is not None:
+            self.dropping.append(dropping)
         self.replaced = [str(self.output / rel) for rel in sorted(files)]
         if fresh is not None:
             changed = _swap_index(fresh, self.output)
@@ -654,11 +671,20 @@ class _SearchEdit:
     def __init__(self, staging: Path, pending: Any) -> None:
         self.staging, self.pending = staging, pending
 
-    def close(self) -> None:
+    def close(self, later: list[Any] | None = None) -> None:
+        """`later`: the folder is removed by a thread, appended there (joined before the build returns)."""
         import shutil
 
         self.pending.abandon()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if later is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        import threading
+
+        thread = threading.Thread(target=shutil.rmtree, args=(self.staging, True), name="remove a staging folder",
+                                  daemon=True)
+        thread.start()
+        later.append(thread)
 
 
 def _begin_index(st: Any, edited: list[Summary], output: Path, config: SiteConfig, jobs: int) -> _SearchEdit:
@@ -695,10 +721,11 @@ def _swap_index(fresh: Any, output: Path) -> tuple[list[str], list[str], list[st
 
     from ..output.search import BUNDLE_DIR
     from ..output.search_delta import Delta
-    from ..output.swap import swap_in
 
     if isinstance(fresh, Delta):
         return fresh.publish()
+    from ..output.swap import swap_in
+
     swap_in(fresh / BUNDLE_DIR, output / BUNDLE_DIR)
     shutil.rmtree(fresh, ignore_errors=True)
     return None

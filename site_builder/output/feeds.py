@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..catalog import Catalog, Summary
 from ..catalog.order import descending
 from ..config import SiteConfig
 from ..render.plaintext import excerpt
 from ..text import clean_text
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -89,6 +91,7 @@ def render_feed(
     entries: list[tuple[str, Summary]] | None = None,
 ) -> str:
     """The Atom XML of a feed of `summaries`' newest (or of `entries`, already chosen by `feed_entries`)."""
+    import xml.etree.ElementTree as ET  # (not at import: an edit that changes no feed does not load it)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     if entries is None:
@@ -111,6 +114,7 @@ def render_feed(
 
 
 def _entry(s: Summary, date: str, canonical: Callable[[str], str]) -> ET.Element:
+    import xml.etree.ElementTree as ET
     entry = ET.Element(f"{{{ATOM}}}entry")
     title = s.display_title
     who = s.record.contributor
@@ -129,6 +133,7 @@ def _entry(s: Summary, date: str, canonical: Callable[[str], str]) -> ET.Element
 
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    import xml.etree.ElementTree as ET
     el = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
     el.text = text
     return el

@@ -374,7 +374,10 @@ class Delta:
         os.replace(self.staging / MANIFEST, bundle / MANIFEST)
         if self.old is not None and _is_delta(self.old) and (bundle / self.old).is_dir():
             removed = _files(bundle / self.old, f"{BUNDLE_DIR}/{self.old}/")
-            shutil.rmtree(bundle / self.old)
+            try:  # into the staging folder, removed with it (the caller may do that while it saves)
+                os.rename(bundle / self.old, self.staging / f"replaced-{self.old}")
+            except OSError:  # (another file system, say)
+                shutil.rmtree(bundle / self.old)
         if self.own:
             shutil.rmtree(self.staging, ignore_errors=True)
         return [f"{BUNDLE_DIR}/{MANIFEST}"], added, removed

@@ -7,7 +7,6 @@ target is then missing for an instant, but never half old, half new.
 """
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -20,6 +19,8 @@ AT_FDCWD = -100
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths; False when the system cannot (then the caller falls back)."""
+    import ctypes  # (here: loading it is ~10 ms, and only a whole new folder is swapped in)
+
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False

@@ -517,6 +517,25 @@ def test_nothing_is_written_to_the_output_before_its_check_answers(site: Path, m
     assert tree(site / "out") == clean_build(site, config())
 
 
+@pytest.mark.parametrize("search", [False, True])
+def test_command_line_edits_leave_no_folder_beside_the_output(site: Path, search: bool) -> None:
+    """The export (and with search on the delta) is made in a folder beside the output, and the old
+    delta moved into it; the command line removes it with a thread while it saves: gone at the end."""
+    cfg = config(search=search)
+    age(site / "content")
+    build_site(site / "content", site / "out", cfg, site)
+    for n in (7, 8):  # the second edit replaces the first one's delta
+        append_text(site, n)
+        report = build_site(site / "content", site / "out", cfg, site, last_build=True)
+        assert report.how == "incremental", report.how
+        assert [p.name for p in site.iterdir() if p.name.startswith(".out.")] == []
+    if search:  # (a delta beside the parts: the same results as a clean build's index)
+        from .test_session import assert_same_search
+        assert_same_search(site, cfg)
+    else:
+        assert tree(site / "out") == clean_build(site, cfg)
+
+
 def test_an_edit_with_search_and_a_new_kind_of_formula_is_incremental_and_exact(site: Path, monkeypatch) -> None:
     """The stored session's search records (a row per result) and math token counts: an edit that
     brings a word to search and a formula needing stylesheet rules no other summary needed."""
