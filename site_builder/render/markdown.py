@@ -44,7 +44,6 @@ from .html import (
 )
 from . import citekeys
 from .lexers import highlighted, lexer_named
-from .markdown_html import FastRendererHTML
 from .links import canonical, classify, shortscience_bibtex_key
 
 COLLECTED_LINK_KINDS = ("arxiv", "doi", "openreview", "pdf")
@@ -121,7 +120,7 @@ def _needless_rules(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=64)  # a few sets of needless rules cover most summaries; a parser takes 0.3 ms to make
 def _parser(needless: tuple[str, ...] = ()) -> MarkdownIt:
     """The parser, without the rules `needless` (see _needless_rules): the tokens are the same."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}, renderer_cls=FastRendererHTML)
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.core.ruler.at("normalize", _normalize_rule)
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "model.py" is not a URL
@@ -353,11 +352,14 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _dollar_balance_rule(state: StateCore) -> None:
-    """Warn for each paragraph left with an odd number of unescaped ``$`` (math never spans paragraphs)."""
+def _dollar_balance_rule(state: StateCore, every_paragraph: bool = False) -> None:
+    """Warn for each paragraph left with an odd number of unescaped ``$`` (math never spans paragraphs).
+
+    Only paragraphs whose content has a "$" are read: their text children are pieces of that content,
+    or links made from it, whose text keeps a "$" as it was (`every_paragraph`: read them all, which a
+    test checks gives the same warnings)."""
     for token in state.tokens:
-        # (its text children are pieces of its content, or links made from them, whose text keeps a "$" as it was)
-        if token.type != "inline" or "$" not in token.content:
+        if token.type != "inline" or not (every_paragraph or "$" in token.content):
             continue
         texts = [child.content for child in token.children or [] if child.type == "text"]
         if sum(t.count("$") for t in texts) % 2:

@@ -22,10 +22,11 @@ def relevel_headings(html: str, parent_level: int = 2) -> str:
     if "<h" not in html:
         return html
     tags = _HEADING_TAG.findall(html)
-    if all(new == int(level) for new, (_, level) in zip(_levels(tags, parent_level), tags)):
+    levels = _levels(tags, parent_level)
+    if all(new == int(level) for new, (_, level) in zip(levels, tags)):
         return html  # every heading keeps its level (most Markdown): no substitution
-    levels = iter(_levels(tags, parent_level))
-    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{next(levels)}", html)
+    at = iter(levels)
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{next(at)}", html)
 
 
 def _levels(tags: list[tuple[str, str]], parent_level: int) -> list[int]:
