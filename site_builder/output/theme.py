@@ -76,10 +76,29 @@ def _environment_class() -> type[Environment]:
             return set().union(*self.maps)
 
     class ThemeEnvironment(Environment):
+        code_generator_class = _code_generator_class()
+
         def make_globals(self, d: Any) -> Any:
             return Globals({} if d is None else d, self.globals)
 
     return ThemeEnvironment
+
+
+def _code_generator_class() -> type:
+    """Jinja's code generator, whose templates print values through output/escaping.py's escape.
+
+    The compiled module imports Jinja's runtime names in one line; the import added after it
+    rebinds `escape` (what each `{{ }}` calls when autoescaping) for that module only.
+    """
+    from jinja2.compiler import CodeGenerator
+
+    class ThemeCodeGenerator(CodeGenerator):
+        def writeline(self, x: str, node: Any = None, extra: int = 0) -> None:
+            super().writeline(x, node, extra)
+            if x.startswith("from jinja2.runtime import "):
+                super().writeline("from site_builder.output.escaping import escape")
+
+    return ThemeCodeGenerator
 
 
 def _bytecode_cache(folder: Path) -> Any:
