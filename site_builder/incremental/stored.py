@@ -633,14 +633,21 @@ class _Splice:
         self.source, self.changes = source, changes
 
     def __call__(self, out: BinaryIO) -> None:
+        from ..output.confine import preallocate
+
         with open(self.source, "rb") as src:
             fin, fout = src.fileno(), out.fileno()
+            size = os.fstat(fin).st_size
+            end = size + sum(len(data) - length for _, length, data in self.changes)
+            preallocate(fout, end)  # (the rename over the published export is then only a rename)
             at = 0
             for offset, length, data in self.changes:
                 _copy(fin, fout, at, offset - at)
                 os.write(fout, data)
                 at = offset + length
-            _copy(fin, fout, at, os.fstat(fin).st_size - at)
+            _copy(fin, fout, at, size - at)
+            if os.lseek(fout, 0, os.SEEK_CUR) != end:  # (never: the source changed meanwhile)
+                raise OSError(f"the export was not copied whole ({self.source} changed while it was read)")
 
     def __bytes__(self) -> bytes:  # for a caller that wants the bytes themselves
         with open(self.source, "rb") as src:

@@ -46,6 +46,22 @@ def check_rel(rel: str) -> str:
     return rel
 
 
+def preallocate(fd: int, size: int) -> None:
+    """Give a new file of `size` bytes its blocks before it is written (where the file system can).
+
+    File systems such as ext4 allocate written data lazily; renaming a file whose blocks are not
+    yet allocated over another makes the rename allocate them and start their writeback (ext4's
+    auto_da_alloc): 25 ms for the 51.6 MB JSON export of 10,000 summaries, in the rename an edit
+    waits for. Allocated here, by whoever writes the file (a thread, for the export), the rename
+    is a rename. Where preallocation is not supported, the file is simply written as it was.
+    """
+    if size > 0 and hasattr(os, "posix_fallocate"):
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except OSError:
+            pass
+
+
 class Folder:
     """A folder that writes are confined to; folders already proved inside it are remembered."""
 
@@ -120,6 +136,7 @@ class Folder:
                 if callable(data):
                     data(f)
                 else:
+                    preallocate(f.fileno(), len(data))
                     f.write(data)
         except BaseException:
             with contextlib.suppress(OSError):
