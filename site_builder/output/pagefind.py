@@ -112,8 +112,7 @@ class Indexer:
     `start()` sends the records and the request to write the bundle, and returns
     at once (the service queues what it reads; a thread here reads its answers as
     they come). `finish()` waits for the answer to that request, then ends the
-    process (killed once the bundle is written; asked to stop (_STOP) otherwise),
-    waits for it to end and checks the bundle. Until
+    service (_STOP), waits for the process to end and checks the bundle. Until
     then its stdin stays open: if this process dies, the service sees the end of
     its input and exits at once, instead of writing on into a folder nobody owns.
     Several indexers run side by side.
@@ -125,7 +124,6 @@ class Indexer:
         self.reader: threading.Thread | None = None
         self.errors: list[str] = []  # Pagefind's error answers
         self.answered = threading.Event()  # the bundle is written (or failed, or the service is gone)
-        self.wrote = False  # the service answered that it wrote the bundle
         self.stderr = tempfile.TemporaryFile()
         self.peak_mb = self.cpu_seconds = 0.0
         self.finisher: threading.Thread | None = None  # finish_meanwhile()'s
@@ -163,7 +161,6 @@ class Indexer:
                     self.errors.append(str(payload.get("message")))
                     self.answered.set()
                 elif payload.get("type") == "WriteFiles":
-                    self.wrote = True
                     self.answered.set()
         finally:
             self.answered.set()
@@ -174,15 +171,10 @@ class Indexer:
         if not self.answered.wait(TIMEOUT):
             self._fail(f"no bundle after {TIMEOUT:.0f} s")
         high_water = _high_water_mb(self.proc.pid)  # indexed and written: its peak is behind it
-        # Its answer comes once the bundle is written (the service awaits the writes first), so the
-        # process is simply ended: asked to stop, it took 10-17 ms to go, which an edit waited for.
-        written = self.wrote and not self.errors
-        if written:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.proc.pid, signal.SIGKILL)
+        # Asked to stop and awaited, never killed: its answer can come before every file of the bundle
+        # is whole (the UI's scripts were found cut short when it was killed right after the answer).
         try:
-            if not written:
-                self.proc.stdin.write(_STOP)
+            self.proc.stdin.write(_STOP)
             self.proc.stdin.close()
         except OSError:  # it has ended already: its exit status says how
             pass
@@ -190,8 +182,7 @@ class Indexer:
             _, status, usage = _wait(self.proc.pid, 60.0)
         except TimeoutError:
             self._fail("the indexer did not end after writing the bundle")
-        ended_by_us = written and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        self.proc.returncode = 0 if ended_by_us else os.waitstatus_to_exitcode(status)
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
         # ru_maxrss would also count this process's own size at the fork (Linux keeps the larger of the two).
         self.peak_mb = high_water if high_water is not None else usage.ru_maxrss / 1024
         self.cpu_seconds = usage.ru_utime + usage.ru_stime
@@ -272,8 +263,7 @@ def _wait(pid: int, timeout: float):
     """os.wait4 with a deadline (wait4 itself has none).
 
     Where the system has process file descriptors (Linux), woken the moment the process ends;
-    elsewhere polled, at growing intervals (which made an edit wait up to twice as long as the
-    indexer took to end: 11-24 ms, for a delta whose bundle was written)."""
+    elsewhere polled, at growing intervals (which can add up to the time the process took to end)."""
     if hasattr(os, "pidfd_open"):
         import select
 
