@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import CACHE_DIR, BuildCache, paused_collection, stop_freezing, tree_state
+from ..cache import CACHE_DIR, FILE_NAME as CACHE_FILE, BuildCache, paused_collection, stop_freezing, tree_state
 from ..config import SiteConfig
 from ..pipeline import BuildProgress, BuildReport, input_state, unchanged_report
 from . import changes
@@ -69,18 +69,25 @@ def _build_site(content: Path, output: Path, config: SiteConfig, site_root: Path
     from .session import Session  # not before: the check above is all a build with nothing changed does
 
     session = None
-    if published is not False and checking is not None:
+    why = []  # why this build, if it is a full one, is
+    if state is None:
+        why.append("no usable build cache (another version of site-builder, or damaged)"
+                   if (site_root / CACHE_DIR / CACHE_FILE).is_file() else "first build")
+    if published is False:
+        why.append("the output folder was changed since the last build")
+    elif checking is not None:
         # The output's check goes on while the edit is worked out: it is waited for before the first
         # file is written (StoredState.published); if the output was changed, a full build follows.
         answer = checking if published is None else (lambda: True)
         session = restore(content, output, site_root, config, jobs, cache, changes.snapshot_of(content, files, taken),
-                          answer)
+                          answer, why=why)
     if session is None and checking is not None:
         checking()  # (the forked check is waited for)
     cache.close()
     if session is None:
         session = Session(content, output, site_root, jobs=jobs)
         session.one_shot = True  # one build in this process: nothing to warm up for a next one
+        session.why_fresh = why[0] if why else "the last build's session could not be used"
     session.collect_for_full = collecting
     session.last_build = last_build
     session.save_early = True  # (save() below finishes the file; the finally clause drops it if the build fails)
@@ -134,13 +141,15 @@ def save(session: Session, inputs: str | None) -> None:
 
 def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jobs: int,
             cache: BuildCache | None = None, snapshot: changes.Snapshot | None = None,
-            published: Callable[[], bool] | None = None) -> Session | None:
+            published: Callable[[], bool] | None = None, why: list[str] | None = None) -> Session | None:
     """The session the last build saved, if it still describes this site exactly; else None.
 
     `cache`: BuildCache.open(site_root) (its file is then used by the session); `published`:
     answers whether the output is as the last build left it (asked before anything is written;
-    without it the session checks the output itself); `snapshot`: the inputs as this build found them.
+    without it the session checks the output itself); `snapshot`: the inputs as this build found them;
+    `why`: a list that gets the reason when the answer is None (for the build's report).
     """
+    why = [] if why is None else why
     from ..store import Db
     from .session import Session
     from .stored import FILE_NAME, StoredState
@@ -155,20 +164,28 @@ def restore(content: Path, output: Path, site_root: Path, config: SiteConfig, jo
         return None
     db = Db.open(site_root / CACHE_DIR / FILE_NAME)
     if db is None:
+        why.append("no saved session of the last build")
         return None
     try:
-        fits = (db.meta("salt") == cache.salt and db.meta("generation") == cache.last.get("generation")
-                and db.meta("content") == str(content.resolve()) and db.meta("output") == str(output.resolve())
-                and db.meta("config") == repr(config))
+        if db.meta("salt") != cache.salt or db.meta("generation") != cache.last.get("generation"):
+            unfit = "the saved session is not the last build's"
+        elif db.meta("content") != str(content.resolve()) or db.meta("output") != str(output.resolve()):
+            unfit = "another content or output folder than the last build's"
+        elif db.meta("config") != repr(config):
+            unfit = "the configuration changed"
+        else:
+            unfit = None
     except Exception:  # noqa: BLE001 - damaged or foreign: a full build
-        fits = False
-    if not fits:
+        unfit = "the saved session could not be read"
+    if unfit is not None:
+        why.append(unfit)
         db.close()
         return None
     cache_db, cache.db = cache.db, None
     try:
         state = StoredState(db, cache_db, content, output.resolve(), site_root, snapshot, published)
     except Exception:  # noqa: BLE001 - damaged: a full build
+        why.append("the saved session could not be read")
         db.close()
         cache_db.close()
         return None

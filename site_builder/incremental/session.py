@@ -187,6 +187,7 @@ class Session:
         self.state: Any = None  # _State, or incremental/stored.StoredState
         self.last_mode = ""  # "full", "incremental" or "unchanged": what the last build did
         self.why_full = ""  # why the last build could not be incremental
+        self.why_fresh = "first build"  # why a session with no state builds in full (set by persist.build_site)
         self.one_shot = False  # True when this process rebuilds once (`site-builder build`)
         self.replaced: list[str] | None = None  # output files the last build replaced, if it knows them all
         self.added: tuple[list[str], list[str]] = ([], [])  # output paths it added and removed (relative)
@@ -217,7 +218,7 @@ class Session:
             if report is not None:
                 return report
         if state is None or state.config != repr(config):
-            self.why_full = "first build" if state is None else "the configuration changed"
+            self.why_full = self.why_fresh if state is None else "the configuration changed"
         return self._full(config, progress)
 
     # -- full build ------------------------------------------------------------

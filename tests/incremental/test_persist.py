@@ -762,3 +762,21 @@ def test_command_line_edits_go_through_the_write_ahead_log_and_stay_exact(site: 
     age(site / "content")
     assert build(site).how == "incremental"  # (a build that closes its files: the logs copied in)
     assert tree(site / "out") == clean_build(site, config())
+
+
+def test_a_full_build_says_why(site: Path) -> None:
+    """The report's `how` names the reason a command-line build is a full one."""
+    age(site / "content")
+    assert build(site).how == "full build: first build"
+    (site / "out" / "about" / "index.html").write_text("tampered", encoding="utf-8")
+    assert build(site).how == "full build: the output folder was changed since the last build"
+    append_text(site, 7)
+    other = config()
+    other.title = "Renamed site"
+    assert build_site(site / "content", site / "out", other, site).how == "full build: the configuration changed"
+    (site / CACHE_DIR / SESSION_NAME).unlink()
+    append_text(site, 8)
+    assert build_site(site / "content", site / "out", other, site).how == \
+        "full build: no saved session of the last build"
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(b"not a build cache")
+    assert build_site(site / "content", site / "out", other, site).how.startswith("full build: no usable build cache")
