@@ -273,7 +273,9 @@ def _wait(pid: int, timeout: float):
             fd = None
         if fd is not None:
             try:
-                if not select.select([fd], [], [], timeout)[0]:
+                poller = select.poll()  # (not select(): a build may hold descriptors past its 1024 limit)
+                poller.register(fd, select.POLLIN)
+                if not poller.poll(timeout * 1000):
                     raise TimeoutError
             finally:
                 os.close(fd)
